@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install build eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set everything up, build (or update) the index from corpus/, then run the main job.
+run: $(STAMP)
+	$(BIN)/assistant build
+	$(BIN)/assistant search "What can SSR do about armed violence in countries formally at peace?"
+
+## Set everything up and run the test suite (what CI runs).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+build: $(STAMP)
+	$(BIN)/assistant build
+
+eval: $(STAMP)
+	$(BIN)/assistant build
+	$(BIN)/assistant eval --compare bm25,dense,hybrid --name retrieval
+
+clean:
+	rm -rf index

@@ -1,0 +1,129 @@
+"""Document -> Passages: structure-aware, sentence-aligned, with exact offsets.
+
+A passage never straddles two sections. A section that fits in `max_words` is one
+passage, however short; a longer one is cut on sentence boundaries into passages of
+roughly equal size (at least `min_words` where the section allows), each repeating the
+last `overlap` sentences of the one before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+
+import sentencex
+
+from .models import Document, Passage, Section
+
+CHUNKER_VERSION = "1"
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence boundaries in text[start:end] as absolute (start, end) offsets, whitespace trimmed.
+
+    Paragraph breaks always end a sentence; inside a paragraph, sentencex decides.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for paragraph in re.finditer(r"[^\n]+", text[start:end]):
+        base = start + paragraph.start()
+        chunk = paragraph.group(0)
+        cursor = 0
+        for sentence in sentencex.segment("en", chunk):
+            stripped = sentence.strip()
+            if not stripped:
+                continue
+            found = chunk.find(stripped, cursor)
+            if found < 0:
+                continue
+            spans.append((base + found, base + found + len(stripped)))
+            cursor = found + len(stripped)
+    return spans
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _passage_id(doc_id: str, section: Section, text: str, taken: set[str]) -> str:
+    digest = hashlib.sha1(f"{section.label}\n{text}".encode()).hexdigest()[:12]
+    candidate = f"{doc_id}:{digest}"
+    suffix = 2
+    while candidate in taken:
+        candidate = f"{doc_id}:{digest}-{suffix}"
+        suffix += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split_ranges(
+    spans: list[tuple[int, int]], words: list[int], max_words: int, min_words: int, overlap: int
+) -> list[tuple[int, int]]:
+    """Groups of sentence indices [first, last) of about equal size under max_words."""
+    total = sum(words)
+    count = max(1, math.ceil(total / max_words))
+    target = max(min_words, math.ceil(total / count))
+    groups: list[tuple[int, int]] = []
+    first = 0
+    while first < len(spans):
+        size = 0
+        last = first
+        while last < len(spans) and (size == 0 or size + words[last] <= max_words) and size < target:
+            size += words[last]
+            last += 1
+        remaining = sum(words[last:])
+        if 0 < remaining < min_words and size + remaining <= max_words * 1.25:
+            last = len(spans)
+        groups.append((first, last))
+        if last >= len(spans):
+            break
+        first = max(last - overlap, first + 1)
+    return groups
+
+
+def chunk_document(
+    document: Document, min_words: int = 80, max_words: int = 250, overlap: int = 1
+) -> list[Passage]:
+    """The passages of a document, in reading order.
+
+    Each passage's text is exactly document.text[start:end]; its pages are the pages
+    those characters lie on.
+    """
+    passages: list[Passage] = []
+    taken: set[str] = set()
+    text = document.text
+    for section in document.sections:
+        start, end = _trimmed(text, section.start, section.end)
+        if start >= end:
+            continue
+        if _word_count(text[start:end]) <= max_words:
+            ranges = [(start, end)]
+        else:
+            spans = sentence_spans(text, start, end)
+            words = [_word_count(text[a:b]) for a, b in spans]
+            groups = _split_ranges(spans, words, max_words, min_words, overlap)
+            ranges = [(spans[first][0], spans[last - 1][1]) for first, last in groups]
+        for passage_start, passage_end in ranges:
+            passage_text = text[passage_start:passage_end]
+            passages.append(
+                Passage(
+                    passage_id=_passage_id(document.doc_id, section, passage_text, taken),
+                    doc_id=document.doc_id,
+                    title=document.title,
+                    section_path=section.path,
+                    start=passage_start,
+                    end=passage_end,
+                    pages=document.pages_for(passage_start, passage_end),
+                    text=passage_text,
+                )
+            )
+    return passages

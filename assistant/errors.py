@@ -1,0 +1,33 @@
+"""The exceptions the core raises; the CLI and the API map them once to exit codes and 4xx bodies."""
+
+
+class AssistantError(Exception):
+    """Base class: the message says what is wrong and how to fix it."""
+
+
+class CorpusError(AssistantError):
+    """The corpus folder is missing, empty, or holds nothing that could be ingested."""
+
+
+class DocumentError(AssistantError):
+    """One file could not be ingested (unsupported, corrupt, encrypted, empty, image-only)."""
+
+
+class IndexMissing(AssistantError):
+    """No index has been built at the configured place."""
+
+
+class IndexMismatch(AssistantError):
+    """The index on disk was built with another model, dimension or chunker version."""
+
+
+class InvalidQuestion(AssistantError):
+    """The question is empty, too long, or asks for an impossible option."""
+
+
+class UnknownDocument(AssistantError):
+    """A document id named in a request is not in the index."""
+
+
+class ModelUnavailable(AssistantError):
+    """The embedding model cannot be found locally (nothing is ever downloaded)."""

@@ -1,0 +1,406 @@
+"""Passages -> a persisted dense + lexical index, built incrementally and swapped in atomically.
+
+Layout under `index_dir`:
+
+    CURRENT                 name of the live build (replaced atomically)
+    builds/<build-id>/      manifest.json, documents.json, passages.jsonl, vectors.npy,
+                            dense.faiss, lexical/, duplicates.json
+
+A build is written to a temporary folder, renamed into `builds/`, and only then made
+live by replacing `CURRENT`; a crash at any point leaves the previous build live.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+
+from .chunking import CHUNKER_VERSION, chunk_document
+from .dense import build_dense, choose_kind, load_dense, save_dense
+from .embedding import Embedder
+from .errors import IndexMismatch, IndexMissing
+from .ingest import load_corpus
+from .lexical import LexicalIndex
+from .models import Document, FileProblem, PageSpan, Passage, Section
+from .settings import Settings
+
+INDEX_FORMAT = 1
+DUPLICATE_SCAN_LIMIT = 50_000  # above this, near-duplicates are only looked for with an HNSW index
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    title: str
+    source_path: str
+    format: str
+    content_hash: str
+    passages: int
+    pages: int
+
+
+@dataclass
+class Manifest:
+    """What an index was built from and with; compared with the settings on every load."""
+
+    format_version: int
+    model: str
+    dimension: int
+    chunker_version: str
+    chunking: dict[str, int]
+    dense_kind: str
+    passages: int
+    documents: dict[str, DocumentRecord]
+    built_at: str
+    build_seconds: float
+    embedded: int
+    reused: int
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Manifest":  # type: ignore[type-arg]
+        data = dict(data)
+        data["documents"] = {k: DocumentRecord(**v) for k, v in data["documents"].items()}
+        data["problems"] = [FileProblem(**p) for p in data.get("problems", [])]
+        return cls(**data)
+
+
+@dataclass
+class Index:
+    """A loaded build: everything retrieval and answering need, in memory."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    passages: list[Passage]
+    vectors: np.ndarray
+    dense: object  # faiss.Index
+    lexical: LexicalIndex
+    duplicates: dict[int, list[int]]
+    path: Path
+
+    def positions_of(self, doc_ids: set[str]) -> np.ndarray:
+        return np.array([i for i, p in enumerate(self.passages) if p.doc_id in doc_ids], dtype=np.int64)
+
+
+@dataclass
+class BuildReport:
+    documents: int
+    passages: int
+    embedded: int
+    reused: int
+    removed: list[str]
+    seconds: float
+    problems: list[FileProblem]
+    rebuilt_because: str | None
+    path: Path
+
+
+def chunking_settings(settings: Settings) -> dict[str, int]:
+    return {
+        "min_words": settings.chunk_min_words,
+        "max_words": settings.chunk_max_words,
+        "overlap_sentences": settings.chunk_overlap_sentences,
+    }
+
+
+def mismatch_reason(manifest: Manifest, settings: Settings) -> str | None:
+    """Why an index cannot serve these settings, or None when it can."""
+    if manifest.format_version != INDEX_FORMAT:
+        return f"index format {manifest.format_version}, this version reads format {INDEX_FORMAT}"
+    if manifest.model != settings.embedding_model:
+        return f"built with embedding model '{manifest.model}', settings ask for '{settings.embedding_model}'"
+    if manifest.chunker_version != CHUNKER_VERSION:
+        return f"built with chunker version {manifest.chunker_version}, this version chunks as {CHUNKER_VERSION}"
+    if manifest.chunking != chunking_settings(settings):
+        return f"built with chunking {manifest.chunking}, settings ask for {chunking_settings(settings)}"
+    return None
+
+
+# ---------------------------------------------------------------- reading
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / "CURRENT"
+    if not pointer.exists():
+        return None
+    path = index_dir / "builds" / pointer.read_text().strip()
+    return path if path.is_dir() else None
+
+
+def read_manifest(index_dir: Path) -> Manifest | None:
+    build = current_build(index_dir)
+    if build is None:
+        return None
+    return Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+
+
+def load_index(settings: Settings, check: bool = True) -> Index:
+    """The live index. Raises IndexMissing, or IndexMismatch when it was built differently."""
+    build = current_build(settings.index_dir)
+    if build is None:
+        raise IndexMissing(f"No index in '{settings.index_dir}'. Build one with `assistant build`.")
+    manifest = Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+    if check:
+        reason = mismatch_reason(manifest, settings)
+        if reason:
+            raise IndexMismatch(f"The index in '{settings.index_dir}' cannot be used: {reason}. Rebuild it with `assistant build`.")
+    documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
+    passages = [_passage_from_json(json.loads(line)) for line in (build / "passages.jsonl").read_text().splitlines() if line]
+    vectors = np.load(build / "vectors.npy")
+    if len(vectors) != len(passages) or (len(vectors) and vectors.shape[1] != manifest.dimension):
+        raise IndexMismatch(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
+    duplicates = {int(k): v for k, v in json.loads((build / "duplicates.json").read_text()).items()}
+    return Index(
+        manifest=manifest,
+        documents=documents,
+        passages=passages,
+        vectors=vectors,
+        dense=load_dense(build / "dense.faiss"),
+        lexical=LexicalIndex.load(build / "lexical"),
+        duplicates=duplicates,
+        path=build,
+    )
+
+
+def _document_from_json(data: dict) -> Document:  # type: ignore[type-arg]
+    data = dict(data)
+    data["sections"] = [Section(path=tuple(s["path"]), start=s["start"], end=s["end"]) for s in data["sections"]]
+    data["pages"] = [PageSpan(**p) for p in data["pages"]]
+    return Document(**data)
+
+
+def _passage_from_json(data: dict) -> Passage:  # type: ignore[type-arg]
+    data = dict(data)
+    data["section_path"] = tuple(data["section_path"])
+    data["pages"] = tuple(data["pages"])
+    return Passage(**data)
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_index(
+    settings: Settings,
+    embedder_factory: Callable[[], Embedder],
+    progress: Progress | None = None,
+    documents: list[Document] | None = None,
+    problems: list[FileProblem] | None = None,
+) -> BuildReport:
+    """Build or update the index from the corpus folder (or from `documents` when given).
+
+    Passages whose text, section and document title are unchanged keep their vectors
+    from the live build when it was built the same way; everything else is embedded.
+    Raises CorpusError when no brief can be ingested.
+    """
+    started = time.perf_counter()
+    if documents is None:
+        documents, problems = load_corpus(settings.corpus_dir, settings.corpus_ignore)
+    problems = problems or []
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(settings.index_dir / ".build.lock")):
+        previous, rebuilt_because = _reusable_previous(settings)
+        passages = [p for document in documents for p in _chunk(document, settings)]
+        reuse = _reusable_vectors(previous)
+        missing = [i for i, p in enumerate(passages) if _reuse_key(p) not in reuse]
+        embedder: Embedder | None = None
+        dimension = previous.manifest.dimension if previous else 0
+        if missing or not previous:
+            embedder = embedder_factory()
+            dimension = embedder.dimension
+        vectors = np.zeros((len(passages), dimension), dtype=np.float32)
+        for i, p in enumerate(passages):
+            if _reuse_key(p) in reuse:
+                vectors[i] = reuse[_reuse_key(p)]
+        if missing:
+            assert embedder is not None
+            batch = max(settings.embedding_batch_size * 8, 64)
+            for first in range(0, len(missing), batch):
+                chosen = missing[first : first + batch]
+                vectors[chosen] = embedder.embed_passages([passages[i].indexed_text() for i in chosen])
+                if progress:
+                    progress(min(first + batch, len(missing)), len(missing))
+        elif progress:
+            progress(0, 0)
+        kind = choose_kind(settings, len(passages))
+        dense = build_dense(vectors, kind, settings)
+        lexical = LexicalIndex.build([p.indexed_text() for p in passages])
+        duplicates = find_duplicates(vectors, passages, dense, kind, settings.duplicate_threshold)
+        previous_ids = set(previous.manifest.documents) if previous else set()
+        removed = sorted(previous_ids - {d.doc_id for d in documents})
+        manifest = Manifest(
+            format_version=INDEX_FORMAT,
+            model=settings.embedding_model,
+            dimension=dimension,
+            chunker_version=CHUNKER_VERSION,
+            chunking=chunking_settings(settings),
+            dense_kind=kind,
+            passages=len(passages),
+            documents={
+                d.doc_id: DocumentRecord(
+                    doc_id=d.doc_id,
+                    title=d.title,
+                    source_path=d.source_path,
+                    format=d.format,
+                    content_hash=d.content_hash,
+                    passages=sum(p.doc_id == d.doc_id for p in passages),
+                    pages=len({span.page for span in d.pages}),
+                )
+                for d in documents
+            },
+            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            build_seconds=0.0,
+            embedded=len(missing),
+            reused=len(passages) - len(missing),
+            problems=problems,
+        )
+        manifest.build_seconds = round(time.perf_counter() - started, 3)
+        path = _write_build(settings.index_dir, manifest, documents, passages, vectors, dense, lexical, duplicates)
+    return BuildReport(
+        documents=len(documents),
+        passages=len(passages),
+        embedded=len(missing),
+        reused=len(passages) - len(missing),
+        removed=removed,
+        seconds=manifest.build_seconds,
+        problems=problems,
+        rebuilt_because=rebuilt_because,
+        path=path,
+    )
+
+
+def _chunk(document: Document, settings: Settings) -> list[Passage]:
+    return chunk_document(
+        document, settings.chunk_min_words, settings.chunk_max_words, settings.chunk_overlap_sentences
+    )
+
+
+def _reuse_key(passage: Passage) -> tuple[str, str]:
+    return passage.passage_id, passage.title
+
+
+def _reusable_previous(settings: Settings) -> tuple[Index | None, str | None]:
+    """The live build if its vectors can be reused, and why not otherwise."""
+    try:
+        previous = load_index(settings, check=False)
+    except IndexMissing:
+        return None, None
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, RuntimeError) as error:
+        return None, f"the live index could not be read ({error.__class__.__name__})"
+    except IndexMismatch as error:
+        return None, str(error)
+    reason = mismatch_reason(previous.manifest, settings)
+    return (None, reason) if reason else (previous, None)
+
+
+def _reusable_vectors(previous: Index | None) -> dict[tuple[str, str], np.ndarray]:
+    if previous is None:
+        return {}
+    return {_reuse_key(p): previous.vectors[i] for i, p in enumerate(previous.passages)}
+
+
+def find_duplicates(
+    vectors: np.ndarray, passages: list[Passage], dense: object, kind: str, threshold: float
+) -> dict[int, list[int]]:
+    """For each passage, the passages of *other* documents that say the same (cosine >= threshold)."""
+    if threshold > 1 or len(passages) < 2 or (len(passages) > DUPLICATE_SCAN_LIMIT and kind != "hnsw"):
+        return {}
+    neighbours = min(6, len(passages))
+    scores, positions = dense.search(np.ascontiguousarray(vectors), neighbours)  # type: ignore[attr-defined]
+    duplicates: dict[int, list[int]] = {}
+    for i, (row_scores, row_positions) in enumerate(zip(scores, positions)):
+        same = [
+            int(j)
+            for score, j in zip(row_scores, row_positions)
+            if j >= 0 and j != i and score >= threshold and passages[j].doc_id != passages[i].doc_id
+        ]
+        if same:
+            duplicates[i] = same
+    return duplicates
+
+
+def _write_build(
+    index_dir: Path,
+    manifest: Manifest,
+    documents: list[Document],
+    passages: list[Passage],
+    vectors: np.ndarray,
+    dense: object,
+    lexical: LexicalIndex,
+    duplicates: dict[int, list[int]],
+) -> Path:
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    try:
+        (temporary / "documents.json").write_text(json.dumps([asdict(d) for d in documents], ensure_ascii=False))
+        with open(temporary / "passages.jsonl", "w", encoding="utf-8") as handle:
+            for passage in passages:
+                handle.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
+        np.save(temporary / "vectors.npy", vectors)
+        save_dense(dense, temporary / "dense.faiss")
+        lexical.save(temporary / "lexical")
+        (temporary / "duplicates.json").write_text(json.dumps({str(k): v for k, v in duplicates.items()}))
+        (temporary / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False))
+        _fsync_tree(temporary)
+        build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + temporary.name[5:]
+        final = builds / build_id
+        os.rename(temporary, final)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    _point_current_at(index_dir, build_id)
+    _remove_old_builds(builds, keep={build_id, *_previous_live(index_dir, build_id)})
+    return final
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _point_current_at(index_dir: Path, build_id: str) -> None:
+    pointer = index_dir / "CURRENT"
+    temporary = index_dir / "CURRENT.tmp"
+    previous = pointer.read_text().strip() if pointer.exists() else ""
+    with open(temporary, "w") as handle:
+        handle.write(build_id)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, pointer)
+    _fsync_dir(index_dir)
+    (index_dir / "PREVIOUS").write_text(previous)
+
+
+def _previous_live(index_dir: Path, current: str) -> set[str]:
+    """The build that was live just before: a reader that opened it a moment ago keeps its files."""
+    marker = index_dir / "PREVIOUS"
+    name = marker.read_text().strip() if marker.exists() else ""
+    return {name} if name and name != current else set()
+
+
+def _remove_old_builds(builds: Path, keep: set[str]) -> None:
+    for path in builds.iterdir():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,393 @@
+"""Files -> Documents: PDF (pypdf), plain text and Markdown, chosen by content.
+
+Each loader turns a file into `Block`s; `structure.build_document` finds the headings
+and assembles the normalised text. A file that cannot be read raises `DocumentError`
+with the reason; `load_corpus` collects those per file and ingests the rest.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import io
+import logging
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+from .errors import CorpusError, DocumentError
+from .models import Document, FileProblem
+from .structure import BULLET, Block, build_document
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+TEXT_EXTENSIONS = {".txt", ".text"}
+MARKDOWN_EXTENSIONS = {".md", ".markdown"}
+PDF_EXTENSIONS = {".pdf"}
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS | PDF_EXTENSIONS
+
+_BULLET_GLYPHS = "•●▪■◦‣∙·\x7f\uf0b7\uf0a7\uf0d8-*–"
+_BULLET_LINE = re.compile(rf"^\s*[{re.escape(_BULLET_GLYPHS)}]\s+(?=\S)")
+_MARKDOWN_SIGNS = re.compile(r"^#{1,6} \S|\*\*\S[^*\n]*\*\*|\]\([^)\s]+\)|^```", re.M)
+
+
+def document_id(path: Path) -> str:
+    """A stable id from the file name: lower case, letters, digits and dashes."""
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return stem or "document"
+
+
+def detect_format(name: str, data: bytes) -> str:
+    """"pdf", "markdown" or "text", from the bytes first and the name second.
+
+    Raises DocumentError for empty files, binary files that are not PDFs, and files whose
+    name promises a format their content does not have.
+    """
+    suffix = Path(name).suffix.lower()
+    if not data.strip():
+        raise DocumentError(f"{name}: the file is empty.")
+    if data.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if suffix in PDF_EXTENSIONS:
+        raise DocumentError(f"{name}: the name says PDF but the content is not a PDF (no %PDF- header).")
+    if suffix and suffix not in SUPPORTED_EXTENSIONS:
+        raise DocumentError(
+            f"{name}: unsupported file type '{suffix}'. Supported: PDF, plain text (.txt) and Markdown (.md)."
+        )
+    text = decode_text(name, data)
+    if suffix in MARKDOWN_EXTENSIONS or len(_MARKDOWN_SIGNS.findall(text)) >= 3:
+        return "markdown"
+    return "text"
+
+
+def decode_text(name: str, data: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), else Windows-1252; binary data is refused."""
+    if b"\x00" in data[:8192]:
+        raise DocumentError(f"{name}: the file is binary, not text. Supported: PDF, plain text and Markdown.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise DocumentError(f"{name}: the text is neither UTF-8 nor Windows-1252; save it as UTF-8.") from error
+    if sum(not (c.isprintable() or c.isspace()) for c in text) > len(text) * 0.01:
+        raise DocumentError(f"{name}: the file does not look like text; save it as UTF-8.")
+    return text
+
+
+def _clean_line(line: str) -> str:
+    return re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", line).strip()
+
+
+def _normalise_bullet(line: str) -> str:
+    return _BULLET_LINE.sub(f"{BULLET} ", line, count=1)
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blank lines end a block; a bullet or a numbered heading line starts one."""
+    blocks: list[Block] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            kind = "item" if current[0].startswith(BULLET) else "paragraph"
+            blocks.append(Block(lines=list(current), kind=kind))
+            current.clear()
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _clean_line(raw)
+        if not line:
+            flush()
+            continue
+        line = _normalise_bullet(line)
+        if current and (line.startswith(BULLET) or _starts_numbered_heading(line)):
+            flush()
+        elif len(current) == 1 and _starts_numbered_heading(current[0]) and _ends_heading_line(current[0], line):
+            flush()
+        current.append(line)
+    flush()
+    return blocks
+
+
+_NUMBERED_HEADING = re.compile(r"^(?:[IVX]{1,5}|[a-h])\.\s+[A-Z]")
+
+
+def _starts_numbered_heading(line: str) -> bool:
+    return bool(_NUMBERED_HEADING.match(line))
+
+
+def _ends_heading_line(heading_line: str, next_line: str) -> bool:
+    """A short numbered line with no closing punctuation, followed by a capitalised line, is a heading alone."""
+    return len(heading_line.split()) <= 16 and not heading_line.endswith((".", ",", ";", ":", "-")) and next_line[:1].isupper()
+
+
+# ---------------------------------------------------------------- markdown
+
+_markdown = MarkdownIt("commonmark")
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """Blocks from the Markdown structure; inline markup (emphasis, links) becomes plain text."""
+    blocks: list[Block] = []
+    tokens = _markdown.parse(text)
+    heading_level: int | None = None
+    in_item = 0
+    for token in tokens:
+        if token.type == "heading_open":
+            heading_level = int(token.tag[1])
+        elif token.type == "heading_close":
+            heading_level = None
+        elif token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        elif token.type == "inline":
+            lines = [_clean_line(line) for line in _inline_text(token).split("\n")]
+            lines = [line for line in lines if line]
+            if not lines:
+                continue
+            if in_item and heading_level is None:
+                lines[0] = f"{BULLET} {lines[0]}"
+            blocks.append(
+                Block(lines=lines, kind="item" if in_item else "paragraph", heading_level=heading_level)
+            )
+        elif token.type in ("fence", "code_block", "html_block"):
+            lines = [_clean_line(line) for line in token.content.split("\n") if line.strip()]
+            if lines:
+                blocks.append(Block(lines=lines))
+    return blocks
+
+
+def _inline_text(token) -> str:  # type: ignore[no-untyped-def]
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+@dataclass
+class _PdfLine:
+    page: int
+    y: float
+    x: float
+    text: str
+    size: float
+    bold: bool
+    family: str
+
+
+def pdf_blocks(name: str, data: bytes) -> tuple[list[Block], str | None]:
+    """Blocks and the metadata title of a PDF.
+
+    Lines are rebuilt from pypdf's positioned text; running headers and footers (the
+    same text at the same height on most pages) are dropped; a paragraph ends where the
+    gap to the next line is larger than the font's line spacing, where the type changes,
+    or at a bullet; smaller type than the body is kept as notes.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise DocumentError(f"{name}: the PDF is encrypted; save an unencrypted copy.")
+            except (FileNotDecryptedError, NotImplementedError) as error:
+                raise DocumentError(f"{name}: the PDF is encrypted; save an unencrypted copy.") from error
+        pages = list(reader.pages)
+        metadata_title = None
+        try:
+            metadata_title = (reader.metadata or {}).get("/Title")
+        except Exception:  # broken metadata must not lose the document
+            metadata_title = None
+        lines: list[_PdfLine] = []
+        for number, page in enumerate(pages, start=1):
+            lines.extend(_page_lines(page, number))
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as error:
+        raise DocumentError(f"{name}: the PDF cannot be read ({error.__class__.__name__}: {error}).") from error
+    if not pages:
+        raise DocumentError(f"{name}: the PDF has no pages.")
+    lines = _drop_running_lines(lines, len(pages))
+    if not any(line.text.strip() for line in lines):
+        raise DocumentError(f"{name}: the PDF has no extractable text (scanned images?); OCR it first.")
+    title = str(metadata_title).strip() if isinstance(metadata_title, str) and metadata_title.strip() else None
+    if title and title.lower() in {"untitled", "(unspecified)", "unknown"}:
+        title = None
+    return _group_pdf_lines(lines), title
+
+
+def _page_lines(page, number: int) -> list[_PdfLine]:  # type: ignore[no-untyped-def]
+    """The page's text lines, each with its height on the page and its type (size, weight, family)."""
+    raw_lines: list[tuple[float, float, list[tuple[str, float, str]]]] = []
+    line_open = False
+
+    def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+        nonlocal line_open
+        if not text:
+            return
+        y = cm[5] + tm[5] * (cm[3] or 1.0)
+        x = cm[4] + tm[4] * (cm[0] or 1.0)
+        font_name = str(font.get("/BaseFont", "")).lstrip("/") if font else ""
+        effective_size = float(size) * abs(cm[3] or 1.0) * abs(tm[3] or 1.0)
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                line_open = False
+            if not piece:
+                continue
+            if line_open and raw_lines and abs(raw_lines[-1][0] - y) <= max(2.5, effective_size * 0.3):
+                raw_lines[-1][2].append((piece, effective_size, font_name))
+            else:
+                raw_lines.append((y, x, [(piece, effective_size, font_name)]))
+                line_open = True
+
+    page.extract_text(visitor_text=visit)
+    lines = []
+    for y, x, pieces in raw_lines:
+        text = _clean_line("".join(piece for piece, _, _ in pieces))
+        if not text:
+            continue
+        words = [(piece, size, font) for piece, size, font in pieces if re.search(r"\w\w", piece)] or pieces
+        size = Counter(round(size, 1) for _, size, _ in words).most_common(1)[0][0]
+        longest_font = max(words, key=lambda item: len(item[0]))[2]
+        family = longest_font.split("+")[-1].split("-")[0].split(",")[0]
+        bold = all(re.search(r"bold|black|heavy", font, re.I) for _, _, font in words)
+        lines.append(_PdfLine(number, y, x, text, size, bold, family))
+    return lines
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine]:
+    if page_count < 2:
+        return lines
+    seen: Counter[tuple[str, int]] = Counter()
+    for line in lines:
+        seen[(_running_key(line.text), round(line.y))] += 1
+    threshold = max(2, (page_count + 1) // 2)
+    running = {key for key, count in seen.items() if count >= threshold}
+    return [line for line in lines if (_running_key(line.text), round(line.y)) not in running]
+
+
+def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
+    body_size = statistics.mode([round(line.size, 1) for line in lines]) if lines else 0
+    blocks: list[Block] = []
+    previous: _PdfLine | None = None
+    for line in lines:
+        text = _normalise_bullet(line.text)
+        is_note = line.size < body_size * 0.9
+        kind = "note" if is_note else ("item" if text.startswith(BULLET) else "paragraph")
+        if previous is None or _starts_new_block(previous, line, text):
+            blocks.append(
+                Block(lines=[], pages=[], kind=kind, size=round(line.size, 1), bold=line.bold, family=line.family)
+            )
+        block = blocks[-1]
+        block.lines.append(text)
+        block.pages.append(line.page)
+        block.bold = block.bold and line.bold
+        previous = line
+    return blocks
+
+
+def _starts_new_block(previous: _PdfLine, line: _PdfLine, text: str) -> bool:
+    if text.startswith(BULLET) or _starts_numbered_heading(text):
+        return True
+    unfinished = not previous.text.rstrip().endswith((".", ":", ";", "?", "!"))
+    if unfinished and text[:1].islower() and abs(previous.size - line.size) <= 0.4:
+        return False  # a paragraph does not start in lower case: the layout broke a sentence
+    if previous.page != line.page or abs(previous.size - line.size) > 0.4 or previous.bold != line.bold:
+        return True
+    gap = previous.y - line.y
+    return gap < 0 or gap > line.size * 1.45
+
+
+# ---------------------------------------------------------------- files and folders
+
+
+def load_document(path: Path, data: bytes | None = None, name: str | None = None) -> Document:
+    """Read one file into a Document. Raises DocumentError with the reason when it cannot."""
+    name = name or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DocumentError(f"{name}: cannot be read ({error.strerror}).") from error
+    fmt = detect_format(name, data)
+    content_hash = hashlib.sha256(data).hexdigest()
+    metadata_title = None
+    if fmt == "pdf":
+        blocks, metadata_title = pdf_blocks(name, data)
+    elif fmt == "markdown":
+        blocks = markdown_blocks(decode_text(name, data))
+    else:
+        blocks = text_blocks(decode_text(name, data))
+    if not blocks:
+        raise DocumentError(f"{name}: no text found.")
+    return build_document(
+        doc_id=document_id(Path(name)),
+        source_path=str(path),
+        fmt=fmt,
+        blocks=blocks,
+        content_hash=content_hash,
+        metadata_title=metadata_title,
+    )
+
+
+def corpus_files(folder: Path, ignore: list[str]) -> list[Path]:
+    """The files of a corpus folder (recursively, sorted) that are not ignored by name."""
+    if not folder.is_dir():
+        raise CorpusError(f"Corpus folder '{folder}' does not exist. Point ASSISTANT_CORPUS_DIR at a folder of briefs.")
+    files = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(fnmatch.fnmatch(part, pattern) for part in relative.parts for pattern in ignore):
+            continue
+        if path.is_file():
+            files.append(path)
+    return files
+
+
+def load_corpus(folder: Path, ignore: list[str]) -> tuple[list[Document], list[FileProblem]]:
+    """All briefs in a folder, and the files that could not be ingested (with reasons).
+
+    Raises CorpusError when the folder is missing or not one file could be ingested.
+    Two files that give the same document id are an error for the second one.
+    """
+    documents: list[Document] = []
+    problems: list[FileProblem] = []
+    seen: dict[str, Path] = {}
+    for path in corpus_files(folder, ignore):
+        try:
+            document = load_document(path)
+        except DocumentError as error:
+            problems.append(FileProblem(str(path), str(error)))
+            continue
+        if document.doc_id in seen:
+            problems.append(FileProblem(str(path), f"same document id '{document.doc_id}' as {seen[document.doc_id]}; rename one."))
+            continue
+        seen[document.doc_id] = path
+        documents.append(document)
+    if not documents:
+        detail = "; ".join(p.reason for p in problems) or "no files"
+        raise CorpusError(f"No brief could be ingested from '{folder}' ({detail}).")
+    return documents, problems

@@ -1,0 +1,92 @@
+"""The plain data the stages hand each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SECTION_SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of a document under one heading: [start, end) in the document text.
+
+    `path` holds the headings from the outermost down to this one. A section's range
+    ends where the next heading (of any level) starts, so sections never overlap.
+    """
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        return SECTION_SEPARATOR.join(self.path)
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Characters [start, end) of the document text come from page `page` (1-based)."""
+
+    page: int
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    """One brief, its normalised text and the structure found in it."""
+
+    doc_id: str
+    title: str
+    source_path: str
+    format: str  # "pdf", "text" or "markdown"
+    text: str
+    content_hash: str
+    sections: list[Section] = field(default_factory=list)
+    pages: list[PageSpan] = field(default_factory=list)
+
+    def pages_for(self, start: int, end: int) -> tuple[int, ...]:
+        """The pages that characters [start, end) lie on; empty for documents without pages."""
+        return tuple(span.page for span in self.pages if span.start < end and start < span.end)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable piece of one section, with everything needed to cite it."""
+
+    passage_id: str
+    doc_id: str
+    title: str
+    section_path: tuple[str, ...]
+    start: int
+    end: int
+    pages: tuple[int, ...]
+    text: str
+
+    @property
+    def section(self) -> str:
+        return SECTION_SEPARATOR.join(self.section_path)
+
+    def indexed_text(self) -> str:
+        """What the retrievers see: the passage with its document title and headings as context."""
+        context = SECTION_SEPARATOR.join((self.title, *self.section_path))
+        return f"{context}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A ranked passage; `duplicates` are the same text found in other documents."""
+
+    passage: Passage
+    score: float
+    rank: int
+    duplicates: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A corpus file that could not be ingested, and why."""
+
+    path: str
+    reason: str

