@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_CODES: dict[type[AssistantError], int] = {
     InvalidQuestion: 2,

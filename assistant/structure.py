@@ -216,7 +216,7 @@ def classify_headings(blocks: list[Block]) -> list[Heading | None]:
         headings.append(
             _classify(block, text, repeated, body_size, body_family, typographic_sizes, guess_from_wording)
         )
-    return _drop_titles_without_body(headings, texts)
+    return _drop_titles_without_body(headings, texts, blocks)
 
 
 def _is_typographic_heading(block: Block, body_size: float, body_family: str | None) -> bool:
@@ -260,15 +260,18 @@ def _classify(
     return None
 
 
-def _drop_titles_without_body(headings: list[Heading | None], texts: list[str]) -> list[Heading | None]:
-    """A guessed Title Case heading must be followed by body text; names and list lines are not."""
+def _drop_titles_without_body(
+    headings: list[Heading | None], texts: list[str], blocks: list[Block]
+) -> list[Heading | None]:
+    """A guessed Title Case heading must be followed by prose or a bulleted list; names and list lines are not."""
     result = list(headings)
     for index, heading in enumerate(headings):
         if heading is None or heading.style != "title":
             continue
         following = texts[index + 1] if index + 1 < len(texts) else ""
         reads_as_prose = len(following.split()) >= 6 and following.rstrip().endswith((".", "!", "?", ":"))
-        has_body = reads_as_prose and (index + 1 >= len(headings) or headings[index + 1] is None)
+        opens_list = index + 1 < len(blocks) and blocks[index + 1].kind == "item"
+        has_body = (reads_as_prose or opens_list) and (index + 1 >= len(headings) or headings[index + 1] is None)
         if not has_body:
             result[index] = None
     return result

@@ -1,0 +1,92 @@
+"""Shared fixtures: the shipped corpus, a tiny deterministic embedder, and one real-model index."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.ingest import load_corpus
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+IGNORE = Settings().corpus_ignore
+
+BRIEFING_NOTE = "forced-displacement-and-ssr-briefing-note"
+PUSH_FACTORS = "forced-displacement-push-factors-and-ssr-entry-points"
+MIGRATION = "migration-forced-displacement-and-justice-security-responses"
+BACKGROUNDER = "ssr-backgrounder-security-sector-reform"
+UN_REVIEW = "strengthening-un-support-to-ssr"
+
+
+class HashEmbedder:
+    """Hashed bag of words, L2-normalised: deterministic, instant, similar texts get similar vectors."""
+
+    def __init__(self, name: str = "test-hash", dimension: int = 64) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.calls = 0
+        self.embedded = 0
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.embedded += len(texts)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension
+                vectors[row, bucket] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_passages([text])[0]
+
+    def clear_cache(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def corpus_documents():
+    documents, problems = load_corpus(CORPUS, IGNORE)
+    assert not problems
+    return {d.doc_id: d for d in documents}
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    for path in target.iterdir():
+        path.chmod(0o644)
+    return target
+
+
+@pytest.fixture
+def hash_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
+    return Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index", embedding_model="test-hash")
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory) -> Path:
+    """One index of the shipped corpus built with the real model, shared by the model tests."""
+    from assistant.embedding import SentenceTransformerEmbedder
+    from assistant.indexing import build_index
+
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    settings = Settings(corpus_dir=CORPUS, index_dir=index_dir)
+    build_index(settings, lambda: SentenceTransformerEmbedder(settings.embedding_model))
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_retriever(real_index_dir: Path):
+    from assistant.retrieval import open_retriever
+
+    return open_retriever(Settings(corpus_dir=CORPUS, index_dir=real_index_dir))

@@ -1,0 +1,53 @@
+from assistant.chunking import chunk_document, sentence_spans
+from assistant.models import Document, Section
+from conftest import BRIEFING_NOTE
+
+
+def test_every_passage_is_its_document_text_at_its_offsets(corpus_documents):
+    for document in corpus_documents.values():
+        for passage in chunk_document(document):
+            assert document.text[passage.start : passage.end] == passage.text
+            assert passage.doc_id == document.doc_id
+
+
+def test_passages_never_straddle_sections(corpus_documents):
+    for document in corpus_documents.values():
+        for passage in chunk_document(document):
+            section = next(s for s in document.sections if s.start <= passage.start < s.end)
+            assert passage.end <= section.end
+            assert passage.section_path == section.path
+
+
+def test_passage_sizes_and_overlap(corpus_documents):
+    note = corpus_documents[BRIEFING_NOTE]
+    passages = chunk_document(note, min_words=80, max_words=250, overlap=1)
+    assert max(len(p.text.split()) for p in passages) <= 250 * 1.25
+    # a long section is split on sentence boundaries with one sentence of overlap
+    by_section: dict = {}
+    for passage in passages:
+        by_section.setdefault(passage.section_path, []).append(passage)
+    split = [group for group in by_section.values() if len(group) > 1]
+    assert split
+    first, second = split[0][0], split[0][1]
+    assert second.start < first.end  # overlap
+    assert first.text.rstrip().endswith((".", ";", "?", "!", "”", ")"))
+
+
+def test_short_sections_are_not_padded():
+    text = "Heading A\n\nOne short line.\n\nHeading B\n\nAnother short line."
+    document = Document("d", "D", "d.txt", "text", text, "h", sections=[Section(("A",), 0, 27), Section(("B",), 27, len(text))])
+    passages = chunk_document(document)
+    assert [p.text for p in passages] == ["Heading A\n\nOne short line.", "Heading B\n\nAnother short line."]
+
+
+def test_passage_ids_are_stable_and_unique(corpus_documents):
+    note = corpus_documents[BRIEFING_NOTE]
+    first = [p.passage_id for p in chunk_document(note)]
+    assert first == [p.passage_id for p in chunk_document(note)]
+    assert len(set(first)) == len(first)
+
+
+def test_sentence_spans_are_exact():
+    text = "The U.S. gave 4.5 million. Then it stopped!\n\nA new paragraph"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["The U.S. gave 4.5 million.", "Then it stopped!", "A new paragraph"]

@@ -1,0 +1,48 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+runner = CliRunner()
+
+
+def run(args, env):
+    return runner.invoke(app, args, env=env)
+
+
+def test_search_without_an_index_says_how_to_build_one(tmp_path):
+    result = run(["search", "what is SSR?", "--mode", "bm25"], {"ASSISTANT_INDEX_DIR": str(tmp_path / "none")})
+    assert result.exit_code == 4
+    assert "assistant build" in result.output
+
+
+def test_build_with_a_missing_corpus_is_a_clear_error(tmp_path):
+    result = run(["build", "--corpus", str(tmp_path / "nowhere"), "--index", str(tmp_path / "index")], {})
+    assert result.exit_code == 3
+    assert "does not exist" in result.output
+
+
+@pytest.mark.model
+def test_search_and_documents_on_a_real_index(real_index_dir):
+    env = {"ASSISTANT_INDEX_DIR": str(real_index_dir)}
+    result = run(["search", "community policing", "--top-k", "3", "--json"], env)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output[result.output.index("{") :])
+    assert len(payload["results"]) == 3
+    first = payload["results"][0]
+    assert {"doc_id", "title", "section", "pages", "start", "end", "text", "score", "also_in"} <= set(first)
+
+    result = run(["search", "  ", "--mode", "bm25"], env)
+    assert result.exit_code == 2 and "empty" in result.output
+
+    result = run(["documents", "--json"], env)
+    assert result.exit_code == 0
+    assert len(json.loads(result.output)) == 5
+
+
+def test_settings_table_lists_every_variable():
+    result = run(["settings"], {})
+    assert result.exit_code == 0
+    assert "ASSISTANT_EMBEDDING_MODEL" in result.output and "ASSISTANT_INDEX_DIR" in result.output

@@ -1,0 +1,99 @@
+import json
+
+import pytest
+
+import assistant.indexing as indexing
+from assistant.errors import IndexMismatch, IndexMissing
+from assistant.indexing import build_index, current_build, load_index
+from conftest import PUSH_FACTORS, UN_REVIEW, HashEmbedder
+
+
+def build(settings, embedder=None):
+    embedder = embedder or HashEmbedder()
+    return build_index(settings, lambda: embedder), embedder
+
+
+def test_build_writes_a_loadable_index_with_manifest(hash_settings):
+    report, _ = build(hash_settings)
+    index = load_index(hash_settings)
+    assert report.documents == 5 and report.passages == len(index.passages) == index.vectors.shape[0]
+    manifest = index.manifest
+    assert manifest.model == "test-hash" and manifest.dimension == 64
+    assert manifest.chunker_version and manifest.built_at and manifest.build_seconds >= 0
+    assert {r.content_hash for r in manifest.documents.values()} == {d.content_hash for d in index.documents.values()}
+
+
+def test_rebuild_embeds_only_what_changed(hash_settings):
+    build(hash_settings)
+    report, embedder = build(hash_settings)
+    assert report.embedded == 0 and embedder.calls == 0 and report.reused == report.passages
+
+    brief = hash_settings.corpus_dir / f"{UN_REVIEW}.txt"
+    brief.write_text(brief.read_text() + "\n\n6. Measure the results of SSR support every year.\n")
+    before = {p.passage_id for p in load_index(hash_settings).passages}
+    report, embedder = build(hash_settings)
+    assert 0 < report.embedded <= 2
+    changed = {p.passage_id for p in load_index(hash_settings).passages} - before
+    assert changed and all(pid.startswith(UN_REVIEW) for pid in changed)
+
+
+def test_removed_and_added_documents(hash_settings):
+    build(hash_settings)
+    (hash_settings.corpus_dir / f"{PUSH_FACTORS}.txt").unlink()
+    (hash_settings.corpus_dir / "new-brief.md").write_text("# New Brief\n\nCommunity policing builds trust in towns.\n")
+    report, embedder = build(hash_settings)
+    index = load_index(hash_settings)
+    assert report.removed == [PUSH_FACTORS]
+    assert PUSH_FACTORS not in index.documents and "new-brief" in index.documents
+    assert embedder.embedded == 1
+
+
+def test_a_crash_mid_build_leaves_the_previous_index_live(hash_settings, monkeypatch):
+    build(hash_settings)
+    live = current_build(hash_settings.index_dir)
+    before = load_index(hash_settings).passages
+    (hash_settings.corpus_dir / "extra.txt").write_text("Extra Brief\n\nSomething new about border management.\n")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(indexing, "save_dense", explode)
+    with pytest.raises(RuntimeError):
+        build(hash_settings)
+    assert current_build(hash_settings.index_dir) == live
+    assert load_index(hash_settings).passages == before
+    assert not [p for p in (hash_settings.index_dir / "builds").iterdir() if p.name.startswith(".tmp")]
+
+
+def test_missing_index_is_a_clear_error(hash_settings):
+    with pytest.raises(IndexMissing, match="assistant build"):
+        load_index(hash_settings)
+
+
+def test_another_model_or_chunker_is_detected_and_rebuilt(hash_settings):
+    build(hash_settings)
+    other = hash_settings.model_copy(update={"embedding_model": "other-model"})
+    with pytest.raises(IndexMismatch, match="other-model"):
+        load_index(other)
+    report, embedder = build(other, HashEmbedder("other-model", 32))
+    assert "test-hash" in report.rebuilt_because and report.embedded == report.passages
+    assert load_index(other).manifest.dimension == 32
+
+    rechunked = other.model_copy(update={"chunk_max_words": 120})
+    with pytest.raises(IndexMismatch, match="chunking"):
+        load_index(rechunked)
+
+    manifest = current_build(other.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["chunker_version"] = "0"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexMismatch, match="chunker version"):
+        load_index(other)
+
+
+def test_hnsw_is_a_setting(hash_settings):
+    settings = hash_settings.model_copy(update={"ann": "hnsw"})
+    build(settings)
+    index = load_index(settings)
+    assert index.manifest.dense_kind == "hnsw"
+    assert type(index.dense).__name__ == "IndexHNSWFlat"

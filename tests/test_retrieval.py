@@ -1,0 +1,110 @@
+import pytest
+
+from assistant.errors import InvalidQuestion, UnknownDocument
+from assistant.indexing import build_index, load_index
+from assistant.retrieval import Retriever, convex_fusion, reciprocal_rank_fusion, top_positions
+from conftest import BRIEFING_NOTE, PUSH_FACTORS, UN_REVIEW, HashEmbedder
+
+import numpy as np
+
+
+def test_reciprocal_rank_fusion_by_hand():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1]], k=60)
+    assert fused[1] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused[3] == pytest.approx(1 / 63 + 1 / 61)
+    assert fused[2] == pytest.approx(1 / 62)
+    assert sorted(fused, key=lambda i: -fused[i]) == [1, 3, 2]
+
+
+def test_convex_fusion_by_hand():
+    fused = convex_fusion([{1: 0.9, 2: 0.5}, {2: 10.0, 3: 2.0}], [0.5, 0.5])
+    assert fused == pytest.approx({1: 0.5, 2: 0.5, 3: 0.0})
+
+
+def test_top_positions_respects_the_allowed_set():
+    scores = np.array([0.1, 0.9, 0.0, 0.5], dtype=np.float32)
+    assert list(top_positions(scores, 2)) == [1, 3]
+    assert list(top_positions(scores, 5, np.array([0, 2, 3]))) == [3, 0]
+
+
+@pytest.fixture
+def hash_retriever(hash_settings):
+    embedder = HashEmbedder()
+    build_index(hash_settings, lambda: embedder)
+    return Retriever(load_index(hash_settings), embedder, hash_settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "kwargs", "error", "message"),
+    [
+        ("   ", {}, InvalidQuestion, "empty"),
+        ("x" * 5000, {}, InvalidQuestion, "limit"),
+        ("police", {"top_k": 0}, InvalidQuestion, "top_k"),
+        ("police", {"top_k": 500}, InvalidQuestion, "top_k"),
+        ("police", {"doc_ids": ["no-such-brief"]}, UnknownDocument, "no-such-brief"),
+        ("police", {"mode": "magic"}, InvalidQuestion, "mode"),
+    ],
+)
+def test_bad_requests_are_clear_errors(hash_retriever, question, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        hash_retriever.search(question, **kwargs)
+
+
+def test_document_filter_and_top_k(hash_retriever):
+    hits = hash_retriever.search("security sector reform recommendations", top_k=3, doc_ids=[UN_REVIEW])
+    assert 1 <= len(hits) <= 3
+    assert {h.passage.doc_id for h in hits} == {UN_REVIEW}
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+def test_each_mode_returns_citable_passages(hash_retriever, mode):
+    hits = hash_retriever.search("community policing and criminal investigative capacities", mode=mode)
+    assert hits
+    for hit in hits:
+        document = hash_retriever.index.documents[hit.passage.doc_id]
+        assert document.text[hit.passage.start : hit.passage.end] == hit.passage.text
+
+
+# ---------------------------------------------------------------- with the real model
+
+KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known retrieval miss (see eval report, paraphrase kind)")
+PARAPHRASES = [
+    ("Violent street gangs run a peaceful country and families run away: what helps?", "community policing"),
+    pytest.param("Who is the first official a person fleeing by boat usually meets?", "first point of interaction", marks=KNOWN_MISS),
+    pytest.param("Can reforms of the police and army be imposed by foreign donors?", "imposed from above or from outside", marks=KNOWN_MISS),
+    ("Is immigration itself a threat to a country's safety?", "Migration is not a security issue in itself"),
+    ("What did the review suggest the UN Security Council should do?", "Increase UN Security Council dialogue"),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("question", "evidence"), PARAPHRASES)
+def test_paraphrased_questions_find_the_right_passage(real_retriever, question, evidence):
+    hits = real_retriever.search(question, top_k=5)
+    assert any(evidence in t for h in hits for t in (h.passage.text, *(d.text for d in h.duplicates))), [
+        h.passage.section for h in hits
+    ]
+
+
+@pytest.mark.model
+def test_the_two_briefs_that_repeat_each_other_are_one_hit(real_retriever):
+    hits = real_retriever.search("What does SSR recommend against armed violence in countries formally at peace?", top_k=5)
+    merged = [h for h in hits if h.duplicates]
+    assert merged, "expected the briefing note and the web page to be collapsed into one hit"
+    for hit in merged:
+        docs = {hit.passage.doc_id, *(d.doc_id for d in hit.duplicates)}
+        assert docs == {BRIEFING_NOTE, PUSH_FACTORS}
+    ids = [h.passage.passage_id for h in hits] + [d.passage_id for h in hits for d in h.duplicates]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.model
+def test_query_embeddings_are_cached(real_retriever):
+    embedder = real_retriever.embedder
+    embedder.clear_cache()
+    real_retriever.search("What is the role of parliament in oversight?")
+    misses = embedder.cache_info["misses"]
+    real_retriever.search("What is the role of parliament in oversight?")
+    assert embedder.cache_info["misses"] == misses
+    assert embedder.cache_info["hits"] >= 1
