@@ -68,7 +68,6 @@ class Heading:
     style: str
     level: int
     title: str
-    pure: bool  # the block is only the heading, no body text after it
 
 
 def join_lines(lines: list[str]) -> str:
@@ -135,8 +134,8 @@ _NUMBER_LABEL = re.compile(r"^(?:[IVX]{1,5}|[a-h]|\d{1,2})\.\s+")
 _RUN_ON = re.compile(r"(?<=[a-z]) (?=(?:The|This|These|Those|It|In|As|Such|Where|When|While|A|An)\s)")
 
 
-def _short_title(text: str) -> tuple[str, bool]:
-    """The heading's title (first sentence, at most MAX_TITLE_WORDS words) and whether it is all of `text`."""
+def _short_title(text: str) -> str:
+    """The heading's title: its first sentence, at most MAX_TITLE_WORDS words, numbering kept."""
     body = text.lstrip(BULLET).strip()
     label_match = _NUMBER_LABEL.match(body)
     label = label_match.group(0) if label_match else ""
@@ -148,9 +147,7 @@ def _short_title(text: str) -> tuple[str, bool]:
     words = first.split()
     if len(words) > MAX_TITLE_WORDS:
         first = " ".join(words[:MAX_TITLE_WORDS]).rstrip(",;:") + "…"
-    title = (label + first).rstrip(" .;,:")
-    remainder = rest_of_body[len(first):].strip(" .;,:")
-    return title, not remainder
+    return (label + first).rstrip(" .;,:")
 
 
 def _pattern_style(text: str, repeated_keywords: set[tuple[str, str]]) -> str | None:
@@ -241,22 +238,19 @@ def _classify(
     if block.kind == "note" or not text:
         return None
     if block.heading_level is not None:
-        title, pure = _short_title(text)
-        return Heading("markdown", block.heading_level, title, pure)
+        return Heading("markdown", block.heading_level, _short_title(text))
     style = _pattern_style(text, repeated)
     if style:
-        title, pure = _short_title(text)
-        return Heading(style, STYLE_LEVELS[style], title, pure)
+        return Heading(style, STYLE_LEVELS[style], _short_title(text))
     if body_size is not None and _is_typographic_heading(block, body_size, body_family):
-        title, pure = _short_title(text)
-        return Heading("font", 1 + typographic_sizes.index(block.size), title, pure)  # type: ignore[arg-type]
+        return Heading("font", 1 + typographic_sizes.index(block.size), _short_title(text))  # type: ignore[arg-type]
     if not guess_from_wording or len(block.lines) != 1 or block.kind == "item" or text.endswith((".", ",", ";")):
         return None
     words = _words(text)
     if len(words) <= 12 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 2 and _is_caps(text):
-        return Heading("caps", STYLE_LEVELS["caps"], text.rstrip(":"), True)
+        return Heading("caps", STYLE_LEVELS["caps"], text.rstrip(":"))
     if 1 <= len(words) <= 10 and _is_title_case(text) and not text.endswith(":"):
-        return Heading("title", STYLE_LEVELS["title"], text, True)
+        return Heading("title", STYLE_LEVELS["title"], text)
     return None
 
 
