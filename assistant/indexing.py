@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -89,8 +90,17 @@ class Index:
     duplicates: dict[int, list[int]]
     path: Path
 
+    @cached_property
+    def _positions_by_document(self) -> dict[str, np.ndarray]:
+        grouped: dict[str, list[int]] = {}
+        for position, passage in enumerate(self.passages):
+            grouped.setdefault(passage.doc_id, []).append(position)
+        return {doc_id: np.array(positions, dtype=np.int64) for doc_id, positions in grouped.items()}
+
     def positions_of(self, doc_ids: set[str]) -> np.ndarray:
-        return np.array([i for i, p in enumerate(self.passages) if p.doc_id in doc_ids], dtype=np.int64)
+        """Positions of the passages of these documents, in index order."""
+        chosen = [self._positions_by_document[d] for d in sorted(doc_ids) if d in self._positions_by_document]
+        return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
 
 
 @dataclass
