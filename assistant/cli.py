@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
@@ -200,11 +199,3 @@ def show_settings() -> None:
         default = field.default
         shown = ", ".join(default) if isinstance(default, list) else default
         print(f"| `ASSISTANT_{field_name.upper()}` | `{shown}` | {field.description} |")
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())

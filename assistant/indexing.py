@@ -104,6 +104,14 @@ class Index:
 
 
 @dataclass
+class ReusableBuild:
+    """What an incremental build takes from the live build: its manifest and its vectors by passage."""
+
+    manifest: Manifest
+    vectors: dict[tuple[str, str], np.ndarray]
+
+
+@dataclass
 class BuildReport:
     documents: int
     passages: int
@@ -166,7 +174,7 @@ def load_index(settings: Settings, check: bool = True) -> Index:
         if reason:
             raise IndexMismatch(f"The index in '{settings.index_dir}' cannot be used: {reason}. Rebuild it with `assistant build`.")
     documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
-    passages = [_passage_from_json(json.loads(line)) for line in (build / "passages.jsonl").read_text().splitlines() if line]
+    passages = _read_passages(build)
     vectors = np.load(build / "vectors.npy")
     if len(vectors) != len(passages) or (len(vectors) and vectors.shape[1] != manifest.dimension):
         raise IndexMismatch(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
@@ -181,6 +189,11 @@ def load_index(settings: Settings, check: bool = True) -> Index:
         duplicates=duplicates,
         path=build,
     )
+
+
+def _read_passages(build: Path) -> list[Passage]:
+    lines = (build / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+    return [_passage_from_json(json.loads(line)) for line in lines if line]
 
 
 def _document_from_json(data: dict) -> Document:  # type: ignore[type-arg]
@@ -221,7 +234,7 @@ def build_index(
     with FileLock(str(settings.index_dir / ".build.lock")):
         previous, rebuilt_because = _reusable_previous(settings)
         passages = [p for document in documents for p in _chunk(document, settings)]
-        reuse = _reusable_vectors(previous)
+        reuse = previous.vectors if previous else {}
         missing = [i for i, p in enumerate(passages) if _reuse_key(p) not in reuse]
         embedder: Embedder | None = None
         dimension = previous.manifest.dimension if previous else 0
@@ -299,24 +312,27 @@ def _reuse_key(passage: Passage) -> tuple[str, str]:
     return passage.passage_id, passage.title
 
 
-def _reusable_previous(settings: Settings) -> tuple[Index | None, str | None]:
-    """The live build if its vectors can be reused, and why not otherwise."""
-    try:
-        previous = load_index(settings, check=False)
-    except IndexMissing:
+def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | None]:
+    """The live build's manifest and vectors if they can be reused, and why not otherwise.
+
+    Only the manifest, the passages and the vectors are read: the dense and lexical
+    indexes are rebuilt anyway.
+    """
+    build = current_build(settings.index_dir)
+    if build is None:
         return None, None
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, RuntimeError) as error:
+    try:
+        manifest = Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+        reason = mismatch_reason(manifest, settings)
+        if reason:
+            return None, reason
+        passages = _read_passages(build)
+        vectors = np.load(build / "vectors.npy")
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
         return None, f"the live index could not be read ({error.__class__.__name__})"
-    except IndexMismatch as error:
-        return None, str(error)
-    reason = mismatch_reason(previous.manifest, settings)
-    return (None, reason) if reason else (previous, None)
-
-
-def _reusable_vectors(previous: Index | None) -> dict[tuple[str, str], np.ndarray]:
-    if previous is None:
-        return {}
-    return {_reuse_key(p): previous.vectors[i] for i, p in enumerate(previous.passages)}
+    if len(vectors) != len(passages):
+        return None, "the live index is inconsistent (vectors and passages disagree)"
+    return ReusableBuild(manifest, {_reuse_key(p): vectors[i] for i, p in enumerate(passages)}), None
 
 
 def find_duplicates(

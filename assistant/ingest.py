@@ -188,7 +188,6 @@ def _inline_text(token) -> str:  # type: ignore[no-untyped-def]
 class _PdfLine:
     page: int
     y: float
-    x: float
     text: str
     size: float
     bold: bool
@@ -237,7 +236,7 @@ def pdf_blocks(name: str, data: bytes) -> tuple[list[Block], str | None]:
 
 def _page_lines(page, number: int) -> list[_PdfLine]:  # type: ignore[no-untyped-def]
     """The page's text lines, each with its height on the page and its type (size, weight, family)."""
-    raw_lines: list[tuple[float, float, list[tuple[str, float, str]]]] = []
+    raw_lines: list[tuple[float, list[tuple[str, float, str]]]] = []
     line_open = False
 
     def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
@@ -245,7 +244,6 @@ def _page_lines(page, number: int) -> list[_PdfLine]:  # type: ignore[no-untyped
         if not text:
             return
         y = cm[5] + tm[5] * (cm[3] or 1.0)
-        x = cm[4] + tm[4] * (cm[0] or 1.0)
         font_name = str(font.get("/BaseFont", "")).lstrip("/") if font else ""
         effective_size = float(size) * abs(cm[3] or 1.0) * abs(tm[3] or 1.0)
         for index, piece in enumerate(text.split("\n")):
@@ -254,14 +252,14 @@ def _page_lines(page, number: int) -> list[_PdfLine]:  # type: ignore[no-untyped
             if not piece:
                 continue
             if line_open and raw_lines and abs(raw_lines[-1][0] - y) <= max(2.5, effective_size * 0.3):
-                raw_lines[-1][2].append((piece, effective_size, font_name))
+                raw_lines[-1][1].append((piece, effective_size, font_name))
             else:
-                raw_lines.append((y, x, [(piece, effective_size, font_name)]))
+                raw_lines.append((y, [(piece, effective_size, font_name)]))
                 line_open = True
 
     page.extract_text(visitor_text=visit)
     lines = []
-    for y, x, pieces in raw_lines:
+    for y, pieces in raw_lines:
         text = _clean_line("".join(piece for piece, _, _ in pieces))
         if not text:
             continue
@@ -270,7 +268,7 @@ def _page_lines(page, number: int) -> list[_PdfLine]:  # type: ignore[no-untyped
         longest_font = max(words, key=lambda item: len(item[0]))[2]
         family = longest_font.split("+")[-1].split("-")[0].split(",")[0]
         bold = all(re.search(r"bold|black|heavy", font, re.I) for _, _, font in words)
-        lines.append(_PdfLine(number, y, x, text, size, bold, family))
+        lines.append(_PdfLine(number, y, text, size, bold, family))
     return lines
 
 
