@@ -4,17 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+from functools import lru_cache
+
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORDS = frozenset(STOPWORDS_EN)
 _stemmer = Stemmer.Stemmer("english")
-_tokenizer = bm25s.tokenization.Tokenizer(lower=True, stopwords="en", stemmer=_stemmer)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stopword-free, Snowball-stemmed words of two letters or more.
+
+    Stateless on purpose: a shared vocabulary-building tokenizer would grow with
+    every query a long-running service sees.
+    """
+    return [_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
-    """Lower-cased, stopword-free, stemmed word tokens for each text."""
-    return _tokenizer.tokenize(texts, update_vocab=True, return_as="string", show_progress=False)
+    return [terms(text) for text in texts]
 
 
 class LexicalIndex:
