@@ -16,7 +16,8 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
+_BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -29,6 +30,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for paragraph in re.finditer(r"[^\n]+", text[start:end]):
         base = start + paragraph.start()
         chunk = paragraph.group(0)
+        bullet = _BULLET.match(chunk)
+        if bullet:  # sentencex does not split a paragraph that starts with a bullet sign
+            base += bullet.end()
+            chunk = chunk[bullet.end() :]
         cursor = 0
         for sentence in sentencex.segment("en", chunk):
             stripped = sentence.strip()

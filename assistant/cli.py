@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .errors import AssistantError, CorpusError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
-from .models import SearchHit
 from .settings import Settings, load_settings
 
 app = typer.Typer(
@@ -90,27 +89,6 @@ def build(corpus: Optional[Path] = CorpusOption, index: Optional[Path] = IndexOp
     )
 
 
-def _hit_json(hit: SearchHit) -> dict:  # type: ignore[type-arg]
-    passage = hit.passage
-    return {
-        "rank": hit.rank,
-        "score": round(hit.score, 6),
-        "passage_id": passage.passage_id,
-        "doc_id": passage.doc_id,
-        "title": passage.title,
-        "section": passage.section,
-        "section_path": list(passage.section_path),
-        "pages": list(passage.pages),
-        "start": passage.start,
-        "end": passage.end,
-        "text": passage.text,
-        "also_in": [
-            {"doc_id": d.doc_id, "title": d.title, "section": d.section, "pages": list(d.pages), "start": d.start, "end": d.end}
-            for d in hit.duplicates
-        ],
-    }
-
-
 @app.command()
 def search(
     question: str = typer.Argument(..., help="The question, in quotes."),
@@ -121,6 +99,7 @@ def search(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """Ranked passages for a question, each with its document, section, pages and offsets."""
+    from .answering import passage_payload
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
@@ -131,7 +110,7 @@ def search(
         _fail(error)
         return
     if as_json:
-        print(json.dumps({"question": question, "results": [_hit_json(h) for h in hits]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"question": question, "results": [passage_payload(h) for h in hits]}, ensure_ascii=False, indent=2))
         return
     if not hits:
         console.print("No passage matches.")
@@ -173,10 +152,20 @@ def evaluate(
     compare: str = typer.Option("bm25,dense,hybrid", "--compare", help="Retrieval modes to run side by side."),
     name: str = typer.Option("retrieval", "--name", help="Report name: eval/reports/<name>.json and .md."),
     reports: Path = typer.Option(Path("eval/reports"), "--reports", help="Folder for the reports."),
+    answers: bool = typer.Option(True, "--answers/--no-answers", help="Also evaluate answers (report 'answers')."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Hit@1, hit@5, MRR@10, nDCG@10 and latency of each retrieval mode on the QA set."""
-    from .evaluation import evaluate_modes, load_qa, write_report
+    """Retrieval quality of each mode (hit@1, hit@5, recall@10, MRR@10, nDCG@10, latency) and answer quality
+    (keyword coverage, citation validity, abstention, follow-ups) on the QA set."""
+    from .answering import Answerer
+    from .evaluation import (
+        evaluate_answers,
+        evaluate_modes,
+        followup_comparison,
+        load_qa,
+        write_answer_report,
+        write_report,
+    )
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
@@ -187,8 +176,11 @@ def evaluate(
     except AssistantError as error:
         _fail(error)
         return
-    markdown = write_report(results, reports, name, retriever.index.manifest, len(items))
-    console.print(markdown)
+    print(write_report(results, reports, name, retriever.index.manifest, len(items)))
+    if answers:
+        answer_result = evaluate_answers(Answerer(retriever), items)
+        followups = followup_comparison(retriever, items)
+        print(write_answer_report(answer_result, followups, settings.abstain_threshold, reports, "answers", len(items)))
 
 
 @app.command("settings")
@@ -199,3 +191,157 @@ def show_settings() -> None:
         default = field.default
         shown = ", ".join(default) if isinstance(default, list) else default
         print(f"| `ASSISTANT_{field_name.upper()}` | `{shown}` | {field.description} |")
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _pages(pages: tuple[int, ...] | list[int]) -> str:
+    return f", p. {', '.join(map(str, pages))}" if pages else ""
+
+
+def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
+    if answer.resolved.followup:
+        console.print(f"[dim]follow-up ({answer.resolved.reason}); searched: {answer.resolved.query}[/]", highlight=False)
+    if answer.abstained:
+        console.print(f"[bold yellow]Not covered.[/] {answer.text}")
+        console.print("[bold]Closest material[/]")
+        for hit in answer.passages[:3]:
+            console.print(f"  • {hit.passage.title}{_pages(hit.passage.pages)} — [cyan]{hit.passage.section}[/]")
+        return
+    console.print(answer.text, highlight=False)
+    if answer.entry_points:
+        console.print("\n[bold]Entry points[/]")
+        for match in answer.entry_points:
+            factor = f" [dim]({match.factor.name})[/]" if match.factor else ""
+            console.print(f"  • [bold]{match.entry.title}[/]{factor}", highlight=False)
+            for quote in match.entry.summary:
+                console.print(f"    {quote.text} [dim]— {quote.title}{_pages(quote.pages)}[/]", highlight=False)
+
+
+def _print_sources(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
+    if not answer.citations:
+        console.print("[dim]No citations.[/]")
+    for citation in answer.citations:
+        console.print(f"[bold][{citation.marker}][/] {citation.title}{_pages(citation.pages)} — [cyan]{citation.section}[/]", highlight=False)
+        console.print(f"    “{citation.quote}” [dim](characters {citation.start}–{citation.end})[/]", highlight=False)
+
+
+def _open_answerer(settings: Settings):  # type: ignore[no-untyped-def]
+    from .answering import Answerer
+    from .retrieval import open_retriever
+
+    return Answerer(open_retriever(settings))
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in quotes."),
+    top_k: Optional[int] = typer.Option(None, "--top-k", "-k", help="Passages retrieved and shown (default: ASSISTANT_TOP_K)."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only use this document id (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """An extractive answer: verbatim sentences with [n] markers, their citations, and matching entry points."""
+    from .answering import answer_payload
+
+    settings = _settings(None, index)
+    try:
+        answer = _open_answerer(settings).ask(question, top_k=top_k, doc_ids=doc)
+    except AssistantError as error:
+        _fail(error)
+        return
+    if as_json:
+        print(json.dumps(answer_payload(answer), ensure_ascii=False, indent=2))
+        return
+    _print_answer(answer)
+    if answer.citations:
+        console.print("\n[bold]Sources[/]")
+        _print_sources(answer)
+
+
+CHAT_HELP = "Ask a question; follow-ups use the conversation. /sources shows the last answer's citations, /new starts afresh, /help, Ctrl-D quits."
+
+
+@app.command()
+def chat(index: Optional[Path] = IndexOption) -> None:
+    """An interactive conversation in the terminal: follow-up questions are understood from earlier turns."""
+    from .conversation import Turn
+
+    settings = _settings(None, index)
+    try:
+        answerer = _open_answerer(settings)
+    except AssistantError as error:
+        _fail(error)
+        return
+    console.print(f"[bold]SSR Brief Assistant[/] — {len(answerer.index.documents)} briefs. {CHAT_HELP}")
+    history: list[Turn] = []
+    last = None
+    while True:
+        try:
+            line = console.input("[bold green]you>[/] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print("\nbye")
+            return
+        if not line:
+            continue
+        if line in ("/sources", "/s"):
+            if last is None:
+                console.print("[dim]Nothing asked yet.[/]")
+            else:
+                _print_sources(last)
+            continue
+        if line == "/new":
+            history, last = [], None
+            console.print("[dim]New conversation.[/]")
+            continue
+        if line in ("/help", "/?"):
+            console.print(CHAT_HELP)
+            continue
+        try:
+            last = answerer.ask(line, history)
+        except AssistantError as error:
+            errors.print(f"[bold red]error:[/] {error}")
+            continue
+        _print_answer(last)
+        history += [Turn("user", line), Turn("assistant", last.text)]
+
+
+@app.command("entry-points")
+def entry_points(
+    factor: Optional[str] = typer.Option(None, "--factor", help="Only factors whose id or name contains these words."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """The catalogue: push factors, the SSR entry points under each, and other numbered recommendations."""
+    from .answering import entry_point_payload
+    from .indexing import load_index
+
+    settings = _settings(None, index)
+    try:
+        catalogue = load_index(settings).catalogue
+    except AssistantError as error:
+        _fail(error)
+        return
+    factors = catalogue.matching_factors(factor or "")
+    chosen = [e for e in catalogue.entry_points if (factor is None or e.factor_id in {f.factor_id for f in factors})]
+    if factor is not None and not factors:
+        known = "; ".join(f"{f.factor_id}" for f in catalogue.factors)
+        _fail(InvalidQuestion(f"No push factor matches '{factor}'. Known: {known}."))
+        return
+    if as_json:
+        payload = [entry_point_payload(e, catalogue.factor(e.factor_id) if e.factor_id else None) for e in chosen]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    groups: dict[str, list] = {}  # type: ignore[type-arg]
+    for entry in chosen:
+        owner = catalogue.factor(entry.factor_id) if entry.factor_id else None
+        heading = f"{owner.label or 'Factor'}: {owner.name}" if owner else entry.label
+        groups.setdefault(heading, []).append(entry)
+    for heading, entries in groups.items():
+        console.print(f"\n[bold]{heading}[/]", highlight=False)
+        for entry in entries:
+            sources = "; ".join(sorted({f"{s.title}{_pages(s.pages)}" for s in entry.sources}))
+            console.print(f"  • [bold]{entry.title}[/] [dim]({sources})[/]", highlight=False)
+            for quote in entry.summary:
+                console.print(f"    {quote.text}", highlight=False)

@@ -17,6 +17,8 @@ from pathlib import Path
 import ir_measures
 from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 
+from .answering import Answer, Answerer
+from .conversation import Turn, resolve
 from .errors import AssistantError
 from .indexing import Manifest
 from .models import Document, Passage, SearchHit
@@ -40,6 +42,9 @@ class QAItem:
     gold: tuple[GoldQuote, ...]
     answer_keywords: tuple[str, ...] = ()
     history: tuple[dict, ...] = ()  # type: ignore[type-arg]
+
+    def turns(self) -> list[Turn]:
+        return [Turn(str(turn["role"]), str(turn["content"])) for turn in self.history]
 
 
 @dataclass
@@ -127,8 +132,14 @@ def judged_run(item: QAItem, hits: list[SearchHit], documents: dict[str, Documen
     return run
 
 
-def evaluate_mode(retriever: Retriever, items: list[QAItem], mode: str, top_k: int = 10) -> ModeResult:
-    """Metrics of one retrieval mode over the answerable items (follow-ups use their question as is)."""
+def evaluate_mode(
+    retriever: Retriever, items: list[QAItem], mode: str, top_k: int = 10, resolve_followups: bool = True
+) -> ModeResult:
+    """Metrics of one retrieval mode over the answerable items.
+
+    A follow-up is searched with the query resolved from its earlier turns, as the service
+    does; with `resolve_followups=False` its bare question is searched instead.
+    """
     documents = retriever.index.documents
     answerable = [item for item in items if item.gold]
     qrels = [Qrel(item.id, f"gold-{i}", 1) for item in answerable for i in range(len(item.gold))]
@@ -139,7 +150,8 @@ def evaluate_mode(retriever: Retriever, items: list[QAItem], mode: str, top_k: i
         retriever.embedder.clear_cache()  # every mode pays for its own query embeddings
     for item in answerable:
         started = time.perf_counter()
-        hits = retriever.search(item.question, top_k=top_k, mode=mode)
+        query = resolve(item.question, item.turns()).query if resolve_followups else item.question
+        hits = retriever.search(query, top_k=top_k, mode=mode)
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
     measures = list(MEASURES.values())
@@ -200,6 +212,195 @@ def write_report(results: list[ModeResult], folder: Path, name: str, manifest: M
         f"{item_count} QA items; index of {manifest.passages} passages, model {manifest.model}, "
         f"{manifest.dense_kind} dense search; top 10 per question; latency is in-process and warm.\n\n"
         f"{markdown_table(results)}\n\nhit@5 per question kind:\n\n" + "\n".join(per_kind_lines) + "\n"
+    )
+    (folder / f"{name}.md").write_text(markdown)
+    return markdown
+
+
+# ---------------------------------------------------------------- answers
+
+
+@dataclass
+class AnswerResult:
+    metrics: dict[str, float]
+    per_kind: dict[str, dict[str, float]]
+    latency_ms: dict[str, float]
+    threshold_sweep: list[dict[str, float]]
+    per_item: list[dict[str, object]]
+
+
+def citation_problems(answer: Answer, documents: dict[str, Document]) -> list[str]:
+    """Citations whose quote is not the document text at their offsets, and markers that resolve to nothing."""
+    problems = []
+    markers = {c.marker for c in answer.citations}
+    for citation in answer.citations:
+        document = documents.get(citation.doc_id)
+        if document is None or document.text[citation.start : citation.end] != citation.quote:
+            problems.append(f"[{citation.marker}] is not verbatim at {citation.doc_id}:{citation.start}-{citation.end}")
+    for sentence in answer.sentences:
+        if sentence.text not in {c.quote for c in answer.citations if c.marker in sentence.markers}:
+            problems.append(f"sentence {sentence.text[:40]!r} is not the quote of its own markers")
+        problems.extend(f"marker [{m}] resolves to no citation" for m in sentence.markers if m not in markers)
+    for match in answer.entry_points:
+        for quote in match.entry.summary:
+            document = documents.get(quote.doc_id)
+            if document is None or document.text[quote.start : quote.end] != quote.text:
+                problems.append(f"summary of {match.entry.entry_id} is not verbatim at {quote.doc_id}:{quote.start}")
+    return problems
+
+
+def answer_text_for_keywords(answer: Answer) -> str:
+    """What a reader sees: the answer sentences and the entry points listed with them."""
+    parts = [answer.text]
+    for match in answer.entry_points:
+        parts.append(match.entry.title)
+        parts.extend(quote.text for quote in match.entry.summary)
+    return " ".join(parts).lower()
+
+
+def keyword_coverage(answer: Answer, keywords: tuple[str, ...]) -> float:
+    if not keywords:
+        return 1.0
+    if answer.abstained:
+        return 0.0
+    text = answer_text_for_keywords(answer)
+    return sum(keyword.lower() in text for keyword in keywords) / len(keywords)
+
+
+def abstention_rates(confidences: list[tuple[float, bool]], threshold: float) -> tuple[float, float]:
+    """(share of unanswerable items abstained on, share of answerable items abstained on) at a threshold."""
+    unanswerable = [c for c, answerable in confidences if not answerable]
+    answerable = [c for c, answerable in confidences if answerable]
+    rate = sum(c < threshold for c in unanswerable) / len(unanswerable) if unanswerable else 0.0
+    false_rate = sum(c < threshold for c in answerable) / len(answerable) if answerable else 0.0
+    return rate, false_rate
+
+
+def sweep_thresholds(confidences: list[tuple[float, bool]], low: float = 0.2, high: float = 0.7, step: float = 0.01) -> list[dict[str, float]]:
+    rows = []
+    for i in range(int(round((high - low) / step)) + 1):
+        threshold = round(low + i * step, 6)
+        rate, false_rate = abstention_rates(confidences, threshold)
+        rows.append({"threshold": threshold, "abstention": rate, "false_abstention": false_rate})
+    return rows
+
+
+def best_threshold(sweep: list[dict[str, float]]) -> dict[str, float]:
+    """The threshold with the largest abstention minus false abstention (Youden's J); ties go to fewer false abstentions."""
+    return max(sweep, key=lambda r: (round(r["abstention"] - r["false_abstention"], 9), -r["false_abstention"]))
+
+
+def evaluate_answers(answerer: Answerer, items: list[QAItem]) -> AnswerResult:
+    """Answer every item as the service would; measure keywords, citations, abstention and latency."""
+    documents = answerer.index.documents
+    answerer.ask(items[0].question)  # warm the model
+    if answerer.retriever.embedder is not None:
+        answerer.retriever.embedder.clear_cache()  # measure answers with their own query embeddings
+    per_item: list[dict[str, object]] = []
+    latencies: list[float] = []
+    for item in items:
+        started = time.perf_counter()
+        answer = answerer.ask(item.question, item.turns())
+        latencies.append((time.perf_counter() - started) * 1000)
+        problems = citation_problems(answer, documents)
+        per_item.append(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "answerable": bool(item.gold),
+                "abstained": answer.abstained,
+                "confidence": round(answer.confidence, 4),
+                "keyword_coverage": keyword_coverage(answer, item.answer_keywords) if item.gold else None,
+                "citations": len(answer.citations),
+                "citation_problems": problems,
+                "effective_query": answer.resolved.query,
+            }
+        )
+    answerable = [r for r in per_item if r["answerable"]]
+    unanswerable = [r for r in per_item if not r["answerable"]]
+    confidences = [(float(r["confidence"]), bool(r["answerable"])) for r in per_item]  # type: ignore[arg-type]
+    citations = sum(int(r["citations"]) for r in per_item)  # type: ignore[call-overload]
+    invalid = sum(len(r["citation_problems"]) for r in per_item)  # type: ignore[arg-type]
+    metrics = {
+        "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in answerable) if answerable else 0.0,  # type: ignore[arg-type]
+        "abstention": sum(bool(r["abstained"]) for r in unanswerable) / len(unanswerable) if unanswerable else 0.0,
+        "false_abstention": sum(bool(r["abstained"]) for r in answerable) / len(answerable) if answerable else 0.0,
+        "citation_validity": 1.0 - invalid / citations if citations else 1.0,
+        "citations_per_answer": citations / max(1, sum(not r["abstained"] for r in per_item)),
+    }
+    per_kind = {
+        kind: {
+            "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in rows) if rows[0]["answerable"] else float("nan"),  # type: ignore[arg-type]
+            "abstained": sum(bool(r["abstained"]) for r in rows) / len(rows),
+        }
+        for kind in sorted({str(r["kind"]) for r in per_item})
+        for rows in [[r for r in per_item if r["kind"] == kind]]
+    }
+    latency = {"p50": statistics.median(latencies), "p95": sorted(latencies)[max(0, int(round(0.95 * len(latencies))) - 1)]}
+    return AnswerResult(metrics, per_kind, latency, sweep_thresholds(confidences), per_item)
+
+
+def followup_comparison(retriever: Retriever, items: list[QAItem]) -> dict[str, float]:
+    """hit@5 of follow-ups (resolved from their turns, and bare) beside standalone questions, hybrid mode."""
+    resolved = evaluate_mode(retriever, items, retriever.settings.retrieval_mode)
+    bare = evaluate_mode(retriever, [i for i in items if i.kind == "followup"], retriever.settings.retrieval_mode, resolve_followups=False)
+    standalone = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) != "followup"]
+    followups = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) == "followup"]
+    return {
+        "standalone_hit@5": statistics.fmean(q["hit@5"] for q in standalone) if standalone else 0.0,
+        "followup_hit@5": statistics.fmean(q["hit@5"] for q in followups) if followups else 0.0,
+        "followup_bare_hit@5": bare.metrics["hit@5"] if followups else 0.0,
+        "followups": len(followups),
+        "standalone": len(standalone),
+    }
+
+
+def _kind(items: list[QAItem], item_id: str) -> str:
+    return next(i.kind for i in items if i.id == item_id)
+
+
+def write_answer_report(
+    result: AnswerResult, followups: dict[str, float], threshold: float, folder: Path, name: str, item_count: int
+) -> str:
+    """Write <name>.json and <name>.md for the answer evaluation; return the Markdown."""
+    folder.mkdir(parents=True, exist_ok=True)
+    best = best_threshold(result.threshold_sweep)
+    payload = {
+        "name": name,
+        "items": item_count,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "abstain_threshold": threshold,
+        "best_threshold_on_this_set": best,
+        "metrics": result.metrics,
+        "per_kind": result.per_kind,
+        "latency_ms": result.latency_ms,
+        "followups": followups,
+        "threshold_sweep": result.threshold_sweep,
+        "per_item": result.per_item,
+    }
+    (folder / f"{name}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    m = result.metrics
+    kinds = "\n".join(
+        f"| {kind} | {'—' if values['keyword_coverage'] != values['keyword_coverage'] else format(values['keyword_coverage'], '.3f')} "
+        f"| {values['abstained']:.3f} |"
+        for kind, values in result.per_kind.items()
+    )
+    markdown = (
+        f"# Answer evaluation: {name}\n\n"
+        f"{item_count} QA items, answered in-process as the service answers them (warm).\n\n"
+        "| measure | value |\n|---|---|\n"
+        f"| answer keyword coverage (answerable items) | {m['keyword_coverage']:.3f} |\n"
+        f"| citation validity (quotes verbatim at their offsets, markers resolve) | {m['citation_validity']:.3f} |\n"
+        f"| abstention on unanswerable questions | {m['abstention']:.3f} |\n"
+        f"| false abstention on answerable questions | {m['false_abstention']:.3f} |\n"
+        f"| citations per answer | {m['citations_per_answer']:.2f} |\n"
+        f"| median answer latency | {result.latency_ms['p50']:.1f} ms (p95 {result.latency_ms['p95']:.1f} ms) |\n\n"
+        f"Abstention threshold in use: {threshold}; the best on this set (abstention minus false abstention) is "
+        f"{best['threshold']} ({best['abstention']:.3f} / {best['false_abstention']:.3f}).\n\n"
+        f"Follow-ups (hit@5, top 10 retrieved): {followups['followup_hit@5']:.3f} resolved from their turns, "
+        f"{followups['followup_bare_hit@5']:.3f} searched bare, against {followups['standalone_hit@5']:.3f} for "
+        f"{followups['standalone']} standalone questions.\n\n"
+        "| kind | keyword coverage | abstained |\n|---|---|---|\n" + kinds + "\n"
     )
     (folder / f"{name}.md").write_text(markdown)
     return markdown

@@ -4,7 +4,8 @@ Layout under `index_dir`:
 
     CURRENT                 name of the live build (replaced atomically)
     builds/<build-id>/      manifest.json, documents.json, passages.jsonl, vectors.npy,
-                            dense.faiss, lexical/, duplicates.json
+                            dense.faiss, lexical/, duplicates.json, sentences.json,
+                            sentence_vectors.npy, catalogue.json
 
 A build is written to a temporary folder, renamed into `builds/`, and only then made
 live by replacing `CURRENT`; a crash at any point leaves the previous build live.
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock
 
+from .catalogue import Catalogue, build_catalogue, catalogue_from_json, catalogue_to_json
 from .chunking import CHUNKER_VERSION, chunk_document
 from .dense import build_dense, choose_kind, load_dense, save_dense
 from .embedding import Embedder
@@ -33,9 +35,10 @@ from .errors import IndexMismatch, IndexMissing
 from .ingest import load_corpus
 from .lexical import LexicalIndex
 from .models import Document, FileProblem, PageSpan, Passage, Section
+from .sentences import SentenceTable, sentence_table
 from .settings import Settings
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 DUPLICATE_SCAN_LIMIT = 50_000  # above this, near-duplicates are only looked for with an HNSW index
 Progress = Callable[[int, int], None]
 
@@ -88,6 +91,9 @@ class Index:
     dense: object  # faiss.Index
     lexical: LexicalIndex
     duplicates: dict[int, list[int]]
+    sentences: SentenceTable
+    sentence_vectors: np.ndarray
+    catalogue: Catalogue
     path: Path
 
     @cached_property
@@ -97,6 +103,11 @@ class Index:
             grouped.setdefault(passage.doc_id, []).append(position)
         return {doc_id: np.array(positions, dtype=np.int64) for doc_id, positions in grouped.items()}
 
+    @cached_property
+    def position_of(self) -> dict[str, int]:
+        """Passage id -> position."""
+        return {passage.passage_id: i for i, passage in enumerate(self.passages)}
+
     def positions_of(self, doc_ids: set[str]) -> np.ndarray:
         """Positions of the passages of these documents, in index order."""
         chosen = [self._positions_by_document[d] for d in sorted(doc_ids) if d in self._positions_by_document]
@@ -105,10 +116,11 @@ class Index:
 
 @dataclass
 class ReusableBuild:
-    """What an incremental build takes from the live build: its manifest and its vectors by passage."""
+    """What an incremental build takes from the live build: its manifest, passage and sentence vectors."""
 
     manifest: Manifest
     vectors: dict[tuple[str, str], np.ndarray]
+    sentence_vectors: dict[str, np.ndarray]
 
 
 @dataclass
@@ -179,6 +191,10 @@ def load_index(settings: Settings, check: bool = True) -> Index:
     if len(vectors) != len(passages) or (len(vectors) and vectors.shape[1] != manifest.dimension):
         raise IndexMismatch(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
     duplicates = {int(k): v for k, v in json.loads((build / "duplicates.json").read_text()).items()}
+    sentences = SentenceTable.load(build / "sentences.json")
+    sentence_vectors = np.load(build / "sentence_vectors.npy")
+    if len(sentence_vectors) != len(sentences):
+        raise IndexMismatch(f"The index in '{build}' is inconsistent (sentence vectors and sentences disagree). Rebuild it.")
     return Index(
         manifest=manifest,
         documents=documents,
@@ -187,6 +203,9 @@ def load_index(settings: Settings, check: bool = True) -> Index:
         dense=load_dense(build / "dense.faiss"),
         lexical=LexicalIndex.load(build / "lexical"),
         duplicates=duplicates,
+        sentences=sentences,
+        sentence_vectors=sentence_vectors,
+        catalogue=catalogue_from_json(json.loads((build / "catalogue.json").read_text())),
         path=build,
     )
 
@@ -234,31 +253,34 @@ def build_index(
     with FileLock(str(settings.index_dir / ".build.lock")):
         previous, rebuilt_because = _reusable_previous(settings)
         passages = [p for document in documents for p in _chunk(document, settings)]
+        by_id = {d.doc_id: d for d in documents}
+        sentences = sentence_table(by_id, passages)
+        sentence_texts = [sentences.embedding_text(i, by_id) for i in range(len(sentences))]
         reuse = previous.vectors if previous else {}
+        reuse_sentences = previous.sentence_vectors if previous else {}
         missing = [i for i, p in enumerate(passages) if _reuse_key(p) not in reuse]
+        missing_sentences = [i for i, text in enumerate(sentence_texts) if text not in reuse_sentences]
         embedder: Embedder | None = None
         dimension = previous.manifest.dimension if previous else 0
-        if missing or not previous:
+        if missing or missing_sentences or not previous:
             embedder = embedder_factory()
             dimension = embedder.dimension
         vectors = np.zeros((len(passages), dimension), dtype=np.float32)
         for i, p in enumerate(passages):
             if _reuse_key(p) in reuse:
                 vectors[i] = reuse[_reuse_key(p)]
-        if missing:
-            assert embedder is not None
-            batch = max(settings.embedding_batch_size * 8, 64)
-            for first in range(0, len(missing), batch):
-                chosen = missing[first : first + batch]
-                vectors[chosen] = embedder.embed_passages([passages[i].indexed_text() for i in chosen])
-                if progress:
-                    progress(min(first + batch, len(missing)), len(missing))
-        elif progress:
-            progress(0, 0)
+        sentence_vectors = np.zeros((len(sentences), dimension), dtype=np.float32)
+        for i, text in enumerate(sentence_texts):
+            if text in reuse_sentences:
+                sentence_vectors[i] = reuse_sentences[text]
+        jobs = [(vectors, i, passages[i].indexed_text()) for i in missing]
+        jobs += [(sentence_vectors, i, sentence_texts[i]) for i in missing_sentences]
+        _embed(jobs, embedder, max(settings.embedding_batch_size * 8, 64), progress)
         kind = choose_kind(settings, len(passages))
         dense = build_dense(vectors, kind, settings)
         lexical = LexicalIndex.build([p.indexed_text() for p in passages])
         duplicates = find_duplicates(vectors, passages, dense, kind, settings.duplicate_threshold)
+        catalogue = build_catalogue(documents)
         previous_ids = set(previous.manifest.documents) if previous else set()
         removed = sorted(previous_ids - {d.doc_id for d in documents})
         manifest = Manifest(
@@ -288,7 +310,10 @@ def build_index(
             problems=problems,
         )
         manifest.build_seconds = round(time.perf_counter() - started, 3)
-        path = _write_build(settings.index_dir, manifest, documents, passages, vectors, dense, lexical, duplicates)
+        path = _write_build(
+            settings.index_dir, manifest, documents, passages, vectors, dense, lexical, duplicates,
+            sentences, sentence_vectors, catalogue,
+        )
     return BuildReport(
         documents=len(documents),
         passages=len(passages),
@@ -300,6 +325,24 @@ def build_index(
         rebuilt_because=rebuilt_because,
         path=path,
     )
+
+
+def _embed(
+    jobs: list[tuple[np.ndarray, int, str]], embedder: Embedder | None, batch: int, progress: Progress | None
+) -> None:
+    """Embed each job's text into row `i` of its target array, in batches, reporting progress."""
+    if not jobs:
+        if progress:
+            progress(0, 0)
+        return
+    assert embedder is not None
+    for first in range(0, len(jobs), batch):
+        chosen = jobs[first : first + batch]
+        embedded = embedder.embed_passages([text for _, _, text in chosen])
+        for (target, row, _), vector in zip(chosen, embedded):
+            target[row] = vector
+        if progress:
+            progress(min(first + batch, len(jobs)), len(jobs))
 
 
 def _chunk(document: Document, settings: Settings) -> list[Passage]:
@@ -315,8 +358,8 @@ def _reuse_key(passage: Passage) -> tuple[str, str]:
 def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | None]:
     """The live build's manifest and vectors if they can be reused, and why not otherwise.
 
-    Only the manifest, the passages and the vectors are read: the dense and lexical
-    indexes are rebuilt anyway.
+    Only the manifest, passages, vectors and sentence texts are read: the dense and
+    lexical indexes are rebuilt anyway.
     """
     build = current_build(settings.index_dir)
     if build is None:
@@ -328,11 +371,15 @@ def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | 
             return None, reason
         passages = _read_passages(build)
         vectors = np.load(build / "vectors.npy")
+        sentences = SentenceTable.load(build / "sentences.json")
+        sentence_vectors = np.load(build / "sentence_vectors.npy")
+        documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
         return None, f"the live index could not be read ({error.__class__.__name__})"
-    if len(vectors) != len(passages):
-        return None, "the live index is inconsistent (vectors and passages disagree)"
-    return ReusableBuild(manifest, {_reuse_key(p): vectors[i] for i, p in enumerate(passages)}), None
+    if len(vectors) != len(passages) or len(sentence_vectors) != len(sentences):
+        return None, "the live index is inconsistent (vectors and texts disagree)"
+    by_text = {sentences.embedding_text(i, documents): sentence_vectors[i] for i in range(len(sentences))}
+    return ReusableBuild(manifest, {_reuse_key(p): vectors[i] for i, p in enumerate(passages)}, by_text), None
 
 
 def find_duplicates(
@@ -364,6 +411,9 @@ def _write_build(
     dense: object,
     lexical: LexicalIndex,
     duplicates: dict[int, list[int]],
+    sentences: SentenceTable,
+    sentence_vectors: np.ndarray,
+    catalogue: Catalogue,
 ) -> Path:
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -377,6 +427,9 @@ def _write_build(
         save_dense(dense, temporary / "dense.faiss")
         lexical.save(temporary / "lexical")
         (temporary / "duplicates.json").write_text(json.dumps({str(k): v for k, v in duplicates.items()}))
+        sentences.save(temporary / "sentences.json")
+        np.save(temporary / "sentence_vectors.npy", sentence_vectors)
+        (temporary / "catalogue.json").write_text(json.dumps(catalogue_to_json(catalogue), ensure_ascii=False))
         (temporary / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False))
         _fsync_tree(temporary)
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + temporary.name[5:]

@@ -142,25 +142,25 @@ def markdown_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     tokens = _markdown.parse(text)
     heading_level: int | None = None
-    in_item = 0
+    markers: list[str] = []  # one per open list item: "•", or "3." in an ordered list
     for token in tokens:
         if token.type == "heading_open":
             heading_level = int(token.tag[1])
         elif token.type == "heading_close":
             heading_level = None
         elif token.type == "list_item_open":
-            in_item += 1
+            markers.append(f"{token.info}{token.markup}" if token.info else BULLET)
         elif token.type == "list_item_close":
-            in_item -= 1
+            markers.pop()
         elif token.type == "inline":
             lines = [_clean_line(line) for line in _inline_text(token).split("\n")]
             lines = [line for line in lines if line]
             if not lines:
                 continue
-            if in_item and heading_level is None:
-                lines[0] = f"{BULLET} {lines[0]}"
+            if markers and heading_level is None:
+                lines[0] = f"{markers[-1]} {lines[0]}"
             blocks.append(
-                Block(lines=lines, kind="item" if in_item else "paragraph", heading_level=heading_level)
+                Block(lines=lines, kind="item" if markers else "paragraph", heading_level=heading_level)
             )
         elif token.type in ("fence", "code_block", "html_block"):
             lines = [_clean_line(line) for line in token.content.split("\n") if line.strip()]

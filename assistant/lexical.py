@@ -60,6 +60,10 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores_from_ids(known), dtype=np.float32)
 
+    def knows(self, term: str) -> bool:
+        """Whether a (stemmed) term occurs anywhere in the indexed passages."""
+        return self.size > 0 and term in self._model.vocab_dict
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if self.size:

@@ -85,6 +85,19 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Verbatim text of a document: text == document.text[start:end]."""
+
+    doc_id: str
+    title: str
+    section: str
+    pages: tuple[int, ...]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class FileProblem:
     """A corpus file that could not be ingested, and why."""
 

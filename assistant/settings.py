@@ -57,6 +57,20 @@ class Settings(BaseSettings):
         description="Cosine similarity above which passages of different documents count as the same text.",
     )
     query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory (LRU).")
+    answer_passages: int = Field(8, ge=1, description="Top passages whose sentences an answer is composed from.")
+    answer_max_sentences: int = Field(5, ge=1, description="Most sentences in an answer.")
+    answer_max_words: int = Field(140, ge=10, description="An answer stops adding sentences past this many words.")
+    answer_relative_cutoff: float = Field(
+        0.8, ge=0, le=1, description="A sentence joins the answer only if it scores at least this share of the best one."
+    )
+    redundancy_threshold: float = Field(
+        0.85, ge=0, le=1.0001, description="Cosine above which two sentences say the same; the second is cited, not repeated."
+    )
+    abstain_threshold: float = Field(
+        0.45, ge=0, le=1,
+        description="Below this confidence the assistant says the briefs do not cover the question (calibrated on eval/qa.jsonl).",
+    )
+    max_entry_points: int = Field(5, ge=0, description="Most entry points listed with an answer.")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -45,7 +45,7 @@ def test_removed_and_added_documents(hash_settings):
     index = load_index(hash_settings)
     assert report.removed == [PUSH_FACTORS]
     assert PUSH_FACTORS not in index.documents and "new-brief" in index.documents
-    assert embedder.embedded == 1
+    assert report.embedded == 1 and embedder.embedded == 2  # the new passage and its one sentence
 
 
 def test_a_crash_mid_build_leaves_the_previous_index_live(hash_settings, monkeypatch):

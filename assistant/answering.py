@@ -1,0 +1,366 @@
+"""Question (and conversation) -> an extractive answer whose every sentence is a cited verbatim quote.
+
+1. The question is resolved against the earlier turns (conversation.py).
+2. The top passages are retrieved; their sentences are scored by cosine with the query
+   (sentence vectors are computed at build time), the share of the question's own words
+   they contain, and the rank of the passage they come from.
+3. When even the best sentence is a poor match the assistant abstains and shows the
+   closest material instead of quoting it as an answer.
+4. Sentences are taken best first while they score near the best one; a sentence that
+   says what a chosen one says (the two forced-displacement briefs often repeat each
+   other) adds its citation to the chosen sentence instead of being repeated.
+5. Entry points from the catalogue are attached when the question asks what to do or the
+   top passages sit in the sections that state push factors and entry points.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .catalogue import EntryPoint, Factor
+from .conversation import ResolvedQuestion, Turn, own_terms, resolve
+from .lexical import terms
+from .models import Quote, SearchHit
+from .retrieval import Retriever
+
+NOT_COVERED = (
+    "The briefs do not seem to answer this question. The closest material is listed below; "
+    "try other words, or ask about what the briefs cover."
+)
+_ACTION = re.compile(
+    r"\b(?:what can|what could|what should|how can|how could|how should|how to|what to do|do about|entry points?|"
+    r"recommend\w*|respond\w*|response\w*|address\w*|tackl\w*|interven\w*|measures?|options?|steps?|priorit\w*)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’-]+")
+# A question about a name or number the briefs never mention is most likely not covered:
+# its confidence drops by this much (calibrated with the threshold on the evaluation set).
+UNKNOWN_NAME_PENALTY = 0.2
+PASSAGE_WEIGHT = 0.5  # a sentence inherits part of its passage's relevance (context it lacks alone)
+LEXICAL_WEIGHT = 0.3  # weight of the share of question words a sentence contains
+RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
+LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
+
+
+@dataclass(frozen=True)
+class Citation:
+    marker: int
+    doc_id: str
+    title: str
+    section: str
+    pages: tuple[int, ...]
+    start: int
+    end: int
+    quote: str
+    score: float
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    markers: list[int]
+
+
+@dataclass
+class EntryPointMatch:
+    entry: EntryPoint
+    factor: Factor | None
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    resolved: ResolvedQuestion
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    passages: list[SearchHit]
+    entry_points: list[EntryPointMatch]
+    abstained: bool
+    confidence: float
+    message: str | None = None
+    unknown_names: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        if self.abstained:
+            return self.message or NOT_COVERED
+        return " ".join(f"{s.text} " + "".join(f"[{m}]" for m in s.markers) for s in self.sentences)
+
+
+@dataclass
+class _Candidate:
+    sentence: int
+    score: float
+    cosine: float
+    rank: int
+
+
+class Answerer:
+    """Answers questions from one loaded index; safe to share between threads."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+        self.index = retriever.index
+        self.settings = retriever.settings
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> Answer:
+        """Raises InvalidQuestion or UnknownDocument for a bad request."""
+        started = time.perf_counter()
+        self.retriever.validate(question, top_k, doc_ids)
+        resolved = resolve(question, history)
+        request = self.retriever.validate(resolved.query[: self.settings.max_question_chars], top_k, doc_ids)
+        depth = max(request.top_k, self.settings.answer_passages)
+        hits = self.retriever.search(request.query, top_k=depth, doc_ids=request.doc_ids)
+        retrieved = time.perf_counter()
+        candidates = self._score_sentences(resolved, hits)
+        unknown = self.unknown_names(question)
+        confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
+        if confidence < self.settings.abstain_threshold:
+            message = NOT_COVERED
+            if unknown:
+                message = f"The briefs never mention {', '.join(unknown)}. " + message
+            answer = Answer(question, resolved, [], [], hits[: request.top_k], [], True, confidence, message, unknown)
+        else:
+            sentences, citations = self._compose(candidates)
+            matches = self._entry_points(resolved, hits)
+            answer = Answer(
+                question, resolved, sentences, citations, hits[: request.top_k], matches, False, confidence, None, unknown
+            )
+        finished = time.perf_counter()
+        answer.timings = {
+            "retrieval_ms": round((retrieved - started) * 1000, 2),
+            "compose_ms": round((finished - retrieved) * 1000, 2),
+            "total_ms": round((finished - started) * 1000, 2),
+        }
+        return answer
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Names and numbers in the question that no brief mentions ("Rohingya", "2022")."""
+        words = _WORD.findall(question)
+        names = [w for i, w in enumerate(words) if (i > 0 and w[0].isupper()) or any(c.isdigit() for c in w)]
+        return [w for w in names if any(not self.index.lexical.knows(t) for t in terms(w))]
+
+    # ------------------------------------------------------------ sentences
+
+    def _score_sentences(self, resolved: ResolvedQuestion, hits: list[SearchHit]) -> list[_Candidate]:
+        rank_of: dict[int, int] = {}
+        position_of = self.index.position_of
+        for hit in hits:
+            for passage in (hit.passage, *hit.duplicates):
+                for sentence in self.index.sentences.by_passage[position_of[passage.passage_id]]:
+                    rank_of.setdefault(sentence, hit.rank)
+        if not rank_of:
+            return []
+        ids = np.fromiter(rank_of, dtype=np.int64)
+        embedder = self.retriever.embedder
+        passage_cosine: dict[int, float] = {}
+        if embedder is not None:
+            query = embedder.embed_query(resolved.query)
+            cosines = self.index.sentence_vectors[ids] @ query
+            for hit in hits:
+                cosine = float(self.index.vectors[position_of[hit.passage.passage_id]] @ query)
+                passage_cosine[hit.rank] = cosine
+        else:
+            cosines = np.zeros(len(ids), dtype=np.float32)
+        wanted = set(own_terms(resolved.query))
+        documents = self.index.documents
+        candidates = []
+        for sentence, cosine in zip(ids.tolist(), cosines.tolist()):
+            text = self.index.sentences.text(sentence, documents)
+            coverage = len(wanted & set(terms(text))) / len(wanted) if wanted else 0.0
+            rank = rank_of[sentence]
+            length = len(text.split())
+            score = (
+                cosine
+                + PASSAGE_WEIGHT * passage_cosine.get(rank, 0.0)
+                + LEXICAL_WEIGHT * coverage
+                + RANK_WEIGHT / rank
+                - LENGTH_PENALTY * max(0, length - LONG_SENTENCE)
+            )
+            if embedder is None:
+                cosine = coverage  # without a model, confidence is the share of question words found
+            candidates.append(_Candidate(sentence, score, cosine, rank))
+        return sorted(candidates, key=lambda c: (-c.score, c.sentence))
+
+    def _compose(self, candidates: list[_Candidate]) -> tuple[list[AnswerSentence], list[Citation]]:
+        table, vectors, documents = self.index.sentences, self.index.sentence_vectors, self.index.documents
+        best = candidates[0].score
+        chosen: list[list[_Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
+        words = 0
+        for candidate in candidates:
+            if candidate.score < best * self.settings.answer_relative_cutoff and len(chosen) >= 2:
+                break
+            same = next(
+                (
+                    group
+                    for group in chosen
+                    if float(vectors[group[0].sentence] @ vectors[candidate.sentence]) >= self.settings.redundancy_threshold
+                    or table.text(group[0].sentence, documents) == table.text(candidate.sentence, documents)
+                ),
+                None,
+            )
+            if same is not None:
+                if table.doc_ids[candidate.sentence] not in {table.doc_ids[c.sentence] for c in same}:
+                    same.append(candidate)
+                continue
+            length = len(table.text(candidate.sentence, documents).split())
+            if len(chosen) >= self.settings.answer_max_sentences or (chosen and words + length > self.settings.answer_max_words):
+                continue
+            chosen.append([candidate])
+            words += length
+        # reading order: documents in the order their best sentence ranks, then by place in the document
+        first_rank: dict[str, int] = {}
+        for i, group in enumerate(chosen):
+            first_rank.setdefault(table.doc_ids[group[0].sentence], i)
+        chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        for group in chosen:
+            markers = []
+            for candidate in group:
+                citations.append(self._citation(len(citations) + 1, candidate))
+                markers.append(len(citations))
+            sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
+        return sentences, citations
+
+    def _citation(self, marker: int, candidate: _Candidate) -> Citation:
+        table = self.index.sentences
+        document = self.index.documents[table.doc_ids[candidate.sentence]]
+        start, end = int(table.starts[candidate.sentence]), int(table.ends[candidate.sentence])
+        section = next((s.label for s in document.sections if s.start <= start < s.end), "")
+        return Citation(
+            marker, document.doc_id, document.title, section, document.pages_for(start, end), start, end,
+            document.text[start:end], round(candidate.score, 4),
+        )
+
+    # ------------------------------------------------------------ entry points
+
+    def _entry_points(self, resolved: ResolvedQuestion, hits: list[SearchHit]) -> list[EntryPointMatch]:
+        catalogue = self.index.catalogue
+        if not catalogue.entry_points or self.settings.max_entry_points == 0:
+            return []
+        asks_what_to_do = bool(_ACTION.search(resolved.query))
+        scores: dict[str, float] = {}
+        top_in_catalogue = False
+        for hit in hits:
+            for passage in (hit.passage, *hit.duplicates):
+                for entry in catalogue.entry_points:
+                    factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
+                    if _overlaps(passage.doc_id, passage.start, passage.end, entry.sources):
+                        weight = 1.0
+                    elif factor is not None and _overlaps(passage.doc_id, passage.start, passage.end, factor.sources):
+                        weight = 0.8
+                    else:
+                        continue
+                    scores[entry.entry_id] = max(scores.get(entry.entry_id, 0.0), weight / hit.rank)
+                    top_in_catalogue = top_in_catalogue or hit.rank <= 3
+        if not (asks_what_to_do or top_in_catalogue):
+            return []
+        ranked = sorted(scores, key=lambda e: -scores[e])[: self.settings.max_entry_points]
+        matches = []
+        for entry_id in ranked:
+            entry = catalogue.entry_point(entry_id)
+            assert entry is not None
+            factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
+            matches.append(EntryPointMatch(entry, factor, round(scores[entry_id], 4)))
+        return matches
+
+
+def _overlaps(doc_id: str, start: int, end: int, sources: list[Quote]) -> bool:
+    return any(s.doc_id == doc_id and s.start < end and start < s.end for s in sources)
+
+
+# ---------------------------------------------------------------- plain JSON, shared by the CLI and the API
+
+
+def quote_payload(quote: Quote) -> dict:  # type: ignore[type-arg]
+    return {
+        "doc_id": quote.doc_id,
+        "title": quote.title,
+        "section": quote.section,
+        "pages": list(quote.pages),
+        "start": quote.start,
+        "end": quote.end,
+        "text": quote.text,
+    }
+
+
+def entry_point_payload(entry: EntryPoint, factor: Factor | None, score: float | None = None) -> dict:  # type: ignore[type-arg]
+    payload = {
+        "id": entry.entry_id,
+        "kind": entry.kind,
+        "label": entry.label,
+        "title": entry.title,
+        "factor": {"id": factor.factor_id, "label": factor.label, "name": factor.name} if factor else None,
+        "summary": [quote_payload(q) for q in entry.summary],
+        "sources": [quote_payload(s) for s in entry.sources],
+    }
+    if score is not None:
+        payload["score"] = score
+    return payload
+
+
+def passage_payload(hit: SearchHit) -> dict:  # type: ignore[type-arg]
+    passage = hit.passage
+    return {
+        "rank": hit.rank,
+        "score": round(hit.score, 6),
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "title": passage.title,
+        "section": passage.section,
+        "section_path": list(passage.section_path),
+        "pages": list(passage.pages),
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "also_in": [
+            {"doc_id": d.doc_id, "title": d.title, "section": d.section, "pages": list(d.pages), "start": d.start, "end": d.end}
+            for d in hit.duplicates
+        ],
+    }
+
+
+def answer_payload(answer: Answer) -> dict:  # type: ignore[type-arg]
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "message": answer.message,
+        "confidence": round(answer.confidence, 4),
+        "effective_query": answer.resolved.query,
+        "followup": answer.resolved.followup,
+        "followup_reason": answer.resolved.reason,
+        "unknown_names": answer.unknown_names,
+        "sentences": [{"text": s.text, "markers": s.markers} for s in answer.sentences],
+        "citations": [
+            {
+                "marker": c.marker,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "section": c.section,
+                "pages": list(c.pages),
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "score": c.score,
+            }
+            for c in answer.citations
+        ],
+        "entry_points": [entry_point_payload(m.entry, m.factor, m.score) for m in answer.entry_points],
+        "passages": [passage_payload(hit) for hit in answer.passages],
+        "timings": answer.timings,
+    }

@@ -1,0 +1,101 @@
+"""Follow-up questions resolved from the earlier turns, without a language model.
+
+A question depends on the conversation when it points back ("examples of *that*"),
+continues with an ellipsis ("And in authoritarian regimes?", "What about Libya?") or
+has almost no words of its own ("Why?"). Then the retrieval query is built from it and
+the topic of the previous question:
+
+* an ellipsis replaces the focus of the previous question: the words after its first
+  focus word ("about", "address", "in", …) give way to the new ones, so "Which entry
+  points address weak state protection?" + "And in authoritarian regimes?" becomes
+  "Which entry points address authoritarian regimes";
+* a reference keeps the question and adds the previous topic.
+
+A question with words of its own and no pointer back stands alone: the old topic is
+not dragged along. The effective query is returned so the behaviour is visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .lexical import terms
+
+_CONTINUATION = re.compile(
+    r"^\s*(?:and|but|also|or|so|then|what about|how about|what of|same for|and what about|and how about)\b[\s,]*",
+    re.IGNORECASE,
+)
+_LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter)\b",
+    re.IGNORECASE,
+)
+# "that" as a conjunction ("say that …", "so that") is not a reference
+_CONJUNCTION_THAT = re.compile(r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b", re.IGNORECASE)
+_FOCUS_WORD = re.compile(
+    r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = frozenset(terms("what which who whom whose when where why how does do did is are was were can could should would will say says tell give list explain describe mean"))
+_MAX_OWN_TERMS_FOR_ELLIPSIS = 4
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class ResolvedQuestion:
+    question: str
+    query: str  # what retrieval is given
+    followup: bool
+    reason: str  # why it was (or was not) read as a follow-up
+
+
+def own_terms(text: str) -> list[str]:
+    """Content words of a question, without question words."""
+    return [t for t in terms(text) if t not in _QUESTION_WORDS]
+
+
+def _strip(text: str) -> str:
+    return text.strip().rstrip("?.!").strip()
+
+
+def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
+    """The effective query of `question` after the user turns in `history` (each resolved in turn)."""
+    previous: ResolvedQuestion | None = None
+    for turn in history:
+        if turn.role == "user" and turn.content.strip():
+            previous = _resolve_one(turn.content, previous)
+    return _resolve_one(question, previous)
+
+
+def _resolve_one(question: str, previous: ResolvedQuestion | None) -> ResolvedQuestion:
+    text = _strip(question)
+    if previous is None:
+        return ResolvedQuestion(question, text, False, "first question")
+    own = own_terms(text)
+    continuation = _CONTINUATION.match(text)
+    without_that = _CONJUNCTION_THAT.sub(" ", text)
+    reference = _REFERENCE.search(without_that)
+    if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
+        rest = _LEADING_PREPOSITION.sub("", text[continuation.end() :]).strip()
+        return ResolvedQuestion(question, _replace_focus(previous.query, rest), True, f"continues with '{continuation.group(0).strip()}'")
+    if reference:
+        return ResolvedQuestion(question, f"{text} — {previous.query}", True, f"refers back with '{reference.group(0)}'")
+    if len(own) <= 1:
+        return ResolvedQuestion(question, f"{text} — {previous.query}", True, "too few words of its own")
+    return ResolvedQuestion(question, text, False, "stands on its own")
+
+
+def _replace_focus(previous_query: str, new_focus: str) -> str:
+    if not new_focus:
+        return previous_query
+    focus = _FOCUS_WORD.search(previous_query)
+    if focus is None:
+        return f"{previous_query} {new_focus}"
+    return f"{previous_query[: focus.end()]} {new_focus}"

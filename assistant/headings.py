@@ -1,0 +1,78 @@
+"""Headings taken apart: numbering, the label a document repeats, and the name.
+
+"IV. Push factor: Bad governance" -> ordinal 4, label "Push factor", name "Bad governance";
+"• SSR Entry Point - National Dialogue" -> label "SSR Entry Point", name "National Dialogue".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .chunking import sentence_spans
+from .models import Document, Section
+
+NUMBERING = re.compile(r"^\s*(?:(?P<roman>[IVXLC]+)\.|(?P<letter>[a-zA-Z])[.)]|(?P<number>\d+)[.)]|[•\-–*▪◦])\s+")
+_LABELLED = re.compile(r"^(?P<label>[^:–\-]{2,48}?)\s*(?::\s+|\s+[-–]\s+)(?P<name>\S.*)$")
+_LABEL_NUMBER = re.compile(r"\s+(?P<number>\d+)$")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+MAX_LABEL_WORDS = 5
+
+
+@dataclass(frozen=True)
+class HeadingParts:
+    """A heading line taken apart: "IV. Push factor: Bad governance" -> ordinal 4, label, name."""
+
+    text: str
+    ordinal: int | None
+    label: str | None
+    name: str
+    name_offset: int  # where `name` starts inside `text`
+
+
+def parse_heading(text: str) -> HeadingParts:
+    line = text.strip()
+    ordinal = None
+    offset = len(text) - len(text.lstrip())
+    numbering = NUMBERING.match(line)
+    if numbering:
+        ordinal = _ordinal(numbering)
+        offset += numbering.end()
+        line = line[numbering.end() :]
+    labelled = _LABELLED.match(line)
+    if labelled and len(labelled["label"].split()) <= MAX_LABEL_WORDS:
+        label = labelled["label"].strip()
+        number = _LABEL_NUMBER.search(label)
+        if number:
+            ordinal = ordinal or int(number["number"])
+            label = label[: number.start()]
+        return HeadingParts(text, ordinal, label, labelled["name"].strip(" .;:"), offset + labelled.start("name"))
+    return HeadingParts(text, ordinal, None, line.strip(" .;:"), offset)
+
+
+def _ordinal(match: re.Match[str]) -> int | None:
+    if match["number"]:
+        return int(match["number"])
+    if match["letter"]:
+        return ord(match["letter"].lower()) - ord("a") + 1
+    if match["roman"]:
+        values = [_ROMAN[c] for c in match["roman"]]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return None
+
+
+def heading_line(document: Document, section: Section) -> tuple[str, int]:
+    """A section's heading as it stands in the text, and its offset.
+
+    The heading in `path` is exact unless it was shortened ("…"); then the heading is the
+    first sentence of the section's first line (a heading the layout glued to its text).
+    """
+    end = document.text.find("\n", section.start, section.end)
+    end = section.end if end < 0 else end
+    line = document.text[section.start : end]
+    title = section.path[-1] if section.path else ""
+    found = line.find(title) if title and not title.endswith("…") else -1
+    if 0 <= found <= 3:  # exact, or after a bullet sign
+        return line[: found + len(title)], section.start
+    first = sentence_spans(document.text, section.start, end)
+    return (document.text[first[0][0] : first[0][1]], first[0][0]) if first else (line, section.start)

@@ -1,0 +1,143 @@
+"""The sentences of every passage, with their offsets: the units an answer is made of.
+
+Passages overlap by a sentence, so a sentence is stored once and each passage lists the
+sentences it holds. Sentence vectors are computed at build time so that answering a
+question costs no model call beyond the query embedding.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .headings import heading_line, parse_heading
+from .chunking import sentence_spans
+from .models import Document, Passage
+
+_BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+\S")
+_POINTER = re.compile(r"^[➔→►▶⇒>]")
+_GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
+MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
+HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
+
+
+@dataclass
+class SentenceTable:
+    doc_ids: list[str]
+    starts: np.ndarray
+    ends: np.ndarray
+    by_passage: list[list[int]]  # passage position -> sentence ids, in document order
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def text(self, sentence: int, documents: dict[str, Document]) -> str:
+        return documents[self.doc_ids[sentence]].text[int(self.starts[sentence]) : int(self.ends[sentence])]
+
+    def embedding_text(self, sentence: int, documents: dict[str, Document]) -> str:
+        """What the model embeds: the sentence after its section heading, so that "It is financed by…"
+        is still about the programme its section names."""
+        document = documents[self.doc_ids[sentence]]
+        start = int(self.starts[sentence])
+        heading = next((s.path[-1] for s in reversed(document.sections) if s.start <= start and s.path), document.title)
+        return f"{heading}: {self.text(sentence, documents)}"
+
+    def save(self, path: Path) -> None:
+        payload = {
+            "doc_ids": self.doc_ids,
+            "starts": self.starts.tolist(),
+            "ends": self.ends.tolist(),
+            "by_passage": self.by_passage,
+        }
+        path.write_text(json.dumps(payload))
+
+    @classmethod
+    def load(cls, path: Path) -> "SentenceTable":
+        data = json.loads(path.read_text())
+        return cls(
+            data["doc_ids"],
+            np.array(data["starts"], dtype=np.int64),
+            np.array(data["ends"], dtype=np.int64),
+            data["by_passage"],
+        )
+
+
+def heading_spans(document: Document) -> list[tuple[int, int, int]]:
+    """(start, name_start, end) of every section heading: numbering and label end at name_start."""
+    spans = []
+    if document.text.startswith(document.title):  # the title line opens the document
+        spans.append((0, 0, len(document.title)))
+    for section in document.sections:
+        if not section.path:
+            continue
+        line, offset = heading_line(document, section)
+        spans.append((offset, offset + parse_heading(line).name_offset, offset + len(line.rstrip())))
+    return spans
+
+
+def answer_span(start: int, end: int, headings: list[tuple[int, int, int]], text: str) -> tuple[int, int] | None:
+    """The part of a sentence that can stand in an answer, or None.
+
+    A heading or a question is not an answer, except a heading that is itself a full recommendation
+    ("a. SSR Entry Point: Support mediated dialogue … over time;"), quoted without its
+    numbering and label. Text the layout glued after a heading keeps only its body.
+    """
+    for heading_start, name_start, heading_end in headings:
+        if start <= heading_start < end or heading_start <= start < heading_end:
+            if end > heading_end + 1:
+                start = heading_end
+                while start < end and not text[start].isalnum():
+                    start += 1
+            elif len(text[name_start:heading_end].split()) >= HEADING_ANSWER_WORDS:
+                start = max(start, name_start)
+            else:
+                return None
+    return (start, end) if is_answer_sentence(text, start, end) else None
+
+
+def is_answer_sentence(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] reads as a statement on its own.
+
+    Not: a stub, a question, the tail of a list item, a "see also" arrow, a label glued to
+    a title by the page's layout ("ResourceA Deadly Journey…"), or a subtitle or caption
+    (short, no sentence ending) unless it is a list item.
+    """
+    sentence = text[start:end].rstrip()
+    words = len(sentence.split())
+    if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or sentence[0].islower():
+        return False
+    if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    list_item = bool(_BULLET.match(text[line_start : start + 1]))
+    return list_item or words >= HEADING_ANSWER_WORDS + 4 or sentence[-1] in ".!;:…)\"”'’"
+
+
+def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> SentenceTable:
+    ids: dict[tuple[str, int, int], int] = {}
+    doc_ids: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    by_passage: list[list[int]] = []
+    headings = {doc_id: heading_spans(document) for doc_id, document in documents.items()}
+    for passage in passages:
+        text = documents[passage.doc_id].text
+        held = []
+        for start, end in sentence_spans(text, passage.start, passage.end):
+            span = answer_span(start, end, headings[passage.doc_id], text)
+            if span is None:
+                continue
+            start, end = span
+            key = (passage.doc_id, start, end)
+            if key not in ids:
+                ids[key] = len(doc_ids)
+                doc_ids.append(passage.doc_id)
+                starts.append(start)
+                ends.append(end)
+            held.append(ids[key])
+        by_passage.append(held)
+    return SentenceTable(doc_ids, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), by_passage)

@@ -1,0 +1,115 @@
+"""Answers on the real index: verbatim cited sentences, entry points, abstention, follow-ups, CLI."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.answering import Answerer, answer_payload
+from assistant.cli import app
+from assistant.conversation import Turn
+from assistant.evaluation import citation_problems, load_qa
+from conftest import BRIEFING_NOTE, PUSH_FACTORS, ROOT
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def answerer(real_retriever):
+    return Answerer(real_retriever)
+
+
+def test_every_answer_of_the_evaluation_set_quotes_its_documents_verbatim(answerer):
+    items = load_qa(ROOT / "eval" / "qa.jsonl")
+    answered = 0
+    for item in items:
+        answer = answerer.ask(item.question, item.turns())
+        assert citation_problems(answer, answerer.index.documents) == [], item.id
+        answered += not answer.abstained
+        for sentence in answer.sentences:
+            assert sentence.markers and all(1 <= m <= len(answer.citations) for m in sentence.markers)
+        if not answer.abstained:
+            assert answer.text.count("[") == len(answer.citations)
+    assert answered >= 0.85 * len(items)
+
+
+def test_an_answer_is_short_ordered_and_cites_each_repeated_statement_once(answerer):
+    answer = answerer.ask("What can SSR do for refugees and migrants in transit?")
+    assert not answer.abstained and 2 <= len(answer.sentences) <= 6
+    texts = [s.text for s in answer.sentences]
+    assert len(set(texts)) == len(texts)
+    both = [s for s in answer.sentences if len(s.markers) > 1]
+    assert both, "the two forced-displacement briefs repeat each other: one sentence should cite both"
+    cited = {answer.citations[m - 1].doc_id for s in both for m in s.markers}
+    assert cited == {BRIEFING_NOTE, PUSH_FACTORS}
+
+
+def test_a_described_situation_brings_the_matching_entry_points(answerer):
+    answer = answerer.ask("gangs rule a country at peace and people flee")
+    assert not answer.abstained
+    factors = {m.factor.name.lower() for m in answer.entry_points[:2] if m.factor}
+    assert factors == {"armed violence in countries formally at peace"}
+    top = answer.entry_points[0].entry
+    assert top.summary and all(answerer.index.documents[q.doc_id].text[q.start : q.end] == q.text for q in top.summary)
+
+
+def test_a_question_about_something_else_abstains_with_closest_material(answerer):
+    for question in ["What does DCAF say about climate-induced displacement in the Pacific?", "How do I bake sourdough bread?"]:
+        answer = answerer.ask(question)
+        assert answer.abstained and answer.sentences == [] and answer.citations == []
+        assert answer.passages and "do not seem to answer" in answer.text
+    assert answerer.ask("How many Rohingya refugees live in Bangladesh?").unknown_names == ["Rohingya", "Bangladesh"]
+
+
+def test_a_follow_up_is_answered_from_the_conversation(answerer):
+    first = "Which SSR entry points address weak or absent state protection?"
+    answer = answerer.ask("And in authoritarian regimes?", [Turn("user", first), Turn("assistant", "…")])
+    assert answer.resolved.followup and "authoritarian regimes" in answer.resolved.query
+    assert answer.entry_points[0].factor.name.lower() == "bad governance and authoritarian regimes"
+    payload = answer_payload(answer)
+    assert payload["effective_query"] == answer.resolved.query and payload["followup"] is True
+
+
+def test_cli_ask_json_and_entry_points(real_index_dir):
+    runner = CliRunner()
+    env = {"ASSISTANT_INDEX_DIR": str(real_index_dir)}
+    result = runner.invoke(app, ["ask", "Why are young men leaving Eritrea?", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output[result.output.index("{") :])
+    assert payload["citations"] and "Eritrea" in payload["answer"]
+    result = runner.invoke(app, ["entry-points", "--factor", "authoritarian", "--json"], env=env)
+    entries = json.loads(result.output[result.output.index("[") :])
+    assert [e["title"] for e in entries] == ["Support mediated dialogue on SSR to prevent violent conflict", "Support defence reform and promote IHL"]
+    result = runner.invoke(app, ["entry-points", "--factor", "volcanoes"], env=env)
+    assert result.exit_code == 2 and "Known:" in result.output
+    result = runner.invoke(app, ["ask", "   "], env=env)
+    assert result.exit_code == 2 and "empty" in result.output
+
+
+def test_chat_in_a_real_terminal(real_index_dir):
+    pexpect = pytest.importorskip("pexpect")
+    command = str(Path(sys.executable).parent / "assistant")
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(real_index_dir), "NO_COLOR": "1"}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(command, ["chat"], env=env, encoding="utf-8", timeout=60, dimensions=(50, 250))
+    try:
+        child.expect("you>")
+        child.sendline("Which SSR entry points address weak or absent state protection?")
+        child.expect(r"\[1\]")
+        child.expect("you>")
+        child.sendline("And in authoritarian regimes?")
+        child.expect("searched: Which SSR entry points address authoritarian regimes")
+        child.expect("Support mediated dialogue on SSR")
+        child.expect("you>")
+        child.sendline("/sources")
+        child.expect(r"(?s)\[1\].*?characters \d+")
+        child.expect("you>")
+        child.sendeof()
+        child.expect("bye")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0

@@ -1,0 +1,125 @@
+"""The entry-point catalogue is read from document structure: the shipped briefs and one written here."""
+
+from assistant.catalogue import build_catalogue, catalogue_from_json, catalogue_to_json
+from assistant.headings import parse_heading
+from assistant.ingest import load_document
+from conftest import BRIEFING_NOTE, PUSH_FACTORS, UN_REVIEW
+
+
+def test_heading_parts():
+    parts = parse_heading("IV. Push factor: Bad governance and authoritarian regimes")
+    assert (parts.ordinal, parts.label, parts.name) == (4, "Push factor", "Bad governance and authoritarian regimes")
+    parts = parse_heading("Push Factor 3 - Armed Violence in Countries Formally at Peace")
+    assert (parts.ordinal, parts.label, parts.name) == (3, "Push Factor", "Armed Violence in Countries Formally at Peace")
+    parts = parse_heading("b. SSR Entry Point: Support defence reform and promote IHL")
+    assert (parts.ordinal, parts.label) == (2, "SSR Entry Point")
+    assert "b. SSR Entry Point: Support"[parts.name_offset :].startswith("Support")
+    assert parse_heading("Introduction").label is None
+
+
+def test_the_shipped_briefs_give_five_push_factors_with_entry_points_merged_across_both_briefs(corpus_documents):
+    catalogue = build_catalogue(list(corpus_documents.values()))
+    names = [f.name.lower() for f in catalogue.factors]
+    assert names == [
+        "increase in the number and intensity of armed conflicts",
+        "weak or absent state protection",
+        "armed violence in countries formally at peace",
+        "bad governance and authoritarian regimes",
+        "refugees and migrants in transit",
+    ]
+    # the briefs give two entry points for each of the first four factors and one for refugees in transit
+    assert [len(f.entry_point_ids) for f in catalogue.factors] == [2, 2, 2, 2, 1]
+    for factor in catalogue.factors:
+        assert {s.doc_id for s in factor.sources} == {BRIEFING_NOTE, PUSH_FACTORS}
+        for entry_id in factor.entry_point_ids:
+            entry = catalogue.entry_point(entry_id)
+            # stated three times: the note's recommendations, its technical detail, and the web page
+            assert sorted(s.doc_id for s in entry.sources) == [BRIEFING_NOTE, BRIEFING_NOTE, PUSH_FACTORS]
+            assert entry.label == "SSR Entry Point" and 1 <= len(entry.summary) <= 3
+    titles = {e.title.lower() for e in catalogue.entry_points}
+    assert "support defence reform and promote ihl" in titles
+    assert "national dialogue on human security and ssr" in titles
+
+
+def test_the_un_review_recommendations_are_listed(corpus_documents):
+    catalogue = build_catalogue(list(corpus_documents.values()))
+    recommendations = [e for e in catalogue.entry_points if e.kind == "recommendation"]
+    assert [e.title for e in recommendations] == [
+        "Increase UN Security Council dialogue with host countries",
+        "Support senior mission leaders on SSR",
+        "Improve Strategic Oversight of SSR",
+        "Produce Practical SSR guidance for UN Missions",
+        "Resource SSR work better",
+    ]
+    assert all(e.sources[0].doc_id == UN_REVIEW and e.factor_id is None for e in recommendations)
+
+
+def test_summaries_and_sources_are_verbatim(corpus_documents):
+    catalogue = build_catalogue(list(corpus_documents.values()))
+    for entry in catalogue.entry_points:
+        for quote in [*entry.summary, *entry.sources]:
+            assert corpus_documents[quote.doc_id].text[quote.start : quote.end] == quote.text
+    assert catalogue_from_json(catalogue_to_json(catalogue)) == catalogue
+
+
+OWN_BRIEF = """# Water Scarcity and Local Governance
+
+## Introduction
+
+Droughts push rural families towards cities. This brief suggests responses for councils.
+
+## Driver 1 - Failing Rains
+
+Rainfall has dropped by a third in ten years and wells run dry in summer.
+
+### Response - Community Water Committees
+
+Councils can set up elected water committees that share the wells fairly. Committees that publish their accounts earn trust.
+
+### Response - Rainwater Harvesting
+
+Roofs and small dams can store the rain of the wet season. Councils should fund tanks for schools first.
+
+## Driver 2 - Contested Land
+
+Herders and farmers clash over grazing land near the remaining water points.
+
+### Response - Mediation Councils
+
+Mediation councils with herders and farmers settle disputes before they turn violent. They need a budget of their own.
+
+## Our Recommendations
+
+1. Map every water point every year
+
+2. Fund local mediation from the national budget
+
+3. Publish water accounts quarterly
+"""
+
+
+def test_a_brief_with_other_labels_gives_its_own_catalogue(tmp_path):
+    path = tmp_path / "water-brief.md"
+    path.write_text(OWN_BRIEF)
+    catalogue = build_catalogue([load_document(path)])
+    assert [(f.label, f.name) for f in catalogue.factors] == [("Driver", "Failing Rains"), ("Driver", "Contested Land")]
+    by_factor = {f.name: [catalogue.entry_point(e).title for e in f.entry_point_ids] for f in catalogue.factors}
+    assert by_factor == {
+        "Failing Rains": ["Community Water Committees", "Rainwater Harvesting"],
+        "Contested Land": ["Mediation Councils"],
+    }
+    committees = catalogue.entry_point(catalogue.factors[0].entry_point_ids[0])
+    assert committees.label == "Response"
+    assert any("elected water committees" in quote.text for quote in committees.summary)
+    recommendations = [e.title for e in catalogue.entry_points if e.kind == "recommendation"]
+    assert recommendations == [
+        "Map every water point every year",
+        "Fund local mediation from the national budget",
+        "Publish water accounts quarterly",
+    ]
+
+
+def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):
+    path = tmp_path / "plain.md"
+    path.write_text("# Plain\n\n## Background\n\nSome text here about things.\n\n## Section: Details\n\nMore text.\n")
+    assert build_catalogue([load_document(path)]).entry_points == []

@@ -1,0 +1,49 @@
+"""Follow-ups are resolved from earlier turns by rules that can be read and tested."""
+
+import pytest
+
+from assistant.conversation import Turn, resolve
+
+
+def history(*questions):
+    return [turn for q in questions for turn in (Turn("user", q), Turn("assistant", "An answer [1]."))]
+
+
+def test_a_first_question_stands_alone():
+    resolved = resolve("What is security sector reform?", [])
+    assert not resolved.followup and resolved.query == "What is security sector reform"
+
+
+def test_an_ellipsis_replaces_the_focus_of_the_previous_question():
+    resolved = resolve("And in authoritarian regimes?", history("Which SSR entry points address weak or absent state protection?"))
+    assert resolved.followup
+    assert resolved.query == "Which SSR entry points address authoritarian regimes"
+
+
+@pytest.mark.parametrize("question", ["Which countries were given as examples of that?", "Who pays for it?", "Why?"])
+def test_a_reference_back_carries_the_previous_topic(question):
+    resolved = resolve(question, history("Why do people flee compulsory military service?"))
+    assert resolved.followup
+    assert "compulsory military service" in resolved.query and resolved.query.startswith(question.rstrip("?"))
+
+
+def test_a_new_topic_does_not_drag_the_old_one_along():
+    resolved = resolve("What does the Better Migration Management programme fund?", history("What is SSR?", "And in Libya?"))
+    assert not resolved.followup
+    assert resolved.query == "What does the Better Migration Management programme fund"
+
+
+def test_follow_ups_chain_through_several_turns():
+    turns = history("What can SSR do about armed conflict?", "And about authoritarian regimes?")
+    resolved = resolve("Which countries are examples of that?", turns)
+    assert "authoritarian regimes" in resolved.query and "armed conflict" not in resolved.query
+
+
+def test_that_as_a_conjunction_is_not_a_reference():
+    resolved = resolve("Does the backgrounder say that reform takes generations?", history("What is SSR?"))
+    assert not resolved.followup
+
+
+def test_assistant_turns_and_empty_turns_are_ignored():
+    turns = [Turn("assistant", "Hello"), Turn("user", "  "), Turn("user", "What is SSR?")]
+    assert resolve("And its goal?", turns).query == "And its goal — What is SSR"
