@@ -15,10 +15,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Set everything up, build (or update) the index from corpus/, then run the main job.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+## Set everything up, build (or update) the index from corpus/, then serve the API on $(HOST):$(PORT).
 run: $(STAMP)
 	$(BIN)/assistant build
-	$(BIN)/assistant search "What can SSR do about armed violence in countries formally at peace?"
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 ## Set everything up and run the test suite (what CI runs).
 test: $(STAMP)

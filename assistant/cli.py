@@ -345,3 +345,20 @@ def entry_points(
             console.print(f"  • [bold]{entry.title}[/] [dim]({sources})[/]", highlight=False)
             for quote in entry.summary:
                 console.print(f"    {quote.text}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for all)."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes sharing the read-only index."),
+) -> None:
+    """Serve the HTTP API (and the OpenAI-compatible /v1 endpoints); /docs shows the API."""
+    import uvicorn
+
+    if workers > 1:
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    else:
+        from api.app import create_app
+
+        uvicorn.run(create_app(), host=host, port=port)

@@ -239,7 +239,7 @@ def build_index(
     documents: list[Document] | None = None,
     problems: list[FileProblem] | None = None,
 ) -> BuildReport:
-    """Build or update the index from the corpus folder (or from `documents` when given).
+    """Build or update the index from the corpus folder and uploaded briefs (or from `documents` when given).
 
     Passages whose text, section and document title are unchanged keep their vectors
     from the live build when it was built the same way; everything else is embedded.
@@ -247,7 +247,7 @@ def build_index(
     """
     started = time.perf_counter()
     if documents is None:
-        documents, problems = load_corpus(settings.corpus_dir, settings.corpus_ignore)
+        documents, problems = load_corpus(settings.corpus_dir, settings.corpus_ignore, [settings.uploads_dir])
     problems = problems or []
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(settings.index_dir / ".build.lock")):

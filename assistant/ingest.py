@@ -15,6 +15,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -365,8 +366,10 @@ def corpus_files(folder: Path, ignore: list[str]) -> list[Path]:
     return files
 
 
-def load_corpus(folder: Path, ignore: list[str]) -> tuple[list[Document], list[FileProblem]]:
-    """All briefs in a folder, and the files that could not be ingested (with reasons).
+def load_corpus(
+    folder: Path, ignore: list[str], extra_folders: Sequence[Path] = ()
+) -> tuple[list[Document], list[FileProblem]]:
+    """All briefs in a folder (and in the extra folders that exist), and the files that could not be ingested.
 
     Raises CorpusError when the folder is missing or not one file could be ingested.
     Two files that give the same document id are an error for the second one.
@@ -374,7 +377,9 @@ def load_corpus(folder: Path, ignore: list[str]) -> tuple[list[Document], list[F
     documents: list[Document] = []
     problems: list[FileProblem] = []
     seen: dict[str, Path] = {}
-    for path in corpus_files(folder, ignore):
+    paths = corpus_files(folder, ignore)
+    paths += [p for extra in extra_folders if extra.is_dir() for p in corpus_files(extra, ignore)]
+    for path in paths:
         try:
             document = load_document(path)
         except DocumentError as error:

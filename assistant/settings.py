@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,6 +71,27 @@ class Settings(BaseSettings):
         description="Below this confidence the assistant says the briefs do not cover the question (calibrated on eval/qa.jsonl).",
     )
     max_entry_points: int = Field(5, ge=0, description="Most entry points listed with an answer.")
+    data_dir: Path = Field(
+        Path("data"), description="Service data: sessions database, uploaded briefs, deleted briefs (trash)."
+    )
+    api_key: SecretStr | None = Field(
+        None, description="Bearer token for uploading and deleting documents; unset, those endpoints are disabled."
+    )
+    protect_reads: bool = Field(False, description="Require the API key on reading endpoints too.")
+    cors_origins: list[str] = Field([], description="Browser origins allowed to call the API (CORS); none by default.")
+    max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest document upload accepted, in bytes.")
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.data_dir / "trash"
+
+    @property
+    def sessions_path(self) -> Path:
+        return self.data_dir / "sessions.sqlite3"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,0 +1,170 @@
+"""The running service's state: the live answerer, and the writes that replace it.
+
+Reads take `service.answerer` (one attribute read, so a request sees one index from start
+to end). Uploads and deletions are serialised: the file is put in place, the index is
+rebuilt incrementally (only the new passages are embedded, with the already loaded
+model), and the new answerer replaces the old one. Queries keep being answered from the
+old index while that happens; when a rebuild fails, the file change is undone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answering import Answerer
+from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.errors import AssistantError, DocumentError, IndexMissing, UnknownDocument
+from assistant.indexing import BuildReport, build_index, load_index
+from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, document_id, load_document
+from assistant.retrieval import Retriever
+from assistant.settings import Settings
+
+from .sessions import SessionStore
+
+
+class Conflict(AssistantError):
+    """The request clashes with the current state (a document that exists, the last document)."""
+
+
+class TooLarge(AssistantError):
+    pass
+
+
+class UnsupportedUpload(AssistantError):
+    pass
+
+
+class NotReady(AssistantError):
+    pass
+
+
+@dataclass
+class WriteResult:
+    doc_id: str
+    report: BuildReport
+    seconds: float
+
+
+class Service:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._answerer: Answerer | None = None
+        self._write_lock = threading.Lock()
+        self.sessions = SessionStore(settings.sessions_path)
+        self.started_at = time.time()
+        self.load_error: str | None = None
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(
+                self.settings.embedding_model, self.settings.embedding_batch_size, self.settings.query_cache_size
+            )
+        return self._embedder
+
+    def load(self) -> None:
+        """Load the live index; when there is none yet the service stays up, not ready."""
+        try:
+            index = load_index(self.settings)
+        except IndexMissing as error:
+            self.load_error = str(error)
+            return
+        self._answerer = Answerer(Retriever(index, self.embedder, self.settings))
+        self.load_error = None
+
+    @property
+    def answerer(self) -> Answerer:
+        answerer = self._answerer
+        if answerer is None:
+            raise NotReady(self.load_error or "The index is not loaded yet. Build it with `assistant build`.")
+        return answerer
+
+    @property
+    def ready(self) -> bool:
+        return self._answerer is not None
+
+    # ------------------------------------------------------------ writing
+
+    def add_document(self, filename: str, data: bytes, replace: bool = False) -> WriteResult:
+        name = _safe_name(filename)
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED_EXTENSIONS:
+            raise UnsupportedUpload(
+                f"'{filename}' is not a supported file type. Upload a PDF (.pdf), plain text (.txt) or Markdown (.md) file."
+            )
+        if len(data) > self.settings.max_upload_bytes:
+            raise TooLarge(
+                f"The file is {len(data):,} bytes; the limit is {self.settings.max_upload_bytes:,} (ASSISTANT_MAX_UPLOAD_BYTES)."
+            )
+        document = load_document(Path(name), data, name)  # raises DocumentError with the reason
+        if document.format == "pdf" and suffix not in PDF_EXTENSIONS:
+            raise DocumentError(f"{name}: the content is a PDF but the name says '{suffix}'. Rename it to .pdf.")
+        doc_id = document_id(Path(name))
+        with self._write_lock:
+            target = self.settings.uploads_dir / name
+            existing = self._answerer.index.documents.get(doc_id) if self._answerer else None
+            if existing is not None and Path(existing.source_path).resolve() != target.resolve():
+                raise Conflict(f"A document with id '{doc_id}' is already in the corpus ({existing.source_path}). Rename the file.")
+            if existing is not None and not replace:
+                raise Conflict(f"Document '{doc_id}' exists. Send replace=true to replace it, or rename the file.")
+            previous = target.read_bytes() if target.exists() else None
+            _write_atomically(target, data)
+            try:
+                return self._rebuild(doc_id)
+            except BaseException:
+                if previous is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    _write_atomically(target, previous)
+                raise
+
+    def delete_document(self, doc_id: str) -> WriteResult:
+        with self._write_lock:
+            documents = self.answerer.index.documents
+            if doc_id not in documents:
+                raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
+            if len(documents) == 1:
+                raise Conflict(f"'{doc_id}' is the only document; upload another before deleting it.")
+            source = Path(documents[doc_id].source_path)
+            self.settings.trash_dir.mkdir(parents=True, exist_ok=True)
+            trashed = self.settings.trash_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{source.name}"
+            shutil.move(str(source), trashed)
+            try:
+                return self._rebuild(doc_id)
+            except BaseException:
+                shutil.move(str(trashed), source)
+                raise
+
+    def _rebuild(self, doc_id: str) -> WriteResult:
+        started = time.perf_counter()
+        report = build_index(self.settings, lambda: self.embedder)
+        index = load_index(self.settings)
+        self._answerer = Answerer(Retriever(index, self.embedder, self.settings))
+        self.load_error = None
+        return WriteResult(doc_id, report, round(time.perf_counter() - started, 3))
+
+
+def _safe_name(filename: str) -> str:
+    base = Path(filename.replace("\\", "/")).name
+    stem, suffix = os.path.splitext(base)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+    return f"{stem[:120]}{suffix.lower()}"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)

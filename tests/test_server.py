@@ -1,0 +1,115 @@
+"""A real uvicorn server on loopback, driven by the official openai client as a chat front end would."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from assistant.settings import Settings
+from conftest import CORPUS, FIXTURES, ROOT
+
+pytestmark = pytest.mark.model
+README_KEY = "readme-key"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory, real_index_dir, real_retriever):
+    folder = tmp_path_factory.mktemp("server")
+    shutil.copytree(real_index_dir, folder / "index")
+    settings = Settings(corpus_dir=CORPUS, index_dir=folder / "index", data_dir=folder / "data", api_key=README_KEY)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, real_retriever.embedder), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the server did not become ready")
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_the_openai_client_works_unchanged(base_url):
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="not-needed")
+    assert [m.id for m in client.models.list()] == ["ssr-brief-assistant"]
+
+    first = "Which SSR entry points address weak or absent state protection?"
+    reply = client.chat.completions.create(model="ssr-brief-assistant", messages=[{"role": "user", "content": first}])
+    content = reply.choices[0].message.content
+    assert "[1]" in content and "Sources:" in content and reply.choices[0].finish_reason == "stop"
+    assert reply.model_extra["citations"][0]["marker"] == 1
+
+    messages = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": content},
+        {"role": "user", "content": "And in authoritarian regimes?"},
+    ]
+    stream = client.chat.completions.create(model="ssr-brief-assistant", messages=messages, stream=True)
+    pieces, last = [], None
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            pieces.append(chunk.choices[0].delta.content)
+        last = chunk
+    streamed = "".join(pieces)
+    assert len(pieces) > 2 and "[1]" in streamed and "Support mediated dialogue on SSR" in streamed
+    assert last.model_extra["ssr"]["effective_query"] == "Which SSR entry points address authoritarian regimes"
+
+    with pytest.raises(openai.UnprocessableEntityError) as raised:
+        client.chat.completions.create(model="ssr-brief-assistant", messages=[{"role": "user", "content": "  "}])
+    assert "empty" in str(raised.value)
+
+
+def test_plain_http_on_loopback(base_url):
+    answer = httpx.post(f"{base_url}/ask", json={"question": "What is SSR?"}, timeout=30).json()
+    assert answer["citations"] and not answer["abstained"]
+    assert httpx.get(f"{base_url}/docs", timeout=10).status_code == 200
+
+
+def readme_curl_examples() -> str:
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    return next(block for block in blocks if "SESSION=" in block)
+
+
+def test_the_readme_curl_examples_work(base_url, tmp_path):
+    script = readme_curl_examples().replace("http://127.0.0.1:8000", base_url)
+    shutil.copy(FIXTURES / "ssr-backgrounder-security-sector-reform.md", tmp_path / "my-brief.md")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "ASSISTANT_API_KEY": README_KEY},
+    )
+    assert result.returncode == 0, result.stderr
+    outputs, position, decoder = [], 0, json.JSONDecoder()
+    while position < len(result.stdout.rstrip()):  # curl prints the JSON bodies back to back
+        value, position = decoder.raw_decode(result.stdout, position)
+        outputs.append(value)
+        while position < len(result.stdout) and result.stdout[position].isspace():
+            position += 1
+    ask, first_turn, follow_up, upload, chat = outputs
+    assert ask["citations"] and first_turn["entry_points"]
+    assert follow_up["effective_query"] == "Which SSR entry points address authoritarian regimes"
+    assert upload["doc_id"] == "my-brief" and upload["documents"] == 6
+    assert "[1]" in chat["choices"][0]["message"]["content"]
