@@ -42,6 +42,7 @@ _WORD = re.compile(r"[\w'’-]+")
 # its confidence drops by this much (calibrated with the threshold on the evaluation set).
 UNKNOWN_NAME_PENALTY = 0.2
 PASSAGE_WEIGHT = 0.5  # a sentence inherits part of its passage's relevance (context it lacks alone)
+ENTRY_POINT_WEIGHT = 0.15  # bonus for sentences stating a matched entry point, when asked what to do
 LEXICAL_WEIGHT = 0.3  # weight of the share of question words a sentence contains
 RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
 LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
@@ -125,7 +126,10 @@ class Answerer:
         depth = max(request.top_k, self.settings.answer_passages)
         hits = self.retriever.search(request.query, top_k=depth, doc_ids=request.doc_ids)
         retrieved = time.perf_counter()
-        candidates = self._score_sentences(resolved, hits)
+        matches = self._entry_points(resolved, hits)
+        # asked what to do: the statements of the best-matching entry points are what answers it
+        favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
+        candidates = self._score_sentences(resolved, hits, favoured)
         unknown = self.unknown_names(question)
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
         if confidence < self.settings.abstain_threshold:
@@ -135,7 +139,6 @@ class Answerer:
             answer = Answer(question, resolved, [], [], hits[: request.top_k], [], True, confidence, message, unknown)
         else:
             sentences, citations = self._compose(candidates)
-            matches = self._entry_points(resolved, hits)
             answer = Answer(
                 question, resolved, sentences, citations, hits[: request.top_k], matches, False, confidence, None, unknown
             )
@@ -155,7 +158,9 @@ class Answerer:
 
     # ------------------------------------------------------------ sentences
 
-    def _score_sentences(self, resolved: ResolvedQuestion, hits: list[SearchHit]) -> list[_Candidate]:
+    def _score_sentences(
+        self, resolved: ResolvedQuestion, hits: list[SearchHit], favoured: list[Quote] = ()  # type: ignore[assignment]
+    ) -> list[_Candidate]:
         rank_of: dict[int, int] = {}
         position_of = self.index.position_of
         for hit in hits:
@@ -183,8 +188,11 @@ class Answerer:
             coverage = len(wanted & set(terms(text))) / len(wanted) if wanted else 0.0
             rank = rank_of[sentence]
             length = len(text.split())
+            start = int(self.index.sentences.starts[sentence])
+            doc_id = self.index.sentences.doc_ids[sentence]
             score = (
                 cosine
+                + ENTRY_POINT_WEIGHT * _overlaps(doc_id, start, start + 1, favoured)
                 + PASSAGE_WEIGHT * passage_cosine.get(rank, 0.0)
                 + LEXICAL_WEIGHT * coverage
                 + RANK_WEIGHT / rank
