@@ -149,38 +149,102 @@ def documents(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 @app.command("eval")
 def evaluate(
     qa: Path = typer.Option(Path("eval/qa.jsonl"), "--qa", help="The question-answer set (JSONL)."),
-    compare: str = typer.Option("bm25,dense,hybrid", "--compare", help="Retrieval modes to run side by side."),
-    name: str = typer.Option("retrieval", "--name", help="Report name: eval/reports/<name>.json and .md."),
+    compare: str = typer.Option(
+        "bm25,dense,hybrid", "--compare",
+        help="Configurations side by side: bm25, dense, hybrid; with --beir also convex:<dense weight> and rrf:<k>.",
+    ),
+    name: str = typer.Option("retrieval", "--name", help="Report name: eval/reports/<name>.json, .md and .png."),
     reports: Path = typer.Option(Path("eval/reports"), "--reports", help="Folder for the reports."),
-    answers: bool = typer.Option(True, "--answers/--no-answers", help="Also evaluate answers (report 'answers')."),
+    answers: bool = typer.Option(True, "--answers/--no-answers", help="Also evaluate answers (report '<name>-answers')."),
+    url: Optional[str] = typer.Option(None, "--url", help="Evaluate a running service (e.g. http://127.0.0.1:8000) over HTTP."),
+    minimum: Optional[list[str]] = typer.Option(
+        None, "--min", help="Fail (exit 1) when a metric is below, e.g. --min hit@5=0.85 --min keyword_coverage=0.7."
+    ),
+    maximum: Optional[list[str]] = typer.Option(None, "--max", help="Fail when a metric is above, e.g. --max false_abstention=0.1."),
+    beir: Optional[Path] = typer.Option(
+        None, "--beir", help="Run a BEIR-format benchmark folder instead (corpus.jsonl, queries.jsonl, qrels/test.tsv)."
+    ),
+    max_queries: Optional[int] = typer.Option(None, "--max-queries", help="BEIR: only the first N test queries."),
+    max_docs: Optional[int] = typer.Option(None, "--max-docs", help="BEIR: their relevant documents plus others up to N."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Retrieval quality of each mode (hit@1, hit@5, recall@10, MRR@10, nDCG@10, latency) and answer quality
-    (keyword coverage, citation validity, abstention, follow-ups) on the QA set."""
+    """Retrieval quality (hit@1, hit@5, recall@10, MRR@10, nDCG@10, latency; overall and per kind) and answer
+    quality (keyword coverage, citation validity, abstention, follow-ups) on the QA set, in-process or over
+    HTTP; or nDCG@10 and Recall@100 on a BEIR benchmark. Writes JSON, Markdown and a PNG plot."""
     from .answering import Answerer
     from .evaluation import (
+        check_thresholds,
         evaluate_answers,
         evaluate_modes,
         followup_comparison,
+        http_ask,
+        in_process_ask,
         load_qa,
+        parse_bounds,
+        retrieval_from_answers,
         write_answer_report,
+        write_plot,
         write_report,
     )
+    from .ingest import load_corpus
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
+    if beir is not None:
+        _evaluate_beir(beir, settings, compare, reports, name, max_queries, max_docs)
+        return
     try:
+        minimums, maximums = parse_bounds(minimum or []), parse_bounds(maximum or [])
         items = load_qa(qa)
-        retriever = open_retriever(settings, "hybrid")
-        results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()])
+        if url:
+            documents = {d.doc_id: d for d in load_corpus(settings.corpus_dir, settings.corpus_ignore, [settings.uploads_dir])[0]}
+            answer_result = evaluate_answers(http_ask(url), items, documents)
+            results = [retrieval_from_answers(f"service at {url}", items, answer_result, documents)]
+            manifest = None
+            followups = None
+        else:
+            retriever = open_retriever(settings, "hybrid")
+            documents = retriever.index.documents
+            results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()])
+            manifest = retriever.index.manifest
+            answer_result = evaluate_answers(in_process_ask(Answerer(retriever)), items, documents) if answers else None
+            followups = followup_comparison(retriever, items) if answers else None
     except AssistantError as error:
         _fail(error)
         return
-    print(write_report(results, reports, name, retriever.index.manifest, len(items)))
-    if answers:
-        answer_result = evaluate_answers(Answerer(retriever), items)
-        followups = followup_comparison(retriever, items)
-        print(write_answer_report(answer_result, followups, settings.abstain_threshold, reports, "answers", len(items)))
+    print(write_report(results, reports, name, manifest, len(items)))
+    write_plot(results, reports, name)
+    if answer_result is not None:
+        print(write_answer_report(answer_result, followups, settings.abstain_threshold, reports, f"{name}-answers", len(items)))
+    default = next((r for r in results if r.mode == settings.retrieval_mode), results[-1])
+    values = {**default.metrics, **(answer_result.metrics if answer_result else {})}
+    failures = check_thresholds(values, minimums, maximums)
+    if failures:
+        errors.print("[bold red]below the bar:[/] " + "; ".join(failures))
+        raise typer.Exit(1)
+
+
+def _evaluate_beir(
+    folder: Path, settings: Settings, compare: str, reports: Path, name: str, max_queries: Optional[int], max_docs: Optional[int]
+) -> None:
+    from .beir import beir_markdown, parse_configurations, run_beir
+
+    try:
+        configurations = parse_configurations(compare)
+        report = run_beir(
+            folder, settings, _embedder_factory(settings), configurations, Path("eval/.cache"), max_queries, max_docs
+        )
+    except AssistantError as error:
+        _fail(error)
+        return
+    published_path = folder.parent / "PUBLISHED_SCORES.md"
+    published = published_path.read_text() if published_path.exists() else None
+    report_name = f"beir-{report['dataset']}" if name == "retrieval" else name
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / f"{report_name}.json").write_text(json.dumps(report, indent=2))
+    markdown = beir_markdown(report, published)
+    (reports / f"{report_name}.md").write_text(markdown)
+    print(markdown)
 
 
 @app.command("settings")

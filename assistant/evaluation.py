@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ir_measures
 from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 
-from .answering import Answer, Answerer
+from .answering import Answerer, answer_payload
 from .conversation import Turn, resolve
 from .errors import AssistantError
 from .indexing import Manifest
@@ -54,6 +55,7 @@ class ModeResult:
     per_kind: dict[str, dict[str, float]]
     latency_ms: dict[str, float]
     per_query: dict[str, dict[str, float]] = field(default_factory=dict)
+    recall_curve: list[float] = field(default_factory=list)  # recall@1 … recall@10
 
 
 def load_qa(path: Path) -> list[QAItem]:
@@ -142,7 +144,6 @@ def evaluate_mode(
     """
     documents = retriever.index.documents
     answerable = [item for item in items if item.gold]
-    qrels = [Qrel(item.id, f"gold-{i}", 1) for item in answerable for i in range(len(item.gold))]
     run: list[ScoredDoc] = []
     latencies: list[float] = []
     retriever.search(answerable[0].question, top_k=top_k, mode=mode)  # warm the model
@@ -154,23 +155,56 @@ def evaluate_mode(
         hits = retriever.search(query, top_k=top_k, mode=mode)
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
+    return score_runs(mode, answerable, run, latencies)
+
+
+def score_runs(name: str, answerable: list[QAItem], run: list[ScoredDoc], latencies: list[float]) -> ModeResult:
+    """Metrics over judged runs (from judged_run), overall and per kind, with latency percentiles."""
+    qrels = [Qrel(item.id, f"gold-{i}", 1) for item in answerable for i in range(len(item.gold))]
     measures = list(MEASURES.values())
     per_query: dict[str, dict[str, float]] = {}
     for metric in ir_measures.iter_calc(measures, qrels, run):
-        name = next(k for k, v in MEASURES.items() if v == metric.measure)
-        per_query.setdefault(metric.query_id, {})[name] = float(metric.value)
+        name_of = next(k for k, v in MEASURES.items() if v == metric.measure)
+        per_query.setdefault(metric.query_id, {})[name_of] = float(metric.value)
     for item in answerable:  # a query with no run line scores zero everywhere
-        per_query.setdefault(item.id, {name: 0.0 for name in MEASURES})
-    metrics = {name: statistics.fmean(q[name] for q in per_query.values()) for name in MEASURES}
+        per_query.setdefault(item.id, {measure: 0.0 for measure in MEASURES})
+    metrics = {m: statistics.fmean(q[m] for q in per_query.values()) for m in MEASURES}
     per_kind = {
-        kind: {name: statistics.fmean(per_query[i.id][name] for i in answerable if i.kind == kind) for name in MEASURES}
+        kind: {m: statistics.fmean(per_query[i.id][m] for i in answerable if i.kind == kind) for m in MEASURES}
         for kind in sorted({i.kind for i in answerable})
     }
     latency = {
         "p50": statistics.median(latencies),
         "p95": sorted(latencies)[max(0, int(round(0.95 * len(latencies))) - 1)],
     }
-    return ModeResult(mode, metrics, per_kind, latency, per_query)
+    at_k: dict[tuple[str, int], float] = {}
+    for metric in ir_measures.iter_calc([R @ k for k in range(1, 11)], qrels, run):
+        at_k[(metric.query_id, int(metric.measure["cutoff"]))] = float(metric.value)
+    recall_curve = [statistics.fmean(at_k.get((item.id, k), 0.0) for item in answerable) for k in range(1, 11)]
+    return ModeResult(name, metrics, per_kind, latency, per_query, recall_curve)
+
+
+def hits_from_payload(passages: list[dict]) -> list[SearchHit]:  # type: ignore[type-arg]
+    """The ranked passages of an /ask or /search response as SearchHits (enough to judge them)."""
+
+    def passage(data: dict, text: str = "") -> Passage:  # type: ignore[type-arg]
+        return Passage(
+            data.get("passage_id", ""), data["doc_id"], data["title"], tuple(data.get("section_path", ())),
+            data["start"], data["end"], tuple(data["pages"]), data.get("text", text),
+        )
+
+    return [
+        SearchHit(passage(p), float(p["score"]), int(p["rank"]), tuple(passage(d) for d in p.get("also_in", [])))
+        for p in passages
+    ]
+
+
+def retrieval_from_answers(name: str, items: list[QAItem], result: "AnswerResult", documents: dict[str, Document]) -> ModeResult:
+    """Retrieval metrics of the passages the answers were built from (a remote service, or in-process)."""
+    answerable = [item for item in items if item.gold]
+    run = [doc for item in answerable for doc in judged_run(item, hits_from_payload(result.passages[item.id]), documents)]
+    latencies = [ms for item, ms in zip(items, result.latencies_ms) if item.gold]
+    return score_runs(name, answerable, run, latencies)
 
 
 def evaluate_modes(retriever: Retriever, items: list[QAItem], modes: list[str]) -> list[ModeResult]:
@@ -190,16 +224,24 @@ def markdown_table(results: list[ModeResult]) -> str:
     return "\n".join(lines)
 
 
-def write_report(results: list[ModeResult], folder: Path, name: str, manifest: Manifest, item_count: int) -> str:
-    """Write <name>.json and <name>.md; return the Markdown."""
+def write_report(results: list[ModeResult], folder: Path, name: str, manifest: Manifest | None, item_count: int) -> str:
+    """Write <name>.json and <name>.md; return the Markdown. `manifest` is None for a remote service."""
     folder.mkdir(parents=True, exist_ok=True)
+    index = {"model": manifest.model, "passages": manifest.passages, "dense_kind": manifest.dense_kind} if manifest else None
     payload = {
         "name": name,
         "items": item_count,
-        "index": {"model": manifest.model, "passages": manifest.passages, "dense_kind": manifest.dense_kind},
+        "index": index,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "results": [
-            {"mode": r.mode, "metrics": r.metrics, "per_kind": r.per_kind, "latency_ms": r.latency_ms} for r in results
+            {
+                "mode": r.mode,
+                "metrics": r.metrics,
+                "per_kind": r.per_kind,
+                "latency_ms": r.latency_ms,
+                "recall_at_k": r.recall_curve,
+            }
+            for r in results
         ],
     }
     (folder / f"{name}.json").write_text(json.dumps(payload, indent=2))
@@ -209,8 +251,13 @@ def write_report(results: list[ModeResult], folder: Path, name: str, manifest: M
         per_kind_lines.append(f"| {r.mode} | " + " | ".join(f"{r.per_kind[k]['hit@5']:.3f}" for k in kinds) + " |")
     markdown = (
         f"# Retrieval evaluation: {name}\n\n"
-        f"{item_count} QA items; index of {manifest.passages} passages, model {manifest.model}, "
-        f"{manifest.dense_kind} dense search; top 10 per question; latency is in-process and warm.\n\n"
+        + (
+            f"{item_count} QA items; index of {manifest.passages} passages, model {manifest.model}, "
+            f"{manifest.dense_kind} dense search; top 10 per question; latency is in-process and warm.\n\n"
+            if manifest
+            else f"{item_count} QA items sent to a running service over HTTP (POST /ask, top 10); latency is per request.\n\n"
+        )
+        + f"![recall@k and hit@5 per kind]({name}.png)\n\n"
         f"{markdown_table(results)}\n\nhit@5 per question kind:\n\n" + "\n".join(per_kind_lines) + "\n"
     )
     (folder / f"{name}.md").write_text(markdown)
@@ -227,41 +274,46 @@ class AnswerResult:
     latency_ms: dict[str, float]
     threshold_sweep: list[dict[str, float]]
     per_item: list[dict[str, object]]
+    passages: dict[str, list[dict]] = field(default_factory=dict)  # type: ignore[type-arg]  # item id -> ranked passages
+    latencies_ms: list[float] = field(default_factory=list)
 
 
-def citation_problems(answer: Answer, documents: dict[str, Document]) -> list[str]:
-    """Citations whose quote is not the document text at their offsets, and markers that resolve to nothing."""
+def citation_problems(answer: dict, documents: dict[str, Document]) -> list[str]:  # type: ignore[type-arg]
+    """In an answer payload (as /ask returns it): citations whose quote is not the document text at their
+    offsets, sentences that are not the quote of their first marker, markers that resolve to nothing,
+    and entry-point summaries that are not verbatim."""
     problems = []
-    markers = {c.marker for c in answer.citations}
-    for citation in answer.citations:
-        document = documents.get(citation.doc_id)
-        if document is None or document.text[citation.start : citation.end] != citation.quote:
-            problems.append(f"[{citation.marker}] is not verbatim at {citation.doc_id}:{citation.start}-{citation.end}")
-    for sentence in answer.sentences:
-        if sentence.text not in {c.quote for c in answer.citations if c.marker in sentence.markers}:
-            problems.append(f"sentence {sentence.text[:40]!r} is not the quote of its own markers")
-        problems.extend(f"marker [{m}] resolves to no citation" for m in sentence.markers if m not in markers)
-    for match in answer.entry_points:
-        for quote in match.entry.summary:
-            document = documents.get(quote.doc_id)
-            if document is None or document.text[quote.start : quote.end] != quote.text:
-                problems.append(f"summary of {match.entry.entry_id} is not verbatim at {quote.doc_id}:{quote.start}")
+    citations = {c["marker"]: c for c in answer["citations"]}
+    for citation in answer["citations"]:
+        document = documents.get(citation["doc_id"])
+        if document is None or document.text[citation["start"] : citation["end"]] != citation["quote"]:
+            problems.append(f"[{citation['marker']}] is not verbatim at {citation['doc_id']}:{citation['start']}-{citation['end']}")
+    for sentence in answer["sentences"]:
+        first = citations.get(sentence["markers"][0]) if sentence["markers"] else None
+        if first is None or first["quote"] != sentence["text"]:
+            problems.append(f"sentence {sentence['text'][:40]!r} is not the quote of its first marker")
+        problems.extend(f"marker [{m}] resolves to no citation" for m in sentence["markers"] if m not in citations)
+    for entry in answer["entry_points"]:
+        for quote in entry["summary"]:
+            document = documents.get(quote["doc_id"])
+            if document is None or document.text[quote["start"] : quote["end"]] != quote["text"]:
+                problems.append(f"summary of {entry['id']} is not verbatim at {quote['doc_id']}:{quote['start']}")
     return problems
 
 
-def answer_text_for_keywords(answer: Answer) -> str:
+def answer_text_for_keywords(answer: dict) -> str:  # type: ignore[type-arg]
     """What a reader sees: the answer sentences and the entry points listed with them."""
-    parts = [answer.text]
-    for match in answer.entry_points:
-        parts.append(match.entry.title)
-        parts.extend(quote.text for quote in match.entry.summary)
+    parts = [answer["answer"]]
+    for entry in answer["entry_points"]:
+        parts.append(entry["title"])
+        parts.extend(quote["text"] for quote in entry["summary"])
     return " ".join(parts).lower()
 
 
-def keyword_coverage(answer: Answer, keywords: tuple[str, ...]) -> float:
+def keyword_coverage(answer: dict, keywords: tuple[str, ...]) -> float:  # type: ignore[type-arg]
     if not keywords:
         return 1.0
-    if answer.abstained:
+    if answer["abstained"]:
         return 0.0
     text = answer_text_for_keywords(answer)
     return sum(keyword.lower() in text for keyword in keywords) / len(keywords)
@@ -290,17 +342,27 @@ def best_threshold(sweep: list[dict[str, float]]) -> dict[str, float]:
     return max(sweep, key=lambda r: (round(r["abstention"] - r["false_abstention"], 9), -r["false_abstention"]))
 
 
-def evaluate_answers(answerer: Answerer, items: list[QAItem]) -> AnswerResult:
+AskFunction = Callable[[str, list[Turn]], dict]  # type: ignore[type-arg]
+
+
+def in_process_ask(answerer: Answerer) -> AskFunction:
+    """The service's answer path, without HTTP: question and turns -> the /ask payload."""
+
+    def ask(question: str, history: list[Turn]) -> dict:  # type: ignore[type-arg]
+        return answer_payload(answerer.ask(question, history, top_k=10))
+
+    return ask
+
+
+def evaluate_answers(ask: AskFunction, items: list[QAItem], documents: dict[str, Document]) -> AnswerResult:
     """Answer every item as the service would; measure keywords, citations, abstention and latency."""
-    documents = answerer.index.documents
-    answerer.ask(items[0].question)  # warm the model
-    if answerer.retriever.embedder is not None:
-        answerer.retriever.embedder.clear_cache()  # measure answers with their own query embeddings
+    ask(items[0].question, [])  # warm up
     per_item: list[dict[str, object]] = []
+    passages: dict[str, list[dict]] = {}  # type: ignore[type-arg]
     latencies: list[float] = []
     for item in items:
         started = time.perf_counter()
-        answer = answerer.ask(item.question, item.turns())
+        answer = ask(item.question, item.turns())
         latencies.append((time.perf_counter() - started) * 1000)
         problems = citation_problems(answer, documents)
         per_item.append(
@@ -308,14 +370,15 @@ def evaluate_answers(answerer: Answerer, items: list[QAItem]) -> AnswerResult:
                 "id": item.id,
                 "kind": item.kind,
                 "answerable": bool(item.gold),
-                "abstained": answer.abstained,
-                "confidence": round(answer.confidence, 4),
+                "abstained": answer["abstained"],
+                "confidence": round(float(answer["confidence"]), 4),
                 "keyword_coverage": keyword_coverage(answer, item.answer_keywords) if item.gold else None,
-                "citations": len(answer.citations),
+                "citations": len(answer["citations"]),
                 "citation_problems": problems,
-                "effective_query": answer.resolved.query,
+                "effective_query": answer["effective_query"],
             }
         )
+        passages[item.id] = answer["passages"]
     answerable = [r for r in per_item if r["answerable"]]
     unanswerable = [r for r in per_item if not r["answerable"]]
     confidences = [(float(r["confidence"]), bool(r["answerable"])) for r in per_item]  # type: ignore[arg-type]
@@ -337,7 +400,7 @@ def evaluate_answers(answerer: Answerer, items: list[QAItem]) -> AnswerResult:
         for rows in [[r for r in per_item if r["kind"] == kind]]
     }
     latency = {"p50": statistics.median(latencies), "p95": sorted(latencies)[max(0, int(round(0.95 * len(latencies))) - 1)]}
-    return AnswerResult(metrics, per_kind, latency, sweep_thresholds(confidences), per_item)
+    return AnswerResult(metrics, per_kind, latency, sweep_thresholds(confidences), per_item, passages, latencies)
 
 
 def followup_comparison(retriever: Retriever, items: list[QAItem]) -> dict[str, float]:
@@ -360,7 +423,7 @@ def _kind(items: list[QAItem], item_id: str) -> str:
 
 
 def write_answer_report(
-    result: AnswerResult, followups: dict[str, float], threshold: float, folder: Path, name: str, item_count: int
+    result: AnswerResult, followups: dict[str, float] | None, threshold: float, folder: Path, name: str, item_count: int
 ) -> str:
     """Write <name>.json and <name>.md for the answer evaluation; return the Markdown."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -387,7 +450,7 @@ def write_answer_report(
     )
     markdown = (
         f"# Answer evaluation: {name}\n\n"
-        f"{item_count} QA items, answered in-process as the service answers them (warm).\n\n"
+        f"{item_count} QA items, each answered once through the service's answer path (warm).\n\n"
         "| measure | value |\n|---|---|\n"
         f"| answer keyword coverage (answerable items) | {m['keyword_coverage']:.3f} |\n"
         f"| citation validity (quotes verbatim at their offsets, markers resolve) | {m['citation_validity']:.3f} |\n"
@@ -397,10 +460,94 @@ def write_answer_report(
         f"| median answer latency | {result.latency_ms['p50']:.1f} ms (p95 {result.latency_ms['p95']:.1f} ms) |\n\n"
         f"Abstention threshold in use: {threshold}; the best on this set (abstention minus false abstention) is "
         f"{best['threshold']} ({best['abstention']:.3f} / {best['false_abstention']:.3f}).\n\n"
-        f"Follow-ups (hit@5, top 10 retrieved): {followups['followup_hit@5']:.3f} resolved from their turns, "
-        f"{followups['followup_bare_hit@5']:.3f} searched bare, against {followups['standalone_hit@5']:.3f} for "
-        f"{followups['standalone']} standalone questions.\n\n"
+        + (
+            f"Follow-ups (hit@5, top 10 retrieved): {followups['followup_hit@5']:.3f} resolved from their turns, "
+            f"{followups['followup_bare_hit@5']:.3f} searched bare, against {followups['standalone_hit@5']:.3f} for "
+            f"{followups['standalone']} standalone questions.\n\n"
+            if followups
+            else ""
+        )
+        +
         "| kind | keyword coverage | abstained |\n|---|---|---|\n" + kinds + "\n"
     )
     (folder / f"{name}.md").write_text(markdown)
     return markdown
+
+
+def http_ask(url: str, timeout: float = 60.0) -> AskFunction:
+    """A running service's /ask as an AskFunction (the evaluation then measures it over HTTP)."""
+    import httpx
+
+    client = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+
+    def ask(question: str, history: list[Turn]) -> dict:  # type: ignore[type-arg]
+        body = {"question": question, "history": [{"role": t.role, "content": t.content} for t in history], "top_k": 10}
+        try:
+            response = client.post("/ask", json=body)
+        except httpx.HTTPError as error:
+            raise AssistantError(f"Cannot reach the service at {url}: {error}. Is it running?") from error
+        if response.status_code != 200:
+            raise AssistantError(f"The service at {url} answered {response.status_code}: {response.text[:300]}")
+        return response.json()
+
+    return ask
+
+
+def check_thresholds(values: dict[str, float], minimums: dict[str, float], maximums: dict[str, float]) -> list[str]:
+    """The guards that fail: a metric below its --min or above its --max (unknown names fail too)."""
+    failures = []
+    for name, bound in minimums.items():
+        if name not in values:
+            failures.append(f"{name}: no such metric (known: {', '.join(sorted(values))})")
+        elif values[name] < bound:
+            failures.append(f"{name} = {values[name]:.3f} is below the minimum {bound}")
+    for name, bound in maximums.items():
+        if name not in values:
+            failures.append(f"{name}: no such metric (known: {', '.join(sorted(values))})")
+        elif values[name] > bound:
+            failures.append(f"{name} = {values[name]:.3f} is above the maximum {bound}")
+    return failures
+
+
+def parse_bounds(specs: list[str]) -> dict[str, float]:
+    """['hit@5=0.9', 'keyword_coverage=0.7'] -> {'hit@5': 0.9, 'keyword_coverage': 0.7}."""
+    bounds = {}
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        try:
+            bounds[name.strip()] = float(value)
+        except ValueError as error:
+            raise AssistantError(f"'{spec}' is not NAME=NUMBER, e.g. hit@5=0.9.") from error
+    return bounds
+
+
+def write_plot(results: list[ModeResult], folder: Path, name: str) -> Path:
+    """<name>.png: recall@k curves per configuration, and hit@5 per question kind."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (curves, bars) = plt.subplots(1, 2, figsize=(12, 4.5))
+    ks = list(range(1, 11))
+    for result in results:
+        curves.plot(ks, result.recall_curve, marker="o", label=result.mode)
+    curves.set(xlabel="k (passages)", ylabel="recall@k", title="Recall of gold quotes in the top k", ylim=(0, 1.02))
+    curves.set_xticks(ks)
+    curves.grid(alpha=0.3)
+    curves.legend()
+    kinds = sorted({kind for result in results for kind in result.per_kind})
+    width = 0.8 / max(1, len(results))
+    for offset, result in enumerate(results):
+        positions = [i + offset * width for i in range(len(kinds))]
+        bars.bar(positions, [result.per_kind.get(kind, {}).get("hit@5", 0.0) for kind in kinds], width, label=result.mode)
+    bars.set_xticks([i + width * (len(results) - 1) / 2 for i in range(len(kinds))])
+    bars.set_xticklabels(kinds, rotation=30, ha="right")
+    bars.set(ylabel="hit@5", title="hit@5 per question kind", ylim=(0, 1.05))
+    bars.legend()
+    figure.tight_layout()
+    path = folder / f"{name}.png"
+    folder.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

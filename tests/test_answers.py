@@ -27,7 +27,7 @@ def test_every_answer_of_the_evaluation_set_quotes_its_documents_verbatim(answer
     answered = 0
     for item in items:
         answer = answerer.ask(item.question, item.turns())
-        assert citation_problems(answer, answerer.index.documents) == [], item.id
+        assert citation_problems(answer_payload(answer), answerer.index.documents) == [], item.id
         answered += not answer.abstained
         for sentence in answer.sentences:
             assert sentence.markers and all(1 <= m <= len(answer.citations) for m in sentence.markers)

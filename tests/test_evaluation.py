@@ -2,7 +2,7 @@ from pathlib import Path
 
 import ir_measures
 import pytest
-from ir_measures import Qrel
+from ir_measures import Qrel, ScoredDoc
 
 from assistant.evaluation import MEASURES, QAItem, GoldQuote, evaluate_mode, gold_problems, judged_run, load_qa
 from assistant.errors import AssistantError
@@ -73,22 +73,45 @@ def test_abstention_rates_and_threshold_by_hand():
 
 
 def test_keyword_coverage_and_citation_checks(corpus_documents):
-    from assistant.answering import Answer, AnswerSentence, Citation
-    from assistant.conversation import ResolvedQuestion
     from assistant.evaluation import citation_problems, keyword_coverage
 
     document = corpus_documents[BACKGROUNDER]
     quote = "SSR is the political and technical process of improving state and human security"
     start = document.text.index(quote)
-    good = Citation(1, BACKGROUNDER, document.title, "", (), start, start + len(quote), quote, 1.0)
-    resolved = ResolvedQuestion("q", "q", False, "first question")
-    answer = Answer("q", resolved, [AnswerSentence(quote, [1])], [good], [], [], False, 0.9)
+    citation = {"marker": 1, "doc_id": BACKGROUNDER, "start": start, "end": start + len(quote), "quote": quote}
+    answer = {
+        "answer": f"{quote} [1]",
+        "abstained": False,
+        "sentences": [{"text": quote, "markers": [1]}],
+        "citations": [citation],
+        "entry_points": [],
+    }
     assert citation_problems(answer, corpus_documents) == []
     assert keyword_coverage(answer, ("political", "technical", "good governance")) == pytest.approx(2 / 3)
-    forged = Citation(1, BACKGROUNDER, document.title, "", (), start + 1, start + len(quote) + 1, quote, 1.0)
-    answer.citations = [forged]
-    answer.sentences[0].markers = [1, 2]
+    answer["citations"] = [{**citation, "start": start + 1, "end": start + len(quote) + 1}]
+    answer["sentences"][0]["markers"] = [1, 2]
     problems = citation_problems(answer, corpus_documents)
     assert any("not verbatim" in p for p in problems) and any("[2] resolves to no citation" in p for p in problems)
-    answer.abstained = True
+    answer["abstained"] = True
     assert keyword_coverage(answer, ("political",)) == 0.0
+
+
+def test_thresholds_guard_metrics():
+    from assistant.evaluation import check_thresholds, parse_bounds
+
+    values = {"hit@5": 0.88, "false_abstention": 0.05}
+    assert check_thresholds(values, parse_bounds(["hit@5=0.85"]), parse_bounds(["false_abstention=0.1"])) == []
+    failures = check_thresholds(values, parse_bounds(["hit@5=0.9", "mrr=0.5"]), parse_bounds(["false_abstention=0.01"]))
+    assert len(failures) == 3 and "below the minimum 0.9" in failures[0] and "no such metric" in failures[1]
+    with pytest.raises(AssistantError, match="NAME=NUMBER"):
+        parse_bounds(["hit@5>0.9"])
+
+
+def test_recall_curve_by_hand():
+    from assistant.evaluation import score_runs
+
+    item = QAItem("q1", "?", "fact", (GoldQuote("d", "a"), GoldQuote("d", "b")))
+    run = [ScoredDoc("q1", "miss-1", 3.0), ScoredDoc("q1", "gold-0", 2.0), ScoredDoc("q1", "gold-1", 1.0)]
+    result = score_runs("toy", [item], run, [1.0])
+    assert result.recall_curve[:4] == [0.0, 0.5, 1.0, 1.0]
+    assert result.metrics["mrr@10"] == pytest.approx(0.5) and result.metrics["hit@1"] == 0.0

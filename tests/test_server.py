@@ -113,3 +113,26 @@ def test_the_readme_curl_examples_work(base_url, tmp_path):
     assert follow_up["effective_query"] == "Which SSR entry points address authoritarian regimes"
     assert upload["doc_id"] == "my-brief" and upload["documents"] == 6
     assert "[1]" in chat["choices"][0]["message"]["content"]
+
+
+def test_eval_against_the_running_service_and_its_guards(base_url, tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    lines = (ROOT / "eval" / "qa.jsonl").read_text().splitlines()
+    chosen = [l for l in lines if '"kind": "followup"' in l][:2] + [l for l in lines if '"kind": "unanswerable"' in l][:2] + lines[:4]
+    qa = tmp_path / "small.jsonl"
+    qa.write_text("\n".join(chosen) + "\n")
+    runner = CliRunner()
+    env = {"ASSISTANT_CORPUS_DIR": str(CORPUS)}
+    args = ["eval", "--qa", str(qa), "--url", base_url, "--reports", str(tmp_path), "--name", "remote"]
+    passed = runner.invoke(app, [*args, "--min", "citation_validity=1", "--max", "false_abstention=0.5"], env=env)
+    assert passed.exit_code == 0, passed.output
+    report = json.loads((tmp_path / "remote.json").read_text())
+    assert report["items"] == 8 and report["results"][0]["mode"].startswith("service at")
+    answers = json.loads((tmp_path / "remote-answers.json").read_text())
+    assert answers["metrics"]["citation_validity"] == 1.0
+    assert (tmp_path / "remote.png").stat().st_size > 10_000
+    failed = runner.invoke(app, [*args, "--min", "hit@5=1.01"], env=env)
+    assert failed.exit_code == 1 and "below the minimum" in failed.output
