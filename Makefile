@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BROWSER := $(VENV)/.chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install build eval clean
+.PHONY: run test install build eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not reachable here).
+$(BROWSER):
+	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	touch $(BROWSER)
+
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -24,7 +31,7 @@ run: $(STAMP)
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 ## Set everything up and run the test suite (what CI runs).
-test: $(STAMP)
+test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

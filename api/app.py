@@ -7,7 +7,10 @@ front ends show the message; `message` says what is wrong and how to fix it.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -15,7 +18,8 @@ from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi import Path as FastApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import __version__
@@ -50,6 +54,7 @@ from .schemas import (
 from .service import Conflict, NotReady, Service, TooLarge, UnsupportedUpload, WriteResult
 
 log = logging.getLogger("assistant.api")
+STATIC = Path(__file__).resolve().parent / "static"
 SessionId = Annotated[str, FastApiPath(description="A session id from POST /sessions.")]
 DocId = Annotated[str, FastApiPath(description="A document id from GET /documents.", examples=["strengthening-un-support-to-ssr"])]
 EXAMPLE_SEARCH = "community policing"
@@ -269,10 +274,26 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         session = service.sessions.create()
         return {"id": session.session_id, "created_at": session.created_at, "messages": []}
 
-    @app.post("/sessions/{session_id}/messages", tags=["sessions"], summary="Ask within a session", response_model=AskResponse, dependencies=Read)
-    def session_turn(session_id: SessionId, body: TurnRequest) -> dict[str, object]:
+    @app.post(
+        "/sessions/{session_id}/messages", tags=["sessions"], summary="Ask within a session", response_model=None,
+        dependencies=Read, responses={200: {"model": AskResponse, "description": "The answer (JSON, or server-sent events with stream=true)."}},
+    )
+    def session_turn(
+        session_id: SessionId,
+        body: TurnRequest,
+        stream: Annotated[bool, Query(description="Send server-sent events: one 'sentence' event per answer sentence, then 'done' with the whole answer.")] = False,
+    ) -> dict[str, object] | StreamingResponse:
         """Answer the next question of a session; follow-ups are resolved from the stored turns."""
-        return ask(AskRequest(question=body.question, session_id=session_id, top_k=body.top_k, documents=body.documents))
+        payload = ask(AskRequest(question=body.question, session_id=session_id, top_k=body.top_k, documents=body.documents))
+        if not stream:
+            return payload
+        return StreamingResponse(_answer_events(payload), media_type="text/event-stream")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/sessions/{session_id}", tags=["sessions"], summary="A conversation", response_model=SessionOut, dependencies=Read)
     def get_session(session_id: SessionId) -> dict[str, object]:
@@ -303,13 +324,14 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @app.get("/documents/{doc_id}", tags=["documents"], summary="One document", response_model=DocumentDetail, dependencies=Read)
     def document(doc_id: DocId) -> dict[str, object]:
-        """One document's record and its section paths."""
+        """One document's record, its section paths and its normalised text (what citation offsets index into)."""
         index = service.answerer.index
         if doc_id not in index.documents:
             raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
         record = index.manifest.documents[doc_id]
         sections = [s.label for s in index.documents[doc_id].sections if s.path]
-        return {**vars(record), "sections": sections, "characters": len(index.documents[doc_id].text)}
+        text = index.documents[doc_id].text
+        return {**vars(record), "sections": sections, "characters": len(text), "text": text}
 
     @app.post(
         "/documents", tags=["documents"], summary="Upload a brief", status_code=201, response_model=WriteOut,
@@ -352,6 +374,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         return openai_compat.completion(answer, body.model)
 
     return app
+
+
+def _answer_events(payload: dict[str, object]) -> Iterator[str]:
+    for sentence in payload["sentences"]:  # type: ignore[attr-defined]
+        yield f"event: sentence\ndata: {json.dumps(sentence, ensure_ascii=False)}\n\n"
+    yield f"event: done\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
 def _write_out(result: WriteResult) -> dict[str, object]:

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 
-from assistant.answering import Answer, answer_payload
+from assistant.answering import Answer, answer_payload, pages_label
 from assistant.conversation import Turn
 from assistant.errors import InvalidQuestion
 
@@ -40,18 +40,15 @@ def conversation(request: ChatRequest) -> tuple[str, list[Turn]]:
 
 def sources_text(answer: Answer) -> str:
     if answer.abstained:
-        closest = "\n".join(f"- {h.passage.title}{_pages(h.passage.pages)} — {h.passage.section}" for h in answer.passages[:3])
+        closest = "\n".join(f"- {h.passage.title}{pages_label(h.passage.pages)} — {h.passage.section}" for h in answer.passages[:3])
         return f"\n\nClosest material:\n{closest}" if closest else ""
-    lines = [f"[{c.marker}] {c.title}{_pages(c.pages)} — {c.section}" for c in answer.citations]
+    lines = [f"[{c.marker}] {c.title}{pages_label(c.pages)} — {c.section}" for c in answer.citations]
     entry = [f"- {m.entry.title}" + (f" ({m.factor.name})" if m.factor else "") for m in answer.entry_points]
     text = "\n\nSources:\n" + "\n".join(lines)
     if entry:
         text += "\n\nEntry points:\n" + "\n".join(entry)
     return text
 
-
-def _pages(pages: tuple[int, ...]) -> str:
-    return f", p. {', '.join(map(str, pages))}" if pages else ""
 
 
 def _usage(question: str, content: str) -> dict[str, int]:

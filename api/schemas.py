@@ -175,6 +175,7 @@ class DocumentOut(BaseModel):
 class DocumentDetail(DocumentOut):
     sections: list[str] = Field(description="Section paths in document order.")
     characters: int = Field(description="Length of the normalised text.")
+    text: str = Field(description="The normalised text: every citation's start/end offsets index into it.")
 
 
 class WriteOut(BaseModel):

@@ -21,7 +21,7 @@ from assistant.answering import Answerer
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, DocumentError, IndexMissing, UnknownDocument
 from assistant.indexing import BuildReport, build_index, load_index
-from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, document_id, load_document
+from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_document
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 
@@ -106,14 +106,19 @@ class Service:
                 f"The file is {len(data):,} bytes; the limit is {self.settings.max_upload_bytes:,} (ASSISTANT_MAX_UPLOAD_BYTES)."
             )
         document = load_document(Path(name), data, name)  # raises DocumentError with the reason
+        if len(document.text) > self.settings.max_document_chars:
+            raise TooLarge(
+                f"{name} has {len(document.text):,} characters of text; the limit is {self.settings.max_document_chars:,} "
+                "(ASSISTANT_MAX_DOCUMENT_CHARS). Split it into several briefs."
+            )
         if document.format == "pdf" and suffix not in PDF_EXTENSIONS:
             raise DocumentError(f"{name}: the content is a PDF but the name says '{suffix}'. Rename it to .pdf.")
         doc_id = document_id(Path(name))
         with self._write_lock:
             target = self.settings.uploads_dir / name
-            existing = self._answerer.index.documents.get(doc_id) if self._answerer else None
-            if existing is not None and Path(existing.source_path).resolve() != target.resolve():
-                raise Conflict(f"A document with id '{doc_id}' is already in the corpus ({existing.source_path}). Rename the file.")
+            existing = self._find_file(doc_id)
+            if existing is not None and existing.resolve() != target.resolve():
+                raise Conflict(f"A document with id '{doc_id}' is already in the corpus ({existing.name}). Rename the file.")
             if existing is not None and not replace:
                 raise Conflict(f"Document '{doc_id}' exists. Send replace=true to replace it, or rename the file.")
             previous = target.read_bytes() if target.exists() else None
@@ -134,7 +139,7 @@ class Service:
                 raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
             if len(documents) == 1:
                 raise Conflict(f"'{doc_id}' is the only document; upload another before deleting it.")
-            source = Path(documents[doc_id].source_path)
+            source = self._file_of(doc_id)
             self.settings.trash_dir.mkdir(parents=True, exist_ok=True)
             trashed = self.settings.trash_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{source.name}"
             shutil.move(str(source), trashed)
@@ -143,6 +148,21 @@ class Service:
             except BaseException:
                 shutil.move(str(trashed), source)
                 raise
+
+    def _find_file(self, doc_id: str) -> Path | None:
+        """The file in the corpus or uploads folder that gives this id. Never a path taken from the index,
+        so that a deletion cannot reach outside the service's own folders."""
+        folders = [self.settings.corpus_dir, self.settings.uploads_dir]
+        for path in (p for folder in folders if folder.is_dir() for p in corpus_files(folder, self.settings.corpus_ignore)):
+            if document_id(path) == doc_id:
+                return path
+        return None
+
+    def _file_of(self, doc_id: str) -> Path:
+        path = self._find_file(doc_id)
+        if path is None:
+            raise Conflict(f"'{doc_id}' is indexed but its file is not in the corpus or uploads folder; rebuild with `assistant build`.")
+        return path
 
     def _rebuild(self, doc_id: str) -> WriteResult:
         started = time.perf_counter()

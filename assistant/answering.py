@@ -291,7 +291,12 @@ def _overlaps(doc_id: str, start: int, end: int, sources: list[Quote]) -> bool:
     return any(s.doc_id == doc_id and s.start < end and start < s.end for s in sources)
 
 
-# ---------------------------------------------------------------- plain JSON, shared by the CLI and the API
+# ---------------------------------------------------------------- presentation, shared by the CLI and the API
+
+
+def pages_label(pages: Sequence[int]) -> str:
+    """", p. 3, 4" for PDFs; "" for documents without pages."""
+    return f", p. {', '.join(map(str, pages))}" if pages else ""
 
 
 def quote_payload(quote: Quote) -> dict:  # type: ignore[type-arg]

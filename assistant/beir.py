@@ -99,16 +99,13 @@ def _cache_key(dataset: BeirDataset, model: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def embed_corpus(
-    dataset: BeirDataset, embedder: Embedder, model: str, cache_dir: Path | None, batch: int = 256
-) -> tuple[np.ndarray, float, bool]:
+def embed_corpus(dataset: BeirDataset, embedder: Embedder, model: str, cache_dir: Path | None) -> tuple[np.ndarray, float, bool]:
     """(vectors, seconds spent embedding, whether they came from the cache)."""
     path = cache_dir / f"{dataset.name}-{_cache_key(dataset, model)}.npy" if cache_dir else None
     if path is not None and path.exists():
         return np.load(path), 0.0, True
     started = time.perf_counter()
-    parts = [embedder.embed_passages(dataset.texts[i : i + batch]) for i in range(0, len(dataset.texts), batch)]
-    vectors = np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
+    vectors = embedder.embed_passages(dataset.texts)  # one call: the model sorts all texts by length, less padding
     seconds = time.perf_counter() - started
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -178,6 +178,7 @@ def evaluate(
         evaluate_modes,
         followup_comparison,
         http_ask,
+        http_documents,
         in_process_ask,
         load_qa,
         parse_bounds,
@@ -186,7 +187,6 @@ def evaluate(
         write_plot,
         write_report,
     )
-    from .ingest import load_corpus
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
@@ -197,7 +197,7 @@ def evaluate(
         minimums, maximums = parse_bounds(minimum or []), parse_bounds(maximum or [])
         items = load_qa(qa)
         if url:
-            documents = {d.doc_id: d for d in load_corpus(settings.corpus_dir, settings.corpus_ignore, [settings.uploads_dir])[0]}
+            documents = http_documents(url)
             answer_result = evaluate_answers(http_ask(url), items, documents)
             results = [retrieval_from_answers(f"service at {url}", items, answer_result, documents)]
             manifest = None
@@ -260,18 +260,17 @@ def show_settings() -> None:
 # ---------------------------------------------------------------- answers
 
 
-def _pages(pages: tuple[int, ...] | list[int]) -> str:
-    return f", p. {', '.join(map(str, pages))}" if pages else ""
-
 
 def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
+    from .answering import pages_label
+
     if answer.resolved.followup:
         console.print(f"[dim]follow-up ({answer.resolved.reason}); searched: {answer.resolved.query}[/]", highlight=False)
     if answer.abstained:
         console.print(f"[bold yellow]Not covered.[/] {answer.text}")
         console.print("[bold]Closest material[/]")
         for hit in answer.passages[:3]:
-            console.print(f"  • {hit.passage.title}{_pages(hit.passage.pages)} — [cyan]{hit.passage.section}[/]")
+            console.print(f"  • {hit.passage.title}{pages_label(hit.passage.pages)} — [cyan]{hit.passage.section}[/]")
         return
     console.print(answer.text, highlight=False)
     if answer.entry_points:
@@ -280,14 +279,16 @@ def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # no
             factor = f" [dim]({match.factor.name})[/]" if match.factor else ""
             console.print(f"  • [bold]{match.entry.title}[/]{factor}", highlight=False)
             for quote in match.entry.summary:
-                console.print(f"    {quote.text} [dim]— {quote.title}{_pages(quote.pages)}[/]", highlight=False)
+                console.print(f"    {quote.text} [dim]— {quote.title}{pages_label(quote.pages)}[/]", highlight=False)
 
 
 def _print_sources(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
+    from .answering import pages_label
+
     if not answer.citations:
         console.print("[dim]No citations.[/]")
     for citation in answer.citations:
-        console.print(f"[bold][{citation.marker}][/] {citation.title}{_pages(citation.pages)} — [cyan]{citation.section}[/]", highlight=False)
+        console.print(f"[bold][{citation.marker}][/] {citation.title}{pages_label(citation.pages)} — [cyan]{citation.section}[/]", highlight=False)
         console.print(f"    “{citation.quote}” [dim](characters {citation.start}–{citation.end})[/]", highlight=False)
 
 
@@ -378,7 +379,7 @@ def entry_points(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """The catalogue: push factors, the SSR entry points under each, and other numbered recommendations."""
-    from .answering import entry_point_payload
+    from .answering import entry_point_payload, pages_label
     from .indexing import load_index
 
     settings = _settings(None, index)
@@ -405,7 +406,7 @@ def entry_points(
     for heading, entries in groups.items():
         console.print(f"\n[bold]{heading}[/]", highlight=False)
         for entry in entries:
-            sources = "; ".join(sorted({f"{s.title}{_pages(s.pages)}" for s in entry.sources}))
+            sources = "; ".join(sorted({f"{s.title}{pages_label(s.pages)}" for s in entry.sources}))
             console.print(f"  • [bold]{entry.title}[/] [dim]({sources})[/]", highlight=False)
             for quote in entry.summary:
                 console.print(f"    {quote.text}", highlight=False)

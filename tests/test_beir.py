@@ -65,3 +65,20 @@ def test_a_folder_that_is_not_beir_is_a_clear_error(tmp_path):
         load_beir(tmp_path)
     with pytest.raises(AssistantError, match="Unknown configuration"):
         parse_configurations("hybrid,fast")
+
+
+@pytest.mark.model
+def test_cli_eval_beir_subset_with_the_real_model(dataset, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.chdir(tmp_path)  # the vector cache goes to ./eval/.cache
+    result = CliRunner().invoke(
+        app, ["eval", "--beir", str(dataset), "--max-queries", "3", "--compare", "bm25,hybrid", "--reports", str(tmp_path / "reports")]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "reports" / "beir-toy.json").read_text())
+    assert report["queries"] == 3 and [r["configuration"] for r in report["results"]] == ["bm25", "hybrid"]
+    assert report["results"][1]["metrics"]["ndcg@10"] > 0.5
+    assert "| hybrid |" in (tmp_path / "reports" / "beir-toy.md").read_text()

@@ -1,0 +1,168 @@
+"""Load, cold start and memory of the HTTP service, measured on loopback.
+
+    .venv/bin/python eval/bench_load.py [--seconds 30] [--concurrency 1,4,16]
+
+Starts `assistant serve` as a separate process on a free port (the built index in
+ASSISTANT_INDEX_DIR or ./index), times process start to a 200 from /ready (cold start),
+then drives POST /ask with an async httpx load generator at each concurrency for the given
+duration, twice: with the query-vector cache off (every request embeds its question) and
+on (questions repeat, as the QA set's 103 questions cycle). Prints the figures and writes
+eval/reports/load.json and load.md. The generator shares the two cores with the server, so
+these are the figures of one small machine doing both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "eval" / "reports"
+
+
+def questions() -> list[str]:
+    items = [json.loads(line) for line in (ROOT / "eval" / "qa.jsonl").read_text().splitlines() if line.strip()]
+    return [item["question"] for item in items if not item.get("history")]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int, environment: dict[str, str]) -> tuple[subprocess.Popen, float]:  # type: ignore[type-arg]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port)],
+        env={**os.environ, **environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                return process, time.perf_counter() - started
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit("the server did not become ready within 120 s")
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def drive(url: str, concurrency: int, seconds: float, pool: list[str]) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+    counter = 0
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors, counter
+        while time.perf_counter() < stop:
+            question = pool[counter % len(pool)]
+            counter += 1
+            sent = time.perf_counter()
+            try:
+                response = await client.post("/ask", json={"question": question})
+                if response.status_code != 200:
+                    errors += 1
+                    continue
+            except httpx.HTTPError:
+                errors += 1
+                continue
+            latencies.append((time.perf_counter() - sent) * 1000)
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+        begun = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - begun
+    ordered = sorted(latencies)
+
+    def percentile(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else float("nan")
+
+    return {
+        "concurrency": concurrency,
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="Duration of each load level.")
+    parser.add_argument("--concurrency", default="1,4,16", help="Concurrency levels.")
+    arguments = parser.parse_args()
+    levels = [int(c) for c in arguments.concurrency.split(",")]
+    pool = questions()
+    report: dict[str, object] = {"seconds_per_level": arguments.seconds, "questions": len(pool), "cpus": os.cpu_count()}
+    for label, cache in (("cache off", "0"), ("cache on", "2048")):
+        port = free_port()
+        process, cold = start_server(port, {"ASSISTANT_QUERY_CACHE_SIZE": cache})
+        try:
+            url = f"http://127.0.0.1:{port}"
+            asyncio.run(drive(url, 1, 3, pool))  # warm up: first requests, kernels, caches
+            levels_out = [asyncio.run(drive(url, c, arguments.seconds, pool)) for c in levels]
+            report[label] = {"cold_start_s": cold, "rss_mb_after": resident_mb(process.pid), "levels": levels_out}
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(30)
+        for level in levels_out:
+            print(
+                f"{label:9} c={level['concurrency']:>2}  p50 {level['p50_ms']:6.1f} ms  p95 {level['p95_ms']:6.1f}  "
+                f"p99 {level['p99_ms']:6.1f}  {level['rps']:6.1f} req/s  errors {level['errors']}"
+            )
+        print(f"{label:9} cold start {cold:.2f} s, resident memory {report[label]['rss_mb_after']:.0f} MB")  # type: ignore[index]
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "load.json").write_text(json.dumps(report, indent=2))
+    rows = [
+        f"| {label} | {level['concurrency']} | {level['p50_ms']:.1f} | {level['p95_ms']:.1f} | {level['p99_ms']:.1f} | "
+        f"{level['rps']:.1f} | {level['errors']} |"
+        for label in ("cache off", "cache on")
+        for level in report[label]["levels"]  # type: ignore[index]
+    ]
+    markdown = (
+        "# Load: POST /ask over loopback\n\n"
+        f"{arguments.seconds:.0f} s per level; {len(pool)} QA questions cycled; server and load generator share "
+        f"{os.cpu_count()} cores.\n\n"
+        "| query cache | concurrency | p50 ms | p95 ms | p99 ms | requests/s | errors |\n|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + "\n".join(
+            f"- {label}: cold start (process start to 200 from /ready) {report[label]['cold_start_s']:.2f} s; "  # type: ignore[index]
+            f"resident memory after the run {report[label]['rss_mb_after']:.0f} MB"  # type: ignore[index]
+            for label in ("cache off", "cache on")
+        )
+        + "\n"
+    )
+    (REPORTS / "load.md").write_text(markdown)
+    print(f"\nwrote {REPORTS / 'load.md'}")
+
+
+if __name__ == "__main__":
+    main()

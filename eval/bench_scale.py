@@ -1,0 +1,179 @@
+"""Search at 100,000 and 1,000,000 passages: exact against HNSW, and BM25 at that size.
+
+    .venv/bin/python eval/bench_scale.py [--sizes 100000,1000000] [--queries 200]
+
+Embedding a million passages on this CPU would take hours, so the vectors are synthetic:
+real embeddings (the briefs' passages and sentences from the built index, and SciFact's
+abstracts when `eval/.cache` holds them) plus Gaussian noise, re-normalised. Queries are
+real question embeddings of the QA set plus noise. Exact inner-product search gives the
+true top 10; HNSW is measured against it (recall@10) at several search breadths. The BM25
+text is real sentences and abstracts, sampled with repetition up to the size. Prints the
+figures and writes eval/reports/scale.json and scale.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from assistant.dense import build_dense
+from assistant.embedding import SentenceTransformerEmbedder
+from assistant.indexing import load_index
+from assistant.lexical import LexicalIndex
+from assistant.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "eval" / "reports"
+NOISE = 0.06  # per-dimension noise; real+noise vectors keep a cosine of about 0.6 to their source
+
+
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def normalised(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def synthetic(base: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty((count, base.shape[1]), dtype=np.float32)
+    for first in range(0, count, 100_000):
+        size = min(100_000, count - first)
+        rows = base[rng.integers(0, len(base), size)]
+        out[first : first + size] = normalised(rows + rng.normal(0, NOISE, rows.shape).astype(np.float32))
+    return out
+
+
+def timed_search(index: object, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, list[float]]:
+    found, times = [], []
+    for query in queries:  # one at a time, as the service searches
+        started = time.perf_counter()
+        _, positions = index.search(query[None, :], k)  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - started) * 1000)
+        found.append(positions[0])
+    return np.array(found), times
+
+
+def recall(found: np.ndarray, truth: np.ndarray) -> float:
+    return statistics.fmean(len(set(f) & set(t)) / len(t) for f, t in zip(found.tolist(), truth.tolist()))
+
+
+def disk_mb(index: object) -> float:
+    with tempfile.NamedTemporaryFile(suffix=".faiss") as handle:
+        faiss.write_index(index, handle.name)
+        return Path(handle.name).stat().st_size / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--ef-search", default="32,64,128,256")
+    arguments = parser.parse_args()
+    settings = load_settings()
+    faiss.omp_set_num_threads(2)
+    rng = np.random.default_rng(7)
+    index = load_index(settings)
+    base = [index.vectors, index.sentence_vectors]
+    texts = [p.text for p in index.passages] + [index.sentences.text(i, index.documents) for i in range(len(index.sentences))]
+    for cached in sorted((ROOT / "eval" / ".cache").glob("scifact-*.npy")):
+        base.append(np.load(cached))
+    scifact = Path("../shared/benchmarks/scifact/corpus.jsonl")
+    if scifact.exists():  # text only for the BM25 size test; nothing is copied into the repository
+        texts += [json.loads(line)["text"] for line in scifact.read_text().splitlines() if line.strip()]
+    base_vectors = np.vstack(base)
+    questions = [json.loads(l)["question"] for l in (ROOT / "eval" / "qa.jsonl").read_text().splitlines() if l.strip()]
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    question_vectors = embedder.embed_passages(questions)
+    queries = synthetic(question_vectors, arguments.queries, rng)
+    ef_values = [int(v) for v in arguments.ef_search.split(",")]
+    report: dict[str, object] = {"base_vectors": len(base_vectors), "noise": NOISE, "queries": len(queries), "sizes": []}
+
+    for size in (int(s) for s in arguments.sizes.split(",")):
+        gc.collect()
+        vectors = synthetic(base_vectors, size, rng)
+        before = resident_mb()
+        started = time.perf_counter()
+        exact = build_dense(vectors, "exact", settings)
+        exact_build = time.perf_counter() - started
+        truth, exact_times = timed_search(exact, queries)
+        exact_mb = disk_mb(exact)
+        del exact
+        gc.collect()
+        before = resident_mb()
+        started = time.perf_counter()
+        hnsw = build_dense(vectors, "hnsw", settings)
+        hnsw_build = time.perf_counter() - started
+        hnsw_memory = resident_mb() - before
+        breadths = []
+        for ef in ef_values:
+            hnsw.hnsw.efSearch = ef  # type: ignore[attr-defined]
+            found, times = timed_search(hnsw, queries)
+            breadths.append({"ef_search": ef, "recall@10": recall(found, truth), "p50_ms": statistics.median(times)})
+        hnsw_mb = disk_mb(hnsw)
+        del hnsw
+        gc.collect()
+        sample = [texts[i] for i in rng.integers(0, len(texts), size)]
+        before = resident_mb()
+        started = time.perf_counter()
+        lexical = LexicalIndex.build(sample)
+        bm25_build = time.perf_counter() - started
+        bm25_memory = resident_mb() - before
+        bm25_times = []
+        for question in questions[:50]:
+            started = time.perf_counter()
+            lexical.scores(question)
+            bm25_times.append((time.perf_counter() - started) * 1000)
+        del lexical, sample, vectors
+        row = {
+            "passages": size,
+            "vectors_mb": size * base_vectors.shape[1] * 4 / 1e6,
+            "exact": {"build_s": exact_build, "p50_ms": statistics.median(exact_times), "disk_mb": exact_mb},
+            "hnsw": {
+                "m": settings.hnsw_m,
+                "ef_construction": settings.hnsw_ef_construction,
+                "build_s": hnsw_build,
+                "memory_mb": hnsw_memory,
+                "disk_mb": hnsw_mb,
+                "by_ef_search": breadths,
+            },
+            "bm25": {"build_s": bm25_build, "memory_mb": bm25_memory, "p50_ms": statistics.median(bm25_times)},
+        }
+        report["sizes"].append(row)  # type: ignore[attr-defined]
+        print(json.dumps(row, indent=1))
+        REPORTS.mkdir(parents=True, exist_ok=True)
+        (REPORTS / "scale.json").write_text(json.dumps(report, indent=2))
+    lines = [
+        "# Scale: exact and HNSW dense search, BM25, at large sizes",
+        "",
+        f"Synthetic vectors: {len(base_vectors):,} real embeddings plus noise (σ = {NOISE} per dimension), "
+        f"re-normalised; {len(queries)} queries from the QA set's questions plus noise; one query at a time, "
+        "2 threads. Recall@10 is against exact search.",
+        "",
+        "| passages | exact p50 ms | HNSW build s | HNSW efSearch: recall@10 / p50 ms | index on disk (exact / HNSW) | BM25 build s | BM25 memory MB | BM25 p50 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in report["sizes"]:  # type: ignore[attr-defined]
+        breadth = "; ".join(f"{b['ef_search']}: {b['recall@10']:.3f} / {b['p50_ms']:.2f}" for b in row["hnsw"]["by_ef_search"])
+        lines.append(
+            f"| {row['passages']:,} | {row['exact']['p50_ms']:.2f} | {row['hnsw']['build_s']:.0f} | {breadth} | "
+            f"{row['exact']['disk_mb']:.0f} / {row['hnsw']['disk_mb']:.0f} MB | {row['bm25']['build_s']:.0f} | "
+            f"{row['bm25']['memory_mb']:.0f} | {row['bm25']['p50_ms']:.1f} |"
+        )
+    (REPORTS / "scale.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The web page in headless Chromium (Debian's) driven by Playwright, against a real server on loopback.
+
+Screenshots at desktop and phone widths go to tests/artifacts/ (one is shown in the README).
+"""
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from assistant.settings import Settings
+from conftest import CORPUS, ROOT
+
+pytestmark = pytest.mark.model
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory, real_index_dir, real_retriever):
+    folder = tmp_path_factory.mktemp("web")
+    shutil.copytree(real_index_dir, folder / "index")
+    settings = Settings(corpus_dir=CORPUS, index_dir=folder / "index", data_dir=folder / "data")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, real_retriever.embedder), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: `make test` installs it (Debian package 'chromium').")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:  # Playwright gives each launch a new empty profile
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url)
+    page.get_by_text("briefs indexed").wait_for()
+    yield page
+    context.close()
+
+
+def ask(page, question):
+    page.get_by_label("Your question").fill(question)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    turn = page.locator("article.turn").last
+    turn.locator(".answer .marker, .notice").first.wait_for(timeout=30_000)
+    return turn
+
+
+def test_ask_open_a_citation_and_follow_up(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    turn = ask(page, "Which SSR entry points address weak or absent state protection?")
+    assert turn.locator(".marker").count() >= 2
+    assert turn.locator(".entry-points .entry-title").first.inner_text()
+
+    turn.get_by_role("button", name="Source 1", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    assert dialog.locator("#source-title").inner_text().startswith("[1] ")
+    assert len(dialog.locator("blockquote").inner_text()) > 20
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+
+    follow_up = ask(page, "And in authoritarian regimes?")
+    assert "Which SSR entry points address authoritarian regimes" in follow_up.locator(".effective").inner_text()
+    assert "mediated dialogue" in follow_up.inner_text().lower()
+    page.screenshot(path=str(ARTIFACTS / "desktop.png"), full_page=True)
+
+    page.get_by_role("button", name="New conversation").click()
+    assert page.locator("article.turn").count() == 0
+    fresh = ask(page, "And in authoritarian regimes?")
+    assert not fresh.locator(".effective").is_visible()  # a new conversation has no earlier turns
+
+
+def test_not_covered_looks_different_and_shows_the_closest_material(page):
+    turn = ask(page, "How many Rohingya refugees live in Bangladesh?")
+    assert "not-covered" in turn.get_attribute("class")
+    assert "Not covered by the briefs" in turn.inner_text() and "Rohingya" in turn.inner_text()
+    assert turn.locator(".closest li").count() >= 1
+    assert turn.locator(".marker").count() == 0
+
+
+def test_entry_points_view_filters(page):
+    page.get_by_role("button", name="Entry points").click()
+    page.locator(".factor").first.wait_for()
+    assert page.locator(".factor").count() >= 5
+    page.get_by_label("Filter by push factor or words").fill("authoritarian")
+    page.wait_for_function("document.querySelectorAll('.factor').length === 1")
+    assert "Support defence reform and promote IHL" in page.locator("#catalogue").inner_text()
+
+
+def test_keyboard_only_and_phone_width(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url)
+    page.get_by_text("briefs indexed").wait_for()
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "question"
+    page.keyboard.type("Why are young men leaving Eritrea?")
+    page.keyboard.press("Enter")
+    page.locator("article.turn .marker").first.wait_for(timeout=30_000)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px screen"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+    context.close()
