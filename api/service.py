@@ -9,6 +9,7 @@ old index while that happens; when a rebuild fails, the file change is undone.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -20,12 +21,15 @@ from pathlib import Path
 from assistant.answering import Answerer
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import AssistantError, DocumentError, IndexMissing, UnknownDocument
-from assistant.indexing import BuildReport, build_index, load_index
+from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
 from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_document
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 
 from .sessions import SessionStore
+
+log = logging.getLogger("assistant.api")
+RELOAD_CHECK_SECONDS = 2.0
 
 
 class Conflict(AssistantError):
@@ -60,14 +64,17 @@ class Service:
         self.sessions = SessionStore(settings.sessions_path)
         self.started_at = time.time()
         self.load_error: str | None = None
+        self._live_build: str | None = None  # the build this process serves
+        self._checked_at = 0.0
+        self._reload_lock = threading.Lock()
 
     # ------------------------------------------------------------ reading
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(
-                self.settings.embedding_model, self.settings.embedding_batch_size, self.settings.query_cache_size
+            self._embedder = SentenceTransformerEmbedder.from_settings(
+                self.settings.model_copy(update={"torch_threads": self.settings.serve_torch_threads})
             )
         return self._embedder
 
@@ -78,11 +85,32 @@ class Service:
         except IndexMissing as error:
             self.load_error = str(error)
             return
+        self._serve(index)
+
+    def _serve(self, index: Index) -> None:
         self._answerer = Answerer(Retriever(index, self.embedder, self.settings))
+        self._live_build = index.path.name
         self.load_error = None
+
+    def _follow_live_build(self) -> None:
+        """Serve the build CURRENT names. Another worker process (or `assistant build`) may have replaced it;
+        a look at the pointer every RELOAD_CHECK_SECONDS is the whole cost of staying in step."""
+        now = time.monotonic()
+        if now - self._checked_at < RELOAD_CHECK_SECONDS or not self._reload_lock.acquire(blocking=False):
+            return
+        try:
+            self._checked_at = now
+            live = current_build(self.settings.index_dir)
+            if live is not None and live.name != self._live_build:
+                self.load()
+        except (OSError, ValueError, AssistantError) as error:  # a half-visible build: keep serving the old one
+            log.warning("could not load the new build: %s", error)
+        finally:
+            self._reload_lock.release()
 
     @property
     def answerer(self) -> Answerer:
+        self._follow_live_build()
         answerer = self._answerer
         if answerer is None:
             raise NotReady(self.load_error or "The index is not loaded yet. Build it with `assistant build`.")
@@ -167,9 +195,7 @@ class Service:
     def _rebuild(self, doc_id: str) -> WriteResult:
         started = time.perf_counter()
         report = build_index(self.settings, lambda: self.embedder)
-        index = load_index(self.settings)
-        self._answerer = Answerer(Retriever(index, self.embedder, self.settings))
-        self.load_error = None
+        self._serve(load_index(self.settings))
         return WriteResult(doc_id, report, round(time.perf_counter() - started, 3))
 
 

@@ -110,6 +110,14 @@ class Answerer:
         self.retriever = retriever
         self.index = retriever.index
         self.settings = retriever.settings
+        self._sentence_terms: dict[int, frozenset[str]] = {}  # filled as sentences are first scored
+
+    def _terms_of(self, sentence: int) -> frozenset[str]:
+        known = self._sentence_terms.get(sentence)
+        if known is None:
+            known = frozenset(terms(self.index.sentences.text(sentence, self.index.documents)))
+            self._sentence_terms[sentence] = known
+        return known
 
     def ask(
         self,
@@ -124,12 +132,14 @@ class Answerer:
         resolved = resolve(question, history)
         request = self.retriever.validate(resolved.query[: self.settings.max_question_chars], top_k, doc_ids)
         depth = max(request.top_k, self.settings.answer_passages)
-        hits = self.retriever.search(request.query, top_k=depth, doc_ids=request.doc_ids)
+        embedder = self.retriever.embedder
+        vector = embedder.embed_query(request.query) if embedder is not None else None  # once, for passages and sentences
+        hits = self.retriever.search(request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector)
         retrieved = time.perf_counter()
         matches = self._entry_points(resolved, hits)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
-        candidates = self._score_sentences(resolved, hits, favoured)
+        candidates = self._score_sentences(resolved, hits, vector, favoured)
         unknown = self.unknown_names(question)
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
         if confidence < self.settings.abstain_threshold:
@@ -159,7 +169,11 @@ class Answerer:
     # ------------------------------------------------------------ sentences
 
     def _score_sentences(
-        self, resolved: ResolvedQuestion, hits: list[SearchHit], favoured: list[Quote] = ()  # type: ignore[assignment]
+        self,
+        resolved: ResolvedQuestion,
+        hits: list[SearchHit],
+        query: np.ndarray | None,
+        favoured: list[Quote] = (),  # type: ignore[assignment]
     ) -> list[_Candidate]:
         rank_of: dict[int, int] = {}
         position_of = self.index.position_of
@@ -170,10 +184,8 @@ class Answerer:
         if not rank_of:
             return []
         ids = np.fromiter(rank_of, dtype=np.int64)
-        embedder = self.retriever.embedder
         passage_cosine: dict[int, float] = {}
-        if embedder is not None:
-            query = embedder.embed_query(resolved.query)
+        if query is not None:
             cosines = self.index.sentence_vectors[ids] @ query
             for hit in hits:
                 cosine = float(self.index.vectors[position_of[hit.passage.passage_id]] @ query)
@@ -185,7 +197,7 @@ class Answerer:
         candidates = []
         for sentence, cosine in zip(ids.tolist(), cosines.tolist()):
             text = self.index.sentences.text(sentence, documents)
-            coverage = len(wanted & set(terms(text))) / len(wanted) if wanted else 0.0
+            coverage = len(wanted & self._terms_of(sentence)) / len(wanted) if wanted else 0.0
             rank = rank_of[sentence]
             length = len(text.split())
             start = int(self.index.sentences.starts[sentence])
@@ -198,7 +210,7 @@ class Answerer:
                 + RANK_WEIGHT / rank
                 - LENGTH_PENALTY * max(0, length - LONG_SENTENCE)
             )
-            if embedder is None:
+            if query is None:
                 cosine = coverage  # without a model, confidence is the share of question words found
             candidates.append(_Candidate(sentence, score, cosine, rank))
         return sorted(candidates, key=lambda c: (-c.score, c.sentence))

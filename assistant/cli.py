@@ -45,7 +45,7 @@ def _embedder_factory(settings: Settings):  # type: ignore[no-untyped-def]
     def create():  # type: ignore[no-untyped-def]
         from .embedding import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.query_cache_size)
+        return SentenceTransformerEmbedder.from_settings(settings)
 
     return create
 
@@ -182,6 +182,7 @@ def evaluate(
         in_process_ask,
         load_qa,
         parse_bounds,
+        replay_histories,
         retrieval_from_answers,
         write_answer_report,
         write_plot,
@@ -205,10 +206,12 @@ def evaluate(
         else:
             retriever = open_retriever(settings, "hybrid")
             documents = retriever.index.documents
-            results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()])
+            histories = replay_histories(items, in_process_ask(Answerer(retriever)))
+            results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()], histories)
             manifest = retriever.index.manifest
-            answer_result = evaluate_answers(in_process_ask(Answerer(retriever)), items, documents) if answers else None
-            followups = followup_comparison(retriever, items) if answers else None
+            ask = in_process_ask(Answerer(retriever))
+            answer_result = evaluate_answers(ask, items, documents, histories) if answers else None
+            followups = followup_comparison(retriever, items, histories) if answers else None
     except AssistantError as error:
         _fail(error)
         return
@@ -417,13 +420,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for all)."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     workers: int = typer.Option(1, "--workers", help="Worker processes sharing the read-only index."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
 ) -> None:
-    """Serve the HTTP API (and the OpenAI-compatible /v1 endpoints); /docs shows the API."""
+    """Serve the HTTP API, the OpenAI-compatible /v1 endpoints and the web page at /; /docs shows the API."""
     import uvicorn
 
     if workers > 1:
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=access_log)
     else:
         from api.app import create_app
 
-        uvicorn.run(create_app(), host=host, port=port)
+        uvicorn.run(create_app(), host=host, port=port, access_log=access_log)

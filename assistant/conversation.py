@@ -9,7 +9,8 @@ the topic of the previous question:
   focus word ("about", "address", "in", …) give way to the new ones, so "Which entry
   points address weak state protection?" + "And in authoritarian regimes?" becomes
   "Which entry points address authoritarian regimes";
-* a reference keeps the question and adds the previous topic.
+* a reference keeps the question and adds the previous topic, and the phrases of the
+  previous answer that hold the follow-up's own words ("Which principles are those?").
 
 A question with words of its own and no pointer back stands alone: the old topic is
 not dragged along. The effective query is returned so the behaviour is visible.
@@ -66,15 +67,32 @@ def _strip(text: str) -> str:
 
 
 def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
-    """The effective query of `question` after the user turns in `history` (each resolved in turn)."""
+    """The effective query of `question` after the turns in `history` (each user turn resolved in turn)."""
     previous: ResolvedQuestion | None = None
+    answer = ""
     for turn in history:
         if turn.role == "user" and turn.content.strip():
-            previous = _resolve_one(turn.content, previous)
-    return _resolve_one(question, previous)
+            previous = _resolve_one(turn.content, previous, answer)
+            answer = ""
+        elif turn.role == "assistant":
+            answer = turn.content
+    return _resolve_one(question, previous, answer)
 
 
-def _resolve_one(question: str, previous: ResolvedQuestion | None) -> ResolvedQuestion:
+def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
+    """Phrases of the previous answer around the follow-up's own words: "Which principles are those?"
+    after "…apply the principles of good governance…" gives "principles of good governance"."""
+    words = re.findall(r"[\w'’-]+", re.sub(r"\[\d+\]", " ", answer))
+    stems = [terms(w)[0] if terms(w) else "" for w in words]
+    phrases: list[str] = []
+    for term in dict.fromkeys(own_terms(_REFERENCE.sub(" ", question))):
+        if term in stems and len(phrases) < most:
+            at = stems.index(term)
+            phrases.append(" ".join(words[at : at + width]))
+    return "; ".join(phrases)
+
+
+def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
     text = _strip(question)
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question")
@@ -86,7 +104,9 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None) -> ResolvedQu
         rest = _LEADING_PREPOSITION.sub("", text[continuation.end() :]).strip()
         return ResolvedQuestion(question, _replace_focus(previous.query, rest), True, f"continues with '{continuation.group(0).strip()}'")
     if reference:
-        return ResolvedQuestion(question, f"{text} — {previous.query}", True, f"refers back with '{reference.group(0)}'")
+        anchored = anchors(text, answer)
+        query = f"{text} — {previous.query}" + (f" ({anchored})" if anchored else "")
+        return ResolvedQuestion(question, query, True, f"refers back with '{reference.group(0)}'")
     if len(own) <= 1:
         return ResolvedQuestion(question, f"{text} — {previous.query}", True, "too few words of its own")
     return ResolvedQuestion(question, text, False, "stands on its own")

@@ -11,7 +11,7 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 from threading import Lock
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -22,6 +22,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 class Embedder(Protocol):
@@ -63,8 +67,12 @@ def resolve_model_path(model: str) -> Path:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on the CPU, with an LRU cache of query vectors."""
 
-    def __init__(self, model: str, batch_size: int = 32, cache_size: int = 2048) -> None:
+    def __init__(self, model: str, batch_size: int = 16, cache_size: int = 2048, threads: int = 0) -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
 
         path = resolve_model_path(model)
         self.name = model
@@ -75,6 +83,10 @@ class SentenceTransformerEmbedder:
         self.dimension = int(dimension)
         self.batch_size = batch_size
         self._cache: QueryCache = QueryCache(cache_size)
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "SentenceTransformerEmbedder":
+        return cls(settings.embedding_model, settings.embedding_batch_size, settings.query_cache_size, settings.torch_threads)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -3,7 +3,8 @@
 Relevance is judged on *gold quotes*, not passage ids, so that any chunking can be
 scored: a hit is relevant to a gold quote when its passage (or a same-text passage
 collapsed into it) overlaps the quote's place in the document. Each gold quote is one
-relevant item, so recall@10 is the share of gold quotes found in the top ten.
+relevant item, so recall@10 is the share of gold quotes found in the top ten. A quote the
+document states twice is found by a passage holding either place.
 """
 
 from __future__ import annotations
@@ -103,17 +104,21 @@ def gold_problems(items: list[QAItem], documents: dict[str, Document]) -> list[s
     return problems
 
 
-def _quote_spans(item: QAItem, documents: dict[str, Document]) -> list[tuple[str, int, int]]:
+def _quote_spans(item: QAItem, documents: dict[str, Document]) -> list[list[tuple[str, int, int]]]:
+    """For each gold quote, every place it stands in its document (a brief may repeat a sentence)."""
     spans = []
     for gold in item.gold:
-        start = documents[gold.doc_id].text.find(gold.quote)
-        spans.append((gold.doc_id, start, start + len(gold.quote)))
+        text = documents[gold.doc_id].text
+        places, start = [], text.find(gold.quote)
+        while start >= 0:
+            places.append((gold.doc_id, start, start + len(gold.quote)))
+            start = text.find(gold.quote, start + 1)
+        spans.append(places)
     return spans
 
 
-def _covers(passage: Passage, span: tuple[str, int, int]) -> bool:
-    doc_id, start, end = span
-    return passage.doc_id == doc_id and passage.start < end and start < passage.end
+def _covers(passage: Passage, places: list[tuple[str, int, int]]) -> bool:
+    return any(passage.doc_id == doc_id and passage.start < end and start < passage.end for doc_id, start, end in places)
 
 
 def judged_run(item: QAItem, hits: list[SearchHit], documents: dict[str, Document]) -> list[ScoredDoc]:
@@ -124,7 +129,7 @@ def judged_run(item: QAItem, hits: list[SearchHit], documents: dict[str, Documen
     score = float(len(hits) * 4 + 4)
     for hit in hits:
         passages = (hit.passage, *hit.duplicates)
-        covered = [i for i, span in enumerate(spans) if i not in claimed and any(_covers(p, span) for p in passages)]
+        covered = [i for i, places in enumerate(spans) if i not in claimed and any(_covers(p, places) for p in passages)]
         for i in covered or [None]:  # type: ignore[list-item]
             doc = f"gold-{i}" if i is not None else f"miss-{hit.rank}"
             run.append(ScoredDoc(item.id, doc, score))
@@ -135,12 +140,18 @@ def judged_run(item: QAItem, hits: list[SearchHit], documents: dict[str, Documen
 
 
 def evaluate_mode(
-    retriever: Retriever, items: list[QAItem], mode: str, top_k: int = 10, resolve_followups: bool = True
+    retriever: Retriever,
+    items: list[QAItem],
+    mode: str,
+    top_k: int = 10,
+    resolve_followups: bool = True,
+    histories: dict[str, list[Turn]] | None = None,
 ) -> ModeResult:
     """Metrics of one retrieval mode over the answerable items.
 
     A follow-up is searched with the query resolved from its earlier turns, as the service
-    does; with `resolve_followups=False` its bare question is searched instead.
+    does (`histories` holds replayed turns with real answers; the item's own turns otherwise);
+    with `resolve_followups=False` its bare question is searched instead.
     """
     documents = retriever.index.documents
     answerable = [item for item in items if item.gold]
@@ -151,7 +162,8 @@ def evaluate_mode(
         retriever.embedder.clear_cache()  # every mode pays for its own query embeddings
     for item in answerable:
         started = time.perf_counter()
-        query = resolve(item.question, item.turns()).query if resolve_followups else item.question
+        turns = (histories or {}).get(item.id, item.turns())
+        query = resolve(item.question, turns).query if resolve_followups else item.question
         hits = retriever.search(query, top_k=top_k, mode=mode)
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
@@ -207,9 +219,11 @@ def retrieval_from_answers(name: str, items: list[QAItem], result: "AnswerResult
     return score_runs(name, answerable, run, latencies)
 
 
-def evaluate_modes(retriever: Retriever, items: list[QAItem], modes: list[str]) -> list[ModeResult]:
+def evaluate_modes(
+    retriever: Retriever, items: list[QAItem], modes: list[str], histories: dict[str, list[Turn]] | None = None
+) -> list[ModeResult]:
     """Each mode in turn on the same loaded index and model, for a side-by-side table."""
-    return [evaluate_mode(retriever, items, mode) for mode in modes]
+    return [evaluate_mode(retriever, items, mode, histories=histories) for mode in modes]
 
 
 def markdown_table(results: list[ModeResult]) -> str:
@@ -351,18 +365,38 @@ def in_process_ask(answerer: Answerer) -> AskFunction:
     def ask(question: str, history: list[Turn]) -> dict:  # type: ignore[type-arg]
         return answer_payload(answerer.ask(question, history, top_k=10))
 
+    if answerer.retriever.embedder is not None:
+        answerer.retriever.embedder.clear_cache()  # answers pay for their own query embeddings
     return ask
 
 
-def evaluate_answers(ask: AskFunction, items: list[QAItem], documents: dict[str, Document]) -> AnswerResult:
-    """Answer every item as the service would; measure keywords, citations, abstention and latency."""
+def replayed_turns(item: QAItem, ask: AskFunction) -> list[Turn]:
+    """The item's conversation as it would happen: each earlier question answered by the assistant."""
+    turns: list[Turn] = []
+    for turn in item.turns():
+        if turn.role == "user":
+            answer = ask(turn.content, list(turns))
+            turns += [Turn("user", turn.content), Turn("assistant", str(answer["answer"]))]
+    return turns
+
+
+def replay_histories(items: list[QAItem], ask: AskFunction) -> dict[str, list[Turn]]:
+    return {item.id: replayed_turns(item, ask) for item in items if item.history}
+
+
+def evaluate_answers(
+    ask: AskFunction, items: list[QAItem], documents: dict[str, Document], histories: dict[str, list[Turn]] | None = None
+) -> AnswerResult:
+    """Answer every item as the service would; measure keywords, citations, abstention and latency.
+    Follow-ups get their earlier turns replayed with real answers (or `histories`, when given)."""
+    histories = histories if histories is not None else replay_histories(items, ask)
     ask(items[0].question, [])  # warm up
     per_item: list[dict[str, object]] = []
     passages: dict[str, list[dict]] = {}  # type: ignore[type-arg]
     latencies: list[float] = []
     for item in items:
         started = time.perf_counter()
-        answer = ask(item.question, item.turns())
+        answer = ask(item.question, histories.get(item.id, []))
         latencies.append((time.perf_counter() - started) * 1000)
         problems = citation_problems(answer, documents)
         per_item.append(
@@ -403,9 +437,11 @@ def evaluate_answers(ask: AskFunction, items: list[QAItem], documents: dict[str,
     return AnswerResult(metrics, per_kind, latency, sweep_thresholds(confidences), per_item, passages, latencies)
 
 
-def followup_comparison(retriever: Retriever, items: list[QAItem]) -> dict[str, float]:
-    """hit@5 of follow-ups (resolved from their turns, and bare) beside standalone questions, hybrid mode."""
-    resolved = evaluate_mode(retriever, items, retriever.settings.retrieval_mode)
+def followup_comparison(
+    retriever: Retriever, items: list[QAItem], histories: dict[str, list[Turn]] | None = None
+) -> dict[str, float]:
+    """hit@5 of follow-ups (resolved from their turns, and bare) beside standalone questions, default mode."""
+    resolved = evaluate_mode(retriever, items, retriever.settings.retrieval_mode, histories=histories)
     bare = evaluate_mode(retriever, [i for i in items if i.kind == "followup"], retriever.settings.retrieval_mode, resolve_followups=False)
     standalone = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) != "followup"]
     followups = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) == "followup"]

@@ -96,20 +96,27 @@ class Retriever:
         return SearchRequest(text, k, tuple(doc_ids or ()), mode)
 
     def search(
-        self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
+        self,
+        query: str,
+        top_k: int | None = None,
+        doc_ids: Sequence[str] | None = None,
+        mode: str | None = None,
+        vector: np.ndarray | None = None,
     ) -> list[SearchHit]:
-        """The top_k passages for a question, best first, same-text passages merged into one hit."""
+        """The top_k passages for a question, best first, same-text passages merged into one hit.
+
+        `vector` is the query's embedding when the caller already has it (it is computed otherwise)."""
         request = self.validate(query, top_k, doc_ids, mode)
-        fused = self.fused_scores(request)
+        fused = self.fused_scores(request, vector)
         ranking = sorted(fused, key=lambda position: (-fused[position], position))
         return self._collapse(ranking, fused, request.top_k)
 
-    def fused_scores(self, request: SearchRequest) -> dict[int, float]:
+    def fused_scores(self, request: SearchRequest, vector: np.ndarray | None = None) -> dict[int, float]:
         """Position -> fused score for the candidates of both retrievers (or of the one asked for)."""
         allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
         depth = max(self.settings.candidates, request.top_k * 4)
         lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
-        dense = self._dense_candidates(request.query, depth, allowed) if request.mode != "bm25" else {}
+        dense = self._dense_candidates(request.query, depth, allowed, vector) if request.mode != "bm25" else {}
         if request.mode == "bm25":
             return lexical
         if request.mode == "dense":
@@ -120,9 +127,11 @@ class Retriever:
         rankings = [sorted(scores, key=lambda p: -scores[p]) for scores in (dense, lexical)]
         return reciprocal_rank_fusion(rankings, self.settings.rrf_k)
 
-    def _dense_candidates(self, query: str, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
+    def _dense_candidates(
+        self, query: str, depth: int, allowed: np.ndarray | None, vector: np.ndarray | None = None
+    ) -> dict[int, float]:
         assert self.embedder is not None
-        vector = self.embedder.embed_query(query)
+        vector = self.embedder.embed_query(query) if vector is None else vector
         if allowed is not None:  # exact scores over the chosen documents' passages only
             subset = self.index.vectors[allowed] @ vector
             return {int(allowed[i]): float(subset[i]) for i in np.argsort(-subset, kind="stable")[:depth]}
@@ -164,7 +173,7 @@ def open_retriever(settings: Settings, mode: str | None = None) -> Retriever:
     index = load_index(settings)
     needs_model = (mode or settings.retrieval_mode) != "bm25"
     embedder = (
-        SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.query_cache_size)
+        SentenceTransformerEmbedder.from_settings(settings)
         if needs_model
         else None
     )

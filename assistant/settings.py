@@ -43,10 +43,13 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense score in convex fusion.")
     candidates: int = Field(50, ge=1, description="Candidates each retriever hands to fusion.")
     ann: Literal["exact", "hnsw", "auto"] = Field(
-        "exact",
-        description="Dense index: exact inner product, HNSW, or auto (exact up to ann_threshold passages).",
+        "auto",
+        description="Dense index: exact inner product, HNSW, or auto (exact up to ann_threshold passages, HNSW above).",
     )
-    ann_threshold: int = Field(200_000, ge=1, description="Passage count above which ann=auto uses HNSW.")
+    ann_threshold: int = Field(
+        50_000, ge=1,
+        description="Passage count above which ann=auto uses HNSW (exact search costs about 7 ms a query at 50,000 on 2 cores).",
+    )
     hnsw_m: int = Field(32, ge=4, description="HNSW graph degree.")
     hnsw_ef_search: int = Field(128, ge=1, description="HNSW search breadth (higher: better recall, slower).")
     hnsw_ef_construction: int = Field(200, ge=1, description="HNSW build breadth.")
@@ -61,6 +64,14 @@ class Settings(BaseSettings):
         description="Cosine similarity above which passages of different documents count as the same text.",
     )
     query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory (LRU).")
+    torch_threads: int = Field(
+        0, ge=0, description="CPU threads per model call when building and evaluating (0: PyTorch's default, one per core)."
+    )
+    serve_torch_threads: int = Field(
+        1, ge=0,
+        description="CPU threads per model call in the service: 1 lets concurrent requests use the cores side by side "
+        "(measured: p50 over HTTP 30 ms with 1 thread, 50 ms with 2, on 2 cores).",
+    )
     answer_passages: int = Field(8, ge=1, description="Top passages whose sentences an answer is composed from.")
     answer_max_sentences: int = Field(5, ge=1, description="Most sentences in an answer.")
     answer_max_words: int = Field(140, ge=10, description="An answer stops adding sentences past this many words.")

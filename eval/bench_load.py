@@ -45,7 +45,7 @@ def free_port() -> int:
 def start_server(port: int, environment: dict[str, str]) -> tuple[subprocess.Popen, float]:  # type: ignore[type-arg]
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port)],
+        [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port), "--no-access-log"],
         env={**os.environ, **environment},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -287,3 +287,17 @@ def test_no_request_body_produces_a_500(client):
         for path in ("/ask", "/v1/chat/completions", "/sessions/x/messages"):
             response = client.post(path, json=body)
             assert response.status_code < 500, (path, body, response.text)
+
+
+def test_a_worker_follows_a_build_made_elsewhere(settings, real_retriever, monkeypatch):
+    """Several worker processes share one index folder: one worker's upload (or `assistant build`)
+    replaces CURRENT, and the others pick the new build up on their next requests."""
+    import api.service as service_module
+    from assistant.indexing import build_index
+
+    monkeypatch.setattr(service_module, "RELOAD_CHECK_SECONDS", 0.0)
+    with TestClient(create_app(settings, real_retriever.embedder)) as other_worker:
+        assert len(other_worker.get("/documents").json()) == 5
+        (settings.corpus_dir / "harbour.txt").write_text("Harbour Brief\n\nHarbour police rescue migrants at sea.\n")
+        build_index(settings, lambda: real_retriever.embedder)  # as another process would
+        assert "harbour" in {d["doc_id"] for d in other_worker.get("/documents").json()}

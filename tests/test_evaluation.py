@@ -115,3 +115,13 @@ def test_recall_curve_by_hand():
     result = score_runs("toy", [item], run, [1.0])
     assert result.recall_curve[:4] == [0.0, 0.5, 1.0, 1.0]
     assert result.metrics["mrr@10"] == pytest.approx(0.5) and result.metrics["hit@1"] == 0.0
+
+
+def test_a_quote_stated_twice_is_found_at_either_place():
+    text = "Intro. SSR is a process. Middle part here. SSR is a process. End."
+    document = Document("d", "D", "d.txt", "text", text, "h")
+    item = QAItem("q", "?", "definition", (GoldQuote("d", "SSR is a process."),))
+    second = text.rindex("SSR is a process.")
+    passage = Passage("p", "d", "D", (), second - 5, len(text), (), text[second - 5 :])
+    run = judged_run(item, [SearchHit(passage, 1.0, 1)], {"d": document})
+    assert run[0].doc_id == "gold-0"
