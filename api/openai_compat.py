@@ -42,7 +42,7 @@ def sources_text(answer: Answer) -> str:
     if answer.abstained:
         closest = "\n".join(f"- {h.passage.title}{pages_label(h.passage.pages)} — {h.passage.section}" for h in answer.passages[:3])
         return f"\n\nClosest material:\n{closest}" if closest else ""
-    lines = [f"[{c.marker}] {c.title}{pages_label(c.pages)} — {c.section}" for c in answer.citations]
+    lines = [f"[{c.marker}] {c.source.title}{pages_label(c.source.pages)} — {c.source.section}" for c in answer.citations]
     entry = [f"- {m.entry.title}" + (f" ({m.factor.name})" if m.factor else "") for m in answer.entry_points]
     text = "\n\nSources:\n" + "\n".join(lines)
     if entry:

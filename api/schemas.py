@@ -51,50 +51,34 @@ class TurnRequest(Strict):
     documents: list[str] | None = Field(None, description="Only use these document ids.")
 
 
-class QuoteOut(BaseModel):
+class Located(BaseModel):
+    """Where a piece of text stands: document, section, pages and character offsets."""
+
     doc_id: DocId
     title: Title
     section: SectionPath
     pages: Pages
     start: Start
     end: End
+
+
+class QuoteOut(Located):
     text: str = Field(description="The text, verbatim: document text [start:end].")
 
 
-class CitationOut(BaseModel):
+class CitationOut(Located):
     marker: int = Field(description="The n of the [n] marker in the answer.")
-    doc_id: DocId
-    title: Title
-    section: SectionPath
-    pages: Pages
-    start: Start
-    end: End
     quote: str = Field(description="The cited sentence, verbatim: document text [start:end].")
     score: float = Field(description="Relevance of the sentence to the question (higher is better).")
 
 
-class AlsoIn(BaseModel):
-    doc_id: DocId
-    title: Title
-    section: SectionPath
-    pages: Pages
-    start: Start
-    end: End
-
-
-class PassageOut(BaseModel):
+class PassageOut(Located):
     rank: int = Field(description="1 for the best passage.")
     score: float = Field(description="Fused retrieval score.")
     passage_id: str = Field(description="Stable passage id: document id and a hash of section and text.")
-    doc_id: DocId
-    title: Title
-    section: SectionPath
     section_path: list[str] = Field(description="The section's headings, outermost first.")
-    pages: Pages
-    start: Start
-    end: End
     text: str = Field(description="The whole passage, verbatim.")
-    also_in: list[AlsoIn] = Field(description="The same text in other documents, collapsed into this result.")
+    also_in: list[Located] = Field(description="The same text in other documents, collapsed into this result.")
 
 
 class FactorOut(BaseModel):

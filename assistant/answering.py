@@ -50,14 +50,10 @@ LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a
 
 @dataclass(frozen=True)
 class Citation:
+    """What the answer's [marker] points at: a verbatim sentence and how well it matched."""
+
     marker: int
-    doc_id: str
-    title: str
-    section: str
-    pages: tuple[int, ...]
-    start: int
-    end: int
-    quote: str
+    source: Quote
     score: float
 
 
@@ -261,10 +257,8 @@ class Answerer:
         document = self.index.documents[table.doc_ids[candidate.sentence]]
         start, end = int(table.starts[candidate.sentence]), int(table.ends[candidate.sentence])
         section = next((s.label for s in document.sections if s.start <= start < s.end), "")
-        return Citation(
-            marker, document.doc_id, document.title, section, document.pages_for(start, end), start, end,
-            document.text[start:end], round(candidate.score, 4),
-        )
+        quote = Quote(document.doc_id, document.title, section, document.pages_for(start, end), start, end, document.text[start:end])
+        return Citation(marker, quote, round(candidate.score, 4))
 
     # ------------------------------------------------------------ entry points
 
@@ -323,6 +317,12 @@ def quote_payload(quote: Quote) -> dict:  # type: ignore[type-arg]
     }
 
 
+def citation_payload(citation: Citation) -> dict:  # type: ignore[type-arg]
+    located = quote_payload(citation.source)
+    quote = located.pop("text")
+    return {"marker": citation.marker, **located, "quote": quote, "score": citation.score}
+
+
 def entry_point_payload(entry: EntryPoint, factor: Factor | None, score: float | None = None) -> dict:  # type: ignore[type-arg]
     payload = {
         "id": entry.entry_id,
@@ -371,20 +371,7 @@ def answer_payload(answer: Answer) -> dict:  # type: ignore[type-arg]
         "followup_reason": answer.resolved.reason,
         "unknown_names": answer.unknown_names,
         "sentences": [{"text": s.text, "markers": s.markers} for s in answer.sentences],
-        "citations": [
-            {
-                "marker": c.marker,
-                "doc_id": c.doc_id,
-                "title": c.title,
-                "section": c.section,
-                "pages": list(c.pages),
-                "start": c.start,
-                "end": c.end,
-                "quote": c.quote,
-                "score": c.score,
-            }
-            for c in answer.citations
-        ],
+        "citations": [citation_payload(c) for c in answer.citations],
         "entry_points": [entry_point_payload(m.entry, m.factor, m.score) for m in answer.entry_points],
         "passages": [passage_payload(hit) for hit in answer.passages],
         "timings": answer.timings,

@@ -291,8 +291,9 @@ def _print_sources(answer: "Answer") -> None:  # type: ignore[name-defined]  # n
     if not answer.citations:
         console.print("[dim]No citations.[/]")
     for citation in answer.citations:
-        console.print(f"[bold][{citation.marker}][/] {citation.title}{pages_label(citation.pages)} — [cyan]{citation.section}[/]", highlight=False)
-        console.print(f"    “{citation.quote}” [dim](characters {citation.start}–{citation.end})[/]", highlight=False)
+        source = citation.source
+        console.print(f"[bold][{citation.marker}][/] {source.title}{pages_label(source.pages)} — [cyan]{source.section}[/]", highlight=False)
+        console.print(f"    “{source.text}” [dim](characters {source.start}–{source.end})[/]", highlight=False)
 
 
 def _open_answerer(settings: Settings):  # type: ignore[no-untyped-def]

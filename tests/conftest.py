@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -90,3 +94,41 @@ def real_retriever(real_index_dir: Path):
     from assistant.retrieval import open_retriever
 
     return open_retriever(Settings(corpus_dir=CORPUS, index_dir=real_index_dir))
+
+
+def service_settings(folder: Path, index_dir: Path, **overrides) -> Settings:  # type: ignore[no-untyped-def]
+    """Settings for a service of its own: copies of the shipped corpus and of a built index under `folder`."""
+    shutil.copytree(CORPUS, folder / "corpus")
+    shutil.copytree(index_dir, folder / "index")
+    return Settings(corpus_dir=folder / "corpus", index_dir=folder / "index", data_dir=folder / "data", **overrides)
+
+
+@contextmanager
+def live_server(settings: Settings, embedder):  # type: ignore[no-untyped-def]
+    """A real uvicorn server on a free loopback port, in a thread; yields its base URL once /ready answers."""
+    import httpx
+    import uvicorn
+
+    from api.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, embedder), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        raise RuntimeError("the server did not become ready")
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -43,7 +43,7 @@ def test_an_answer_is_short_ordered_and_cites_each_repeated_statement_once(answe
     assert len(set(texts)) == len(texts)
     both = [s for s in answer.sentences if len(s.markers) > 1]
     assert both, "the two forced-displacement briefs repeat each other: one sentence should cite both"
-    cited = {answer.citations[m - 1].doc_id for s in both for m in s.markers}
+    cited = {answer.citations[m - 1].source.doc_id for s in both for m in s.markers}
     assert cited == {BRIEFING_NOTE, PUSH_FACTORS}
 
 

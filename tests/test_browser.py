@@ -4,18 +4,11 @@ Screenshots at desktop and phone widths go to tests/artifacts/ (one is shown in 
 """
 
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
-from assistant.settings import Settings
-from conftest import CORPUS, ROOT
+from conftest import ROOT, live_server, service_settings
 
 pytestmark = pytest.mark.model
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,25 +21,8 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory, real_index_dir, real_retriever):
-    folder = tmp_path_factory.mktemp("web")
-    shutil.copytree(real_index_dir, folder / "index")
-    settings = Settings(corpus_dir=CORPUS, index_dir=folder / "index", data_dir=folder / "data")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, real_retriever.embedder), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    with live_server(service_settings(tmp_path_factory.mktemp("web"), real_index_dir), real_retriever.embedder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,14 @@ Short by default (FUZZ_EXAMPLES, 8 examples per operation); the long run is
 """
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
-from assistant.settings import Settings
-from conftest import CORPUS
+from conftest import live_server, service_settings
 
 pytestmark = pytest.mark.model
 KEY = "fuzz-key"
@@ -27,28 +20,9 @@ KEY = "fuzz-key"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, real_index_dir, real_retriever):
-    folder = tmp_path_factory.mktemp("fuzz")
-    shutil.copytree(CORPUS, folder / "corpus")
-    shutil.copytree(real_index_dir, folder / "index")
-    settings = Settings(
-        corpus_dir=folder / "corpus", index_dir=folder / "index", data_dir=folder / "data", api_key=KEY, max_upload_bytes=200_000
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, real_retriever.embedder), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    settings = service_settings(tmp_path_factory.mktemp("fuzz"), real_index_dir, api_key=KEY, max_upload_bytes=200_000)
+    with live_server(settings, real_retriever.embedder) as url:
+        yield url
 
 
 def fuzz(url: str, examples: int, tmp_path: Path) -> subprocess.CompletedProcess:  # type: ignore[type-arg]

@@ -4,51 +4,22 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
-from assistant.settings import Settings
-from conftest import CORPUS, FIXTURES, ROOT
+from conftest import CORPUS, FIXTURES, ROOT, live_server, service_settings
 
 pytestmark = pytest.mark.model
 README_KEY = "readme-key"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory, real_index_dir, real_retriever):
-    folder = tmp_path_factory.mktemp("server")
-    shutil.copytree(real_index_dir, folder / "index")
-    settings = Settings(corpus_dir=CORPUS, index_dir=folder / "index", data_dir=folder / "data", api_key=README_KEY)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, real_retriever.embedder), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the server did not become ready")
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    settings = service_settings(tmp_path_factory.mktemp("server"), real_index_dir, api_key=README_KEY)
+    with live_server(settings, real_retriever.embedder) as url:
+        yield url
 
 
 def test_the_openai_client_works_unchanged(base_url):
