@@ -1,3 +1,3 @@
-"""SSR Brief Assistant: offline retrieval with cited passages over policy briefs."""
+"""SSR Brief Assistant: offline answers quoted from policy briefs, with citations."""
 
 __version__ = "0.1.0"

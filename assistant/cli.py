@@ -16,7 +16,7 @@ from .errors import AssistantError, CorpusError, IndexMismatch, IndexMissing, In
 from .settings import Settings, load_settings
 
 app = typer.Typer(
-    help="SSR Brief Assistant: offline retrieval with cited passages over a folder of policy briefs.",
+    help="SSR Brief Assistant: offline answers quoted from a folder of policy briefs, with citations, entry points and follow-ups.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -311,7 +311,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """An extractive answer: verbatim sentences with [n] markers, their citations, and matching entry points."""
+    """An extractive answer: verbatim sentences with numbered citation markers, their citations, and matching entry points."""
     from .answering import answer_payload
 
     settings = _settings(None, index)
