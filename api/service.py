@@ -20,7 +20,7 @@ from pathlib import Path
 
 from assistant.answering import Answerer
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
-from assistant.errors import AssistantError, DocumentError, IndexMissing, UnknownDocument
+from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, UnknownDocument
 from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
 from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_document
 from assistant.retrieval import Retriever
@@ -79,10 +79,10 @@ class Service:
         return self._embedder
 
     def load(self) -> None:
-        """Load the live index; when there is none yet the service stays up, not ready."""
+        """Load the live index; when there is none yet (or it was built another way) the service stays up, not ready."""
         try:
             index = load_index(self.settings)
-        except IndexMissing as error:
+        except (IndexMissing, IndexMismatch) as error:
             self.load_error = str(error)
             return
         self._serve(index)

