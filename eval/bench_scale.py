@@ -80,6 +80,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ef-search", default="32,64,128,256")
+    parser.add_argument("--no-bm25", action="store_true", help="Skip the BM25 part.")
+    parser.add_argument("--name", default="scale", help="Report name: eval/reports/<name>.json and .md.")
     arguments = parser.parse_args()
     settings = load_settings()
     faiss.omp_set_num_threads(2)
@@ -124,18 +126,21 @@ def main() -> None:
         hnsw_mb = disk_mb(hnsw)
         del hnsw
         gc.collect()
-        sample = [texts[i] for i in rng.integers(0, len(texts), size)]
-        before = resident_mb()
-        started = time.perf_counter()
-        lexical = LexicalIndex.build(sample)
-        bm25_build = time.perf_counter() - started
-        bm25_memory = resident_mb() - before
-        bm25_times = []
-        for question in questions[:50]:
+        bm25_build, bm25_memory, bm25_times = float("nan"), float("nan"), [float("nan")]
+        if not arguments.no_bm25:
+            sample = [texts[i] for i in rng.integers(0, len(texts), size)]
+            before = resident_mb()
             started = time.perf_counter()
-            lexical.scores(question)
-            bm25_times.append((time.perf_counter() - started) * 1000)
-        del lexical, sample, vectors
+            lexical = LexicalIndex.build(sample)
+            bm25_build = time.perf_counter() - started
+            bm25_memory = resident_mb() - before
+            bm25_times = []
+            for question in questions[:50]:
+                started = time.perf_counter()
+                lexical.scores(question)
+                bm25_times.append((time.perf_counter() - started) * 1000)
+            del lexical, sample
+        del vectors
         row = {
             "passages": size,
             "vectors_mb": size * base_vectors.shape[1] * 4 / 1e6,
@@ -153,7 +158,7 @@ def main() -> None:
         report["sizes"].append(row)  # type: ignore[attr-defined]
         print(json.dumps(row, indent=1))
         REPORTS.mkdir(parents=True, exist_ok=True)
-        (REPORTS / "scale.json").write_text(json.dumps(report, indent=2))
+        (REPORTS / f"{arguments.name}.json").write_text(json.dumps(report, indent=2))
     lines = [
         "# Scale: exact and HNSW dense search, BM25, at large sizes",
         "",
@@ -171,7 +176,7 @@ def main() -> None:
             f"{row['exact']['disk_mb']:.0f} / {row['hnsw']['disk_mb']:.0f} MB | {row['bm25']['build_s']:.0f} | "
             f"{row['bm25']['memory_mb']:.0f} | {row['bm25']['p50_ms']:.1f} |"
         )
-    (REPORTS / "scale.md").write_text("\n".join(lines) + "\n")
+    (REPORTS / f"{arguments.name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
