@@ -62,7 +62,6 @@ class Service:
         self._answerer: Answerer | None = None
         self._write_lock = threading.Lock()
         self.sessions = SessionStore(settings.sessions_path)
-        self.started_at = time.time()
         self.load_error: str | None = None
         self._live_build: str | None = None  # the build this process serves
         self._checked_at = 0.0
