@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answering import Answerer
-from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.embedding import Embedder, embedder_from_settings
 from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, UnknownDocument
 from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
 from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_document
@@ -72,9 +72,7 @@ class Service:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder.from_settings(
-                self.settings.model_copy(update={"torch_threads": self.settings.serve_torch_threads})
-            )
+            self._embedder = embedder_from_settings(self.settings, threads=self.settings.serve_embedding_threads)
         return self._embedder
 
     def load(self) -> None:

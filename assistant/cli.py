@@ -43,9 +43,9 @@ def _settings(corpus: Optional[Path] = None, index: Optional[Path] = None) -> Se
 
 def _embedder_factory(settings: Settings):  # type: ignore[no-untyped-def]
     def create():  # type: ignore[no-untyped-def]
-        from .embedding import SentenceTransformerEmbedder
+        from .embedding import embedder_from_settings
 
-        return SentenceTransformerEmbedder.from_settings(settings)
+        return embedder_from_settings(settings)
 
     return create
 

@@ -64,8 +64,34 @@ def resolve_model_path(model: str) -> Path:
     return folder
 
 
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model on the CPU, with an LRU cache of query vectors."""
+class CachingEmbedder:
+    """Query vectors through an LRU cache; subclasses say how a batch of texts is embedded."""
+
+    name: str
+    dimension: int
+    _cache: "QueryCache"
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._cache.get_or_compute(text, lambda: self.embed_passages([text])[0])
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    @property
+    def cache_info(self) -> dict[str, int]:
+        return self._cache.info()
+
+    def _empty(self) -> np.ndarray:
+        return np.zeros((0, self.dimension), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder(CachingEmbedder):
+    """A sentence-transformers model on PyTorch (any model sentence-transformers can load)."""
+
+    backend = "torch"
 
     def __init__(self, model: str, batch_size: int = 16, cache_size: int = 2048, threads: int = 0) -> None:
         import torch
@@ -82,29 +108,103 @@ class SentenceTransformerEmbedder:
             raise ModelUnavailable(f"Model '{model}' does not report an embedding dimension.")
         self.dimension = int(dimension)
         self.batch_size = batch_size
-        self._cache: QueryCache = QueryCache(cache_size)
-
-    @classmethod
-    def from_settings(cls, settings: "Settings") -> "SentenceTransformerEmbedder":
-        return cls(settings.embedding_model, settings.embedding_batch_size, settings.query_cache_size, settings.torch_threads)
+        self._cache = QueryCache(cache_size)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+            return self._empty()
         vectors = self._model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
 
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._cache.get_or_compute(text, lambda: self.embed_passages([text])[0])
 
-    def clear_cache(self) -> None:
-        self._cache.clear()
+class OnnxEmbedder(CachingEmbedder):
+    """The same model's transformer run by ONNX Runtime, tokenised by `tokenizers`: no PyTorch in the process.
 
-    @property
-    def cache_info(self) -> dict[str, int]:
-        return self._cache.info()
+    Pooling and normalisation follow the model's sentence-transformers configuration;
+    texts are sorted by length before batching so that little padding is computed.
+    """
+
+    backend = "onnx"
+
+    def __init__(
+        self, model: str, cache_dir: Path, batch_size: int = 16, cache_size: int = 2048, threads: int = 0
+    ) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        from .onnx_model import onnx_model_file, read_layout
+
+        folder = resolve_model_path(model)
+        self.layout = read_layout(folder)
+        self.model_file = onnx_model_file(folder, cache_dir)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(
+            str(self.model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {item.name for item in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(self.layout.tokenizer_file))
+        self._tokenizer.enable_truncation(self.layout.max_seq_length)
+        # Pad to the longest text of a batch, keeping the model's pad token (tokenizer files often fix a length).
+        padding = self._tokenizer.padding or {}
+        self._tokenizer.enable_padding(
+            pad_id=padding.get("pad_id", 0), pad_type_id=padding.get("pad_type_id", 0),
+            pad_token=padding.get("pad_token", "[PAD]"), direction=padding.get("direction", "right"),
+        )
+        self.name = model
+        self.batch_size = batch_size
+        self._cache = QueryCache(cache_size)
+        self.dimension = int(self._forward(["dimension probe"]).shape[1])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return self._empty()
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chosen = order[start : start + self.batch_size]
+            vectors[chosen] = self._forward([texts[i] for i in chosen])
+        return vectors
+
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": mask,
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        hidden = self._session.run(None, {name: value for name, value in feeds.items() if name in self._inputs})[0]
+        pooled = pool(hidden, mask, self.layout.pooling)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    """Token vectors (batch, tokens, dim) -> one vector per text, padding left out."""
+    if mode == "cls":
+        return hidden[:, 0].astype(np.float32)
+    weights = mask[..., None].astype(np.float32)
+    if mode == "max":
+        return np.where(weights > 0, hidden, -np.inf).max(axis=1).astype(np.float32)
+    return ((hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)).astype(np.float32)
+
+
+def embedder_from_settings(settings: "Settings", threads: int | None = None) -> CachingEmbedder:
+    """The configured embedding backend; `auto` serves with ONNX Runtime unless the model needs PyTorch."""
+    threads = settings.embedding_threads if threads is None else threads
+    arguments = dict(batch_size=settings.embedding_batch_size, cache_size=settings.query_cache_size, threads=threads)
+    if settings.embedding_backend == "torch":
+        return SentenceTransformerEmbedder(settings.embedding_model, **arguments)
+    resolve_model_path(settings.embedding_model)  # a missing model is an error whichever backend runs it
+    try:
+        return OnnxEmbedder(settings.embedding_model, settings.model_cache_dir, **arguments)
+    except ModelUnavailable:
+        if settings.embedding_backend == "onnx":
+            raise
+        return SentenceTransformerEmbedder(settings.embedding_model, **arguments)
 
 
 class QueryCache:

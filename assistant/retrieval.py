@@ -167,16 +167,12 @@ def open_retriever(settings: Settings, mode: str | None = None) -> Retriever:
 
     Raises IndexMissing or IndexMismatch with what to do.
     """
-    from .embedding import SentenceTransformerEmbedder
+    from .embedding import embedder_from_settings
     from .indexing import load_index
 
     index = load_index(settings)
     needs_model = (mode or settings.retrieval_mode) != "bm25"
-    embedder = (
-        SentenceTransformerEmbedder.from_settings(settings)
-        if needs_model
-        else None
-    )
+    embedder = embedder_from_settings(settings) if needs_model else None
     if embedder is not None and embedder.dimension != index.manifest.dimension:
         from .errors import IndexMismatch
 

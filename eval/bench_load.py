@@ -1,14 +1,15 @@
 """Load, cold start and memory of the HTTP service, measured on loopback.
 
-    .venv/bin/python eval/bench_load.py [--seconds 30] [--concurrency 1,4,16]
+    .venv/bin/python eval/bench_load.py [--seconds 30] [--concurrency 1,4,16] [--runs 3] [--starts 5]
 
 Starts `assistant serve` as a separate process on a free port (the built index in
-ASSISTANT_INDEX_DIR or ./index), times process start to a 200 from /ready (cold start),
-then drives POST /ask with an async httpx load generator at each concurrency for the given
-duration, twice: with the query-vector cache off (every request embeds its question) and
-on (questions repeat, as the QA set's 103 questions cycle). Prints the figures and writes
-eval/reports/load.json and load.md. The generator shares the two cores with the server, so
-these are the figures of one small machine doing both.
+ASSISTANT_INDEX_DIR or ./index). Cold start is process start to a 200 from /ready, timed
+over several starts. Then POST /ask is driven by an async httpx load generator at each
+concurrency for the given duration, `--runs` times, with the query-vector cache off (every
+request embeds its question) and on (questions repeat, as the QA set's questions cycle);
+the figures are medians over the runs. Prints them and writes eval/reports/load.json and
+load.md. The generator shares the two cores with the server, so these are the figures of
+one small machine doing both.
 """
 
 from __future__ import annotations
@@ -113,22 +114,51 @@ async def drive(url: str, concurrency: int, seconds: float, pool: list[str]) -> 
     }
 
 
+def median_level(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each figure over repeated runs of one level; errors are summed, never hidden."""
+    merged = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    merged["errors"] = sum(run["errors"] for run in runs)
+    merged["runs"] = len(runs)
+    return merged
+
+
+def cold_starts(count: int) -> list[float]:
+    """Seconds from process start to a 200 from /ready, for `count` fresh processes."""
+    seconds = []
+    for _ in range(count):
+        process, cold = start_server(free_port(), {})
+        seconds.append(cold)
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="Duration of each load level.")
     parser.add_argument("--concurrency", default="1,4,16", help="Concurrency levels.")
+    parser.add_argument("--runs", type=int, default=3, help="Runs of each level; the report gives medians.")
+    parser.add_argument("--starts", type=int, default=5, help="Cold starts timed.")
     arguments = parser.parse_args()
     levels = [int(c) for c in arguments.concurrency.split(",")]
     pool = questions()
-    report: dict[str, object] = {"seconds_per_level": arguments.seconds, "questions": len(pool), "cpus": os.cpu_count()}
+    starts = cold_starts(arguments.starts)
+    print(f"cold start: median {statistics.median(starts):.2f} s over {len(starts)} starts ({', '.join(f'{s:.2f}' for s in starts)})")
+    report: dict[str, object] = {
+        "seconds_per_level": arguments.seconds, "runs_per_level": arguments.runs, "questions": len(pool),
+        "cpus": os.cpu_count(), "cold_start_s": {"median": statistics.median(starts), "all": starts},
+    }
     for label, cache in (("cache off", "0"), ("cache on", "2048")):
         port = free_port()
-        process, cold = start_server(port, {"ASSISTANT_QUERY_CACHE_SIZE": cache})
+        process, _ = start_server(port, {"ASSISTANT_QUERY_CACHE_SIZE": cache})
         try:
             url = f"http://127.0.0.1:{port}"
             asyncio.run(drive(url, 1, 3, pool))  # warm up: first requests, kernels, caches
-            levels_out = [asyncio.run(drive(url, c, arguments.seconds, pool)) for c in levels]
-            report[label] = {"cold_start_s": cold, "rss_mb_after": resident_mb(process.pid), "levels": levels_out}
+            levels_out = [
+                median_level([asyncio.run(drive(url, c, arguments.seconds, pool)) for _ in range(arguments.runs)])
+                for c in levels
+            ]
+            report[label] = {"rss_mb_after": resident_mb(process.pid), "levels": levels_out}
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(30)
@@ -137,7 +167,7 @@ def main() -> None:
                 f"{label:9} c={level['concurrency']:>2}  p50 {level['p50_ms']:6.1f} ms  p95 {level['p95_ms']:6.1f}  "
                 f"p99 {level['p99_ms']:6.1f}  {level['rps']:6.1f} req/s  errors {level['errors']}"
             )
-        print(f"{label:9} cold start {cold:.2f} s, resident memory {report[label]['rss_mb_after']:.0f} MB")  # type: ignore[index]
+        print(f"{label:9} resident memory {report[label]['rss_mb_after']:.0f} MB")  # type: ignore[index]
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / "load.json").write_text(json.dumps(report, indent=2))
     rows = [
@@ -148,14 +178,15 @@ def main() -> None:
     ]
     markdown = (
         "# Load: POST /ask over loopback\n\n"
-        f"{arguments.seconds:.0f} s per level; {len(pool)} QA questions cycled; server and load generator share "
-        f"{os.cpu_count()} cores.\n\n"
+        f"{arguments.seconds:.0f} s per level, {arguments.runs} runs each, medians shown (errors summed); "
+        f"{len(pool)} QA questions cycled; server and load generator share {os.cpu_count()} cores.\n\n"
         "| query cache | concurrency | p50 ms | p95 ms | p99 ms | requests/s | errors |\n|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n\n"
+        + f"- cold start (process start to 200 from /ready): median {statistics.median(starts):.2f} s over {len(starts)} "
+        f"starts ({', '.join(f'{s:.2f}' for s in starts)})\n"
         + "\n".join(
-            f"- {label}: cold start (process start to 200 from /ready) {report[label]['cold_start_s']:.2f} s; "  # type: ignore[index]
-            f"resident memory after the run {report[label]['rss_mb_after']:.0f} MB"  # type: ignore[index]
+            f"- {label}: resident memory after the run {report[label]['rss_mb_after']:.0f} MB"  # type: ignore[index]
             for label in ("cache off", "cache on")
         )
         + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import socket
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IGNORE = Settings().corpus_ignore
+# One ONNX export of the model for the whole run, child processes included, whatever their working folder.
+os.environ.setdefault("ASSISTANT_MODEL_CACHE_DIR", str(ROOT / "data" / "models"))
 
 BRIEFING_NOTE = "forced-displacement-and-ssr-briefing-note"
 PUSH_FACTORS = "forced-displacement-push-factors-and-ssr-entry-points"
@@ -80,12 +83,12 @@ def hash_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory) -> Path:
     """One index of the shipped corpus built with the real model, shared by the model tests."""
-    from assistant.embedding import SentenceTransformerEmbedder
+    from assistant.embedding import embedder_from_settings
     from assistant.indexing import build_index
 
     index_dir = tmp_path_factory.mktemp("real") / "index"
     settings = Settings(corpus_dir=CORPUS, index_dir=index_dir)
-    build_index(settings, lambda: SentenceTransformerEmbedder(settings.embedding_model))
+    build_index(settings, lambda: embedder_from_settings(settings))
     return index_dir
 
 
