@@ -4,6 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from conftest import ROOT
 
 runner = CliRunner()
 
@@ -46,3 +47,8 @@ def test_settings_table_lists_every_variable():
     result = run(["settings"], {})
     assert result.exit_code == 0
     assert "ASSISTANT_EMBEDDING_MODEL" in result.output and "ASSISTANT_INDEX_DIR" in result.output
+
+
+def test_the_readme_configuration_table_is_the_generated_one():
+    table = run(["settings"], {}).output.strip()
+    assert table in (ROOT / "README.md").read_text(), "regenerate the README table with `assistant settings`"
