@@ -69,7 +69,10 @@ class QuoteOut(Located):
 class CitationOut(Located):
     marker: int = Field(description="The n of the [n] marker in the answer.")
     quote: str = Field(description="The cited sentence, verbatim: document text [start:end].")
-    score: float = Field(description="Relevance of the sentence to the question (higher is better).")
+    score: float = Field(
+        description="Relevance of the sentence to the question (higher is better); for a factor heading listed from the "
+        "catalogue, the cosine of the passage holding it."
+    )
 
 
 class PassageOut(Located):

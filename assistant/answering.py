@@ -11,6 +11,8 @@
    other) adds its citation to the chosen sentence instead of being repeated.
 5. Entry points from the catalogue are attached when the question asks what to do or the
    top passages sit in the sections that state push factors and entry points.
+6. A question that asks which factors the briefs name is answered from the catalogue:
+   every factor's heading, verbatim, cited in each brief that states it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ _ACTION = re.compile(
     r"recommend\w*|respond\w*|response\w*|address\w*|tackl\w*|interven\w*|measures?|options?|steps?|priorit\w*)\b",
     re.IGNORECASE,
 )
+# "Which push factors …", "List the push factors": a question that asks for the catalogue's factors themselves
+_ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 # A question about a name or number the briefs never mention is most likely not covered:
 # its confidence drops by this much (calibrated with the threshold on the evaluation set).
@@ -138,7 +142,13 @@ class Answerer:
         candidates = self._score_sentences(resolved, hits, vector, favoured)
         unknown = self.unknown_names(question)
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
-        if confidence < self.settings.abstain_threshold:
+        overview = self.factors_asked_for(resolved.query)
+        if overview:
+            sentences, citations = self._factor_overview(overview, vector)
+            answer = Answer(
+                question, resolved, sentences, citations, hits[: request.top_k], matches, False, confidence, None, unknown
+            )
+        elif confidence < self.settings.abstain_threshold:
             message = NOT_COVERED
             if unknown:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
@@ -259,6 +269,55 @@ class Answerer:
         section = next((s.label for s in document.sections if s.start <= start < s.end), "")
         quote = Quote(document.doc_id, document.title, section, document.pages_for(start, end), start, end, document.text[start:end])
         return Citation(marker, quote, round(candidate.score, 4))
+
+    # ------------------------------------------------------------ the catalogue's factors, when asked for
+
+    def factors_asked_for(self, query: str) -> list[Factor]:
+        """All factors, when the question asks which factors the briefs name ("Which push factors …?").
+
+        The factors' shared label ("Push factor") must be in the question in the plural, with a
+        word that asks for a list, and no word of any one factor's name: "Which push factors
+        drive people out of countries at peace?" is about one factor and is answered as usual.
+        """
+        factors = self.index.catalogue.factors
+        if not factors or not _ENUMERATION.search(query):
+            return []
+        asked = set(terms(query))
+        labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
+        for label in labels:
+            label_terms = set(terms(label))
+            plural = re.search(rf"\b{re.escape(label.split()[-1])}s\b", query, re.IGNORECASE)
+            if not label_terms or not label_terms <= asked or not plural:
+                continue
+            named = {t for factor in factors for t in terms(factor.name)} - label_terms
+            return [] if asked & named else factors
+        return []
+
+    def _factor_overview(
+        self, factors: list[Factor], query: np.ndarray | None
+    ) -> tuple[list[AnswerSentence], list[Citation]]:
+        """One sentence per factor: its heading, verbatim, cited once in each brief that states it."""
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        for factor in factors:
+            markers = []
+            cited_documents: set[str] = set()
+            for source in factor.sources:
+                if source.doc_id in cited_documents:
+                    continue
+                cited_documents.add(source.doc_id)
+                document = self.index.documents[source.doc_id]
+                heading = source.text.split("\n", 1)[0].strip()
+                start = source.start + source.text.index(heading)
+                end = start + len(heading)
+                quote = Quote(source.doc_id, source.title, source.section, document.pages_for(start, end), start, end, heading)
+                position = self.index.passage_containing(source.doc_id, start)
+                score = float(self.index.vectors[position] @ query) if position is not None and query is not None else 0.0
+                citations.append(Citation(len(citations) + 1, quote, round(score, 4)))
+                markers.append(len(citations))
+            if markers:
+                sentences.append(AnswerSentence(citations[markers[0] - 1].source.text, markers))
+        return sentences, citations
 
     # ------------------------------------------------------------ entry points
 

@@ -351,6 +351,25 @@ def sweep_thresholds(confidences: list[tuple[float, bool]], low: float = 0.2, hi
     return rows
 
 
+def leave_one_out_abstention(confidences: list[tuple[float, bool]]) -> dict[str, float]:
+    """Abstention figures free of calibrating on the item scored: each item is judged at the
+    threshold that is best on all the other items. Returns the pooled rates and the thresholds' range."""
+    judged: list[tuple[bool, bool]] = []  # (abstained, answerable)
+    chosen = []
+    for i, (confidence, answerable) in enumerate(confidences):
+        threshold = best_threshold(sweep_thresholds(confidences[:i] + confidences[i + 1 :]))["threshold"]
+        chosen.append(threshold)
+        judged.append((confidence < threshold, answerable))
+    unanswerable = [abstained for abstained, answerable in judged if not answerable]
+    answerable = [abstained for abstained, answerable in judged if answerable]
+    return {
+        "abstention": sum(unanswerable) / len(unanswerable) if unanswerable else 0.0,
+        "false_abstention": sum(answerable) / len(answerable) if answerable else 0.0,
+        "threshold_min": min(chosen, default=0.0),
+        "threshold_max": max(chosen, default=0.0),
+    }
+
+
 def best_threshold(sweep: list[dict[str, float]]) -> dict[str, float]:
     """The threshold with the largest abstention minus false abstention (Youden's J); ties go to fewer false abstentions."""
     return max(sweep, key=lambda r: (round(r["abstention"] - r["false_abstention"], 9), -r["false_abstention"]))
@@ -464,12 +483,14 @@ def write_answer_report(
     """Write <name>.json and <name>.md for the answer evaluation; return the Markdown."""
     folder.mkdir(parents=True, exist_ok=True)
     best = best_threshold(result.threshold_sweep)
+    held_out = leave_one_out_abstention([(float(r["confidence"]), bool(r["answerable"])) for r in result.per_item])  # type: ignore[arg-type]
     payload = {
         "name": name,
         "items": item_count,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "abstain_threshold": threshold,
         "best_threshold_on_this_set": best,
+        "abstention_leave_one_out": held_out,
         "metrics": result.metrics,
         "per_kind": result.per_kind,
         "latency_ms": result.latency_ms,
@@ -495,7 +516,10 @@ def write_answer_report(
         f"| citations per answer | {m['citations_per_answer']:.2f} |\n"
         f"| median answer latency | {result.latency_ms['p50']:.1f} ms (p95 {result.latency_ms['p95']:.1f} ms) |\n\n"
         f"Abstention threshold in use: {threshold}; the best on this set (abstention minus false abstention) is "
-        f"{best['threshold']} ({best['abstention']:.3f} / {best['false_abstention']:.3f}).\n\n"
+        f"{best['threshold']} ({best['abstention']:.3f} / {best['false_abstention']:.3f}). "
+        f"Judged without calibrating on the item judged (leave one out: each item at the threshold best on the "
+        f"others, {held_out['threshold_min']}–{held_out['threshold_max']}): abstention {held_out['abstention']:.3f}, "
+        f"false abstention {held_out['false_abstention']:.3f}.\n\n"
         + (
             f"Follow-ups (hit@5, top 10 retrieved): {followups['followup_hit@5']:.3f} resolved from their turns, "
             f"{followups['followup_bare_hit@5']:.3f} searched bare, against {followups['standalone_hit@5']:.3f} for "

@@ -108,6 +108,14 @@ class Index:
         """Passage id -> position."""
         return {passage.passage_id: i for i, passage in enumerate(self.passages)}
 
+    def passage_containing(self, doc_id: str, offset: int) -> int | None:
+        """Position of the passage of `doc_id` that holds character `offset`, if any."""
+        for position in self._positions_by_document.get(doc_id, ()):
+            passage = self.passages[position]
+            if passage.start <= offset < passage.end:
+                return int(position)
+        return None
+
     def positions_of(self, doc_ids: set[str]) -> np.ndarray:
         """Positions of the passages of these documents, in index order."""
         chosen = [self._positions_by_document[d] for d in sorted(doc_ids) if d in self._positions_by_document]

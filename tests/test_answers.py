@@ -56,6 +56,22 @@ def test_a_described_situation_brings_the_matching_entry_points(answerer):
     assert top.summary and all(answerer.index.documents[q.doc_id].text[q.start : q.end] == q.text for q in top.summary)
 
 
+def test_asked_which_push_factors_the_briefs_name_it_lists_all_five_from_the_catalogue(answerer):
+    answer = answerer.ask("Which push factors of forced displacement do the briefs identify?")
+    assert not answer.abstained
+    assert [s.text.split(": ", 1)[1] for s in answer.sentences] == [
+        "Increase in the number and intensity of armed conflicts in the world",
+        "Weak or absent state protection",
+        "Armed violence in countries formally at peace",
+        "Bad governance and authoritarian regimes",
+        "Refugees and migrants in transit",
+    ]
+    assert all(len(s.markers) == 2 for s in answer.sentences)  # the briefing note and the web page each state it
+    assert citation_problems(answer_payload(answer), answerer.index.documents) == []
+    one_factor = answerer.ask("Which push factors drive people out of countries formally at peace?")
+    assert "violent crime" in one_factor.text and "Push factor:" not in one_factor.text  # answered as usual
+
+
 def test_a_question_about_something_else_abstains_with_closest_material(answerer):
     for question in ["What does DCAF say about climate-induced displacement in the Pacific?", "How do I bake sourdough bread?"]:
         answer = answerer.ask(question)

@@ -1,9 +1,14 @@
 """The entry-point catalogue is read from document structure: the shipped briefs and one written here."""
 
+from assistant.answering import Answerer, answer_payload
 from assistant.catalogue import build_catalogue, catalogue_from_json, catalogue_to_json
+from assistant.evaluation import citation_problems
 from assistant.headings import parse_heading
+from assistant.indexing import build_index, load_index
 from assistant.ingest import load_document
-from conftest import BRIEFING_NOTE, PUSH_FACTORS, UN_REVIEW
+from assistant.retrieval import Retriever
+from assistant.settings import Settings
+from conftest import BRIEFING_NOTE, PUSH_FACTORS, UN_REVIEW, HashEmbedder
 
 
 def test_heading_parts():
@@ -117,6 +122,21 @@ def test_a_brief_with_other_labels_gives_its_own_catalogue(tmp_path):
         "Fund local mediation from the national budget",
         "Publish water accounts quarterly",
     ]
+
+
+def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_structure(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "water-brief.md").write_text(OWN_BRIEF)
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", embedding_model="test-hash")
+    embedder = HashEmbedder()
+    build_index(settings, lambda: embedder)
+    answerer = Answerer(Retriever(load_index(settings), embedder, settings))
+    answer = answerer.ask("Which drivers does the brief identify?")
+    assert [s.text for s in answer.sentences] == ["Driver 1 - Failing Rains", "Driver 2 - Contested Land"]
+    assert citation_problems(answer_payload(answer), answerer.index.documents) == []
+    assert answerer.factors_asked_for("Which drivers lead to contested land?") == []  # about one of them
+    assert answerer.factors_asked_for("How do drivers work?") == []  # no list asked for
+    assert answerer.factors_asked_for("Which driver matters most?") == []  # not the plural
 
 
 def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):

@@ -72,6 +72,16 @@ def test_abstention_rates_and_threshold_by_hand():
     assert best_threshold(sweep)["threshold"] == 0.6  # J = 1.0 - 0.25, the best; 0.7 ties on abstention only
 
 
+def test_leave_one_out_abstention_is_not_calibrated_on_the_item_it_judges():
+    from assistant.evaluation import abstention_rates, leave_one_out_abstention
+
+    confidences = [(0.30, False), (0.32, False), (0.60, True), (0.62, True), (0.65, True), (0.70, True)]
+    assert abstention_rates(confidences, 0.33) == (1.0, 0.0)  # the threshold best on all six
+    held_out = leave_one_out_abstention(confidences)
+    # without 0.32 the best threshold is 0.31, which 0.32 passes: the in-sample 1.0 was optimistic
+    assert held_out == {"abstention": 0.5, "false_abstention": 0.0, "threshold_min": 0.31, "threshold_max": 0.33}
+
+
 def test_keyword_coverage_and_citation_checks(corpus_documents):
     from assistant.evaluation import citation_problems, keyword_coverage
 
