@@ -211,6 +211,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             "documents": len(index.documents),
             "passages": len(index.passages),
             "model": index.manifest.model,
+            "embedding_backend": getattr(service.answerer.retriever.embedder, "backend", "unknown"),
             "built_at": index.manifest.built_at,
         }
 
