@@ -69,10 +69,11 @@ def build(corpus: Optional[Path] = CorpusOption, index: Optional[Path] = IndexOp
             console=errors,
             transient=True,
         ) as progress:
-            task = progress.add_task("embedding passages", total=None)
+            # loading includes the one-time ONNX export of the model on a fresh machine (a few seconds)
+            task = progress.add_task("loading the embedding model", total=None)
 
             def report(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total or 1)
+                progress.update(task, description="embedding passages", completed=done, total=total or 1)
 
             result = build_index(settings, _embedder_factory(settings), progress=report)
     except AssistantError as error:
