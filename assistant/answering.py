@@ -29,6 +29,7 @@ from .conversation import ResolvedQuestion, Turn, own_terms, resolve
 from .lexical import terms
 from .models import Quote, SearchHit
 from .retrieval import Retriever
+from .sentences import MIN_SENTENCE_WORDS
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -50,6 +51,8 @@ ENTRY_POINT_WEIGHT = 0.15  # bonus for sentences stating a matched entry point, 
 LEXICAL_WEIGHT = 0.3  # weight of the share of question words a sentence contains
 RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
 LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
+# A chosen sentence that introduces a list ("… include the following:") brings the list with it.
+LIST_MAX_ITEMS, LIST_MAX_WORDS = 5, 120
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,7 @@ class Answerer:
                 continue
             chosen.append([candidate])
             words += length
+        chosen += self._lists_introduced(chosen, candidates)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}
         for i, group in enumerate(chosen):
@@ -261,6 +265,47 @@ class Answerer:
                 markers.append(len(citations))
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
         return sentences, citations
+
+    def _lists_introduced(self, chosen: list[list[_Candidate]], candidates: list[_Candidate]) -> list[list[_Candidate]]:
+        """The sentences that follow a chosen sentence ending in a colon: the list it introduces.
+
+        Items are taken in the same section while only bullets, white space or a short label
+        ("Peace processes.") separates them; real text in between (items the sentence table
+        does not hold) ends the list.
+        """
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence = {c.sentence: c for c in candidates}
+        taken = {c.sentence for group in chosen for c in group}
+        added: list[list[_Candidate]] = []
+        for group in chosen:
+            intro = group[0].sentence
+            if not table.text(intro, documents).rstrip().endswith(":"):
+                continue
+            doc_id = table.doc_ids[intro]
+            section = self._section_of(doc_id, int(table.starts[intro]))
+            text = documents[doc_id].text
+            words, previous_end = 0, int(table.ends[intro])
+            for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
+                candidate = by_sentence.get(following)
+                if (
+                    candidate is None
+                    or following in taken
+                    or table.doc_ids[following] != doc_id
+                    or len(_WORD.findall(text[previous_end : int(table.starts[following])])) >= MIN_SENTENCE_WORDS
+                    or self._section_of(doc_id, int(table.starts[following])) != section
+                ):
+                    break
+                previous_end = int(table.ends[following])
+                words += len(table.text(following, documents).split())
+                if words > LIST_MAX_WORDS:
+                    break
+                added.append([candidate])
+                taken.add(following)
+        return added
+
+    def _section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
+        position = self.index.passage_containing(doc_id, offset)
+        return self.index.passages[position].section_path if position is not None else None
 
     def _citation(self, marker: int, candidate: _Candidate) -> Citation:
         table = self.index.sentences

@@ -72,6 +72,18 @@ def test_asked_which_push_factors_the_briefs_name_it_lists_all_five_from_the_cat
     assert "violent crime" in one_factor.text and "Push factor:" not in one_factor.text  # answered as usual
 
 
+def test_a_sentence_that_introduces_a_list_brings_the_list(answerer):
+    texts = [s.text for s in answerer.ask("In what kinds of situations is SSR typically called for?").sentences]
+    intro = texts.index("Typical situations that may call for SSR include the following:")
+    items = texts[intro + 1 : intro + 5]
+    assert [item.split()[0] for item in items] == ["Reforms", "In", "Where", "Creating"]  # bullets and short labels skipped
+    assert "transitional justice" in items[2] and "peace agreements" in items[3]
+    # here the items themselves are not answer sentences: what follows them is not the list
+    texts = [s.text for s in answerer.ask("What can SSR programming focus on?").sentences]
+    intro = texts.index("SSR programming can focus on:")
+    assert intro == len(texts) - 1 or not texts[intro + 1].startswith("SSR can also include")
+
+
 def test_a_question_about_something_else_abstains_with_closest_material(answerer):
     for question in ["What does DCAF say about climate-induced displacement in the Pacific?", "How do I bake sourdough bread?"]:
         answer = answerer.ask(question)
