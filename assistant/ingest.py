@@ -35,6 +35,7 @@ SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS | PDF_EXTENSIONS
 
 _BULLET_GLYPHS = "•●▪■◦‣∙·\x7f\uf0b7\uf0a7\uf0d8-*–"
 _BULLET_LINE = re.compile(rf"^\s*[{re.escape(_BULLET_GLYPHS)}]\s+(?=\S)")
+_LONE_BULLET = re.compile(rf"\s*[{re.escape(_BULLET_GLYPHS)}]\s*")  # a PDF may draw the glyph apart from its item
 _MARKDOWN_SIGNS = re.compile(r"^#{1,6} \S|\*\*\S[^*\n]*\*\*|\]\([^)\s]+\)|^```", re.M)
 
 
@@ -292,8 +293,15 @@ def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
     body_size = statistics.mode([round(line.size, 1) for line in lines]) if lines else 0
     blocks: list[Block] = []
     previous: _PdfLine | None = None
+    bullet_pending = False
     for line in lines:
         text = _normalise_bullet(line.text)
+        if _LONE_BULLET.fullmatch(text):
+            bullet_pending = True
+            continue
+        if bullet_pending and not text.startswith(BULLET):
+            text = f"{BULLET} {text}"
+        bullet_pending = False
         is_note = line.size < body_size * 0.9
         kind = "note" if is_note else ("item" if text.startswith(BULLET) else "paragraph")
         if previous is None or _starts_new_block(previous, line, text):

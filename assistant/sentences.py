@@ -108,12 +108,12 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
     """
     sentence = text[start:end].rstrip()
     words = len(sentence.split())
-    if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or sentence[0].islower():
+    line_start = text.rfind("\n", 0, start) + 1
+    list_item = bool(_BULLET.match(text[line_start : start + 1]))  # "• processes that …" may start in lower case
+    if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not list_item):
         return False
     if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence):
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    list_item = bool(_BULLET.match(text[line_start : start + 1]))
     return list_item or words >= HEADING_ANSWER_WORDS + 4 or sentence[-1] in ".!;:…)\"”'’"
 
 

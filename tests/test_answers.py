@@ -78,10 +78,10 @@ def test_a_sentence_that_introduces_a_list_brings_the_list(answerer):
     items = texts[intro + 1 : intro + 5]
     assert [item.split()[0] for item in items] == ["Reforms", "In", "Where", "Creating"]  # bullets and short labels skipped
     assert "transitional justice" in items[2] and "peace agreements" in items[3]
-    # here the items themselves are not answer sentences: what follows them is not the list
+    # bullet items in lower case are list items too, and the list ends with the section's bullets
     texts = [s.text for s in answerer.ask("What can SSR programming focus on?").sentences]
     intro = texts.index("SSR programming can focus on:")
-    assert intro == len(texts) - 1 or not texts[intro + 1].startswith("SSR can also include")
+    assert [item.split()[0] for item in texts[intro + 1 : intro + 5]] == ["processes", "a", "one", "the"]
 
 
 def test_a_question_about_something_else_abstains_with_closest_material(answerer):

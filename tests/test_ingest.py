@@ -55,6 +55,17 @@ def test_pdf_lines_are_rejoined_and_paragraphs_kept(corpus_documents):
     assert note.title == "Forced Displacement & Security Sector Reform"
 
 
+def test_pdf_bullets_drawn_apart_from_their_items_become_bullet_items(corpus_documents):
+    import unicodedata
+
+    for document in corpus_documents.values():
+        controls = {c for c in document.text if unicodedata.category(c) in ("Cc", "Co") and c not in "\n\t"}
+        assert not controls, (document.doc_id, controls)
+    backgrounder = corpus_documents[BACKGROUNDER]
+    assert "include the following:\n\n• Reforms to the political system." in backgrounder.text
+    assert "SSR programming can focus on:\n\n• processes that affect" in backgrounder.text
+
+
 def test_footnotes_are_moved_to_a_notes_section(corpus_documents):
     note = corpus_documents[BRIEFING_NOTE]
     notes = [s for s in note.sections if s.path == ("Notes",)]
