@@ -114,7 +114,10 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
         return False
     if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence):
         return False
-    return list_item or words >= HEADING_ANSWER_WORDS + 4 or sentence[-1] in ".!;:…)\"”'’"
+    if sentence[-1] in ".!;:…)\"”'’":
+        return True
+    # unpunctuated: a long line reads as a statement; a list item needs a heading's length (not "• DCAF-ISSAT")
+    return words >= (HEADING_ANSWER_WORDS if list_item else HEADING_ANSWER_WORDS + 4)
 
 
 def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> SentenceTable:

@@ -51,3 +51,20 @@ def test_sentence_spans_are_exact():
     text = "The U.S. gave 4.5 million. Then it stopped!\n\nA new paragraph"
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == ["The U.S. gave 4.5 million.", "Then it stopped!", "A new paragraph"]
+
+
+def test_which_sentences_can_stand_in_an_answer():
+    from assistant.sentences import is_answer_sentence
+
+    def judged(text: str) -> bool:
+        start = text.index("|")
+        text = text.replace("|", "")
+        return is_answer_sentence(text, start, len(text))
+
+    assert judged("|Typical situations that may call for SSR include the following:")
+    assert judged("• |processes that affect how the entire system functions, for example legislative reform.")  # list item
+    assert not judged("Text ends here. |processes that affect how the entire system functions.")  # a tail in lower case
+    assert not judged("• |UN SSR Taskforce Security")  # a reading-list entry: short and unpunctuated
+    assert judged("• |Increase UN Security Council dialogue with host countries on reform")  # a recommendation's length
+    assert not judged("|Is this a question about reform?")
+    assert not judged("|Too short.")
