@@ -1,7 +1,7 @@
 """A sentence-transformers model folder -> an ONNX file of its transformer, exported once and cached.
 
 Serving with ONNX Runtime keeps PyTorch out of the service process: it starts in about
-a second instead of ten and embeds a question about 2.8x faster on one core (the vectors
+a second instead of ten and embeds a question about 2.7x faster on one core (the vectors
 match PyTorch's to a cosine of 0.9999999). Only the export needs PyTorch and `onnx`; it
 runs on first use, takes a few seconds, and is written atomically under a file lock so
 that several workers starting together export once.

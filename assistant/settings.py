@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     embedding_backend: Literal["auto", "onnx", "torch"] = Field(
         "auto",
         description="What runs the model: ONNX Runtime (exported from the installed weights on first use; the service "
-        "then starts without PyTorch and embeds a question 2.8x faster), PyTorch, or auto (ONNX when the model allows it).",
+        "then starts without PyTorch and embeds a question about 2.7x faster), PyTorch, or auto (ONNX when the model allows it).",
     )
     model_cache_dir: Path = Field(Path("data/models"), description="Where the ONNX export of the embedding model is kept.")
     embedding_batch_size: int = Field(
