@@ -13,6 +13,7 @@ as it is.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -112,7 +113,7 @@ def export_onnx(folder: Path, target: Path) -> None:
 
     transformers_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
-    takes_token_types = "token_type_ids" in _forward_parameters(model)
+    takes_token_types = "token_type_ids" in inspect.signature(model.forward).parameters
     names = ["input_ids", "attention_mask"] + (["token_type_ids"] if takes_token_types else [])
 
     class LastHiddenState(torch.nn.Module):
@@ -142,12 +143,6 @@ def export_onnx(folder: Path, target: Path) -> None:
         ) from error
     finally:
         Path(temporary).unlink(missing_ok=True)
-
-
-def _forward_parameters(model: object) -> set[str]:
-    import inspect
-
-    return set(inspect.signature(model.forward).parameters)  # type: ignore[attr-defined]
 
 
 def _safe_name(folder: Path) -> str:
