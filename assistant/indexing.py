@@ -193,6 +193,11 @@ def load_index(settings: Settings, check: bool = True) -> Index:
         reason = mismatch_reason(manifest, settings)
         if reason:
             raise IndexMismatch(f"The index in '{settings.index_dir}' cannot be used: {reason}. Rebuild it with `assistant build`.")
+    return _load_build(build, manifest)
+
+
+def _load_build(build: Path, manifest: Manifest) -> Index:
+    """Every file of one build, read and cross-checked. Raises IndexMismatch when they disagree."""
     documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
     passages = _read_passages(build)
     vectors = np.load(build / "vectors.npy")
@@ -219,7 +224,8 @@ def load_index(settings: Settings, check: bool = True) -> Index:
 
 
 def _read_passages(build: Path) -> list[Passage]:
-    lines = (build / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+    # split on "\n" only: str.splitlines() also splits on U+0085, U+2028 and U+2029, which brief text may hold
+    lines = (build / "passages.jsonl").read_text(encoding="utf-8").split("\n")
     return [_passage_from_json(json.loads(line)) for line in lines if line]
 
 
@@ -430,7 +436,7 @@ def _write_build(
         (temporary / "documents.json").write_text(json.dumps([asdict(d) for d in documents], ensure_ascii=False))
         with open(temporary / "passages.jsonl", "w", encoding="utf-8") as handle:
             for passage in passages:
-                handle.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
+                handle.write(json.dumps(asdict(passage)) + "\n")  # ASCII: no character of the text can end a line
         np.save(temporary / "vectors.npy", vectors)
         save_dense(dense, temporary / "dense.faiss")
         lexical.save(temporary / "lexical")
@@ -440,6 +446,7 @@ def _write_build(
         (temporary / "catalogue.json").write_text(json.dumps(catalogue_to_json(catalogue), ensure_ascii=False))
         (temporary / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False))
         _fsync_tree(temporary)
+        _load_build(temporary, manifest)  # a build that cannot be read back never goes live
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + temporary.name[5:]
         final = builds / build_id
         os.rename(temporary, final)

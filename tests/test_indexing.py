@@ -97,3 +97,26 @@ def test_hnsw_is_a_setting(hash_settings):
     index = load_index(settings)
     assert index.manifest.dense_kind == "hnsw"
     assert type(index.dense).__name__ == "IndexHNSWFlat"
+
+
+@pytest.mark.parametrize("separator", ["\u0085", "\u2028", "\u2029", "\x0b", "\x1c"])
+def test_no_character_of_a_brief_breaks_the_index(hash_settings, separator):
+    (hash_settings.corpus_dir / "odd.txt").write_text(
+        f"Odd Separators\n\nBorder police{separator}patrol the coast at night and{separator}check papers.\n"
+    )
+    build(hash_settings)
+    index = load_index(hash_settings)
+    assert "odd" in index.documents
+    assert any(separator in p.text or "Border police" in p.text for p in index.passages if p.doc_id == "odd")
+
+
+def test_a_build_that_cannot_be_read_back_never_goes_live(hash_settings, monkeypatch):
+    build(hash_settings)
+    live = current_build(hash_settings.index_dir)
+    (hash_settings.corpus_dir / "extra.txt").write_text("Extra Brief\n\nSomething new about border management.\n")
+    monkeypatch.setattr(indexing, "_read_passages", lambda build: [])  # the written build reads back inconsistent
+    with pytest.raises(IndexMismatch):
+        build(hash_settings)
+    monkeypatch.undo()
+    assert current_build(hash_settings.index_dir) == live
+    assert "extra" not in load_index(hash_settings).documents
