@@ -82,6 +82,8 @@ def completion_chunks(answer: Answer, model: str) -> Iterator[str]:
     yield event({"role": "assistant", "content": ""})
     if answer.abstained:
         yield event({"content": answer.text})
+    elif answer.message:
+        yield event({"content": answer.message + "\n\n"})
     for i, sentence in enumerate(answer.sentences):
         markers = "".join(f"[{m}]" for m in sentence.markers)
         yield event({"content": ("" if i == 0 else " ") + f"{sentence.text} {markers}"})

@@ -111,8 +111,19 @@ class SentenceOut(BaseModel):
 class AskResponse(BaseModel):
     question: str = Field(description="The question as asked.")
     answer: str = Field(description="The answer: verbatim sentences each followed by [n] markers; or the 'not covered' message.")
-    abstained: bool = Field(description="True when the briefs do not answer the question; `passages` then holds the closest material.")
-    message: str | None = Field(description="Why the assistant abstained.")
+    abstained: bool = Field(
+        description="True exactly when `support` is not_covered: no quotes are given; `passages` holds the closest material."
+    )
+    support: Literal["answered", "partial", "not_covered"] = Field(
+        description="How well the briefs support the answer, from the learned answerability model: `answered` (the quotes "
+        "answer it), `partial` (the closest quotes, which may not answer it directly) or `not_covered`."
+    )
+    support_probability: float | None = Field(
+        description="The answerability model's probability that the briefs answer the question (null when no model is loaded)."
+    )
+    searched_as: str | None = Field(description="The query after spelling correction, when a misspelt word was corrected.")
+    language: str = Field(description="The question's language code; questions are understood in English.")
+    message: str | None = Field(description="A note on the support level: why nothing is quoted, or that the quotes may not answer directly.")
     confidence: float = Field(description="Best sentence match, minus a penalty for names the briefs never mention.")
     effective_query: str = Field(description="What was searched: the question, or the follow-up resolved from earlier turns.")
     followup: bool = Field(description="Whether the question was read as a follow-up of earlier turns.")

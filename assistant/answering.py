@@ -24,16 +24,37 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .answerability import (
+    ANSWERED,
+    NOT_COVERED as NOT_COVERED_LEVEL,
+    PARTIAL,
+    Evidence,
+    SupportModel,
+    answer_type_missing,
+    feature_vector,
+    holds_answer_type,
+    MODEL_PATH,
+    load_support_model,
+)
 from .catalogue import EntryPoint, Factor
 from .conversation import ResolvedQuestion, Turn, own_terms, resolve
 from .lexical import terms
 from .models import Quote, SearchHit
 from .retrieval import Retriever
 from .sentences import MIN_SENTENCE_WORDS
+from .spelling import Correction, Speller, language_of, model_words
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
     "try other words, or ask about what the briefs cover."
+)
+PARTIAL_NOTE = (
+    "The briefs may not answer this directly: these are the closest statements they make. "
+    "Check the quotes, or ask with other words."
+)
+LANGUAGE_NOTE = (
+    "Questions are understood in English, and this one looks written in another language ({language}). "
+    "The quotes below are the closest matches found; asking in English gives better answers."
 )
 _ACTION = re.compile(
     r"\b(?:what can|what could|what should|how can|how could|how should|how to|what to do|do about|entry points?|"
@@ -90,12 +111,23 @@ class Answer:
     message: str | None = None
     unknown_names: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    support: str = ANSWERED  # answered | partial | not_covered; abstained is support == not_covered
+    support_probability: float | None = None  # the answerability model's probability (None without a model)
+    searched_as: str | None = None  # the query after spelling correction, when it changed
+    language: str = "en"
+    evidence: Evidence | None = None
+
+    @property
+    def quoted(self) -> str:
+        """The answer sentences, each followed by its [n] markers."""
+        return " ".join(f"{s.text} " + "".join(f"[{m}]" for m in s.markers) for s in self.sentences)
 
     @property
     def text(self) -> str:
+        """What a reader sees: the note on how well the briefs support it (if any), then the quotes."""
         if self.abstained:
             return self.message or NOT_COVERED
-        return " ".join(f"{s.text} " + "".join(f"[{m}]" for m in s.markers) for s in self.sentences)
+        return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
 
 
 @dataclass
@@ -114,6 +146,26 @@ class Answerer:
         self.index = retriever.index
         self.settings = retriever.settings
         self._sentence_terms: dict[int, frozenset[str]] = {}  # filled as sentences are first scored
+        self.support_model: SupportModel | None = load_support_model(
+            self.settings.support_model or MODEL_PATH, self.index.manifest.model
+        )
+        self._speller: Speller | None = None
+        self._vocabulary: list[str] | None = None
+
+    @property
+    def speller(self) -> Speller:
+        """Built on first use from the briefs' words and the model's vocabulary."""
+        if self._speller is None:
+            from .embedding import resolve_model_path
+            from .errors import ModelUnavailable
+
+            try:
+                folder = resolve_model_path(self.settings.embedding_model)
+            except ModelUnavailable:
+                folder = None
+            texts = (d.text for d in self.index.documents.values())
+            self._speller = Speller(texts, self.index.lexical.knows, model_words(folder))
+        return self._speller
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
         known = self._sentence_terms.get(sentence)
@@ -128,12 +180,21 @@ class Answerer:
         history: Sequence[Turn] = (),
         top_k: int | None = None,
         doc_ids: Sequence[str] | None = None,
+        support_model: SupportModel | None = None,
     ) -> Answer:
-        """Raises InvalidQuestion or UnknownDocument for a bad request."""
+        """The cited answer. `support_model` replaces the shipped answerability model (cross-validation uses it).
+
+        Raises InvalidQuestion or UnknownDocument for a bad request."""
         started = time.perf_counter()
         self.retriever.validate(question, top_k, doc_ids)
+        language = language_of(question)
         resolved = resolve(question, history)
-        request = self.retriever.validate(resolved.query[: self.settings.max_question_chars], top_k, doc_ids)
+        correction = (
+            self.speller.correct(resolved.query)
+            if self.settings.spelling_correction and language == "en"
+            else Correction(resolved.query, ())
+        )
+        request = self.retriever.validate(correction.text[: self.settings.max_question_chars], top_k, doc_ids)
         depth = max(request.top_k, self.settings.answer_passages)
         embedder = self.retriever.embedder
         vector = embedder.embed_query(request.query) if embedder is not None else None  # once, for passages and sentences
@@ -142,25 +203,32 @@ class Answerer:
         matches = self._entry_points(resolved, hits)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
-        candidates = self._score_sentences(resolved, hits, vector, favoured)
-        unknown = self.unknown_names(question)
+        passage_cosines = self._passage_cosines(hits, vector)
+        candidates = self._score_sentences(request.query, hits, passage_cosines, vector, favoured)
+        unknown = self.unknown_names(question) if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
-        overview = self.factors_asked_for(resolved.query)
+        evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
+        probability, support = self._support(evidence, confidence, support_model)
+        searched_as = correction.text if correction.changes else None
+        overview = self.factors_asked_for(request.query)
         if overview:
             sentences, citations = self._factor_overview(overview, vector)
-            answer = Answer(
-                question, resolved, sentences, citations, hits[: request.top_k], matches, False, confidence, None, unknown
-            )
-        elif confidence < self.settings.abstain_threshold:
+            support, message = ANSWERED, None
+        elif support == NOT_COVERED_LEVEL:
+            sentences, citations, matches = [], [], []
             message = NOT_COVERED
             if unknown:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
-            answer = Answer(question, resolved, [], [], hits[: request.top_k], [], True, confidence, message, unknown)
         else:
             sentences, citations = self._compose(candidates)
-            answer = Answer(
-                question, resolved, sentences, citations, hits[: request.top_k], matches, False, confidence, None, unknown
-            )
+            message = PARTIAL_NOTE if support == PARTIAL else None
+        if language != "en":
+            message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
+        answer = Answer(
+            question, resolved, sentences, citations, hits[: request.top_k], matches, support == NOT_COVERED_LEVEL,
+            confidence, message, unknown, support=support, support_probability=probability, searched_as=searched_as,
+            language=language, evidence=evidence,
+        )
         finished = time.perf_counter()
         answer.timings = {
             "retrieval_ms": round((retrieved - started) * 1000, 2),
@@ -169,18 +237,101 @@ class Answerer:
         }
         return answer
 
+    def _support(
+        self, evidence: Evidence, confidence: float, support_model: SupportModel | None = None
+    ) -> tuple[float | None, str]:
+        """(probability, level) from the fitted model; without one, the confidence threshold alone."""
+        model = support_model or self.support_model
+        if model is None:
+            probability, level = None, NOT_COVERED_LEVEL if confidence < self.settings.abstain_threshold else ANSWERED
+        else:
+            probability = round(model.probability(feature_vector(evidence)), 4)
+            level = model.level(probability, readable=not evidence.non_english)
+        if evidence.non_english and level == NOT_COVERED_LEVEL:
+            level = PARTIAL  # a question we cannot read is not one the briefs fail to answer
+        return probability, level
+
+    def _passage_cosines(self, hits: list[SearchHit], query: np.ndarray | None) -> dict[int, float]:
+        """Hit rank -> cosine of its passage with the question (empty without a model)."""
+        if query is None:
+            return {}
+        position_of = self.index.position_of
+        return {hit.rank: float(self.index.vectors[position_of[hit.passage.passage_id]] @ query) for hit in hits}
+
+    def _evidence(
+        self,
+        query: str,
+        hits: list[SearchHit],
+        candidates: list[_Candidate],
+        passage_cosines: dict[int, float],
+        unknown: list[str],
+        language: str,
+    ) -> Evidence:
+        """What retrieval and sentence scoring found, as the answerability model's evidence."""
+        lexical, table, documents = self.index.lexical, self.index.sentences, self.index.documents
+        wanted = list(dict.fromkeys(own_terms(query)))
+        weights = {t: lexical.idf(t) for t in wanted}
+        total = sum(weights.values()) or 1.0
+
+        def rare_share(held: frozenset[str] | set[str]) -> float:
+            return sum(w for t, w in weights.items() if t in held) / total
+
+        best = candidates[:3]
+        best_terms = self._terms_of(best[0].sentence) if best else frozenset()
+        best_texts = [table.text(c.sentence, documents) for c in best]
+        typed = [c.sentence for c in candidates[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
+        passage_terms = {t for hit in hits[:3] for t in terms(hit.passage.text)}
+        sentence_terms = {t for c in best for t in self._terms_of(c.sentence)}
+        names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
+        bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
+        return Evidence(
+            question_terms=len(wanted),
+            unknown_term_share=sum(not lexical.knows(t) for t in wanted) / len(wanted) if wanted else 1.0,
+            unknown_names=len(unknown),
+            names_missing_nearby=sum(t not in passage_terms for t in names),
+            names_missing_sentences=sum(t not in sentence_terms for t in names) / len(names) if names else 0.0,
+            best_sentence_cosine=max((c.cosine for c in candidates), default=0.0),
+            passage_cosine=max(passage_cosines.values(), default=0.0),
+            bm25_per_term=bm25 / max(1, len(wanted)),
+            rare_coverage_sentence=rare_share(best_terms),
+            rare_coverage_passages=rare_share(passage_terms),
+            rare_coverage_best3=max((rare_share(self._terms_of(c.sentence)) for c in best), default=0.0),
+            typed_coverage=max((rare_share(self._terms_of(sentence)) for sentence in typed), default=0.0),
+            coverage_sentence=sum(t in best_terms for t in wanted) / len(wanted) if wanted else 0.0,
+            answer_type_missing=answer_type_missing(query, best_texts),
+            non_english=language != "en",
+        )
+
     def unknown_names(self, question: str) -> list[str]:
-        """Names and numbers in the question that no brief mentions ("Rohingya", "2022")."""
+        """Names and numbers in the question that no brief mentions ("Rohingya", "2022").
+
+        Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
+        its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
+        return [w for w in self._names(question) if not all(self._mentioned(t) for t in terms(w))]
+
+    @staticmethod
+    def _names(question: str) -> list[str]:
+        """Capitalised words after the first, and numbers: what a question is specifically about."""
         words = _WORD.findall(question)
-        names = [w for i, w in enumerate(words) if (i > 0 and w[0].isupper()) or any(c.isdigit() for c in w)]
-        return [w for w in names if any(not self.index.lexical.knows(t) for t in terms(w))]
+        return [w for i, w in enumerate(words) if (i > 0 and w[0].isupper()) or any(c.isdigit() for c in w)]
+
+    def _mentioned(self, term: str) -> bool:
+        if self.index.lexical.knows(term):
+            return True
+        if not term.isalpha() or len(term) < 5:
+            return False
+        if self._vocabulary is None:
+            self._vocabulary = self.index.lexical.vocabulary()
+        stem = term[: max(4, len(term) - 2)]
+        return any(word.startswith(stem) or (len(word) >= 5 and term.startswith(word)) for word in self._vocabulary)
 
     # ------------------------------------------------------------ sentences
 
     def _score_sentences(
         self,
-        resolved: ResolvedQuestion,
+        text: str,
         hits: list[SearchHit],
+        passage_cosine: dict[int, float],
         query: np.ndarray | None,
         favoured: list[Quote] = (),  # type: ignore[assignment]
     ) -> list[_Candidate]:
@@ -193,15 +344,8 @@ class Answerer:
         if not rank_of:
             return []
         ids = np.fromiter(rank_of, dtype=np.int64)
-        passage_cosine: dict[int, float] = {}
-        if query is not None:
-            cosines = self.index.sentence_vectors[ids] @ query
-            for hit in hits:
-                cosine = float(self.index.vectors[position_of[hit.passage.passage_id]] @ query)
-                passage_cosine[hit.rank] = cosine
-        else:
-            cosines = np.zeros(len(ids), dtype=np.float32)
-        wanted = set(own_terms(resolved.query))
+        cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids), dtype=np.float32)
+        wanted = set(own_terms(text))
         documents = self.index.documents
         candidates = []
         for sentence, cosine in zip(ids.tolist(), cosines.tolist()):
@@ -468,6 +612,10 @@ def answer_payload(answer: Answer) -> dict:  # type: ignore[type-arg]
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "support": answer.support,
+        "support_probability": answer.support_probability,
+        "searched_as": answer.searched_as,
+        "language": answer.language,
         "message": answer.message,
         "confidence": round(answer.confidence, 4),
         "effective_query": answer.resolved.query,

@@ -12,7 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import AssistantError, CorpusError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
+from .errors import (
+    AssistantError,
+    CorpusError,
+    IndexMismatch,
+    IndexMissing,
+    InvalidOption,
+    InvalidQuestion,
+    UnknownDocument,
+)
 from .settings import Settings, load_settings
 
 app = typer.Typer(
@@ -25,11 +33,16 @@ errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_CODES: dict[type[AssistantError], int] = {
     InvalidQuestion: 2,
+    InvalidOption: 2,
     UnknownDocument: 2,
     CorpusError: 3,
     IndexMissing: 4,
     IndexMismatch: 4,
 }
+
+
+DEFAULT_QA_SETS = [Path("eval/qa.jsonl"), Path("eval/practitioner-dev.jsonl")]
+RUN_REPORTS, PUBLISHED_REPORTS = Path("eval/runs"), Path("eval/reports")
 
 
 def _fail(error: AssistantError) -> None:
@@ -149,13 +162,18 @@ def documents(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 
 @app.command("eval")
 def evaluate(
-    qa: Path = typer.Option(Path("eval/qa.jsonl"), "--qa", help="The question-answer set (JSONL)."),
+    qa: Optional[list[Path]] = typer.Option(
+        None, "--qa", help="A question-answer set (JSONL; repeatable). Default: eval/qa.jsonl and eval/practitioner-dev.jsonl."
+    ),
     compare: str = typer.Option(
         "bm25,dense,hybrid", "--compare",
         help="Configurations side by side: bm25, dense, hybrid; with --beir also convex:<dense weight> and rrf:<k>.",
     ),
-    name: str = typer.Option("retrieval", "--name", help="Report name: eval/reports/<name>.json, .md and .png."),
-    reports: Path = typer.Option(Path("eval/reports"), "--reports", help="Folder for the reports."),
+    name: str = typer.Option("retrieval", "--name", help="Report name: <reports>/<name>.json, .md and .png."),
+    reports: Optional[Path] = typer.Option(
+        None, "--reports", help="Folder for the reports (default: eval/runs/, which git ignores; see --publish)."
+    ),
+    publish: bool = typer.Option(False, "--publish", help="Write to eval/reports/, replacing the published figures."),
     answers: bool = typer.Option(True, "--answers/--no-answers", help="Also evaluate answers (report '<name>-answers')."),
     url: Optional[str] = typer.Option(None, "--url", help="Evaluate a running service (e.g. http://127.0.0.1:8000) over HTTP."),
     minimum: Optional[list[str]] = typer.Option(
@@ -173,6 +191,7 @@ def evaluate(
     quality (keyword coverage, citation validity, abstention, follow-ups) on the QA set, in-process or over
     HTTP; or nDCG@10 and Recall@100 on a BEIR benchmark. Writes JSON, Markdown and a PNG plot."""
     from .answering import Answerer
+    from .fitting import load_fold_models
     from .evaluation import (
         check_thresholds,
         evaluate_answers,
@@ -181,8 +200,9 @@ def evaluate(
         http_ask,
         http_documents,
         in_process_ask,
-        load_qa,
+        load_qa_sets,
         parse_bounds,
+        provenance,
         replay_histories,
         retrieval_from_answers,
         write_answer_report,
@@ -192,12 +212,14 @@ def evaluate(
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
+    reports = reports or (PUBLISHED_REPORTS if publish else RUN_REPORTS)
+    held_out: dict = {}  # type: ignore[type-arg]
     if beir is not None:
         _evaluate_beir(beir, settings, compare, reports, name, max_queries, max_docs)
         return
     try:
-        minimums, maximums = parse_bounds(minimum or []), parse_bounds(maximum or [])
-        items = load_qa(qa)
+        minimums, maximums = parse_bounds(minimum or []), parse_bounds(maximum or [])  # checked before the long run
+        items = load_qa_sets(qa or DEFAULT_QA_SETS)
         if url:
             documents = http_documents(url)
             answer_result = evaluate_answers(http_ask(url), items, documents)
@@ -207,19 +229,28 @@ def evaluate(
         else:
             retriever = open_retriever(settings, "hybrid")
             documents = retriever.index.documents
-            histories = replay_histories(items, in_process_ask(Answerer(retriever)))
+            held_out = load_fold_models(PUBLISHED_REPORTS / "answerability-folds.json", retriever.index.manifest.model)
+            ask = in_process_ask(Answerer(retriever), held_out)
+            histories = replay_histories(items, ask)
             results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()], histories)
             manifest = retriever.index.manifest
-            ask = in_process_ask(Answerer(retriever))
             answer_result = evaluate_answers(ask, items, documents, histories) if answers else None
             followups = followup_comparison(retriever, items, histories) if answers else None
     except AssistantError as error:
         _fail(error)
         return
-    print(write_report(results, reports, name, manifest, len(items)))
+    about = provenance(manifest, [str(path) for path in qa or DEFAULT_QA_SETS])
+    print(write_report(results, reports, name, manifest, len(items), about))
     write_plot(results, reports, name)
     if answer_result is not None:
-        print(write_answer_report(answer_result, followups, settings.abstain_threshold, reports, f"{name}-answers", len(items)))
+        judged = sum(item.id in held_out for item in items) if not url else 0
+        levels = (
+            f"held out for {judged} of {len(items)} items (each judged by the model fitted without its fold, "
+            "eval/reports/answerability-folds.json), the shipped model for the rest"
+            if judged
+            else "the model the service uses"
+        )
+        print(write_answer_report(answer_result, followups, levels, reports, f"{name}-answers", len(items), about))
     default = next((r for r in results if r.mode == settings.retrieval_mode), results[-1])
     values = {**default.metrics, **(answer_result.metrics if answer_result else {})}
     failures = check_thresholds(values, minimums, maximums)
@@ -251,14 +282,72 @@ def _evaluate_beir(
     print(markdown)
 
 
+@app.command()
+def fit(
+    qa: Optional[list[Path]] = typer.Option(
+        None, "--qa", help="QA sets to fit on (repeatable). Default: eval/qa.jsonl and eval/practitioner-dev.jsonl."
+    ),
+    output: Path = typer.Option(
+        Path("assistant/data/answerability.json"), "--output", help="Where the fitted model is written (shipped in the package)."
+    ),
+    reports: Path = typer.Option(PUBLISHED_REPORTS, "--reports", help="Folder for answerability.md/.json and the fold models."),
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """Fit the answerability model (support levels answered / partial / not_covered) on the QA sets with grouped
+    cross-validation; write the model and a report of held-out figures only."""
+    from . import fitting
+    from .answering import Answerer
+    from .evaluation import load_qa_sets
+    from .retrieval import open_retriever
+
+    settings = _settings(None, index)
+    try:
+        items = load_qa_sets(qa or DEFAULT_QA_SETS)
+        answerer = Answerer(open_retriever(settings, "hybrid"))
+    except AssistantError as error:
+        _fail(error)
+        return
+    answerer.support_model = None  # the evidence does not depend on a model; levels are fitted below
+    with console.status(f"Answering {len(items)} questions to collect their evidence…"):
+        data = fitting.collect(answerer, items)
+    meta = {
+        "embedding_model": answerer.index.manifest.model,  # cosines are on this model's scale
+        "qa_sets": sorted({item.qa_set for item in items}),
+        "items": len(items),
+        "folds": fitting.FOLDS,
+    }
+    folds = fitting.cross_validate(data, meta)
+    english = data.readable
+    model = fitting.fit_model(data.features[english], data.answerable[english], data.groups[english], meta)
+    print(fitting.write(model, fitting.report(data, folds), folds, output, reports))
+
+
 @app.command("settings")
-def show_settings() -> None:
-    """Every setting, its environment variable, default and meaning (Markdown)."""
-    print("| variable | default | meaning |\n|---|---|---|")
-    for field_name, field in Settings.model_fields.items():
-        default = field.default
-        shown = ", ".join(default) if isinstance(default, list) else default
-        print(f"| `ASSISTANT_{field_name.upper()}` | `{shown}` | {field.description} |")
+def show_settings(
+    defaults: bool = typer.Option(False, "--defaults", help="Print the Markdown table of every variable with its default (the README's)."),
+) -> None:
+    """The settings in force: each value and where it came from (an ASSISTANT_* variable or the default)."""
+    if defaults:
+        print("| variable | default | meaning |\n|---|---|---|")
+        for field_name, field in Settings.model_fields.items():
+            print(f"| `ASSISTANT_{field_name.upper()}` | `{_shown(field.default)}` | {field.description} |")
+        return
+    try:
+        settings = load_settings()
+    except ValueError as error:  # pydantic's ValidationError names the variable and the problem
+        errors.print(f"[bold red]error:[/] a setting is invalid: {error}")
+        raise typer.Exit(2)
+    table = Table("variable", "value", "source")
+    for field_name in Settings.model_fields:
+        source = "environment" if field_name in settings.model_fields_set else "default"
+        table.add_row(f"ASSISTANT_{field_name.upper()}", _shown(getattr(settings, field_name)), source)
+    console.print(table)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "(set)" if type(value).__name__ == "SecretStr" else str(value)
 
 
 # ---------------------------------------------------------------- answers
@@ -270,12 +359,16 @@ def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # no
 
     if answer.resolved.followup:
         console.print(f"[dim]follow-up ({answer.resolved.reason}); searched: {answer.resolved.query}[/]", highlight=False)
+    if answer.searched_as:
+        console.print(f"[dim]searched as: {answer.searched_as}[/]", highlight=False)
     if answer.abstained:
         console.print(f"[bold yellow]Not covered.[/] {answer.text}")
         console.print("[bold]Closest material[/]")
         for hit in answer.passages[:3]:
             console.print(f"  • {hit.passage.title}{pages_label(hit.passage.pages)} — [cyan]{hit.passage.section}[/]")
         return
+    if answer.support == "partial":
+        console.print("[bold yellow]Partly covered.[/]", highlight=False)
     console.print(answer.text, highlight=False)
     if answer.entry_points:
         console.print("\n[bold]Entry points[/]")

@@ -25,6 +25,10 @@ class InvalidQuestion(AssistantError):
     """The question is empty, too long, or asks for an impossible option."""
 
 
+class InvalidOption(AssistantError):
+    """A command-line option or request field that cannot be used as given."""
+
+
 class UnknownDocument(AssistantError):
     """A document id named in a request is not in the index."""
 

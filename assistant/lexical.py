@@ -64,6 +64,21 @@ class LexicalIndex:
         """Whether a (stemmed) term occurs anywhere in the indexed passages."""
         return self.size > 0 and term in self._model.vocab_dict
 
+    def vocabulary(self) -> list[str]:
+        """Every (stemmed) term of the indexed passages."""
+        return [term for term in self._model.vocab_dict if term] if self.size else []
+
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold a (stemmed) term."""
+        token = self._model.vocab_dict.get(term) if self.size else None
+        indptr = self._model.scores["indptr"] if token is not None else ()
+        return int(indptr[token + 1] - indptr[token]) if token is not None and token + 1 < len(indptr) else 0
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of a term; an unknown term gets the largest value."""
+        frequency = self.document_frequency(term)
+        return float(np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5)))
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if self.size:

@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         0.45, ge=0, le=1,
         description="Below this confidence the assistant says the briefs do not cover the question (calibrated on eval/qa.jsonl).",
     )
+    spelling_correction: bool = Field(
+        True, description="Correct misspelt words that the briefs and the model's vocabulary do not know (shown as 'searched as')."
+    )
+    support_model: Path | None = Field(
+        None, description="Answerability model (JSON written by `assistant fit`); unset: the one shipped in the package."
+    )
     max_entry_points: int = Field(5, ge=0, description="Most entry points listed with an answer.")
     data_dir: Path = Field(
         Path("data"), description="Service data: sessions database, uploaded briefs, deleted briefs (trash)."

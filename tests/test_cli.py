@@ -43,12 +43,18 @@ def test_search_and_documents_on_a_real_index(real_index_dir):
     assert len(json.loads(result.output)) == 5
 
 
-def test_settings_table_lists_every_variable():
-    result = run(["settings"], {})
+def test_settings_shows_the_values_in_force_and_their_source():
+    result = run(["settings"], {"ASSISTANT_TOP_K": "7", "ASSISTANT_API_KEY": "secret-key"})
     assert result.exit_code == 0
-    assert "ASSISTANT_EMBEDDING_MODEL" in result.output and "ASSISTANT_INDEX_DIR" in result.output
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") >= 3}
+    assert "7" in rows["ASSISTANT_TOP_K"] and "environment" in rows["ASSISTANT_TOP_K"]
+    assert "default" in rows["ASSISTANT_INDEX_DIR"]
+    assert "secret-key" not in result.output and "(set)" in rows["ASSISTANT_API_KEY"]
+    bad = run(["settings"], {"ASSISTANT_TOP_K": "many"})
+    assert bad.exit_code == 2 and "top_k" in bad.output
 
 
 def test_the_readme_configuration_table_is_the_generated_one():
-    table = run(["settings"], {}).output.strip()
-    assert table in (ROOT / "README.md").read_text(), "regenerate the README table with `assistant settings`"
+    table = run(["settings", "--defaults"], {}).output.strip()
+    assert "ASSISTANT_EMBEDDING_MODEL" in table and "ASSISTANT_INDEX_DIR" in table
+    assert table in (ROOT / "README.md").read_text(), "regenerate the README table with `assistant settings --defaults`"

@@ -5,7 +5,7 @@ import pytest
 from ir_measures import Qrel, ScoredDoc
 
 from assistant.evaluation import MEASURES, QAItem, GoldQuote, evaluate_mode, gold_problems, judged_run, load_qa
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InvalidOption
 from assistant.models import Document, Passage, SearchHit
 from conftest import BACKGROUNDER
 
@@ -61,27 +61,6 @@ def test_eval_runs_on_the_real_index(real_retriever):
     assert result.latency_ms["p50"] > 0
 
 
-def test_abstention_rates_and_threshold_by_hand():
-    from assistant.evaluation import abstention_rates, best_threshold, sweep_thresholds
-
-    confidences = [(0.2, False), (0.5, False), (0.4, True), (0.7, True), (0.9, True), (0.8, True)]
-    assert abstention_rates(confidences, 0.45) == (0.5, 0.25)
-    assert abstention_rates(confidences, 0.6) == (1.0, 0.25)
-    sweep = sweep_thresholds(confidences, 0.3, 0.8, 0.1)
-    assert [row["threshold"] for row in sweep] == [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
-    assert best_threshold(sweep)["threshold"] == 0.6  # J = 1.0 - 0.25, the best; 0.7 ties on abstention only
-
-
-def test_leave_one_out_abstention_is_not_calibrated_on_the_item_it_judges():
-    from assistant.evaluation import abstention_rates, leave_one_out_abstention
-
-    confidences = [(0.30, False), (0.32, False), (0.60, True), (0.62, True), (0.65, True), (0.70, True)]
-    assert abstention_rates(confidences, 0.33) == (1.0, 0.0)  # the threshold best on all six
-    held_out = leave_one_out_abstention(confidences)
-    # without 0.32 the best threshold is 0.31, which 0.32 passes: the in-sample 1.0 was optimistic
-    assert held_out == {"abstention": 0.5, "false_abstention": 0.0, "threshold_min": 0.31, "threshold_max": 0.33}
-
-
 def test_keyword_coverage_and_citation_checks(corpus_documents):
     from assistant.evaluation import citation_problems, keyword_coverage
 
@@ -111,10 +90,21 @@ def test_thresholds_guard_metrics():
 
     values = {"hit@5": 0.88, "false_abstention": 0.05}
     assert check_thresholds(values, parse_bounds(["hit@5=0.85"]), parse_bounds(["false_abstention=0.1"])) == []
-    failures = check_thresholds(values, parse_bounds(["hit@5=0.9", "mrr=0.5"]), parse_bounds(["false_abstention=0.01"]))
+    failures = check_thresholds(values, parse_bounds(["hit@5=0.9", "mrr@10=0.5"]), parse_bounds(["false_abstention=0.01"]))
     assert len(failures) == 3 and "below the minimum 0.9" in failures[0] and "no such metric" in failures[1]
-    with pytest.raises(AssistantError, match="NAME=NUMBER"):
+    with pytest.raises(InvalidOption, match="NAME=NUMBER"):
         parse_bounds(["hit@5>0.9"])
+    with pytest.raises(InvalidOption, match="'mrr' is not a metric"):  # a typo is caught before any evaluation runs
+        parse_bounds(["mrr=0.5"])
+
+
+def test_a_guard_typo_exits_2_before_the_evaluation(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "--min", "hit5=0.9", "--index", str(tmp_path / "no-index")])
+    assert result.exit_code == 2 and "'hit5' is not a metric" in result.output  # not "no index": checked first
 
 
 def test_recall_curve_by_hand():

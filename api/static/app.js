@@ -75,6 +75,15 @@ function renderAnswer(turn, turnKey, payload) {
     );
     return;
   }
+  if (payload.searched_as) {
+    answer.append(element("p", { class: "searched-as" }, `Searched as: ${payload.searched_as}`));
+  }
+  if (payload.support === "partial") {
+    turn.classList.add("partial");
+    answer.append(element("p", { class: "notice" }, "Partly covered"), element("p", {}, payload.message));
+  } else if (payload.message) {
+    answer.append(element("p", {}, payload.message));
+  }
   answer.append(element("p", {}, payload.sentences.map((s) => sentenceNode(turnKey, s))));
   if (payload.entry_points.length) {
     answer.append(

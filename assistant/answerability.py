@@ -1,0 +1,204 @@
+"""How well the briefs support an answer: three levels from a small learned model.
+
+The evidence of one question (what retrieval and sentence scoring found) becomes a dozen
+cheap features; a logistic regression fitted by `assistant fit` (grouped cross-validation over
+the QA sets, see fitting.py) turns them into the probability that the briefs answer the
+question, and two thresholds fitted the same way turn that into a level:
+
+* ``answered``: the quotes answer the question;
+* ``partial``: the best quotes are shown, with a note that they may not answer it directly;
+* ``not_covered``: the briefs do not seem to answer it; only the closest passages are listed.
+
+The fitted model is a small JSON file shipped in the package (coefficients, scaling and
+thresholds; no pickle), applied here with numpy alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ANSWERED, PARTIAL, NOT_COVERED = "answered", "partial", "not_covered"
+LEVELS = (ANSWERED, PARTIAL, NOT_COVERED)
+MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
+
+# What a question asks for, and how to see it in a sentence.
+_ASKS_NUMBER = re.compile(r"\b(?:how many|how much|what percentage|what share|what proportion|number of|how large|what amount)\b", re.I)
+_ASKS_YEAR = re.compile(r"\b(?:when|what year|which year|since when|what date)\b", re.I)
+_NUMBER = re.compile(r"\d")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one question found, as plain numbers and texts (filled by the answerer)."""
+
+    question_terms: int  # content words of the effective query
+    unknown_term_share: float  # share of them no passage holds
+    unknown_names: int  # names and numbers of the question the briefs never mention
+    names_missing_nearby: int  # names and numbers of the question absent from the top three passages
+    names_missing_sentences: float  # share of the question's names and numbers absent from its three best sentences
+    best_sentence_cosine: float
+    passage_cosine: float  # the best passage's cosine with the question
+    bm25_per_term: float  # the best passage's BM25 score per question term
+    rare_coverage_sentence: float  # IDF-weighted share of question terms in the best sentence
+    rare_coverage_passages: float  # … in the top three passages together
+    rare_coverage_best3: float  # … in the best-covering of the three best sentences
+    typed_coverage: float  # … in the best-covering of the five best sentences holding the kind of answer asked
+    coverage_sentence: float  # plain share of question terms in the best sentence
+    answer_type_missing: bool  # asks for a number or year that the best sentences lack
+    non_english: bool
+
+
+FEATURES = (
+    "log_question_terms",
+    "unknown_term_share",
+    "unknown_names",
+    "names_missing_nearby",
+    "names_missing_sentences",
+    "best_sentence_cosine",
+    "passage_cosine",
+    "log_bm25_per_term",
+    "rare_coverage_sentence",
+    "rare_coverage_passages",
+    "rare_coverage_best3",
+    "typed_coverage",
+    "coverage_sentence",
+    "answer_type_missing",
+)
+# The direction each feature must push the probability in (0: either). A fitted weight of the other sign
+# is an accident of a small sample; fitting.py drops such a feature and fits again.
+DIRECTION = {
+    "log_question_terms": 0,
+    "unknown_term_share": -1,
+    "unknown_names": -1,
+    "names_missing_nearby": -1,
+    "names_missing_sentences": -1,
+    "best_sentence_cosine": 1,
+    "passage_cosine": 1,
+    "log_bm25_per_term": 1,
+    "rare_coverage_sentence": 1,
+    "rare_coverage_passages": 1,
+    "rare_coverage_best3": 1,
+    "typed_coverage": 1,
+    "coverage_sentence": 1,
+    "answer_type_missing": -1,
+}
+# Not features, on purpose: score gaps and the mean of the top sentences (collinear with the above, they took
+# signs no reader could explain and made a perfect match look unanswerable), and whether the question is a
+# follow-up, was spelt wrong or is not in English: every such item of the QA sets is answerable, so a model
+# would learn the sets' make-up, not the briefs' support.
+
+
+def feature_vector(evidence: Evidence) -> np.ndarray:
+    """The evidence in the order of FEATURES."""
+    values = {
+        "log_question_terms": math.log1p(evidence.question_terms),
+        "unknown_term_share": evidence.unknown_term_share,
+        "unknown_names": min(evidence.unknown_names, 3),
+        "names_missing_nearby": min(evidence.names_missing_nearby, 3),
+        "names_missing_sentences": evidence.names_missing_sentences,
+        "best_sentence_cosine": evidence.best_sentence_cosine,
+        "passage_cosine": evidence.passage_cosine,
+        "log_bm25_per_term": math.log1p(max(0.0, evidence.bm25_per_term)),
+        "rare_coverage_sentence": evidence.rare_coverage_sentence,
+        "rare_coverage_passages": evidence.rare_coverage_passages,
+        "rare_coverage_best3": evidence.rare_coverage_best3,
+        "typed_coverage": evidence.typed_coverage,
+        "coverage_sentence": evidence.coverage_sentence,
+        "answer_type_missing": float(evidence.answer_type_missing),
+    }
+    return np.array([values[name] for name in FEATURES], dtype=np.float64)
+
+
+def holds_answer_type(question: str, sentence: str) -> bool:
+    """Whether a sentence holds the kind of answer the question asks for: a number for "how many", a year
+    for "when"; any sentence does for other questions ("who" is answered by roles as often as by names)."""
+    if _ASKS_NUMBER.search(question):
+        return bool(_NUMBER.search(sentence))
+    if _ASKS_YEAR.search(question):
+        return bool(_YEAR.search(sentence))
+    return True
+
+
+def answer_type_missing(question: str, best_sentences: list[str]) -> bool:
+    """The question asks how many / when / who, and none of the best sentences holds a number, year or name."""
+    return not any(holds_answer_type(question, sentence) for sentence in best_sentences)
+
+
+@dataclass(frozen=True)
+class SupportModel:
+    """A fitted logistic regression over standardised features, with the two level thresholds."""
+
+    features: tuple[str, ...]
+    low: np.ndarray  # each feature's range in the fitting data: inputs are clipped to it, never extrapolated
+    high: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    not_covered_below: float  # probability under which the answer is not_covered
+    partial_below: float  # … under which it is partial
+    meta: dict  # type: ignore[type-arg]  # how it was fitted: sets, folds, cross-validated figures
+
+    def probability(self, vector: np.ndarray) -> float:
+        clipped = np.clip(vector, self.low, self.high)
+        z = float(((clipped - self.mean) / self.scale) @ self.coef + self.intercept)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def level(self, probability: float, readable: bool = True) -> str:
+        """The support level of a probability. A question not in English (`readable` False) is at best
+        partial and never not_covered: that we cannot read it does not mean the briefs fail to answer it."""
+        if probability < self.not_covered_below:
+            return NOT_COVERED if readable else PARTIAL
+        return PARTIAL if probability < self.partial_below or not readable else ANSWERED
+
+    def to_json(self) -> dict:  # type: ignore[type-arg]
+        return {
+            "features": list(self.features),
+            "low": self.low.tolist(),
+            "high": self.high.tolist(),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept,
+            "not_covered_below": self.not_covered_below,
+            "partial_below": self.partial_below,
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SupportModel":  # type: ignore[type-arg]
+        return cls(
+            tuple(data["features"]),
+            np.array(data["low"], dtype=np.float64),
+            np.array(data["high"], dtype=np.float64),
+            np.array(data["mean"], dtype=np.float64),
+            np.array(data["scale"], dtype=np.float64),
+            np.array(data["coef"], dtype=np.float64),
+            float(data["intercept"]),
+            float(data["not_covered_below"]),
+            float(data["partial_below"]),
+            dict(data.get("meta", {})),
+        )
+
+
+def load_support_model(path: Path, embedding_model: str) -> SupportModel | None:
+    """The model at `path`, or None when there is none or it was fitted on other features or on another
+    embedding model's cosines (then the answerer falls back to its confidence threshold)."""
+    if not path.exists():
+        return None
+    return fitted_for(json.loads(path.read_text()), embedding_model)
+
+
+def fitted_for(data: dict, embedding_model: str) -> SupportModel | None:  # type: ignore[type-arg]
+    """The model in `data` when it was fitted on today's features and `embedding_model`'s cosines."""
+    fitted_on = data.get("meta", {}).get("embedding_model")
+    if tuple(data.get("features", ())) != FEATURES or fitted_on != embedding_model:
+        return None
+    return SupportModel.from_json(data)

@@ -1,0 +1,108 @@
+"""Questions as people type them: guarded spelling correction and a language check.
+
+Spelling: a word is corrected only when the index does not know it *and* it is not a whole
+word of the embedding model's own vocabulary (so "died" or "Rohingya"-like real words are left
+alone), and only to a word the briefs use (SymSpell over the corpus's words, edit distance 2,
+1 for capitalised words and short words). The corrected question is what is searched; the
+answer shows it as "searched as".
+
+Language: py3langid (its model ships in the package) on the question; a question is called
+non-English only when the identifier is confident and the question has a few words, so that
+"community policing" or "gangs" are never mistaken for Danish.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .lexical import terms
+
+_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
+_LETTERS = re.compile(r"^[A-Za-z]+$")
+MIN_LENGTH = 4  # shorter words are acronyms or too ambiguous to correct
+LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl", "ar", "ru", "tr", "sw", "pl")
+MIN_LANGUAGE_WORDS, MIN_LANGUAGE_CONFIDENCE = 4, 0.9
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str  # the question as searched
+    changes: tuple[tuple[str, str], ...]  # (typed, corrected)
+
+
+class Speller:
+    """Corrects words of a question against the words of the briefs."""
+
+    def __init__(self, corpus_texts: Iterable[str], known_term, model_words: frozenset[str]) -> None:  # type: ignore[no-untyped-def]
+        from symspellpy import SymSpell
+
+        self._known_term = known_term  # stemmed term -> bool: does the index hold it
+        self._model_words = model_words
+        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        counts = Counter(word.lower() for text in corpus_texts for word in _WORD.findall(text) if len(word) >= MIN_LENGTH)
+        for word, count in counts.items():
+            self._symspell.create_dictionary_entry(word, count)
+
+    def correct(self, question: str) -> Correction:
+        """The question with its unknown, misspelt words replaced by words of the briefs."""
+        from symspellpy import Verbosity
+
+        changes: list[tuple[str, str]] = []
+
+        def replace(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lower = word.lower()
+            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or lower in self._model_words:
+                return word
+            stems = terms(lower)
+            if not stems or all(self._known_term(t) for t in stems):
+                return word
+            distance = 1 if word[0].isupper() or len(word) <= 5 else 2
+            suggestions = self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=distance)
+            if not suggestions or suggestions[0].term == lower:
+                return word
+            corrected = _same_case(suggestions[0].term, word)
+            changes.append((word, corrected))
+            return corrected
+
+        text = re.sub(r"[A-Za-z]+", replace, question)
+        return Correction(text, tuple(changes))
+
+
+def _same_case(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[0].isupper():
+        return word[0].upper() + word[1:]
+    return word
+
+
+def model_words(model_folder: Path | None) -> frozenset[str]:
+    """Whole words of a WordPiece vocabulary (vocab.txt), lower-cased; empty when there is none."""
+    vocabulary = model_folder / "vocab.txt" if model_folder else None
+    if vocabulary is None or not vocabulary.exists():
+        return frozenset()
+    words = vocabulary.read_text(encoding="utf-8").split("\n")
+    return frozenset(w for w in words if _LETTERS.match(w) and len(w) >= MIN_LENGTH)
+
+
+@lru_cache(maxsize=1)
+def _identifier():  # type: ignore[no-untyped-def]
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def language_of(question: str) -> str:
+    """The question's language code when it is confidently not English, else "en"."""
+    if len(re.findall(r"\w+", question)) < MIN_LANGUAGE_WORDS:
+        return "en"
+    language, confidence = _identifier().classify(question)
+    return language if language != "en" and confidence >= MIN_LANGUAGE_CONFIDENCE else "en"
