@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .linear import LinearModel, usable
+
 ANSWERED, PARTIAL, NOT_COVERED = "answered", "partial", "not_covered"
 LEVELS = (ANSWERED, PARTIAL, NOT_COVERED)
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
@@ -133,23 +135,18 @@ def answer_type_missing(question: str, best_sentences: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class SupportModel:
-    """A fitted logistic regression over standardised features, with the two level thresholds."""
+    """The answerability model (a LinearModel over FEATURES) with its two level thresholds."""
 
-    features: tuple[str, ...]
-    low: np.ndarray  # each feature's range in the fitting data: inputs are clipped to it, never extrapolated
-    high: np.ndarray
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
+    model: LinearModel
     not_covered_below: float  # probability under which the answer is not_covered
     partial_below: float  # … under which it is partial
-    meta: dict  # type: ignore[type-arg]  # how it was fitted: sets, folds, cross-validated figures
+
+    @property
+    def meta(self) -> dict:  # type: ignore[type-arg]
+        return self.model.meta
 
     def probability(self, vector: np.ndarray) -> float:
-        clipped = np.clip(vector, self.low, self.high)
-        z = float(((clipped - self.mean) / self.scale) @ self.coef + self.intercept)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return self.model.probability(vector)
 
     def level(self, probability: float, readable: bool = True) -> str:
         """The support level of a probability. A question not in English (`readable` False) is at best
@@ -159,33 +156,11 @@ class SupportModel:
         return PARTIAL if probability < self.partial_below or not readable else ANSWERED
 
     def to_json(self) -> dict:  # type: ignore[type-arg]
-        return {
-            "features": list(self.features),
-            "low": self.low.tolist(),
-            "high": self.high.tolist(),
-            "mean": self.mean.tolist(),
-            "scale": self.scale.tolist(),
-            "coef": self.coef.tolist(),
-            "intercept": self.intercept,
-            "not_covered_below": self.not_covered_below,
-            "partial_below": self.partial_below,
-            "meta": self.meta,
-        }
+        return {**self.model.to_json(), "not_covered_below": self.not_covered_below, "partial_below": self.partial_below}
 
     @classmethod
     def from_json(cls, data: dict) -> "SupportModel":  # type: ignore[type-arg]
-        return cls(
-            tuple(data["features"]),
-            np.array(data["low"], dtype=np.float64),
-            np.array(data["high"], dtype=np.float64),
-            np.array(data["mean"], dtype=np.float64),
-            np.array(data["scale"], dtype=np.float64),
-            np.array(data["coef"], dtype=np.float64),
-            float(data["intercept"]),
-            float(data["not_covered_below"]),
-            float(data["partial_below"]),
-            dict(data.get("meta", {})),
-        )
+        return cls(LinearModel.from_json(data), float(data["not_covered_below"]), float(data["partial_below"]))
 
 
 def load_support_model(path: Path, embedding_model: str) -> SupportModel | None:
@@ -198,7 +173,4 @@ def load_support_model(path: Path, embedding_model: str) -> SupportModel | None:
 
 def fitted_for(data: dict, embedding_model: str) -> SupportModel | None:  # type: ignore[type-arg]
     """The model in `data` when it was fitted on today's features and `embedding_model`'s cosines."""
-    fitted_on = data.get("meta", {}).get("embedding_model")
-    if tuple(data.get("features", ())) != FEATURES or fitted_on != embedding_model:
-        return None
-    return SupportModel.from_json(data)
+    return SupportModel.from_json(data) if usable(data, FEATURES, embedding_model) else None

@@ -24,6 +24,7 @@ from .answerability import DIRECTION, FEATURES, NOT_COVERED, PARTIAL, SupportMod
 from .answering import Answerer
 from .conversation import Turn
 from .evaluation import QAItem
+from .linear import fit_linear
 
 FOLDS = 5
 SEED = 13
@@ -94,41 +95,18 @@ def item_groups(items: Sequence[QAItem]) -> np.ndarray:
 def fit_model(features: np.ndarray, answerable: np.ndarray, groups: np.ndarray, meta: dict | None = None) -> SupportModel:  # type: ignore[type-arg]
     """Logistic regression on all given rows, its regularisation and thresholds chosen on inner
     out-of-fold probabilities of those rows."""
-    inner = {c: out_of_fold_probabilities(features, answerable, groups, c) for c in REGULARISATIONS}
-    strength = max(REGULARISATIONS, key=lambda c: (round(roc_auc(inner[c], answerable), 6), -c))
-    mean, scale, coef, intercept = _logistic(features, answerable, strength)
-    low, high = choose_thresholds(inner[strength], answerable)
-    return SupportModel(
-        FEATURES, features.min(axis=0), features.max(axis=0), mean, scale, coef, intercept, low, high,
-        {**(meta or {}), "C": strength},
-    )
+    strength, inner = choose_strength(features, answerable, groups, FEATURES, DIRECTION)
+    low, high = choose_thresholds(inner, answerable)
+    return SupportModel(fit_linear(features, answerable, FEATURES, DIRECTION, strength, meta), low, high)
 
 
-def _logistic(features: np.ndarray, answerable: np.ndarray, strength: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Standardised, class-balanced, L2-regularised logistic regression whose weights keep the signs of
-    DIRECTION: a feature fitted against its direction is left out (weight 0) and the rest fitted again."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean = features.mean(axis=0)
-    scale = features.std(axis=0)
-    scale[scale == 0] = 1.0
-    standard = (features - mean) / scale
-    signs = np.array([DIRECTION[name] for name in FEATURES])
-    used = np.ones(len(FEATURES), dtype=bool)
-    while True:
-        model = LogisticRegression(C=strength, class_weight="balanced", max_iter=2000)
-        model.fit(standard[:, used], answerable)
-        coef = np.zeros(len(FEATURES))
-        coef[used] = model.coef_[0]
-        wrong = used & (coef * signs < 0)
-        if not wrong.any():
-            return mean, scale, coef, float(model.intercept_[0])
-        used[np.argmax(np.where(wrong, np.abs(coef), -1))] = False  # the worst offender first
-
-
-def _probabilities(mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float, features: np.ndarray) -> np.ndarray:
-    z = ((features - mean) / scale) @ coef + intercept
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+def choose_strength(
+    rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, features: tuple[str, ...], directions: dict[str, int]
+) -> tuple[float, np.ndarray]:
+    """The regularisation with the best inner grouped-CV ROC AUC, and its out-of-fold probabilities."""
+    inner = {c: out_of_fold_probabilities(rows, labels, groups, c, features, directions) for c in REGULARISATIONS}
+    strength = max(REGULARISATIONS, key=lambda c: (round(roc_auc(inner[c], labels), 6), -c))
+    return strength, inner[strength]
 
 
 def _folds(groups: np.ndarray, folds: int = FOLDS) -> list[np.ndarray]:
@@ -138,12 +116,16 @@ def _folds(groups: np.ndarray, folds: int = FOLDS) -> list[np.ndarray]:
     return [test for _, test in splitter.split(np.zeros(len(groups)), groups=groups)]
 
 
-def out_of_fold_probabilities(features: np.ndarray, answerable: np.ndarray, groups: np.ndarray, strength: float) -> np.ndarray:
+def out_of_fold_probabilities(
+    rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, strength: float,
+    features: tuple[str, ...] = FEATURES, directions: dict[str, int] = DIRECTION,
+) -> np.ndarray:
     """Each row's probability from a model fitted without its group's fold."""
-    probabilities = np.zeros(len(features))
+    probabilities = np.zeros(len(rows))
     for test in _folds(groups):
-        train = np.setdiff1d(np.arange(len(features)), test)
-        probabilities[test] = _probabilities(*_logistic(features[train], answerable[train], strength), features[test])
+        train = np.setdiff1d(np.arange(len(rows)), test)
+        model = fit_linear(rows[train], labels[train], features, directions, strength)
+        probabilities[test] = model.probabilities(rows[test])
     return probabilities
 
 
@@ -259,7 +241,7 @@ def markdown(figures: dict, model: SupportModel) -> str:  # type: ignore[type-ar
         "| | answerable | unanswerable | answerable → not_covered | answerable → partial | "
         "unanswerable → not_covered | unanswerable → partial or not_covered |\n|---|---|---|---|---|---|---|"
     )
-    weights = "\n".join(f"| {name} | {weight:+.3f} |" for name, weight in sorted(zip(model.features, model.coef), key=lambda x: -abs(x[1])))
+    weights = "\n".join(f"| {name} | {weight:+.3f} |" for name, weight in sorted(zip(model.model.features, model.model.coef), key=lambda x: -abs(x[1])))
     return (
         "# Answerability: support levels, cross-validated\n\n"
         f"{figures['items']} QA items in {figures['groups']} groups (a conversation or a shared gold quote), "

@@ -48,8 +48,8 @@ def synthetic(n=240, seed=1):
 def test_a_weight_against_its_direction_is_dropped():
     features, answerable, groups = synthetic()
     model = fitting.fit_model(features, answerable, groups)
-    assert model.coef[FEATURES.index("passage_cosine")] > 0
-    assert model.coef[FEATURES.index("unknown_names")] == 0
+    assert model.model.coef[FEATURES.index("passage_cosine")] > 0
+    assert model.model.coef[FEATURES.index("unknown_names")] == 0
     assert model.probability(features[answerable].mean(axis=0)) > model.probability(features[~answerable].mean(axis=0))
 
 
