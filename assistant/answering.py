@@ -37,6 +37,8 @@ from .answerability import (
     load_support_model,
 )
 from .catalogue import EntryPoint, Factor
+from .linear import LinearModel
+from .ranking import RANKER_PATH, SentenceEvidence, load_ranker, sentence_features
 from .conversation import ResolvedQuestion, Turn, own_terms, resolve
 from .lexical import terms
 from .models import Quote, SearchHit
@@ -64,6 +66,9 @@ _ACTION = re.compile(
 # "Which push factors …", "List the push factors": a question that asks for the catalogue's factors themselves
 _ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
+# A sentence that opens by pointing back at the one before it.
+_POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b")
+CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 # A question about a name or number the briefs never mention is most likely not covered:
 # its confidence drops by this much (calibrated with the threshold on the evaluation set).
 UNKNOWN_NAME_PENALTY = 0.2
@@ -73,7 +78,15 @@ LEXICAL_WEIGHT = 0.3  # weight of the share of question words a sentence contain
 RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
 LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
-LIST_MAX_ITEMS, LIST_MAX_WORDS = 5, 120
+LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
+
+
+@dataclass(frozen=True)
+class AnswerModels:
+    """The learned parts of answering: support levels and sentence choice (None: the hand-set fallback)."""
+
+    support: SupportModel | None = None
+    ranker: LinearModel | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,9 @@ class Answer:
     searched_as: str | None = None  # the query after spelling correction, when it changed
     language: str = "en"
     evidence: Evidence | None = None
+    # the candidate sentences and their ranking features (what `assistant fit` learns sentence choice from)
+    candidate_sentences: list[int] = field(default_factory=list)
+    candidate_features: np.ndarray | None = None
 
     @property
     def quoted(self) -> str:
@@ -146,8 +162,11 @@ class Answerer:
         self.index = retriever.index
         self.settings = retriever.settings
         self._sentence_terms: dict[int, frozenset[str]] = {}  # filled as sentences are first scored
-        self.support_model: SupportModel | None = load_support_model(
-            self.settings.support_model or MODEL_PATH, self.index.manifest.model
+        self._heading_terms: dict[str, frozenset[str]] = {}
+        model = self.index.manifest.model
+        self.models = AnswerModels(
+            load_support_model(self.settings.support_model or MODEL_PATH, model),
+            load_ranker(self.settings.sentence_ranker or RANKER_PATH, model),
         )
         self._speller: Speller | None = None
         self._vocabulary: list[str] | None = None
@@ -180,9 +199,9 @@ class Answerer:
         history: Sequence[Turn] = (),
         top_k: int | None = None,
         doc_ids: Sequence[str] | None = None,
-        support_model: SupportModel | None = None,
+        models: AnswerModels | None = None,
     ) -> Answer:
-        """The cited answer. `support_model` replaces the shipped answerability model (cross-validation uses it).
+        """The cited answer. `models` replace the shipped learned models (cross-validation uses it).
 
         Raises InvalidQuestion or UnknownDocument for a bad request."""
         started = time.perf_counter()
@@ -203,12 +222,13 @@ class Answerer:
         matches = self._entry_points(resolved, hits)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
+        models = models or self.models
         passage_cosines = self._passage_cosines(hits, vector)
-        candidates = self._score_sentences(request.query, hits, passage_cosines, vector, favoured)
+        candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
         unknown = self.unknown_names(question) if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
-        probability, support = self._support(evidence, confidence, support_model)
+        probability, support = self._support(evidence, confidence, models.support)
         searched_as = correction.text if correction.changes else None
         overview = self.factors_asked_for(request.query)
         if overview:
@@ -220,7 +240,7 @@ class Answerer:
             if unknown:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
-            sentences, citations = self._compose(candidates)
+            sentences, citations = self._compose(candidates, ranked=models.ranker is not None)
             message = PARTIAL_NOTE if support == PARTIAL else None
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
@@ -228,6 +248,7 @@ class Answerer:
             question, resolved, sentences, citations, hits[: request.top_k], matches, support == NOT_COVERED_LEVEL,
             confidence, message, unknown, support=support, support_probability=probability, searched_as=searched_as,
             language=language, evidence=evidence,
+            candidate_sentences=sorted(c.sentence for c in candidates), candidate_features=features,
         )
         finished = time.perf_counter()
         answer.timings = {
@@ -238,10 +259,9 @@ class Answerer:
         return answer
 
     def _support(
-        self, evidence: Evidence, confidence: float, support_model: SupportModel | None = None
+        self, evidence: Evidence, confidence: float, model: SupportModel | None
     ) -> tuple[float | None, str]:
         """(probability, level) from the fitted model; without one, the confidence threshold alone."""
-        model = support_model or self.support_model
         if model is None:
             probability, level = None, NOT_COVERED_LEVEL if confidence < self.settings.abstain_threshold else ANSWERED
         else:
@@ -276,10 +296,10 @@ class Answerer:
         def rare_share(held: frozenset[str] | set[str]) -> float:
             return sum(w for t, w in weights.items() if t in held) / total
 
-        best = candidates[:3]
+        best = sorted(candidates, key=lambda c: (-c.cosine, c.sentence))[:3]  # by cosine: independent of sentence choice
         best_terms = self._terms_of(best[0].sentence) if best else frozenset()
         best_texts = [table.text(c.sentence, documents) for c in best]
-        typed = [c.sentence for c in candidates[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
+        typed = [c.sentence for c in sorted(candidates, key=lambda c: (-c.cosine, c.sentence))[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
         passage_terms = {t for hit in hits[:3] for t in terms(hit.passage.text)}
         sentence_terms = {t for c in best for t in self._terms_of(c.sentence)}
         names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
@@ -333,48 +353,90 @@ class Answerer:
         hits: list[SearchHit],
         passage_cosine: dict[int, float],
         query: np.ndarray | None,
-        favoured: list[Quote] = (),  # type: ignore[assignment]
-    ) -> list[_Candidate]:
+        favoured: list[Quote],
+        ranker: LinearModel | None,
+    ) -> tuple[list[_Candidate], np.ndarray]:
+        """The sentences of the hits, best first, and their ranking features (rows in sentence-id order).
+
+        Scored by the ranker's probability when there is one, else by hand-set weights."""
+        table, documents, position_of = self.index.sentences, self.index.documents, self.index.position_of
         rank_of: dict[int, int] = {}
-        position_of = self.index.position_of
+        path_of: dict[int, tuple[str, ...]] = {}
+        place_of: dict[int, int] = {}
         for hit in hits:
             for passage in (hit.passage, *hit.duplicates):
-                for sentence in self.index.sentences.by_passage[position_of[passage.passage_id]]:
-                    rank_of.setdefault(sentence, hit.rank)
+                for place, sentence in enumerate(table.by_passage[position_of[passage.passage_id]]):
+                    if sentence not in rank_of:
+                        rank_of[sentence], path_of[sentence], place_of[sentence] = hit.rank, passage.section_path, place
         if not rank_of:
-            return []
-        ids = np.fromiter(rank_of, dtype=np.int64)
-        cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids), dtype=np.float32)
-        wanted = set(own_terms(text))
-        documents = self.index.documents
-        candidates = []
-        for sentence, cosine in zip(ids.tolist(), cosines.tolist()):
-            text = self.index.sentences.text(sentence, documents)
-            coverage = len(wanted & self._terms_of(sentence)) / len(wanted) if wanted else 0.0
-            rank = rank_of[sentence]
-            length = len(text.split())
-            start = int(self.index.sentences.starts[sentence])
-            doc_id = self.index.sentences.doc_ids[sentence]
-            score = (
-                cosine
-                + ENTRY_POINT_WEIGHT * _overlaps(doc_id, start, start + 1, favoured)
-                + PASSAGE_WEIGHT * passage_cosine.get(rank, 0.0)
-                + LEXICAL_WEIGHT * coverage
-                + RANK_WEIGHT / rank
-                - LENGTH_PENALTY * max(0, length - LONG_SENTENCE)
-            )
-            if query is None:
-                cosine = coverage  # without a model, confidence is the share of question words found
-            candidates.append(_Candidate(sentence, score, cosine, rank))
-        return sorted(candidates, key=lambda c: (-c.score, c.sentence))
+            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 12))
+        ids = np.array(sorted(rank_of), dtype=np.int64)
+        cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids))
+        wanted = list(dict.fromkeys(own_terms(text)))
+        weights = {t: self.index.lexical.idf(t) for t in wanted}
+        total = sum(weights.values()) or 1.0
 
-    def _compose(self, candidates: list[_Candidate]) -> tuple[list[AnswerSentence], list[Citation]]:
+        def rare_share(held: frozenset[str]) -> float:
+            return sum(w for t, w in weights.items() if t in held) / total
+
+        def neighbour(sentence: int) -> float:
+            beside = [n for n in (sentence - 1, sentence + 1) if 0 <= n < len(table) and table.doc_ids[n] == table.doc_ids[sentence]]
+            return max((rare_share(self._terms_of(n)) for n in beside), default=0.0)
+
+        texts = [table.text(int(i), documents) for i in ids]
+        starts = [int(table.starts[i]) for i in ids]
+        ranks = np.array([rank_of[int(i)] for i in ids], dtype=np.float64)
+        coverage = np.array([len(set(wanted) & self._terms_of(int(i))) / len(wanted) if wanted else 0.0 for i in ids])
+        evidence = SentenceEvidence(
+            cosine=np.asarray(cosines, dtype=np.float64),
+            passage_cosine=np.array([passage_cosine.get(rank_of[int(i)], 0.0) for i in ids]),
+            rank=ranks,
+            rare_coverage=np.array([rare_share(self._terms_of(int(i))) for i in ids]),
+            coverage=coverage,
+            heading_coverage=np.array([rare_share(self._path_terms(path_of[int(i)])) for i in ids]),
+            neighbour_coverage=np.array([neighbour(int(i)) for i in ids]),
+            words=np.array([len(t.split()) for t in texts], dtype=np.float64),
+            introduces_list=np.array([t.rstrip().endswith(":") for t in texts], dtype=np.float64),
+            holds_answer_type=np.array([holds_answer_type(text, t) for t in texts], dtype=np.float64),
+            states_entry_point=np.array(
+                [_overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)], dtype=np.float64
+            ),
+            position=np.array([place_of[int(i)] for i in ids], dtype=np.float64),
+        )
+        features = sentence_features(evidence)
+        if ranker is not None:
+            scores = ranker.probabilities(features)
+        else:
+            scores = (
+                evidence.cosine
+                + ENTRY_POINT_WEIGHT * evidence.states_entry_point
+                + PASSAGE_WEIGHT * evidence.passage_cosine
+                + LEXICAL_WEIGHT * evidence.coverage
+                + RANK_WEIGHT / evidence.rank
+                - LENGTH_PENALTY * np.maximum(0, evidence.words - LONG_SENTENCE)
+            )
+        confidence = evidence.cosine if query is not None else coverage  # without a model: the share of question words found
+        candidates = [
+            _Candidate(int(i), float(score), float(c), int(rank)) for i, score, c, rank in zip(ids, scores, confidence, ranks)
+        ]
+        return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
+
+    def _path_terms(self, path: tuple[str, ...]) -> frozenset[str]:
+        key = " › ".join(path)
+        known = self._heading_terms.get(key)
+        if known is None:
+            known = self._heading_terms[key] = frozenset(terms(key))
+        return known
+
+    def _compose(self, candidates: list[_Candidate], ranked: bool) -> tuple[list[AnswerSentence], list[Citation]]:
+        """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
+        when `ranked`, else a share of the best hand-set score."""
         table, vectors, documents = self.index.sentences, self.index.sentence_vectors, self.index.documents
-        best = candidates[0].score
+        floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[_Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
         words = 0
         for candidate in candidates:
-            if candidate.score < best * self.settings.answer_relative_cutoff and len(chosen) >= 2:
+            if candidate.score < floor and len(chosen) >= 2:
                 break
             same = next(
                 (
@@ -395,6 +457,7 @@ class Answerer:
             chosen.append([candidate])
             words += length
         chosen += self._lists_introduced(chosen, candidates)
+        chosen += self._continuations(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}
         for i, group in enumerate(chosen):
@@ -409,6 +472,27 @@ class Answerer:
                 markers.append(len(citations))
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
         return sentences, citations
+
+    def _continuations(self, chosen: list[list[_Candidate]], candidates: list[_Candidate], words: int) -> list[list[_Candidate]]:
+        """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):
+        without it the chosen sentence tells half the story. Within the answer's word budget."""
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence = {c.sentence: c for c in candidates}
+        taken = {c.sentence for group in chosen for c in group}
+        added: list[list[_Candidate]] = []
+        for group in list(chosen):
+            following = group[0].sentence + 1
+            candidate = by_sentence.get(following)
+            if candidate is None or following in taken or table.doc_ids[following] != table.doc_ids[group[0].sentence]:
+                continue
+            text = table.text(following, documents)
+            length = len(text.split())
+            if not _POINTS_BACK.match(text) or words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
+                continue
+            added.append([candidate])
+            taken.add(following)
+            words += length
+        return added
 
     def _lists_introduced(self, chosen: list[list[_Candidate]], candidates: list[_Candidate]) -> list[list[_Candidate]]:
         """The sentences that follow a chosen sentence ending in a colon: the list it introduces.
@@ -431,9 +515,11 @@ class Answerer:
             words, previous_end = 0, int(table.ends[intro])
             for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
                 candidate = by_sentence.get(following)
+                if following in taken:  # an item chosen on its own merit: the list goes on past it
+                    previous_end = int(table.ends[following])
+                    continue
                 if (
                     candidate is None
-                    or following in taken
                     or table.doc_ids[following] != doc_id
                     or len(_WORD.findall(text[previous_end : int(table.starts[following])])) >= MIN_SENTENCE_WORDS
                     or self._section_of(doc_id, int(table.starts[following])) != section

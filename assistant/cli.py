@@ -191,7 +191,7 @@ def evaluate(
     quality (keyword coverage, citation validity, abstention, follow-ups) on the QA set, in-process or over
     HTTP; or nDCG@10 and Recall@100 on a BEIR benchmark. Writes JSON, Markdown and a PNG plot."""
     from .answering import Answerer
-    from .fitting import load_fold_models
+    from .fitting import FOLD_MODELS, load_fold_models
     from .evaluation import (
         check_thresholds,
         evaluate_answers,
@@ -229,7 +229,7 @@ def evaluate(
         else:
             retriever = open_retriever(settings, "hybrid")
             documents = retriever.index.documents
-            held_out = load_fold_models(PUBLISHED_REPORTS / "answerability-folds.json", retriever.index.manifest.model)
+            held_out = load_fold_models(PUBLISHED_REPORTS / FOLD_MODELS, retriever.index.manifest.model)
             ask = in_process_ask(Answerer(retriever), held_out)
             histories = replay_histories(items, ask)
             results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()], histories)
@@ -245,8 +245,8 @@ def evaluate(
     if answer_result is not None:
         judged = sum(item.id in held_out for item in items) if not url else 0
         levels = (
-            f"held out for {judged} of {len(items)} items (each judged by the model fitted without its fold, "
-            "eval/reports/answerability-folds.json), the shipped model for the rest"
+            f"held out for {judged} of {len(items)} items (support level and sentence choice by the models fitted "
+            f"without the item's fold, eval/reports/{FOLD_MODELS}), the shipped models for the rest"
             if judged
             else "the model the service uses"
         )
@@ -288,15 +288,18 @@ def fit(
         None, "--qa", help="QA sets to fit on (repeatable). Default: eval/qa.jsonl and eval/practitioner-dev.jsonl."
     ),
     output: Path = typer.Option(
-        Path("assistant/data/answerability.json"), "--output", help="Where the fitted model is written (shipped in the package)."
+        Path("assistant/data"), "--output",
+        help="Folder the fitted models are written to (answerability.json, sentence_ranker.json; shipped in the package).",
     ),
     reports: Path = typer.Option(PUBLISHED_REPORTS, "--reports", help="Folder for answerability.md/.json and the fold models."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Fit the answerability model (support levels answered / partial / not_covered) on the QA sets with grouped
-    cross-validation; write the model and a report of held-out figures only."""
+    """Fit the answerability model (support levels answered / partial / not_covered) and the sentence ranker on
+    the QA sets with grouped cross-validation; write both and a report of held-out figures only."""
+    import numpy as np
+
     from . import fitting
-    from .answering import Answerer
+    from .answering import Answerer, AnswerModels
     from .evaluation import load_qa_sets
     from .retrieval import open_retriever
 
@@ -307,7 +310,7 @@ def fit(
     except AssistantError as error:
         _fail(error)
         return
-    answerer.support_model = None  # the evidence does not depend on a model; levels are fitted below
+    answerer.models = AnswerModels()  # evidence and candidates as the hand-set fallback gives them; models are fitted below
     with console.status(f"Answering {len(items)} questions to collect their evidence…"):
         data = fitting.collect(answerer, items)
     meta = {
@@ -319,7 +322,8 @@ def fit(
     folds = fitting.cross_validate(data, meta)
     english = data.readable
     model = fitting.fit_model(data.features[english], data.answerable[english], data.groups[english], meta)
-    print(fitting.write(model, fitting.report(data, folds), folds, output, reports))
+    ranker = fitting.fit_ranker(data, np.ones(len(data.sentence_rows), dtype=bool), meta)
+    print(fitting.write(model, ranker, fitting.report(data, folds), folds, output, reports))
 
 
 @app.command("settings")

@@ -20,8 +20,7 @@ from pathlib import Path
 import ir_measures
 from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 
-from .answerability import SupportModel
-from .answering import Answerer, answer_payload
+from .answering import Answerer, AnswerModels, answer_payload
 from .conversation import Turn, resolve
 from .errors import AssistantError, InvalidOption
 from .indexing import Manifest
@@ -135,7 +134,7 @@ def gold_problems(items: list[QAItem], documents: dict[str, Document]) -> list[s
     return problems
 
 
-def _quote_spans(item: QAItem, documents: dict[str, Document]) -> list[list[tuple[str, int, int]]]:
+def quote_spans(item: QAItem, documents: dict[str, Document]) -> list[list[tuple[str, int, int]]]:
     """For each gold quote, every place it stands in its document (a brief may repeat a sentence)."""
     spans = []
     for gold in item.gold:
@@ -154,7 +153,7 @@ def _covers(passage: Passage, places: list[tuple[str, int, int]]) -> bool:
 
 def judged_run(item: QAItem, hits: list[SearchHit], documents: dict[str, Document]) -> list[ScoredDoc]:
     """The ranked hits as ir-measures documents: a hit takes the id of each gold quote it covers."""
-    spans = _quote_spans(item, documents)
+    spans = quote_spans(item, documents)
     run: list[ScoredDoc] = []
     claimed: set[int] = set()
     score = float(len(hits) * 4 + 4)
@@ -415,15 +414,15 @@ def keyword_coverage(answer: dict, keywords: tuple[str, ...]) -> float:  # type:
 AskFunction = Callable[[str, list[Turn], str], dict]  # type: ignore[type-arg]  # question, turns, item id -> /ask payload
 
 
-def in_process_ask(answerer: Answerer, held_out: dict[str, SupportModel] | None = None) -> AskFunction:
+def in_process_ask(answerer: Answerer, held_out: dict[str, AnswerModels] | None = None) -> AskFunction:
     """The service's answer path, without HTTP: question and turns -> the /ask payload.
 
-    `held_out` maps item ids to the answerability model fitted without their fold (`assistant fit`),
-    so that support levels, and what they hide, are judged on items the model never saw."""
+    `held_out` maps item ids to the models fitted without their fold (`assistant fit`), so that
+    support levels and sentence choice are judged on items the models never saw."""
 
     def ask(question: str, history: list[Turn], item_id: str = "") -> dict:  # type: ignore[type-arg]
-        model = (held_out or {}).get(item_id)
-        return answer_payload(answerer.ask(question, history, top_k=10, support_model=model))
+        models = (held_out or {}).get(item_id)
+        return answer_payload(answerer.ask(question, history, top_k=10, models=models))
 
     if answerer.retriever.embedder is not None:
         answerer.retriever.embedder.clear_cache()  # answers pay for their own query embeddings

@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from .answerability import DIRECTION, FEATURES, NOT_COVERED, PARTIAL, SupportModel, feature_vector, fitted_for
-from .answering import Answerer
+from .answering import Answerer, AnswerModels
 from .conversation import Turn
-from .evaluation import QAItem
-from .linear import fit_linear
+from .evaluation import QAItem, quote_spans
+from .linear import LinearModel, fit_linear, usable
+from .ranking import SENTENCE_DIRECTION, SENTENCE_FEATURES
 
 FOLDS = 5
 SEED = 13
@@ -42,12 +43,17 @@ class Dataset:
     groups: np.ndarray  # group id per item
     confidence: np.ndarray  # the old single signal (best sentence cosine), for comparison
     readable: np.ndarray  # bool per item: the question is in English
+    sentence_rows: np.ndarray  # candidate sentences of answerable items, columns SENTENCE_FEATURES
+    sentence_labels: np.ndarray  # bool per candidate: it lies inside a gold quote
+    sentence_item: np.ndarray  # the item (row of `items`) each candidate belongs to
 
 
 def collect(answerer: Answerer, items: list[QAItem]) -> Dataset:
     """Answer every item (follow-ups after their earlier turns, answered too) and keep its evidence."""
     rows, confidences, readable = [], [], []
-    for item in items:
+    sentence_rows, sentence_labels, sentence_item = [], [], []
+    table, documents = answerer.index.sentences, answerer.index.documents
+    for number, item in enumerate(items):
         turns: list[Turn] = []
         for turn in item.turns():
             if turn.role == "user":
@@ -58,6 +64,13 @@ def collect(answerer: Answerer, items: list[QAItem]) -> Dataset:
         rows.append(feature_vector(answer.evidence))
         confidences.append(answer.confidence)
         readable.append(not answer.evidence.non_english)
+        if item.gold and answer.candidate_features is not None:
+            places = [place for places in quote_spans(item, documents) for place in places]
+            for sentence, row in zip(answer.candidate_sentences, answer.candidate_features):
+                doc_id, start, end = table.doc_ids[sentence], int(table.starts[sentence]), int(table.ends[sentence])
+                sentence_labels.append(any(d == doc_id and s < end and start < e for d, s, e in places))
+                sentence_rows.append(row)
+                sentence_item.append(number)
     return Dataset(
         items,
         np.vstack(rows) if rows else np.zeros((0, len(FEATURES))),
@@ -65,6 +78,9 @@ def collect(answerer: Answerer, items: list[QAItem]) -> Dataset:
         item_groups(items),
         np.array(confidences),
         np.array(readable),
+        np.vstack(sentence_rows) if sentence_rows else np.zeros((0, len(SENTENCE_FEATURES))),
+        np.array(sentence_labels, dtype=bool),
+        np.array(sentence_item, dtype=np.int64),
     )
 
 
@@ -154,6 +170,8 @@ class CrossValidation:
     probabilities: np.ndarray  # held-out probability per item
     fold_of: dict[str, int]  # item id -> outer fold
     fold_models: list[SupportModel]  # fitted without that fold
+    fold_rankers: list[LinearModel]  # sentence rankers fitted without that fold
+    sentence_probabilities: np.ndarray  # held-out ranker probability per candidate sentence
 
 
 def cross_validate(data: Dataset, meta: dict) -> CrossValidation:  # type: ignore[type-arg]
@@ -164,18 +182,41 @@ def cross_validate(data: Dataset, meta: dict) -> CrossValidation:  # type: ignor
     are harmless."""
     levels = [""] * len(data.items)
     probabilities = np.zeros(len(data.items))
+    sentence_probabilities = np.zeros(len(data.sentence_rows))
     fold_of: dict[str, int] = {}
-    models = []
+    models, rankers = [], []
     for number, test in enumerate(_folds(data.groups)):
         train = np.setdiff1d(np.arange(len(data.items)), test)
-        train = train[data.readable[train]]
-        model = fit_model(data.features[train], data.answerable[train], data.groups[train], {**meta, "fold": number})
+        readable = train[data.readable[train]]
+        model = fit_model(data.features[readable], data.answerable[readable], data.groups[readable], {**meta, "fold": number})
         models.append(model)
         for row in test.tolist():
             probabilities[row] = model.probability(data.features[row])
             levels[row] = model.level(probabilities[row], bool(data.readable[row]))
             fold_of[data.items[row].id] = number
-    return CrossValidation(levels, probabilities, fold_of, models)
+        ranker = fit_ranker(data, np.isin(data.sentence_item, train), {**meta, "fold": number})
+        rankers.append(ranker)
+        held = np.isin(data.sentence_item, test)
+        sentence_probabilities[held] = ranker.probabilities(data.sentence_rows[held])
+    return CrossValidation(levels, probabilities, fold_of, models, rankers, sentence_probabilities)
+
+
+def fit_ranker(data: Dataset, rows: np.ndarray, meta: dict | None = None) -> LinearModel:  # type: ignore[type-arg]
+    """The sentence ranker on the candidate sentences selected by the boolean mask `rows`, its regularisation
+    chosen by inner grouped CV (groups of their items)."""
+    features, labels = data.sentence_rows[rows], data.sentence_labels[rows]
+    groups = data.groups[data.sentence_item[rows]]
+    strength, _ = choose_strength(features, labels, groups, SENTENCE_FEATURES, SENTENCE_DIRECTION)
+    return fit_linear(features, labels, SENTENCE_FEATURES, SENTENCE_DIRECTION, strength, meta)
+
+
+def top_sentence_precision(data: Dataset, scores: np.ndarray) -> float:
+    """Share of answerable items whose best-scored candidate sentence lies in a gold quote."""
+    hits = []
+    for item in np.unique(data.sentence_item):
+        rows = np.where(data.sentence_item == item)[0]
+        hits.append(bool(data.sentence_labels[rows[np.argmax(scores[rows])]]))
+    return float(np.mean(hits)) if hits else float("nan")
 
 
 def level_rates(levels: Sequence[str], answerable: Sequence[bool]) -> dict[str, float]:
@@ -221,13 +262,25 @@ def report(data: Dataset, cv: CrossValidation) -> dict:  # type: ignore[type-arg
         "overall": rates(every),
         "per_set": {name: rates([r for r in every if data.items[r].qa_set == name]) for name in sets},
         "per_kind": {kind: rates([r for r in every if data.items[r].kind == kind]) for kind in kinds},
+        "sentence_ranker": {
+            "candidates": int(len(data.sentence_rows)),
+            "in_gold_quotes": int(data.sentence_labels.sum()),
+            "roc_auc": {
+                "ranker": roc_auc(cv.sentence_probabilities, data.sentence_labels),
+                "cosine_alone": roc_auc(data.sentence_rows[:, SENTENCE_FEATURES.index("cosine")], data.sentence_labels),
+            },
+            "top_sentence_in_gold": {
+                "ranker": top_sentence_precision(data, cv.sentence_probabilities),
+                "cosine_alone": top_sentence_precision(data, data.sentence_rows[:, SENTENCE_FEATURES.index("cosine")]),
+            },
+        },
         "thresholds_per_fold": [
             {"not_covered_below": m.not_covered_below, "partial_below": m.partial_below} for m in cv.fold_models
         ],
     }
 
 
-def markdown(figures: dict, model: SupportModel) -> str:  # type: ignore[type-arg]
+def markdown(figures: dict, model: SupportModel, ranker: LinearModel) -> str:  # type: ignore[type-arg]
     def row(name: str, r: dict) -> str:  # type: ignore[type-arg]
         def f(value: float) -> str:
             return "—" if value != value else f"{value:.3f}"
@@ -241,7 +294,9 @@ def markdown(figures: dict, model: SupportModel) -> str:  # type: ignore[type-ar
         "| | answerable | unanswerable | answerable → not_covered | answerable → partial | "
         "unanswerable → not_covered | unanswerable → partial or not_covered |\n|---|---|---|---|---|---|---|"
     )
-    weights = "\n".join(f"| {name} | {weight:+.3f} |" for name, weight in sorted(zip(model.model.features, model.model.coef), key=lambda x: -abs(x[1])))
+    weights = _weights(model.model)
+    ranker_weights = _weights(ranker)
+    ranked = figures["sentence_ranker"]
     return (
         "# Answerability: support levels, cross-validated\n\n"
         f"{figures['items']} QA items in {figures['groups']} groups (a conversation or a shared gold quote), "
@@ -253,30 +308,53 @@ def markdown(figures: dict, model: SupportModel) -> str:  # type: ignore[type-ar
         + "\n".join(row(f"set {name}", r) for name, r in figures["per_set"].items()) + "\n"
         + "\n".join(row(kind, r) for kind, r in figures["per_kind"].items()) + "\n\n"
         f"Shipped model (fitted on all items): not_covered below {model.not_covered_below:.3f}, partial below "
-        f"{model.partial_below:.3f}. Standardised weights:\n\n| feature | weight |\n|---|---|\n{weights}\n"
+        f"{model.partial_below:.3f}. Standardised weights:\n\n| feature | weight |\n|---|---|\n{weights}\n\n"
+        "## Sentence choice, cross-validated\n\n"
+        f"{ranked['candidates']} candidate sentences of the answerable items' top passages, {ranked['in_gold_quotes']} "
+        "of them inside a gold quote; the same grouped folds, each fold's sentences scored by a ranker fitted without it.\n\n"
+        "| held out | ranker | cosine alone |\n|---|---|---|\n"
+        f"| ROC AUC (sentence inside a gold quote) | {ranked['roc_auc']['ranker']:.3f} | {ranked['roc_auc']['cosine_alone']:.3f} |\n"
+        f"| best-scored sentence inside a gold quote | {ranked['top_sentence_in_gold']['ranker']:.3f} | "
+        f"{ranked['top_sentence_in_gold']['cosine_alone']:.3f} |\n\n"
+        f"Shipped ranker's standardised weights:\n\n| feature | weight |\n|---|---|\n{ranker_weights}\n"
     )
 
 
-def write(model: SupportModel, figures: dict, folds: CrossValidation, model_path: Path, reports: Path) -> str:  # type: ignore[type-arg]
-    """The model file, the report (JSON, Markdown) and the fold models the evaluation uses to stay held out."""
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    model_path.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+def _weights(model: LinearModel) -> str:
+    return "\n".join(f"| {name} | {weight:+.3f} |" for name, weight in sorted(zip(model.features, model.coef), key=lambda x: -abs(x[1])))
+
+
+def write(
+    model: SupportModel, ranker: LinearModel, figures: dict, folds: CrossValidation, model_dir: Path, reports: Path,  # type: ignore[type-arg]
+) -> str:
+    """The two model files, the report (JSON, Markdown) and the fold models the evaluation uses to stay held out."""
+    model_dir.mkdir(parents=True, exist_ok=True)
+    (model_dir / "answerability.json").write_text(json.dumps(model.to_json(), indent=1) + "\n")
+    (model_dir / "sentence_ranker.json").write_text(json.dumps(ranker.to_json(), indent=1) + "\n")
     reports.mkdir(parents=True, exist_ok=True)
-    text = markdown(figures, model)
+    text = markdown(figures, model, ranker)
     (reports / "answerability.md").write_text(text)
     (reports / "answerability.json").write_text(json.dumps(figures, indent=2) + "\n")
-    fold_file = {"fold_of": folds.fold_of, "models": [m.to_json() for m in folds.fold_models]}
-    (reports / "answerability-folds.json").write_text(json.dumps(fold_file) + "\n")
+    fold_file = {
+        "fold_of": folds.fold_of,
+        "models": [m.to_json() for m in folds.fold_models],
+        "rankers": [r.to_json() for r in folds.fold_rankers],
+    }
+    (reports / FOLD_MODELS).write_text(json.dumps(fold_file) + "\n")
     return text
 
 
-def load_fold_models(path: Path, embedding_model: str) -> dict[str, SupportModel]:
-    """Item id -> the model fitted without that item's fold (for held-out answer evaluation)."""
+FOLD_MODELS = "fold-models.json"
+
+
+def load_fold_models(path: Path, embedding_model: str) -> dict[str, AnswerModels]:
+    """Item id -> the models fitted without that item's fold (for held-out answer evaluation)."""
     if not path.exists():
         return {}
     data = json.loads(path.read_text())
     models = [fitted_for(m, embedding_model) for m in data["models"]]
-    if any(m is None for m in models):
+    rankers = [LinearModel.from_json(r) if usable(r, SENTENCE_FEATURES, embedding_model) else None for r in data.get("rankers", [])]
+    if any(m is None for m in models) or len(rankers) != len(models) or any(r is None for r in rankers):
         return {}
-    return {item_id: models[fold] for item_id, fold in data["fold_of"].items()}  # type: ignore[misc]
+    return {item_id: AnswerModels(models[fold], rankers[fold]) for item_id, fold in data["fold_of"].items()}
 

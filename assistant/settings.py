@@ -85,20 +85,29 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(5, ge=1, description="Most sentences in an answer.")
     answer_max_words: int = Field(140, ge=10, description="An answer stops adding sentences past this many words.")
     answer_relative_cutoff: float = Field(
-        0.8, ge=0, le=1, description="A sentence joins the answer only if it scores at least this share of the best one."
+        0.8, ge=0, le=1,
+        description="Without a fitted sentence ranker: a sentence joins the answer only if it scores at least this share of the best one.",
+    )
+    answer_min_probability: float = Field(
+        0.5, ge=0, le=1,
+        description="With the fitted sentence ranker: a sentence joins the answer (after the first two) only if the ranker "
+        "gives it at least this probability (0.5: its own decision boundary).",
     )
     redundancy_threshold: float = Field(
         0.85, ge=0, le=1.0001, description="Cosine above which two sentences say the same; the second is cited, not repeated."
     )
     abstain_threshold: float = Field(
         0.45, ge=0, le=1,
-        description="Below this confidence the assistant says the briefs do not cover the question (calibrated on eval/qa.jsonl).",
+        description="Without an answerability model only: below this confidence the answer is not_covered.",
     )
     spelling_correction: bool = Field(
         True, description="Correct misspelt words that the briefs and the model's vocabulary do not know (shown as 'searched as')."
     )
     support_model: Path | None = Field(
         None, description="Answerability model (JSON written by `assistant fit`); unset: the one shipped in the package."
+    )
+    sentence_ranker: Path | None = Field(
+        None, description="Sentence ranker (JSON written by `assistant fit`); unset: the one shipped in the package."
     )
     max_entry_points: int = Field(5, ge=0, description="Most entry points listed with an answer.")
     data_dir: Path = Field(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.answering import Answerer, answer_payload
+from assistant.answering import AnswerModels, Answerer, answer_payload
 from assistant.cli import app
 from assistant.conversation import Turn
 from assistant.evaluation import citation_problems, load_qa
@@ -100,11 +100,15 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     assert answer.text.startswith("The briefs never mention Rohingya, Bangladesh.")
 
 
-def test_support_levels_come_from_the_shipped_model(answerer):
-    assert answerer.support_model is not None
+def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answerer):
+    assert answerer.models.support is not None and answerer.models.ranker is not None
     answer = answerer.ask("What is security sector reform?")
     assert answer.support == "answered" and 0.5 < answer.support_probability <= 1
     assert answer_payload(answer)["support"] == "answered"
+    # the ranker's probabilities order the sentences; without it the hand-set weights do, and differ
+    ranked = answerer.ask("What kinds of institutions host the EMN National Contact Points?")
+    handset = answerer.ask("What kinds of institutions host the EMN National Contact Points?", models=AnswerModels())
+    assert all(0 <= c.score <= 1 for c in ranked.citations) and any(c.score > 1 for c in handset.citations)
 
 
 def test_names_are_looked_up_by_stem_and_start(answerer):

@@ -1,0 +1,103 @@
+"""Which sentences answer: a learned ranker over the sentences of the top passages.
+
+Each candidate sentence gets a dozen features, most of them relative to the other candidates
+of the same question (a sentence is good compared with what else was found, not in the
+absolute). A LinearModel (linear.py) fitted by `assistant fit` with grouped cross-validation
+turns them into the probability that the sentence lies inside a gold quote. Without a fitted
+ranker the answerer falls back to its hand-set weights.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .linear import LinearModel, usable
+
+RANKER_PATH = Path(__file__).parent / "data" / "sentence_ranker.json"
+
+SENTENCE_FEATURES = (
+    "cosine",
+    "cosine_gap",
+    "passage_cosine",
+    "inverse_rank",
+    "rare_coverage",
+    "rare_coverage_gap",
+    "coverage",
+    "heading_coverage",
+    "neighbour_coverage",
+    "log_words",
+    "introduces_list",
+    "holds_answer_type",
+    "states_entry_point",
+    "log_position",
+)
+SENTENCE_DIRECTION = {
+    "cosine": 1,
+    "cosine_gap": 1,  # the sentence's cosine minus the best one's (0 for the best)
+    "passage_cosine": 1,
+    "inverse_rank": 1,
+    "rare_coverage": 1,  # IDF-weighted share of the question's words in the sentence
+    "rare_coverage_gap": 1,
+    "coverage": 1,
+    "heading_coverage": 1,  # … in the section path of its passage
+    "neighbour_coverage": 0,  # … in the sentence before or after it
+    "log_words": 0,
+    "introduces_list": 0,  # ends with a colon
+    "holds_answer_type": 1,  # a number for "how many", a year for "when"
+    "states_entry_point": 1,  # states an entry point matched to a question asking what to do
+    "log_position": 0,  # its place in its passage
+}
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """Per-candidate arrays, one value per candidate sentence of one question."""
+
+    cosine: np.ndarray
+    passage_cosine: np.ndarray
+    rank: np.ndarray
+    rare_coverage: np.ndarray
+    coverage: np.ndarray
+    heading_coverage: np.ndarray
+    neighbour_coverage: np.ndarray
+    words: np.ndarray
+    introduces_list: np.ndarray
+    holds_answer_type: np.ndarray
+    states_entry_point: np.ndarray
+    position: np.ndarray
+
+
+def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
+    """One row per candidate, columns SENTENCE_FEATURES."""
+    e = evidence
+    best_cosine = e.cosine.max() if len(e.cosine) else 0.0
+    best_rare = e.rare_coverage.max() if len(e.rare_coverage) else 0.0
+    columns = {
+        "cosine": e.cosine,
+        "cosine_gap": e.cosine - best_cosine,
+        "passage_cosine": e.passage_cosine,
+        "inverse_rank": 1.0 / e.rank,
+        "rare_coverage": e.rare_coverage,
+        "rare_coverage_gap": e.rare_coverage - best_rare,
+        "coverage": e.coverage,
+        "heading_coverage": e.heading_coverage,
+        "neighbour_coverage": e.neighbour_coverage,
+        "log_words": np.log1p(e.words),
+        "introduces_list": e.introduces_list,
+        "holds_answer_type": e.holds_answer_type,
+        "states_entry_point": e.states_entry_point,
+        "log_position": np.log1p(e.position),
+    }
+    return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in SENTENCE_FEATURES]) if len(e.cosine) else np.zeros((0, len(SENTENCE_FEATURES)))
+
+
+def load_ranker(path: Path, embedding_model: str) -> LinearModel | None:
+    """The fitted ranker, or None when there is none or it was fitted on other features or another model."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    return LinearModel.from_json(data) if usable(data, SENTENCE_FEATURES, embedding_model) else None
