@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import __version__
@@ -122,7 +123,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             service.answerer.retriever.search("warm up")  # load the model and its kernels before the first user
         yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs from assets shipped in the package, no CDN; ReDoc dropped (its page loads a CDN logo)
+        redoc_url=None,
         title="SSR Brief Assistant",
         version=__version__,
         description=(

@@ -112,3 +112,27 @@ def test_keyboard_only_and_phone_width(browser, base_url):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
     context.close()
+
+
+def test_the_api_docs_render_with_every_outside_request_blocked(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_loopback(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    page.goto(f"{base_url}/docs")
+    page.get_by_text("/ask").first.wait_for(timeout=30_000)  # Swagger UI has read /openapi.json and drawn the operations
+    assert page.locator(".swagger-ui .opblock").count() >= 10
+    page.screenshot(path=str(ARTIFACTS / "docs-offline.png"))
+    redoc = page.request.get(f"{base_url}/redoc").status  # not offered: ReDoc's page loads a logo from a CDN
+    context.close()
+    assert outside == [], f"the docs asked outside hosts: {outside}"
+    assert redoc == 404
