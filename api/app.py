@@ -343,11 +343,15 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     def upload(
         file: Annotated[UploadFile, File(description="A PDF, .txt or .md brief.")],
         replace: Annotated[bool, Form(description="Replace an uploaded document with the same id.")] = False,
+        replace_query: Annotated[
+            bool, Query(alias="replace", description="The same as the form field: replace a document with the same id.")
+        ] = False,
     ) -> dict[str, object]:
         """Ingest and index a brief. The index is rebuilt incrementally and swapped in atomically; questions keep
-        being answered from the previous index meanwhile. Requires the API key."""
+        being answered from the previous index meanwhile. Requires the API key. `replace=true` (form field or query
+        parameter) replaces an uploaded brief of the same id; without it that is a 409."""
         data = file.file.read(settings.max_upload_bytes + 1)
-        result = service.add_document(file.filename or "upload", data, replace)
+        result = service.add_document(file.filename or "upload", data, replace or replace_query)
         return _write_out(result)
 
     @app.delete(

@@ -145,7 +145,10 @@ class Service:
             if existing is not None and existing.resolve() != target.resolve():
                 raise Conflict(f"A document with id '{doc_id}' is already in the corpus ({existing.name}). Rename the file.")
             if existing is not None and not replace:
-                raise Conflict(f"Document '{doc_id}' exists. Send replace=true to replace it, or rename the file.")
+                raise Conflict(
+                    f"Document '{doc_id}' exists. Send replace=true (as a form field or as ?replace=true) to replace it, "
+                    "or rename the file."
+                )
             previous = target.read_bytes() if target.exists() else None
             _write_atomically(target, data)
             try:

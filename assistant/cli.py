@@ -41,6 +41,7 @@ EXIT_CODES: dict[type[AssistantError], int] = {
 }
 
 
+EXIT_PORT_TAKEN = 5
 DEFAULT_QA_SETS = [Path("eval/qa.jsonl"), Path("eval/practitioner-dev.jsonl")]
 RUN_REPORTS, PUBLISHED_REPORTS = Path("eval/runs"), Path("eval/reports")
 
@@ -153,10 +154,10 @@ def documents(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     if as_json:
         print(json.dumps([asdict(r) for r in manifest.documents.values()], ensure_ascii=False, indent=2))
         return
-    table = Table("id", "title", "format", "pages", "passages")
-    for record in manifest.documents.values():
-        table.add_row(record.doc_id, record.title, record.format, str(record.pages or ""), str(record.passages))
-    console.print(table)
+    for record in manifest.documents.values():  # the id on a line of its own, whole: it is what --doc takes
+        pages = f" · {record.pages} pages" if record.pages else ""
+        console.print(f"[bold]{record.doc_id}[/]", soft_wrap=True, highlight=False)
+        console.print(f"    {record.title} · {record.format}{pages} · {record.passages} passages", highlight=False)
     console.print(f"model {manifest.model} ({manifest.dimension} d), {manifest.dense_kind} dense index, built {manifest.built_at}")
 
 
@@ -521,9 +522,22 @@ def serve(
     workers: int = typer.Option(1, "--workers", help="Worker processes sharing the read-only index."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
 ) -> None:
-    """Serve the HTTP API, the OpenAI-compatible /v1 endpoints and the web page at /; /docs shows the API."""
+    """Serve the HTTP API, the OpenAI-compatible /v1 endpoints and the web page at /; /docs shows the API.
+    Exits 5 when the address is taken (another server on that port)."""
+    import socket
+
     import uvicorn
 
+    try:  # a clear word before uvicorn's own start-up, which would exit 1 with a bare errno
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        errors.print(
+            f"[bold red]error:[/] cannot listen on {host}:{port} ({error.strerror}). Another server may be using the port: "
+            f"stop it, or choose another with --port (make run PORT=8001)."
+        )
+        raise typer.Exit(EXIT_PORT_TAKEN)
     if workers > 1:
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=access_log)
     else:

@@ -271,9 +271,17 @@ def _drop_titles_without_body(
     return result
 
 
-def _humanise(doc_id: str) -> str:
-    words = doc_id.replace("_", "-").split("-")
-    return " ".join(words).strip().capitalize()
+def _humanise(doc_id: str, text: str = "") -> str:
+    """A title from the file name when the document states none, each word spelt as the document spells it
+    most often when that is an acronym or a name ("ssr" -> "SSR", "un" -> "UN", "europe" -> "Europe")."""
+    words = [w for w in doc_id.replace("_", "-").split("-") if w]
+    spelt = []
+    for position, word in enumerate(words):
+        forms = Counter(re.findall(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
+        usual = forms.most_common(1)[0][0] if forms else word
+        proper = usual.isupper() and len(usual) > 1 or (usual[:1].isupper() and not any(f.islower() for f in forms))
+        spelt.append(usual if proper else (word.capitalize() if position == 0 else word))
+    return " ".join(spelt)
 
 
 _LABELLED_NUMBER = re.compile(r"^(?:[IVX]{1,5}|[a-h])\.\s+(?P<label>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,3}):\s")
@@ -344,7 +352,7 @@ def build_document(
     if body and headings[0] is not None:
         skip_first = True
         title = title or headings[0].title
-    title = title or _humanise(doc_id)
+    title = title or _humanise(doc_id, " ".join(line for block in body for line in block.lines))
 
     pieces: list[str] = []
     page_runs: list[tuple[int | None, int, int]] = []

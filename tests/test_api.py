@@ -158,6 +158,8 @@ def test_upload_then_ask_finds_it_and_delete_removes_it(client, settings):
     assert "replace=true" in error_of(client.post("/documents", files=files, headers=AUTH), 409)
     replaced = client.post("/documents", files=files, data={"replace": "true"}, headers=AUTH)
     assert replaced.status_code == 201 and replaced.json()["embedded"] == 0
+    by_query = client.post("/documents?replace=true", files=files, headers=AUTH)  # the query parameter works too
+    assert by_query.status_code == 201 and by_query.json()["embedded"] == 0
     taken = {"file": (f"{UN_REVIEW}.txt", b"Another text with the same name as a shipped brief.", "text/plain")}
     assert "already in the corpus" in error_of(client.post("/documents", files=taken, headers=AUTH), 409)
 

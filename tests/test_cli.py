@@ -58,3 +58,20 @@ def test_the_readme_configuration_table_is_the_generated_one():
     table = run(["settings", "--defaults"], {}).output.strip()
     assert "ASSISTANT_EMBEDDING_MODEL" in table and "ASSISTANT_INDEX_DIR" in table
     assert table in (ROOT / "README.md").read_text(), "regenerate the README table with `assistant settings --defaults`"
+
+
+def test_documents_lists_ids_whole_even_in_a_narrow_terminal(real_index_dir):
+    result = runner.invoke(app, ["documents", "--index", str(real_index_dir)], env={"COLUMNS": "60"})
+    assert result.exit_code == 0
+    assert "migration-forced-displacement-and-justice-security-responses" in result.output
+
+
+def test_serve_on_a_taken_port_exits_5_saying_so():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(["serve", "--port", str(port)], {})
+    assert result.exit_code == 5 and "--port" in result.output

@@ -221,3 +221,11 @@ def test_structure_follows_a_brief_we_wrote():
     assert document.title == "Water and Security"
     assert "Threat 1 - Drought › Response Option - Build wells" in labels
     assert "Threat 2 - Floods" in labels
+
+
+def test_a_title_from_the_file_name_is_spelt_as_the_document_spells_its_words(tmp_path):
+    from assistant.ingest import load_document
+
+    brief = tmp_path / "un-support-to-ssr-in-europe.txt"
+    brief.write_text("The UN supports SSR across Europe. SSR helps; the UN reviews support every year.\n")
+    assert load_document(brief).title == "UN support to SSR in Europe"
