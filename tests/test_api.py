@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 import api.service
 from api.app import create_app
 from assistant.settings import Settings
-from conftest import CORPUS, UN_REVIEW
+from conftest import CORPUS, ROOT, UN_REVIEW
 
 pytestmark = pytest.mark.model
 KEY = "test-key"
@@ -315,3 +315,32 @@ def test_an_index_built_another_way_leaves_the_service_up_but_not_ready(tmp_path
     with TestClient(create_app(expecting, real_retriever.embedder)) as client:
         assert client.get("/health").status_code == 200
         assert "test-hash" in error_of(client.get("/ready"), 503)
+
+
+def readme_error_statuses() -> dict[int, str]:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| status | when |") :].split("\n\n")[0]
+    return {int(row.split("|")[1]): row.split("|")[2].strip() for row in table.splitlines()[2:]}
+
+
+def test_every_status_of_the_readme_error_table_happens_as_it_says(client, settings, real_retriever, tmp_path):
+    upload = {"file": ("brief.txt", b"Some Brief\n\nCommunity police patrol the market.\n", "text/plain")}
+    seen = {
+        400: client.post("/ask", content=b"{not json", headers={"Content-Type": "application/json"}),
+        401: client.post("/documents", files=upload, headers={"Authorization": "Bearer wrong"}),
+        404: client.get("/sessions/no-such-session"),
+        413: client.post("/documents", files={"file": ("big.txt", b"x" * (settings.max_upload_bytes + 1), "text/plain")}, headers=AUTH),
+        415: client.post("/documents", files={"file": ("brief.docx", b"PK\x03\x04", "application/octet-stream")}, headers=AUTH),
+        422: client.post("/ask", json={"question": "", "top_k": 5}),
+    }
+    seen[409] = client.post("/documents", files={"file": (f"{UN_REVIEW}.txt", b"Same name as a shipped brief.", "text/plain")}, headers=AUTH)
+    with TestClient(create_app(settings.model_copy(update={"api_key": None}), real_retriever.embedder)) as keyless:
+        seen[403] = keyless.post("/documents", files=upload)
+    empty = settings.model_copy(update={"index_dir": tmp_path / "no-index"})
+    with TestClient(create_app(empty, real_retriever.embedder)) as not_built:
+        seen[503] = not_built.post("/ask", json={"question": "What is SSR?"})
+    assert set(readme_error_statuses()) == set(seen), "the README's error table and this test list different statuses"
+    for status, response in seen.items():
+        error_of(response, status)
+    assert client.post("/ask", json={"question": "x", "top_k": 51}).status_code == 422
+    assert client.post("/ask", json={"question": "x", "surprise": 1}).status_code == 422
