@@ -6,7 +6,6 @@ front ends show the message; `message` says what is wrong and how to fix it.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+
+from .guard import RequestGuard, key_refusal
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import __version__
@@ -90,6 +91,13 @@ class ApiError(Exception):
         self.status, self.kind, self.message, self.headers = status, kind, message, headers
 
 
+def _public(record: object) -> dict[str, object]:
+    """A document record without the server's folders: the file name only."""
+    fields = dict(vars(record))
+    fields["source_path"] = Path(str(fields["source_path"])).name
+    return fields
+
+
 def error_response(status: int, kind: str, message: str, param: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"type": kind, "message": message, "param": param}}, status_code=status, headers=headers)
 
@@ -138,6 +146,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         responses=ERRORS,  # type: ignore[arg-type]
     )
     app.state.service = service
+    app.add_middleware(RequestGuard, settings=settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
@@ -171,28 +180,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     # ------------------------------------------------------------ keys
 
-    def check_key(request: Request) -> None:
-        key = settings.api_key.get_secret_value() if settings.api_key else ""
-        sent = request.headers.get("authorization", "")
-        token = sent[7:].strip() if sent.lower().startswith("bearer ") else ""
-        if not token or not hmac.compare_digest(token.encode(), key.encode()):
-            raise ApiError(
-                401, "unauthorized", "Send the API key as 'Authorization: Bearer <key>'.", {"WWW-Authenticate": "Bearer"}
-            )
+    def require(request: Request, write: bool) -> None:
+        refusal = key_refusal(settings, request.headers.get("authorization", ""), write)
+        if refusal:
+            raise ApiError(refusal.status, refusal.kind, refusal.message, dict(refusal.headers))
 
     def require_write(request: Request) -> None:
-        if settings.api_key is None:
-            raise ApiError(
-                403,
-                "disabled",
-                "Uploading and deleting documents is disabled: start the service with ASSISTANT_API_KEY set, "
-                "then send it as 'Authorization: Bearer <key>'.",
-            )
-        check_key(request)
+        require(request, write=True)
 
     def require_read(request: Request) -> None:
-        if settings.protect_reads and settings.api_key is not None:
-            check_key(request)
+        require(request, write=False)
 
     Read = [Depends(require_read)]
     Write = [Depends(require_write)]
@@ -323,7 +320,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     def documents() -> list[dict[str, object]]:
         """Every indexed document with its format, pages and passage count."""
         manifest = service.answerer.index.manifest
-        return [vars(record) for record in manifest.documents.values()]
+        return [_public(record) for record in manifest.documents.values()]
 
     @app.get("/documents/{doc_id}", tags=["documents"], summary="One document", response_model=DocumentDetail, dependencies=Read)
     def document(doc_id: DocId) -> dict[str, object]:
@@ -334,7 +331,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         record = index.manifest.documents[doc_id]
         sections = [s.label for s in index.documents[doc_id].sections if s.path]
         text = index.documents[doc_id].text
-        return {**vars(record), "sections": sections, "characters": len(text), "text": text}
+        return {**_public(record), "sections": sections, "characters": len(text), "text": text}
 
     @app.post(
         "/documents", tags=["documents"], summary="Upload a brief", status_code=201, response_model=WriteOut,

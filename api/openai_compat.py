@@ -7,6 +7,7 @@ citations travel beside it in the response (`citations`, and `ssr` for the whole
 
 from __future__ import annotations
 
+import html
 import json
 import time
 import uuid
@@ -38,12 +39,18 @@ def conversation(request: ChatRequest) -> tuple[str, list[Turn]]:
     return turns[last_user].content, turns[:last_user]
 
 
+def shown(text: str) -> str:
+    """Brief text as chat front ends render it (Markdown with HTML): angle brackets and ampersands
+    escaped, so a brief's '<img onerror=…>' is shown, never run."""
+    return html.escape(text, quote=False)
+
+
 def sources_text(answer: Answer) -> str:
     if answer.abstained:
-        closest = "\n".join(f"- {h.passage.title}{pages_label(h.passage.pages)} — {h.passage.section}" for h in answer.passages[:3])
+        closest = "\n".join(shown(f"- {h.passage.title}{pages_label(h.passage.pages)} — {h.passage.section}") for h in answer.passages[:3])
         return f"\n\nClosest material:\n{closest}" if closest else ""
-    lines = [f"[{c.marker}] {c.source.title}{pages_label(c.source.pages)} — {c.source.section}" for c in answer.citations]
-    entry = [f"- {m.entry.title}" + (f" ({m.factor.name})" if m.factor else "") for m in answer.entry_points]
+    lines = [shown(f"[{c.marker}] {c.source.title}{pages_label(c.source.pages)} — {c.source.section}") for c in answer.citations]
+    entry = [shown(f"- {m.entry.title}" + (f" ({m.factor.name})" if m.factor else "")) for m in answer.entry_points]
     text = "\n\nSources:\n" + "\n".join(lines)
     if entry:
         text += "\n\nEntry points:\n" + "\n".join(entry)
@@ -58,7 +65,7 @@ def _usage(question: str, content: str) -> dict[str, int]:
 
 def completion(answer: Answer, model: str) -> dict:  # type: ignore[type-arg]
     payload = answer_payload(answer)
-    content = answer.text + sources_text(answer)
+    content = shown(answer.text) + sources_text(answer)
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex}",
         "object": "chat.completion",
@@ -81,12 +88,12 @@ def completion_chunks(answer: Answer, model: str) -> Iterator[str]:
 
     yield event({"role": "assistant", "content": ""})
     if answer.abstained:
-        yield event({"content": answer.text})
+        yield event({"content": shown(answer.text)})
     elif answer.message:
         yield event({"content": answer.message + "\n\n"})
     for i, sentence in enumerate(answer.sentences):
         markers = "".join(f"[{m}]" for m in sentence.markers)
-        yield event({"content": ("" if i == 0 else " ") + f"{sentence.text} {markers}"})
+        yield event({"content": ("" if i == 0 else " ") + f"{shown(sentence.text)} {markers}"})
     yield event({"content": sources_text(answer)})
     payload = answer_payload(answer)
     yield event({}, "stop", citations=payload["citations"], ssr=payload)

@@ -13,6 +13,8 @@ Pages = Annotated[list[int], Field(description="Pages the text lies on (PDFs; em
 Start = Annotated[int, Field(description="Start offset in the document's normalised text.")]
 End = Annotated[int, Field(description="End offset (exclusive) in the document's normalised text.")]
 
+MAX_DOCUMENT_FILTER = 100  # ids in a `documents` filter
+MAX_MESSAGES = 200  # messages of one chat-completions request
 EXAMPLE_QUESTION = "What can SSR do about gangs in a country that is formally at peace?"
 
 
@@ -41,14 +43,16 @@ class AskRequest(Strict):
     )
     top_k: int | None = Field(None, description="Passages to return (1..ASSISTANT_MAX_TOP_K; default ASSISTANT_TOP_K).", examples=[5])
     documents: list[str] | None = Field(
-        None, description="Only use these document ids (GET /documents lists them).", examples=[["forced-displacement-and-ssr-briefing-note"]]
+        None, max_length=MAX_DOCUMENT_FILTER,
+        description=f"Only use these document ids (GET /documents lists them; at most {MAX_DOCUMENT_FILTER}).",
+        examples=[["forced-displacement-and-ssr-briefing-note"]],
     )
 
 
 class TurnRequest(Strict):
     question: str = Field(description="The next question of the session.", examples=["And in authoritarian regimes?"])
     top_k: int | None = Field(None, description="Passages to return.")
-    documents: list[str] | None = Field(None, description="Only use these document ids.")
+    documents: list[str] | None = Field(None, max_length=MAX_DOCUMENT_FILTER, description="Only use these document ids.")
 
 
 class Located(BaseModel):
@@ -163,7 +167,7 @@ class SessionOut(BaseModel):
 class DocumentOut(BaseModel):
     doc_id: DocId
     title: Title
-    source_path: str = Field(description="The file it was read from, on the server.")
+    source_path: str = Field(description="The name of the file it was read from (no server folders).")
     format: str = Field(description="pdf, text or markdown.")
     content_hash: str = Field(description="SHA-256 of the file.")
     passages: int = Field(description="Passages indexed from it.")
@@ -208,6 +212,9 @@ class ChatMessage(BaseModel):
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # temperature, max_tokens … are accepted and ignored
     model: str = Field("ssr-brief-assistant", description="Any model id; GET /v1/models lists 'ssr-brief-assistant'.")
-    messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last user message is the question.")
+    messages: list[ChatMessage] = Field(
+        min_length=1, max_length=MAX_MESSAGES,
+        description=f"The conversation; the last user message is the question (at most {MAX_MESSAGES} messages).",
+    )
     stream: bool = Field(False, description="Stream the answer as server-sent events in the OpenAI chunk format.")
     top_k: int | None = Field(None, description="Extension: passages to retrieve.")

@@ -9,6 +9,7 @@ old index while that happens; when a rebuild fails, the file change is undone.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import os
 import re
@@ -129,6 +130,12 @@ class Service:
         if len(data) > self.settings.max_upload_bytes:
             raise TooLarge(
                 f"The file is {len(data):,} bytes; the limit is {self.settings.max_upload_bytes:,} (ASSISTANT_MAX_UPLOAD_BYTES)."
+            )
+        ignored = next((p for p in self.settings.corpus_ignore if fnmatch.fnmatch(name, p)), None)
+        if ignored is not None:
+            raise DocumentError(
+                f"'{name}' matches the pattern '{ignored}' of ASSISTANT_CORPUS_IGNORE: files so named are not briefs and "
+                "would never be indexed. Rename the file."
             )
         document = load_document(Path(name), data, name)  # raises DocumentError with the reason
         if len(document.text) > self.settings.max_document_chars:

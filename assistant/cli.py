@@ -528,6 +528,11 @@ def serve(
 
     import uvicorn
 
+    try:
+        load_settings()  # a bad setting is a clear error here, not a stack trace from each worker
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(2)
     try:  # a clear word before uvicorn's own start-up, which would exit 1 with a bare errno
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -41,6 +41,7 @@ _FOCUS_WORD = re.compile(
 )
 _QUESTION_WORDS = frozenset(terms("what which who whom whose when where why how does do did is are was were can could should would will say says tell give list explain describe mean"))
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
+HISTORY_WINDOW = 6
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,15 @@ def _strip(text: str) -> str:
 
 
 def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
-    """The effective query of `question` after the turns in `history` (each user turn resolved in turn)."""
+    """The effective query of `question` after the turns in `history` (each user turn resolved in turn).
+
+    Only the last HISTORY_WINDOW user turns (and the answers after them) count: a follow-up points at
+    the recent conversation, and the work stays linear however long the history sent."""
+    starts = [i for i, turn in enumerate(history) if turn.role == "user" and turn.content.strip()]
+    recent = history[starts[-HISTORY_WINDOW]:] if len(starts) > HISTORY_WINDOW else history
     previous: ResolvedQuestion | None = None
     answer = ""
-    for turn in history:
+    for turn in recent:
         if turn.role == "user" and turn.content.strip():
             previous = _resolve_one(turn.content, previous, answer)
             answer = ""

@@ -74,6 +74,13 @@ class Retriever:
     ) -> SearchRequest:
         """A checked request. Raises InvalidQuestion or UnknownDocument with what to change."""
         text = (query or "").strip()
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise InvalidQuestion(
+                f"The question holds a character that is not text (at position {error.start}, e.g. a lone surrogate). "
+                "Send UTF-8 text."
+            ) from error
         if not text:
             raise InvalidQuestion("The question is empty. Ask something, e.g. 'What is security sector reform?'.")
         if len(text) > self.settings.max_question_chars:
@@ -90,9 +97,8 @@ class Retriever:
             raise InvalidQuestion(f"Retrieval mode '{mode}' needs the embedding model, which is not loaded.")
         unknown = sorted(set(doc_ids or ()) - set(self.index.documents))
         if unknown:
-            raise UnknownDocument(
-                f"Unknown document id(s): {', '.join(unknown)}. Known: {', '.join(sorted(self.index.documents))}."
-            )
+            shown = ", ".join(repr(d[:80]) for d in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            raise UnknownDocument(f"Unknown document id(s): {shown}. GET /documents (or `assistant documents`) lists the ids.")
         return SearchRequest(text, k, tuple(doc_ids or ()), mode)
 
     def search(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -119,9 +119,24 @@ class Settings(BaseSettings):
     protect_reads: bool = Field(False, description="Require the API key on reading endpoints too.")
     cors_origins: list[str] = Field([], description="Browser origins allowed to call the API (CORS); none by default.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest document upload accepted, in bytes.")
+    max_request_bytes: int = Field(
+        1_000_000, ge=1, description="Largest body of any other request, in bytes (refused with 413 while it is read)."
+    )
+    body_read_timeout: float = Field(
+        30.0, gt=0, description="Seconds a request body may stall between two chunks before the request is refused (408)."
+    )
     max_document_chars: int = Field(
         1_000_000, ge=1, description="Longest text an uploaded document may have (characters), so one upload cannot tie up indexing for long."
     )
+
+    @model_validator(mode="after")
+    def _reads_need_a_key(self) -> "Settings":
+        if self.protect_reads and self.api_key is None:
+            raise ValueError(
+                "ASSISTANT_PROTECT_READS=true needs ASSISTANT_API_KEY: without a key the reading endpoints would stay "
+                "open. Set a key, or unset ASSISTANT_PROTECT_READS."
+            )
+        return self
 
     @property
     def uploads_dir(self) -> Path:

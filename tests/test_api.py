@@ -84,7 +84,7 @@ def test_ask_with_history_resolves_a_follow_up(client):
         ({"question": "x" * 2001}, 422, "limit is 2000"),
         ({"question": "What is SSR?", "top_k": 0}, 422, "between 1 and 50"),
         ({"question": "What is SSR?", "top_k": 500}, 422, "between 1 and 50"),
-        ({"question": "What is SSR?", "documents": ["no-such-brief"]}, 404, "Known:"),
+        ({"question": "What is SSR?", "documents": ["no-such-brief"]}, 404, "GET /documents"),
         ({}, 422, "question: Field required"),
         ({"question": "What is SSR?", "colour": "red"}, 422, "colour"),
         ({"question": 42}, 422, "question"),
