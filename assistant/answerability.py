@@ -118,6 +118,11 @@ def feature_vector(evidence: Evidence) -> np.ndarray:
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
 
+def asks_for_type(question: str) -> bool:
+    """Whether the question asks for a number or a year (so that sentences are checked for one)."""
+    return bool(_ASKS_NUMBER.search(question) or _ASKS_YEAR.search(question))
+
+
 def holds_answer_type(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of answer the question asks for: a number for "how many", a year
     for "when"; any sentence does for other questions ("who" is answered by roles as often as by names)."""

@@ -32,6 +32,7 @@ from .answerability import (
     SupportModel,
     answer_type_missing,
     feature_vector,
+    asks_for_type,
     holds_answer_type,
     MODEL_PATH,
     load_support_model,
@@ -41,7 +42,7 @@ from .linear import LinearModel
 from .ranking import RANKER_PATH, SentenceEvidence, load_ranker, sentence_features
 from .conversation import ResolvedQuestion, Turn, own_terms, resolve
 from .lexical import terms
-from .models import Quote, SearchHit
+from .models import Passage, Quote, SearchHit
 from .retrieval import Retriever
 from .sentences import MIN_SENTENCE_WORDS
 from .spelling import Correction, Speller, language_of, model_words
@@ -163,6 +164,7 @@ class Answerer:
         self.settings = retriever.settings
         self._sentence_terms: dict[int, frozenset[str]] = {}  # filled as sentences are first scored
         self._heading_terms: dict[str, frozenset[str]] = {}
+        self._passage_term_cache: dict[str, frozenset[str]] = {}
         model = self.index.manifest.model
         self.models = AnswerModels(
             load_support_model(self.settings.support_model or MODEL_PATH, model),
@@ -300,7 +302,7 @@ class Answerer:
         best_terms = self._terms_of(best[0].sentence) if best else frozenset()
         best_texts = [table.text(c.sentence, documents) for c in best]
         typed = [c.sentence for c in sorted(candidates, key=lambda c: (-c.cosine, c.sentence))[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
-        passage_terms = {t for hit in hits[:3] for t in terms(hit.passage.text)}
+        passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
         sentence_terms = {t for c in best for t in self._terms_of(c.sentence)}
         names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
@@ -373,6 +375,7 @@ class Answerer:
         ids = np.array(sorted(rank_of), dtype=np.int64)
         cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids))
         wanted = list(dict.fromkeys(own_terms(text)))
+        wanted_set = set(wanted)
         weights = {t: self.index.lexical.idf(t) for t in wanted}
         total = sum(weights.values()) or 1.0
 
@@ -381,28 +384,32 @@ class Answerer:
 
         def neighbour(sentence: int) -> float:
             beside = [n for n in (sentence - 1, sentence + 1) if 0 <= n < len(table) and table.doc_ids[n] == table.doc_ids[sentence]]
-            return max((rare_share(self._terms_of(n)) for n in beside), default=0.0)
+            return max((share_of[n] if n in share_of else rare_share(self._terms_of(n)) for n in beside), default=0.0)
 
         texts = [table.text(int(i), documents) for i in ids]
         starts = [int(table.starts[i]) for i in ids]
         ranks = np.array([rank_of[int(i)] for i in ids], dtype=np.float64)
-        coverage = np.array([len(set(wanted) & self._terms_of(int(i))) / len(wanted) if wanted else 0.0 for i in ids])
+        share_of = {int(i): rare_share(self._terms_of(int(i))) for i in ids}
+        typed = asks_for_type(text)
         evidence = SentenceEvidence(
             cosine=np.asarray(cosines, dtype=np.float64),
             passage_cosine=np.array([passage_cosine.get(rank_of[int(i)], 0.0) for i in ids]),
             rank=ranks,
-            rare_coverage=np.array([rare_share(self._terms_of(int(i))) for i in ids]),
-            coverage=coverage,
+            rare_coverage=np.array([share_of[int(i)] for i in ids]),
+            coverage=np.array([len(wanted_set & self._terms_of(int(i))) / len(wanted) if wanted else 0.0 for i in ids]),
             heading_coverage=np.array([rare_share(self._path_terms(path_of[int(i)])) for i in ids]),
             neighbour_coverage=np.array([neighbour(int(i)) for i in ids]),
             words=np.array([len(t.split()) for t in texts], dtype=np.float64),
             introduces_list=np.array([t.rstrip().endswith(":") for t in texts], dtype=np.float64),
-            holds_answer_type=np.array([holds_answer_type(text, t) for t in texts], dtype=np.float64),
+            holds_answer_type=np.array([holds_answer_type(text, t) for t in texts] if typed else [1.0] * len(texts), dtype=np.float64),
             states_entry_point=np.array(
-                [_overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)], dtype=np.float64
+                [_overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)]
+                if favoured else [0.0] * len(ids),
+                dtype=np.float64,
             ),
             position=np.array([place_of[int(i)] for i in ids], dtype=np.float64),
         )
+        coverage = evidence.coverage
         features = sentence_features(evidence)
         if ranker is not None:
             scores = ranker.probabilities(features)
@@ -420,6 +427,12 @@ class Answerer:
             _Candidate(int(i), float(score), float(c), int(rank)) for i, score, c, rank in zip(ids, scores, confidence, ranks)
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
+
+    def _passage_terms(self, passage: Passage) -> frozenset[str]:
+        known = self._passage_term_cache.get(passage.passage_id)
+        if known is None:
+            known = self._passage_term_cache[passage.passage_id] = frozenset(terms(passage.text))
+        return known
 
     def _path_terms(self, path: tuple[str, ...]) -> frozenset[str]:
         key = " › ".join(path)
