@@ -33,8 +33,15 @@ _REFERENCE = re.compile(
     r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter)\b",
     re.IGNORECASE,
 )
-# "that" as a conjunction ("say that …", "so that") is not a reference
-_CONJUNCTION_THAT = re.compile(r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b", re.IGNORECASE)
+# "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
+_CONJUNCTION_THAT = re.compile(
+    r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b"
+    r"|\b(?:is|are|was|were|will|has|have|had)\s+there\b|\bthere\s+(?:is|are|was|were|has|have|had)\b",
+    re.IGNORECASE,
+)
+# Narrowing what was just said: "Only the ILO ones", "Just the part about corruption", "Of the conventions listed, …"
+_NARROWING = re.compile(r"^(?:only|just)\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b", re.IGNORECASE)
+_QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
     re.IGNORECASE,
@@ -56,6 +63,11 @@ class ResolvedQuestion:
     query: str  # what retrieval is given
     followup: bool
     reason: str  # why it was (or was not) read as a follow-up
+    topic: str = ""  # the self-contained question the conversation is about at this turn
+
+    @property
+    def text(self) -> str:
+        return _strip(self.question)
 
 
 def own_terms(text: str) -> list[str]:
@@ -101,21 +113,36 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
 def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
     text = _strip(question)
     if previous is None:
-        return ResolvedQuestion(question, text, False, "first question")
+        return ResolvedQuestion(question, text, False, "first question", text)
     own = own_terms(text)
     continuation = _CONTINUATION.match(text)
     without_that = _CONJUNCTION_THAT.sub(" ", text)
-    reference = _REFERENCE.search(without_that)
+    reference = _REFERENCE.search(without_that) or _NARROWING.search(text)
     if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
         rest = _LEADING_PREPOSITION.sub("", text[continuation.end() :]).strip()
-        return ResolvedQuestion(question, _replace_focus(previous.query, rest), True, f"continues with '{continuation.group(0).strip()}'")
+        cue = continuation.group(0).strip()
+        if _QUESTION_CLAUSE.search(rest):  # "And in the Sahel, what is being done?": a question of its own
+            return ResolvedQuestion(question, rest, True, f"continues with '{cue}' and a question of its own", rest)
+        query = _replace_focus(previous.topic, rest)
+        return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
         anchored = anchors(text, answer)
-        query = f"{text} — {previous.query}" + (f" ({anchored})" if anchored else "")
-        return ResolvedQuestion(question, query, True, f"refers back with '{reference.group(0)}'")
+        return ResolvedQuestion(
+            question, _after(text, previous) + (f" ({anchored})" if anchored else ""), True,
+            f"refers back with '{reference.group(0)}'", previous.topic,
+        )
     if len(own) <= 1:
-        return ResolvedQuestion(question, f"{text} — {previous.query}", True, "too few words of its own")
-    return ResolvedQuestion(question, text, False, "stands on its own")
+        return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
+    return ResolvedQuestion(question, text, False, "stands on its own", text)
+
+
+def _after(text: str, previous: ResolvedQuestion) -> str:
+    """A question that depends on the previous one: with it, and with the topic that one was about.
+    Two levels, not the whole chain, so a long conversation does not pile every turn into the query."""
+    parts = [text, previous.text]
+    if previous.topic and previous.topic != previous.text:
+        parts.append(previous.topic)
+    return " — ".join(parts)
 
 
 def _replace_focus(previous_query: str, new_focus: str) -> str:

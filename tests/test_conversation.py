@@ -47,3 +47,26 @@ def test_that_as_a_conjunction_is_not_a_reference():
 def test_assistant_turns_and_empty_turns_are_ignored():
     turns = [Turn("assistant", "Hello"), Turn("user", "  "), Turn("user", "What is SSR?")]
     assert resolve("And its goal?", turns).query == "And its goal — What is SSR"
+
+
+def test_an_existential_there_is_not_a_reference():
+    resolved = resolve("Is there a definition of a refugee in the briefs?", history("What is SSR?"))
+    assert not resolved.followup
+
+
+@pytest.mark.parametrize("question", ["Only the ones about Central America.", "Just the part about corruption.", "Of the conventions listed, which are ILO ones?"])
+def test_narrowing_what_was_just_said_is_a_follow_up(question):
+    resolved = resolve(question, history("Which international conventions frame migration?"))
+    assert resolved.followup and "international conventions frame migration" in resolved.query
+
+
+def test_a_continuation_with_a_question_of_its_own_asks_that_question():
+    resolved = resolve("And in the Sahel, what is being done?", history("Does SSR involve women?"))
+    assert resolved.followup and resolved.query == "the Sahel, what is being done"
+
+
+def test_a_chain_keeps_the_previous_question_and_the_topic_not_every_turn():
+    turns = history("What push factor affects countries formally at peace?", "How many minors left those countries?", "Why did most of them leave?")
+    resolved = resolve("Was there an initiative aimed at those push factors?", turns)
+    assert "Why did most of them leave" in resolved.query and "formally at peace" in resolved.query
+    assert "How many minors" not in resolved.query
