@@ -39,7 +39,7 @@ from .answerability import (
 )
 from .catalogue import EntryPoint, Factor
 from .linear import LinearModel
-from .ranking import RANKER_PATH, SentenceEvidence, load_ranker, sentence_features
+from .ranking import RANKER_PATH, SentenceEvidence, asks_definition, is_definitional, load_ranker, sentence_features
 from .conversation import ResolvedQuestion, Turn, own_terms, resolve
 from .lexical import terms
 from .models import Passage, Quote, SearchHit
@@ -371,7 +371,7 @@ class Answerer:
                     if sentence not in rank_of:
                         rank_of[sentence], path_of[sentence], place_of[sentence] = hit.rank, passage.section_path, place
         if not rank_of:
-            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 12))
+            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 13))
         ids = np.array(sorted(rank_of), dtype=np.int64)
         cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids))
         wanted = list(dict.fromkeys(own_terms(text)))
@@ -407,6 +407,7 @@ class Answerer:
                 if favoured else [0.0] * len(ids),
                 dtype=np.float64,
             ),
+            defines=np.array([is_definitional(t) for t in texts] if asks_definition(text) else [0.0] * len(texts), dtype=np.float64),
             position=np.array([place_of[int(i)] for i in ids], dtype=np.float64),
         )
         coverage = evidence.coverage

@@ -16,8 +16,11 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
+
+
+_CUT_NUMBER = re.compile(r"\b\d{1,3}\.$")  # not a year: "… in 2016. 2017 saw …" is two sentences
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -42,7 +45,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             found = chunk.find(stripped, cursor)
             if found < 0:
                 continue
-            spans.append((base + found, base + found + len(stripped)))
+            span = (base + found, base + found + len(stripped))
+            if spans and _CUT_NUMBER.search(text[spans[-1][0] : spans[-1][1]]) and stripped[:1].isdigit():
+                span = (spans.pop()[0], span[1])  # "25. 9 million": a number cut at its decimal point, not two sentences
+            spans.append(span)
             cursor = found + len(stripped)
     return spans
 

@@ -10,12 +10,33 @@ ranker the answerer falls back to its hand-set weights.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .linear import LinearModel, usable
+
+_ASKS_DEFINITION = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\b(?!.*\b(?:role|purpose|difference|reason)s?\b)|define\b|what\s+does\s+.+\s+mean\b|"
+    r"(?:who|what)\s+(?:counts|count|is considered|are considered)\b)|\b(?:definition|meaning)\s+of\b",
+    re.IGNORECASE,
+)
+_DEFINITIONAL = re.compile(
+    r"\b(?:is|are)\s+(?:the|a|an|any|all)\b|\bmeans?\b|\brefers?\s+to\b|\bdefined\s+as\b|\bdefinition\b|"
+    r"^(?:A|An|Any)\s+(?:person|people|individual)s?\b",
+)
+
+
+def asks_definition(question: str) -> bool:
+    """"What is SSR?", "Define forced displacement", "Who counts as a refugee?", "the meaning of …"."""
+    return bool(_ASKS_DEFINITION.search(question))
+
+
+def is_definitional(sentence: str) -> bool:
+    return bool(_DEFINITIONAL.search(sentence))
+
 
 RANKER_PATH = Path(__file__).parent / "data" / "sentence_ranker.json"
 
@@ -33,6 +54,7 @@ SENTENCE_FEATURES = (
     "introduces_list",
     "holds_answer_type",
     "states_entry_point",
+    "defines",
     "log_position",
 )
 SENTENCE_DIRECTION = {
@@ -49,6 +71,7 @@ SENTENCE_DIRECTION = {
     "introduces_list": 0,  # ends with a colon
     "holds_answer_type": 1,  # a number for "how many", a year for "when"
     "states_entry_point": 1,  # states an entry point matched to a question asking what to do
+    "defines": 1,  # reads as a definition, and the question asks what something is or means
     "log_position": 0,  # its place in its passage
 }
 
@@ -68,6 +91,7 @@ class SentenceEvidence:
     introduces_list: np.ndarray
     holds_answer_type: np.ndarray
     states_entry_point: np.ndarray
+    defines: np.ndarray
     position: np.ndarray
 
 
@@ -90,6 +114,7 @@ def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
         "introduces_list": e.introduces_list,
         "holds_answer_type": e.holds_answer_type,
         "states_entry_point": e.states_entry_point,
+        "defines": e.defines,
         "log_position": np.log1p(e.position),
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in SENTENCE_FEATURES]) if len(e.cosine) else np.zeros((0, len(SENTENCE_FEATURES)))

@@ -68,3 +68,12 @@ def test_which_sentences_can_stand_in_an_answer():
     assert judged("• |Increase UN Security Council dialogue with host countries on reform")  # a recommendation's length
     assert not judged("|Is this a question about reform?")
     assert not judged("|Too short.")
+
+
+def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
+    from assistant.chunking import sentence_spans
+
+    text = "The number of the displaced is estimated to be 25. 9 million in 2017, up from 13 million. Most fled in 2016. 2017 was calmer."
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences[0] == "The number of the displaced is estimated to be 25. 9 million in 2017, up from 13 million."
+    assert "Most fled in 2016." in sentences and "2017 was calmer." in sentences

@@ -125,3 +125,19 @@ def test_a_quote_stated_twice_is_found_at_either_place():
     passage = Passage("p", "d", "D", (), second - 5, len(text), (), text[second - 5 :])
     run = judged_run(item, [SearchHit(passage, 1.0, 1)], {"d": document})
     assert run[0].doc_id == "gold-0"
+
+
+@pytest.mark.model
+def test_eval_runs_on_a_set_without_follow_ups_or_answerable_items(real_retriever, tmp_path):
+    from assistant.evaluation import followup_comparison
+
+    standalone = tmp_path / "standalone.jsonl"
+    standalone.write_text(
+        '{"id": "a", "question": "What is SSR?", "kind": "definition", "gold": [{"doc_id": "' + BACKGROUNDER
+        + '", "quote": "SSR is the political and technical process of improving state and human security"}]}\n'
+    )
+    figures = followup_comparison(real_retriever, load_qa(standalone))
+    assert figures["followups"] == 0 and figures["standalone"] == 1
+    none_answerable = tmp_path / "unanswerable.jsonl"
+    none_answerable.write_text('{"id": "u", "question": "How do I bake bread?", "kind": "unanswerable", "gold": []}\n')
+    assert evaluate_mode(real_retriever, load_qa(none_answerable), "hybrid").metrics["hit@5"] == 0.0
