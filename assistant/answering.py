@@ -263,15 +263,14 @@ class Answerer:
     def _support(
         self, evidence: Evidence, confidence: float, model: SupportModel | None
     ) -> tuple[float | None, str]:
-        """(probability, level) from the fitted model; without one, the confidence threshold alone."""
-        if model is None:
-            probability, level = None, NOT_COVERED_LEVEL if confidence < self.settings.abstain_threshold else ANSWERED
-        else:
+        """(probability, level) from the fitted model; without one, the confidence threshold alone.
+        A question not in English is at best partial and never not_covered (see SupportModel.level)."""
+        if model is not None:
             probability = round(model.probability(feature_vector(evidence)), 4)
-            level = model.level(probability, readable=not evidence.non_english)
-        if evidence.non_english and level == NOT_COVERED_LEVEL:
-            level = PARTIAL  # a question we cannot read is not one the briefs fail to answer
-        return probability, level
+            return probability, model.level(probability, readable=not evidence.non_english)
+        if evidence.non_english:
+            return None, PARTIAL
+        return None, NOT_COVERED_LEVEL if confidence < self.settings.abstain_threshold else ANSWERED
 
     def _passage_cosines(self, hits: list[SearchHit], query: np.ndarray | None) -> dict[int, float]:
         """Hit rank -> cosine of its passage with the question (empty without a model)."""

@@ -2,7 +2,6 @@
 
 import shutil
 import threading
-import time
 
 import pytest
 from fastapi.testclient import TestClient

@@ -4,7 +4,6 @@ Screenshots at desktop and phone widths go to tests/artifacts/ (one is shown in 
 """
 
 import shutil
-from pathlib import Path
 
 import pytest
 

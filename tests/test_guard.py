@@ -6,9 +6,7 @@ import time
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.openai_compat import shown
 from assistant.conversation import HISTORY_WINDOW, Turn, resolve
 from assistant.settings import Settings
@@ -66,7 +64,7 @@ def test_an_upload_without_the_key_is_refused_before_its_body_is_read(served):
     with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as raw:
         head = (
             "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-            f"Content-Length: 150000\r\n\r\n"
+            "Content-Length: 150000\r\n\r\n"
         )
         raw.sendall(head.encode())  # no body at all: the answer must come anyway
         reply = read_reply(raw)

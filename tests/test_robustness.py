@@ -12,14 +12,13 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
 
-from assistant.indexing import build_index, load_index
+from assistant.indexing import load_index
 from assistant.settings import Settings
-from conftest import ROOT, HashEmbedder
+from conftest import ROOT
 
 BUILD_SCRIPT = """
 import sys
