@@ -49,3 +49,28 @@ def test_this_environment_is_the_locked_one():
         if installed != wanted:
             mismatched.append(f"{name} {installed} (lock: {wanted})")
     assert not mismatched, "install from the lock (make test): " + ", ".join(mismatched)
+
+
+def make_dry_run(*args: str) -> str:
+    import subprocess
+
+    result = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_takes_host_and_port_and_installs_only_what_running_needs():
+    commands = make_dry_run("-W", "pylock.toml", "run", "HOST=0.0.0.0", "PORT=8123")
+    assert "serve --host 0.0.0.0 --port 8123" in commands
+    assert "pylock.toml" in commands and "pylock.test.toml" not in commands
+
+
+def test_make_reset_forgets_conversations_uploads_and_index_but_not_the_corpus():
+    commands = make_dry_run("reset")
+    for path in ("index", "data/sessions.sqlite3", "data/uploads", "data/trash"):
+        assert path in commands
+    assert "corpus" not in commands
+
+
+def test_make_test_waits_for_the_dpkg_lock():
+    assert "DPkg::Lock::Timeout" in (ROOT / "Makefile").read_text()
