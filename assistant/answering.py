@@ -59,6 +59,15 @@ LANGUAGE_NOTE = (
     "Questions are understood in English, and this one looks written in another language ({language}). "
     "The quotes below are the closest matches found; asking in English gives better answers."
 )
+DISAGREEMENT_NOTE = "The briefs state this with different figures ({figures}); each version is quoted with its source."
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
+
+
+def figures(text: str) -> frozenset[str]:
+    """The numbers a sentence states ("40%", "25.9", "2014"), as written."""
+    return frozenset(match.group(0).replace(" ", "") for match in _FIGURE.finditer(text))
+
+
 _ACTION = re.compile(
     r"\b(?:what can|what could|what should|how can|how could|how should|how to|what to do|do about|entry points?|"
     r"recommend\w*|respond\w*|response\w*|address\w*|tackl\w*|interven\w*|measures?|options?|steps?|priorit\w*)\b",
@@ -242,8 +251,8 @@ class Answerer:
             if unknown:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
-            sentences, citations = self._compose(candidates, ranked=models.ranker is not None)
-            message = PARTIAL_NOTE if support == PARTIAL else None
+            sentences, citations, disagreement = self._compose(candidates, ranked=models.ranker is not None)
+            message = " ".join(m for m in (PARTIAL_NOTE if support == PARTIAL else None, disagreement) if m) or None
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(
@@ -441,30 +450,41 @@ class Answerer:
             known = self._heading_terms[key] = frozenset(terms(key))
         return known
 
-    def _compose(self, candidates: list[_Candidate], ranked: bool) -> tuple[list[AnswerSentence], list[Citation]]:
+    def _compose(
+        self, candidates: list[_Candidate], ranked: bool
+    ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
-        when `ranked`, else a share of the best hand-set score."""
+        when `ranked`, else a share of the best hand-set score. Returns them, their citations, and a note when
+        two briefs make the same statement with different figures (both are quoted)."""
         table, vectors, documents = self.index.sentences, self.index.sentence_vectors, self.index.documents
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[_Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
+        disagreements: list[list[str]] = []  # figures that differ between near-identical statements
         words = 0
         for candidate in candidates:
             if candidate.score < floor and len(chosen) >= 2:
                 break
+            text = table.text(candidate.sentence, documents)
             same = next(
                 (
                     group
                     for group in chosen
                     if float(vectors[group[0].sentence] @ vectors[candidate.sentence]) >= self.settings.redundancy_threshold
-                    or table.text(group[0].sentence, documents) == table.text(candidate.sentence, documents)
+                    or table.text(group[0].sentence, documents) == text
                 ),
                 None,
             )
+            if same is not None and figures(table.text(same[0].sentence, documents)) != figures(text):
+                # the same statement with other numbers: shown beside it (whatever the limits), never merged into it
+                disagreements.append(sorted(figures(table.text(same[0].sentence, documents)) ^ figures(text)))
+                chosen.append([candidate])
+                words += len(text.split())
+                continue
             if same is not None:
                 if table.doc_ids[candidate.sentence] not in {table.doc_ids[c.sentence] for c in same}:
                     same.append(candidate)
                 continue
-            length = len(table.text(candidate.sentence, documents).split())
+            length = len(text.split())
             if len(chosen) >= self.settings.answer_max_sentences or (chosen and words + length > self.settings.answer_max_words):
                 continue
             chosen.append([candidate])
@@ -484,7 +504,8 @@ class Answerer:
                 citations.append(self._citation(len(citations) + 1, candidate))
                 markers.append(len(citations))
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
-        return sentences, citations
+        note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
+        return sentences, citations, note
 
     def _continuations(self, chosen: list[list[_Candidate]], candidates: list[_Candidate], words: int) -> list[list[_Candidate]]:
         """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):

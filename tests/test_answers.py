@@ -182,3 +182,33 @@ def test_chat_in_a_real_terminal(real_index_dir):
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def test_two_briefs_stating_one_thing_with_different_figures_are_both_quoted_and_the_answer_says_so(tmp_path):
+    from assistant.embedding import embedder_from_settings
+    from assistant.indexing import build_index
+    from assistant.retrieval import open_retriever
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "coast-note.md").write_text(
+        "# Coast Note\n\n## Patrols\n\nAbout 40% of the coastal police stations in the region patrol the mangrove delta every night.\n"
+    )
+    (corpus / "coast-page.md").write_text(
+        "# Coast Page\n\n## Patrols\n\nAbout 50% of the coastal police stations in the region patrol the mangrove delta every night.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, lambda: embedder_from_settings(settings))
+    answer = Answerer(open_retriever(settings)).ask("What share of coastal police stations patrol the mangrove delta?")
+    quoted = [s.text for s in answer.sentences]
+    assert any("40%" in s for s in quoted) and any("50%" in s for s in quoted)
+    assert "different figures (40%, 50%)" in answer.message and answer.message in answer.text
+    assert answer.text.count("[") == len(answer.citations)  # the note holds no marker: it is not a quote
+
+
+def test_figures_are_read_as_written():
+    from assistant.answering import figures
+
+    assert figures("In 2016, 110,000 minors (two thirds) left; 25.9 million refugees.") == {"2016", "110,000", "25.9"}
+    assert figures("Up 40 % since 2014") == {"40%", "2014"}
