@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from .guard import RequestGuard, key_refusal
+from .sessions import SessionLimit
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import __version__
@@ -158,6 +159,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     async def assistant_error(request: Request, error: AssistantError) -> JSONResponse:
         status, kind = next(((s, k) for cls, s, k in STATUS if isinstance(error, cls)), (400, "invalid_request"))
         return error_response(status, kind, str(error))
+
+    @app.exception_handler(SessionLimit)
+    async def session_limit(request: Request, error: SessionLimit) -> JSONResponse:
+        return error_response(error.status, "limit_reached", str(error))
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:

@@ -27,7 +27,7 @@ from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files,
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 
-from .sessions import SessionStore
+from .sessions import Limits, SessionStore
 
 log = logging.getLogger("assistant.api")
 RELOAD_CHECK_SECONDS = 2.0
@@ -62,7 +62,10 @@ class Service:
         self._embedder = embedder
         self._answerer: Answerer | None = None
         self._write_lock = threading.Lock()
-        self.sessions = SessionStore(settings.sessions_path)
+        self.sessions = SessionStore(
+            settings.sessions_path,
+            Limits(settings.max_sessions, settings.max_session_turns, settings.session_days),
+        )
         self.load_error: str | None = None
         self._live_build: str | None = None  # the build this process serves
         self._checked_at = 0.0

@@ -11,7 +11,7 @@ import sqlite3
 import uuid
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from assistant.conversation import Turn
@@ -55,9 +55,25 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+class SessionLimit(Exception):
+    """A limit of the store was reached; the message says which and what to do."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    sessions: int = 10_000  # live sessions at once
+    turns: int = 100  # questions in one session
+    days: float = 30.0  # a session older than this is forgotten
+
+
 class SessionStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits = Limits()) -> None:
         self.path = path
+        self.limits = limits
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as connection, connection:
             connection.executescript(SCHEMA)
@@ -69,8 +85,18 @@ class SessionStore:
         return connection
 
     def create(self) -> Session:
+        """A new session, after forgetting expired ones. Raises SessionLimit (429) when the store is full."""
         session = Session(uuid.uuid4().hex, _now(), [])
+        expired = (datetime.now(timezone.utc) - timedelta(days=self.limits.days)).isoformat(timespec="seconds")
         with closing(self._connect()) as connection, connection:
+            connection.execute("DELETE FROM sessions WHERE created_at < ?", (expired,))
+            (count,) = connection.execute("SELECT COUNT(*) FROM sessions").fetchone()
+            if count >= self.limits.sessions:
+                raise SessionLimit(
+                    429, f"{count} conversations are open, the most this service keeps (ASSISTANT_MAX_SESSIONS). "
+                    "Delete finished ones (DELETE /sessions/{id}) or try later; they expire after "
+                    f"{self.limits.days:g} days.",
+                )
             connection.execute("INSERT INTO sessions (id, created_at) VALUES (?, ?)", (session.session_id, session.created_at))
         return session
 
@@ -91,6 +117,11 @@ class SessionStore:
             if connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
                 return False
             (seq,) = connection.execute("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?", (session_id,)).fetchone()
+            if seq // 2 >= self.limits.turns:
+                raise SessionLimit(
+                    409, f"This conversation has reached {self.limits.turns} questions (ASSISTANT_MAX_SESSION_TURNS). "
+                    "Start a new one with POST /sessions.",
+                )
             now = _now()
             connection.execute(
                 "INSERT INTO messages VALUES (?, ?, 'user', ?, NULL, ?)", (session_id, seq + 1, question, now)

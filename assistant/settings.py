@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     )
     protect_reads: bool = Field(False, description="Require the API key on reading endpoints too.")
     cors_origins: list[str] = Field([], description="Browser origins allowed to call the API (CORS); none by default.")
+    max_sessions: int = Field(
+        10_000, ge=1, description="Conversations kept at once; a new one past this is refused (429) until some are deleted or expire."
+    )
+    max_session_turns: int = Field(100, ge=1, description="Questions in one conversation; past this, start a new one (409).")
+    session_days: float = Field(30.0, gt=0, description="Days a conversation is kept after it was started.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest document upload accepted, in bytes.")
     max_request_bytes: int = Field(
         1_000_000, ge=1, description="Largest body of any other request, in bytes (refused with 413 while it is read)."

@@ -335,6 +335,9 @@ def test_every_status_of_the_readme_error_table_happens_as_it_says(client, setti
     seen[409] = client.post("/documents", files={"file": (f"{UN_REVIEW}.txt", b"Same name as a shipped brief.", "text/plain")}, headers=AUTH)
     with TestClient(create_app(settings.model_copy(update={"api_key": None}), real_retriever.embedder)) as keyless:
         seen[403] = keyless.post("/documents", files=upload)
+    with TestClient(create_app(settings.model_copy(update={"max_sessions": 1, "data_dir": tmp_path / "full"}), real_retriever.embedder)) as full:
+        full.post("/sessions")
+        seen[429] = full.post("/sessions")
     empty = settings.model_copy(update={"index_dir": tmp_path / "no-index"})
     with TestClient(create_app(empty, real_retriever.embedder)) as not_built:
         seen[503] = not_built.post("/ask", json={"question": "What is SSR?"})

@@ -140,3 +140,42 @@ def test_follow_up_resolution_reads_a_bounded_window_of_the_history():
     assert time.perf_counter() - started < 0.5
     assert len(resolved.query) < 2000 and "topic 1999" in resolved.query
     assert f"topic {2000 - HISTORY_WINDOW - 1}" not in resolved.query
+
+
+def test_sessions_have_a_cap_a_turn_limit_and_an_expiry(tmp_path):
+    from datetime import datetime, timedelta, timezone
+    import sqlite3
+
+    from api.sessions import Limits, SessionLimit, SessionStore
+
+    store = SessionStore(tmp_path / "s.sqlite3", Limits(sessions=2, turns=2, days=1))
+    first = store.create()
+    store.create()
+    with pytest.raises(SessionLimit, match="most this service keeps") as full:
+        store.create()
+    assert full.value.status == 429
+    old = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat(timespec="seconds")
+    with sqlite3.connect(tmp_path / "s.sqlite3") as connection:
+        connection.execute("UPDATE sessions SET created_at = ? WHERE id = ?", (old, first.session_id))
+    store.create()  # the expired one made room
+    assert store.get(first.session_id) is None
+
+    live = SessionStore(tmp_path / "t.sqlite3", Limits(sessions=5, turns=2, days=1)).create()
+    turns = SessionStore(tmp_path / "t.sqlite3", Limits(sessions=5, turns=2, days=1))
+    assert turns.append_turn(live.session_id, "q1", "a1", {}) and turns.append_turn(live.session_id, "q2", "a2", {})
+    with pytest.raises(SessionLimit, match="POST /sessions") as long:
+        turns.append_turn(live.session_id, "q3", "a3", {})
+    assert long.value.status == 409 and len(turns.get(live.session_id).messages) == 4
+
+
+def test_the_session_limits_reach_the_client_as_4xx(tmp_path, real_index_dir, real_retriever):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    settings = service_settings(tmp_path, real_index_dir, max_sessions=1, max_session_turns=1)
+    with TestClient(create_app(settings, real_retriever.embedder)) as client:
+        session = client.post("/sessions").json()["id"]
+        assert "ASSISTANT_MAX_SESSIONS" in error(client.post("/sessions"), 429)
+        assert client.post(f"/sessions/{session}/messages", json={"question": "What is SSR?"}).status_code == 200
+        assert "POST /sessions" in error(client.post(f"/sessions/{session}/messages", json={"question": "And why?"}), 409)
