@@ -31,7 +31,9 @@ from .lexical import LexicalIndex
 from .models import Passage
 from .retrieval import Retriever, SearchRequest
 from .sentences import SentenceTable
+from .runs import write_run
 from .settings import Settings
+from .significance import Comparison, compare, comparisons_markdown, intervals
 
 BEIR_MEASURES = {"ndcg@10": nDCG @ 10, "recall@100": R @ 100}
 
@@ -52,6 +54,7 @@ class BeirResult:
     query_ms: dict[str, float]
     queries: int
     per_query: dict[str, dict[str, float]] = field(default_factory=dict)
+    ranked: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # query id -> (doc id, score), best first
 
 
 def load_beir(folder: Path, split: str = "test", max_queries: int | None = None, max_docs: int | None = None) -> BeirDataset:
@@ -146,7 +149,7 @@ def run_configuration(
     name: str, retriever: Retriever, dataset: BeirDataset, mode: str, depth: int = 100
 ) -> BeirResult:
     """Search every query (top `depth`) and score nDCG@10 and Recall@100 with ir-measures."""
-    run: list[ScoredDoc] = []
+    ranked: dict[str, list[tuple[str, float]]] = {}
     latencies: list[float] = []
     if retriever.embedder is not None:
         retriever.embedder.clear_cache()
@@ -156,7 +159,8 @@ def run_configuration(
         fused = retriever.fused_scores(request)
         best = sorted(fused, key=lambda p: (-fused[p], p))[:depth]
         latencies.append((time.perf_counter() - started) * 1000)
-        run.extend(ScoredDoc(query_id, retriever.index.passages[p].doc_id, float(fused[p])) for p in best)
+        ranked[query_id] = [(retriever.index.passages[p].doc_id, float(fused[p])) for p in best]
+    run = [ScoredDoc(query_id, doc_id, score) for query_id, docs in ranked.items() for doc_id, score in docs]
     per_query: dict[str, dict[str, float]] = {}
     for metric in ir_measures.iter_calc(list(BEIR_MEASURES.values()), dataset.qrels, run):
         label = next(k for k, v in BEIR_MEASURES.items() if v == metric.measure)
@@ -164,7 +168,8 @@ def run_configuration(
     for query_id in dataset.queries:
         per_query.setdefault(query_id, {label: 0.0 for label in BEIR_MEASURES})
     metrics = {label: statistics.fmean(q[label] for q in per_query.values()) for label in BEIR_MEASURES}
-    return BeirResult(name, metrics, {"p50": statistics.median(latencies), "mean": statistics.fmean(latencies)}, len(dataset.queries), per_query)
+    timing = {"p50": statistics.median(latencies), "mean": statistics.fmean(latencies)}
+    return BeirResult(name, metrics, timing, len(dataset.queries), per_query, ranked)
 
 
 @dataclass(frozen=True)
@@ -200,8 +205,11 @@ def run_beir(
     cache_dir: Path | None,
     max_queries: int | None = None,
     max_docs: int | None = None,
+    runs_dir: Path | None = None,
 ) -> dict[str, object]:
-    """Load, embed (or reuse cached vectors), build, and run every configuration; a JSON-ready report."""
+    """Load, embed (or reuse cached vectors), build, and run every configuration; a JSON-ready report with
+    95% bootstrap intervals and Holm-corrected paired tests. With `runs_dir`, each configuration's TREC
+    run file and per-query values are written there."""
     loading = time.perf_counter()
     dataset = load_beir(folder, max_queries=max_queries, max_docs=max_docs)
     load_seconds = time.perf_counter() - loading
@@ -213,6 +221,13 @@ def run_beir(
         configured = settings.model_copy(update=configuration.overrides)
         retriever = Retriever(index, embedder, configured)
         results.append(run_configuration(configuration.name, retriever, dataset, configuration.mode))
+    metrics = list(BEIR_MEASURES)
+    if runs_dir is not None:
+        for result in results:
+            stem = f"{dataset.name}-{result.configuration}".replace(":", "_")
+            write_run(runs_dir / f"{stem}.run", result.ranked, result.configuration)
+            (runs_dir / f"{stem}.per-query.json").write_text(json.dumps(result.per_query, indent=1) + "\n")
+    comparisons = compare({r.configuration: r.per_query for r in results}, metrics)
     return {
         "dataset": dataset.name,
         "documents": len(dataset.doc_ids),
@@ -226,9 +241,13 @@ def run_beir(
             "build_indexes": round(index_seconds, 2),
         },
         "results": [
-            {"configuration": r.configuration, "metrics": r.metrics, "query_ms": r.query_ms, "queries": r.queries}
+            {
+                "configuration": r.configuration, "metrics": r.metrics, "query_ms": r.query_ms, "queries": r.queries,
+                "interval_95": {m: list(v) for m, v in intervals(r.per_query, metrics).items()},
+            }
             for r in results
         ],
+        "comparisons": [vars(c) for c in comparisons],
     }
 
 
@@ -242,14 +261,20 @@ def beir_markdown(report: dict[str, object], published: str | None = None) -> st
         f"{report['dense_kind']} dense search. Corpus embedding: {embed}; BM25 + dense index build "
         f"{seconds['build_indexes']:.1f} s.",  # type: ignore[index]
         "",
-        "| configuration | nDCG@10 | Recall@100 | median query ms |",
+        "| configuration | nDCG@10 [95% CI] | Recall@100 [95% CI] | median query ms |",
         "|---|---|---|---|",
     ]
     for result in report["results"]:  # type: ignore[attr-defined]
-        metrics = result["metrics"]
-        lines.append(
-            f"| {result['configuration']} | {metrics['ndcg@10']:.4f} | {metrics['recall@100']:.4f} | {result['query_ms']['p50']:.1f} |"
-        )
+        metrics, ci = result["metrics"], result.get("interval_95", {})
+
+        def shown(name: str) -> str:
+            low, high = ci.get(name, (float("nan"), float("nan")))
+            return f"{metrics[name]:.4f} [{low:.3f}, {high:.3f}]"
+
+        lines.append(f"| {result['configuration']} | {shown('ndcg@10')} | {shown('recall@100')} | {result['query_ms']['p50']:.1f} |")
+    if report.get("comparisons"):
+        lines += ["", "Paired tests (same queries), corrected for the pairs compared:", "",
+                  comparisons_markdown([Comparison(**c) for c in report["comparisons"]]).rstrip()]  # type: ignore[union-attr]
     if published:
         lines += ["", "Published and side-by-side figures (from PUBLISHED_SCORES.md beside the dataset):", "", published.strip()]
     return "\n".join(lines) + "\n"

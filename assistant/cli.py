@@ -175,6 +175,9 @@ def evaluate(
         None, "--reports", help="Folder for the reports (default: eval/runs/, which git ignores; see --publish)."
     ),
     publish: bool = typer.Option(False, "--publish", help="Write to eval/reports/, replacing the published figures."),
+    runs: Optional[Path] = typer.Option(
+        None, "--runs", help="Folder for TREC run files and per-query values of every configuration (default: <reports>/runs)."
+    ),
     answers: bool = typer.Option(True, "--answers/--no-answers", help="Also evaluate answers (report '<name>-answers')."),
     url: Optional[str] = typer.Option(None, "--url", help="Evaluate a running service (e.g. http://127.0.0.1:8000) over HTTP."),
     minimum: Optional[list[str]] = typer.Option(
@@ -204,6 +207,7 @@ def evaluate(
         load_qa_sets,
         parse_bounds,
         provenance,
+        write_runs,
         replay_histories,
         retrieval_from_answers,
         write_answer_report,
@@ -216,7 +220,7 @@ def evaluate(
     reports = reports or (PUBLISHED_REPORTS if publish else RUN_REPORTS)
     held_out: dict = {}  # type: ignore[type-arg]
     if beir is not None:
-        _evaluate_beir(beir, settings, compare, reports, name, max_queries, max_docs)
+        _evaluate_beir(beir, settings, compare, reports, name, max_queries, max_docs, runs or reports / "runs")
         return
     try:
         minimums, maximums = parse_bounds(minimum or []), parse_bounds(maximum or [])  # checked before the long run
@@ -241,6 +245,8 @@ def evaluate(
         _fail(error)
         return
     about = provenance(manifest, [str(path) for path in qa or DEFAULT_QA_SETS])
+    if not url:
+        write_runs(results, runs or reports / "runs", name)
     print(write_report(results, reports, name, manifest, len(items), about))
     write_plot(results, reports, name)
     if answer_result is not None:
@@ -261,18 +267,22 @@ def evaluate(
 
 
 def _evaluate_beir(
-    folder: Path, settings: Settings, compare: str, reports: Path, name: str, max_queries: Optional[int], max_docs: Optional[int]
+    folder: Path, settings: Settings, compare: str, reports: Path, name: str, max_queries: Optional[int], max_docs: Optional[int],
+    runs: Path,
 ) -> None:
     from .beir import beir_markdown, parse_configurations, run_beir
 
     try:
         configurations = parse_configurations(compare)
         report = run_beir(
-            folder, settings, _embedder_factory(settings), configurations, Path("eval/.cache"), max_queries, max_docs
+            folder, settings, _embedder_factory(settings), configurations, Path("eval/.cache"), max_queries, max_docs, runs
         )
     except AssistantError as error:
         _fail(error)
         return
+    from .evaluation import provenance
+
+    report["provenance"] = provenance(None, [str(folder)])
     published_path = folder.parent / "PUBLISHED_SCORES.md"
     published = published_path.read_text() if published_path.exists() else None
     report_name = f"beir-{report['dataset']}" if name == "retrieval" else name
@@ -281,6 +291,71 @@ def _evaluate_beir(
     markdown = beir_markdown(report, published)
     (reports / f"{report_name}.md").write_text(markdown)
     print(markdown)
+
+
+@app.command()
+def score(
+    qrels: Path = typer.Option(..., "--qrels", help="Relevance judgements: a TREC qrels file, or a BEIR qrels/*.tsv."),
+    run: list[Path] = typer.Option(..., "--run", help="A TREC run file (qid Q0 docid rank score tag); repeat to compare runs."),
+    measure: Optional[list[str]] = typer.Option(
+        None, "--measure", help="ir-measures names (default: nDCG@10, R@100, RR@10, Success@5); repeatable."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: means, 95% intervals, per-query values, paired tests."),
+) -> None:
+    """Score any run files (ours or another system's) against qrels with the code every report uses (ir-measures),
+    with 95% bootstrap intervals and, for several runs, paired randomisation tests corrected by Holm's method."""
+    from .runs import parse_measures, read_qrels, read_run, score_run
+    from .significance import compare, comparisons_markdown, intervals
+
+    try:
+        measures = parse_measures(measure or ["nDCG@10", "R@100", "RR@10", "Success@5"])
+        judgements = read_qrels(qrels)
+        scored = {str(path): score_run(judgements, read_run(path), measures) for path in run}
+    except AssistantError as error:
+        _fail(error)
+        return
+    names = list(measures)
+    per_query = {name: values for name, (_, values) in scored.items()}
+    comparisons = compare(per_query, names) if len(scored) > 1 else []
+    if as_json:
+        print(json.dumps({
+            "runs": {
+                name: {"means": means, "interval_95": {m: list(v) for m, v in intervals(values, names).items()}, "per_query": values}
+                for name, (means, values) in scored.items()
+            },
+            "comparisons": [vars(c) for c in comparisons],
+        }, indent=2))
+        return
+    print("| run | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
+    for name, (means, values) in scored.items():
+        ci = intervals(values, names)
+        print(f"| {name} | " + " | ".join(f"{means[m]:.4f} [{ci[m][0]:.3f}, {ci[m][1]:.3f}]" for m in names) + " |")
+    if comparisons:
+        print("\n" + comparisons_markdown(comparisons))
+
+
+@app.command("export-beir")
+def export_beir(
+    out: Path = typer.Option(..., "--out", help="Folder to write corpus.jsonl, queries.jsonl and qrels/test.tsv into."),
+    qa: Optional[list[Path]] = typer.Option(None, "--qa", help="QA sets (repeatable). Default: both shipped sets."),
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """Export the indexed passages and the QA sets in BEIR's layout, so BEIR, ranx or PyTerrier can run on our data.
+    A passage is relevant to a question when it holds one of its gold quotes; follow-ups are exported with the query
+    resolved from their own earlier turns."""
+    from .evaluation import export_beir as export, load_qa_sets
+    from .indexing import load_index
+
+    settings = _settings(None, index)
+    try:
+        counts = export(load_index(settings), load_qa_sets(qa or DEFAULT_QA_SETS), out)
+    except AssistantError as error:
+        _fail(error)
+        return
+    console.print(
+        f"wrote {counts['passages']} passages, {counts['queries']} queries, {counts['qrels']} judgements to {out}; "
+        f"{counts['without_passage']} answerable questions left out: their gold quotes lie in no passage"
+    )
 
 
 @app.command()

@@ -23,9 +23,11 @@ from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 from .answering import Answerer, AnswerModels, answer_payload
 from .conversation import Turn, resolve
 from .errors import AssistantError, InvalidOption
-from .indexing import Manifest
+from .indexing import Index, Manifest
 from .models import Document, Passage, SearchHit
 from .retrieval import Retriever
+from .runs import write_run
+from .significance import compare, comparisons_markdown, intervals
 
 MEASURES = {"hit@1": Success @ 1, "hit@5": Success @ 5, "recall@10": R @ 10, "mrr@10": RR @ 10, "ndcg@10": nDCG @ 10}
 ANSWER_METRICS = (
@@ -71,6 +73,7 @@ class ModeResult:
     latency_ms: dict[str, float]
     per_query: dict[str, dict[str, float]] = field(default_factory=dict)
     recall_curve: list[float] = field(default_factory=list)  # recall@1 … recall@10
+    ranked: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # item id -> (passage id, score), best first
 
 
 def load_qa(path: Path) -> list[QAItem]:
@@ -187,6 +190,7 @@ def evaluate_mode(
     answerable = [item for item in items if item.gold]
     run: list[ScoredDoc] = []
     latencies: list[float] = []
+    ranked: dict[str, list[tuple[str, float]]] = {}
     if not answerable:
         return ModeResult(mode, {m: 0.0 for m in MEASURES}, {}, {"p50": 0.0, "p95": 0.0}, {}, [0.0] * 10)
     retriever.search(answerable[0].question, top_k=top_k, mode=mode)  # warm the model
@@ -199,7 +203,10 @@ def evaluate_mode(
         hits = retriever.search(query, top_k=top_k, mode=mode)
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
-    return score_runs(mode, answerable, run, latencies)
+        ranked[item.id] = [(hit.passage.passage_id, hit.score) for hit in hits]
+    result = score_runs(mode, answerable, run, latencies)
+    result.ranked = ranked
+    return result
 
 
 def score_runs(name: str, answerable: list[QAItem], run: list[ScoredDoc], latencies: list[float]) -> ModeResult:
@@ -258,6 +265,41 @@ def evaluate_modes(
     return [evaluate_mode(retriever, items, mode, histories=histories) for mode in modes]
 
 
+def export_beir(index: "Index", items: list[QAItem], folder: Path) -> dict[str, int]:
+    """Passages, questions and judgements in BEIR's layout: corpus.jsonl ({_id, title, text}), queries.jsonl
+    ({_id, text}) and qrels/test.tsv. A passage is relevant when it (or a passage with the same text) holds a
+    gold quote; follow-ups are written with the query resolved from their own turns. Unanswerable items, and
+    items whose gold quotes lie in no passage, are left out (counted in "without_passage")."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "qrels").mkdir(exist_ok=True)
+    with open(folder / "corpus.jsonl", "w", encoding="utf-8") as corpus:
+        for passage in index.passages:
+            title = " › ".join((passage.title, *passage.section_path))
+            corpus.write(json.dumps({"_id": passage.passage_id, "title": title, "text": passage.text}, ensure_ascii=False) + "\n")
+    judgements, written, unplaced = 0, 0, 0
+    with open(folder / "queries.jsonl", "w", encoding="utf-8") as queries, open(folder / "qrels" / "test.tsv", "w") as qrels:
+        qrels.write("query-id\tcorpus-id\tscore\n")
+        for item in (item for item in items if item.gold):
+            places = [place for places in quote_spans(item, index.documents) for place in places]
+            relevant = [p.passage_id for p in index.passages if _covers(p, places)]
+            if not relevant:  # its gold quotes lie outside every passage (a title line, a dropped heading)
+                unplaced += 1
+                continue
+            queries.write(json.dumps({"_id": item.id, "text": resolve(item.question, item.turns()).query}, ensure_ascii=False) + "\n")
+            qrels.writelines(f"{item.id}\t{passage_id}\t1\n" for passage_id in relevant)
+            judgements += len(relevant)
+            written += 1
+    return {"passages": len(index.passages), "queries": written, "qrels": judgements, "without_passage": unplaced}
+
+
+def write_runs(results: list[ModeResult], folder: Path, name: str) -> None:
+    """Each configuration's TREC run file (passage ids) and per-query values (judged on gold quotes)."""
+    for result in results:
+        stem = f"{name}-{result.mode}".replace(":", "_")
+        write_run(folder / f"{stem}.run", result.ranked, result.mode)
+        (folder / f"{stem}.per-query.json").write_text(json.dumps(result.per_query, indent=1) + "\n")
+
+
 def markdown_table(results: list[ModeResult]) -> str:
     names = list(MEASURES)
     lines = [
@@ -265,7 +307,10 @@ def markdown_table(results: list[ModeResult]) -> str:
         "|---|" + "---|" * (len(names) + 2),
     ]
     for result in results:
-        values = " | ".join(f"{result.metrics[n]:.3f}" for n in names)
+        ci = intervals(result.per_query, names) if result.per_query else {}
+        values = " | ".join(
+            f"{result.metrics[n]:.3f} [{ci[n][0]:.2f}, {ci[n][1]:.2f}]" if n in ci else f"{result.metrics[n]:.3f}" for n in names
+        )
         lines.append(f"| {result.mode} | {values} | {result.latency_ms['p50']:.1f} | {result.latency_ms['p95']:.1f} |")
     return "\n".join(lines)
 
@@ -320,6 +365,7 @@ def write_report(
     """Write <name>.json and <name>.md; return the Markdown. `manifest` is None for a remote service."""
     folder.mkdir(parents=True, exist_ok=True)
     index = {"model": manifest.model, "passages": manifest.passages, "dense_kind": manifest.dense_kind} if manifest else None
+    comparisons = compare({r.mode: r.per_query for r in results}, ["hit@5", "mrr@10", "ndcg@10"]) if len(results) > 1 else []
     payload = {
         "name": name,
         "items": item_count,
@@ -329,12 +375,14 @@ def write_report(
             {
                 "mode": r.mode,
                 "metrics": r.metrics,
+                "interval_95": {m: list(v) for m, v in intervals(r.per_query, list(MEASURES)).items()} if r.per_query else {},
                 "per_kind": r.per_kind,
                 "latency_ms": r.latency_ms,
                 "recall_at_k": r.recall_curve,
             }
             for r in results
         ],
+        "comparisons": [vars(c) for c in comparisons],
     }
     (folder / f"{name}.json").write_text(json.dumps(payload, indent=2))
     kinds = sorted({k for r in results for k in r.per_kind})
@@ -350,7 +398,9 @@ def write_report(
             else f"{item_count} QA items sent to a running service over HTTP (POST /ask, top 10); latency is per request.\n\n"
         )
         + f"![recall@k and hit@5 per kind]({name}.png)\n\n"
-        f"{markdown_table(results)}\n\nhit@5 per question kind:\n\n" + "\n".join(per_kind_lines) + "\n"
+        f"{markdown_table(results)}\n\nBrackets: 95% bootstrap intervals over the questions.\n\n"
+        + (f"Paired tests on the same questions:\n\n{comparisons_markdown(comparisons)}\n" if comparisons else "")
+        + "hit@5 per question kind:\n\n" + "\n".join(per_kind_lines) + "\n"
     )
     (folder / f"{name}.md").write_text(markdown)
     return markdown
