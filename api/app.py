@@ -208,7 +208,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @app.get("/ready", tags=["health"], summary="Index loaded", responses={503: {"model": ErrorBody}})
     def ready() -> dict[str, object]:
-        """200 when the index is loaded and questions can be answered, 503 with the reason otherwise."""
+        """200 when the index is loaded and questions can be answered, 503 with the reason otherwise. `warning` says
+        when the build CURRENT names cannot be read and the one live before it is served instead."""
         index = service.answerer.index
         return {
             "status": "ready",
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             "model": index.manifest.model,
             "embedding_backend": getattr(service.answerer.retriever.embedder, "backend", "unknown"),
             "built_at": index.manifest.built_at,
+            "warning": index.fallback,
         }
 
     # ------------------------------------------------------------ questions

@@ -90,8 +90,12 @@ class Service:
 
     def _serve(self, index: Index) -> None:
         self._answerer = Answerer(Retriever(index, self.embedder, self.settings))
-        self._live_build = index.path.name
+        # the build CURRENT named when loading, even when an older one is served in its place (index.fallback):
+        # the service looks again only when the pointer moves
+        self._live_build = (current_build(self.settings.index_dir) or index.path).name
         self.load_error = None
+        if index.fallback:
+            log.warning("%s", index.fallback)
 
     def _follow_live_build(self) -> None:
         """Serve the build CURRENT names. Another worker process (or `assistant build`) may have replaced it;

@@ -21,6 +21,10 @@ class IndexMismatch(AssistantError):
     """The index on disk was built with another model, dimension or chunker version."""
 
 
+class IndexCorrupt(IndexMismatch):
+    """A build's files cannot be read back (truncated, unparsable or inconsistent)."""
+
+
 class InvalidQuestion(AssistantError):
     """The question is empty, too long, or asks for an impossible option."""
 

@@ -31,7 +31,7 @@ from .catalogue import Catalogue, build_catalogue, catalogue_from_json, catalogu
 from .chunking import CHUNKER_VERSION, chunk_document
 from .dense import build_dense, choose_kind, load_dense, save_dense
 from .embedding import Embedder
-from .errors import IndexMismatch, IndexMissing
+from .errors import IndexCorrupt, IndexMismatch, IndexMissing
 from .ingest import load_corpus
 from .lexical import LexicalIndex
 from .models import Document, FileProblem, PageSpan, Passage, Section
@@ -95,6 +95,7 @@ class Index:
     sentence_vectors: np.ndarray
     catalogue: Catalogue
     path: Path
+    fallback: str | None = None  # why an older build is served instead of the one CURRENT names
 
     @cached_property
     def _positions_by_document(self) -> dict[str, np.ndarray]:
@@ -184,16 +185,43 @@ def read_manifest(index_dir: Path) -> Manifest | None:
 
 
 def load_index(settings: Settings, check: bool = True) -> Index:
-    """The live index. Raises IndexMissing, or IndexMismatch when it was built differently."""
+    """The live index. Raises IndexMissing, or IndexMismatch when it was built differently.
+
+    When the build CURRENT names cannot be read back (IndexCorrupt), the build that was live before it
+    is served instead, and `Index.fallback` says so; IndexCorrupt is raised only when neither loads."""
     build = current_build(settings.index_dir)
     if build is None:
         raise IndexMissing(f"No index in '{settings.index_dir}'. Build one with `assistant build`.")
-    manifest = Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+    try:
+        return _checked_load(build, settings, check)
+    except IndexCorrupt as error:
+        previous = _previous_live(settings.index_dir, build.name)
+        folder = settings.index_dir / "builds" / next(iter(previous)) if previous else None
+        if folder is None or not folder.is_dir():
+            raise
+        index = _checked_load(folder, settings, check)
+        index.fallback = (
+            f"The live build {build.name} cannot be read ({error}); serving the previous build {folder.name}. "
+            "Rebuild with `assistant build`."
+        )
+        return index
+
+
+def _checked_load(build: Path, settings: Settings, check: bool) -> Index:
+    try:
+        manifest = Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise IndexCorrupt(f"its manifest is unreadable: {error}") from error
     if check:
         reason = mismatch_reason(manifest, settings)
         if reason:
             raise IndexMismatch(f"The index in '{settings.index_dir}' cannot be used: {reason}. Rebuild it with `assistant build`.")
-    return _load_build(build, manifest)
+    try:
+        return _load_build(build, manifest)
+    except IndexCorrupt:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:  # faiss raises RuntimeError
+        raise IndexCorrupt(f"{type(error).__name__}: {str(error)[:200]}") from error
 
 
 def _load_build(build: Path, manifest: Manifest) -> Index:
@@ -202,12 +230,12 @@ def _load_build(build: Path, manifest: Manifest) -> Index:
     passages = _read_passages(build)
     vectors = np.load(build / "vectors.npy")
     if len(vectors) != len(passages) or (len(vectors) and vectors.shape[1] != manifest.dimension):
-        raise IndexMismatch(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
+        raise IndexCorrupt(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
     duplicates = {int(k): v for k, v in json.loads((build / "duplicates.json").read_text()).items()}
     sentences = SentenceTable.load(build / "sentences.json")
     sentence_vectors = np.load(build / "sentence_vectors.npy")
     if len(sentence_vectors) != len(sentences):
-        raise IndexMismatch(f"The index in '{build}' is inconsistent (sentence vectors and sentences disagree). Rebuild it.")
+        raise IndexCorrupt(f"The index in '{build}' is inconsistent (sentence vectors and sentences disagree). Rebuild it.")
     return Index(
         manifest=manifest,
         documents=documents,
@@ -446,7 +474,10 @@ def _write_build(
         (temporary / "catalogue.json").write_text(json.dumps(catalogue_to_json(catalogue), ensure_ascii=False))
         (temporary / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False))
         _fsync_tree(temporary)
-        _load_build(temporary, manifest)  # a build that cannot be read back never goes live
+        try:
+            _load_build(temporary, manifest)  # a build that cannot be read back never goes live
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+            raise IndexCorrupt(f"the new build does not read back ({type(error).__name__}: {error}); the live index is unchanged") from error
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + temporary.name[5:]
         final = builds / build_id
         os.rename(temporary, final)

@@ -346,3 +346,18 @@ def test_every_status_of_the_readme_error_table_happens_as_it_says(client, setti
         error_of(response, status)
     assert client.post("/ask", json={"question": "x", "top_k": 51}).status_code == 422
     assert client.post("/ask", json={"question": "x", "surprise": 1}).status_code == 422
+
+
+def test_ready_says_when_an_older_build_is_served_because_the_live_one_is_broken(tmp_path, real_index_dir, real_retriever):
+    from conftest import service_settings
+
+    settings = service_settings(tmp_path, real_index_dir)
+    builds = settings.index_dir / "builds"
+    live = builds / (settings.index_dir / "CURRENT").read_text().strip()
+    shutil.copytree(live, builds / "older")
+    (settings.index_dir / "PREVIOUS").write_text("older")
+    (live / "sentences.json").write_text("{broken")
+    with TestClient(create_app(settings, real_retriever.embedder)) as client:
+        ready = client.get("/ready")
+        assert ready.status_code == 200 and "serving the previous build older" in ready.json()["warning"]
+        assert client.post("/ask", json={"question": "What is SSR?"}).status_code == 200

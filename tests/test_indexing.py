@@ -120,3 +120,21 @@ def test_a_build_that_cannot_be_read_back_never_goes_live(hash_settings, monkeyp
     monkeypatch.undo()
     assert current_build(hash_settings.index_dir) == live
     assert "extra" not in load_index(hash_settings).documents
+
+
+def test_a_live_build_that_cannot_be_read_falls_back_to_the_previous_one(hash_settings):
+    from assistant.errors import IndexCorrupt
+
+    build(hash_settings)
+    first = current_build(hash_settings.index_dir)
+    (hash_settings.corpus_dir / "extra.txt").write_text("Extra Brief\n\nSomething new about border management.\n")
+    build(hash_settings)
+    live = current_build(hash_settings.index_dir)
+    assert live != first
+    (live / "passages.jsonl").write_text('{"truncated": ')  # a disk fault after the build went live
+    index = load_index(hash_settings)
+    assert index.path == first and "extra" not in index.documents
+    assert live.name in index.fallback and first.name in index.fallback and "assistant build" in index.fallback
+    (first / "manifest.json").write_text("")  # both broken: a clear error, not a crash
+    with pytest.raises(IndexCorrupt, match="manifest is unreadable"):
+        load_index(hash_settings)
