@@ -252,7 +252,8 @@ class Answerer:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
             sentences, citations, disagreement = self._compose(candidates, ranked=models.ranker is not None)
-            message = " ".join(m for m in (PARTIAL_NOTE if support == PARTIAL else None, disagreement) if m) or None
+            partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
+            message = " ".join(m for m in (partial, disagreement) if m) or None
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(

@@ -444,8 +444,8 @@ def citation_problems(answer: dict, documents: dict[str, Document]) -> list[str]
 
 
 def answer_text_for_keywords(answer: dict) -> str:  # type: ignore[type-arg]
-    """What a reader sees: the answer sentences and the entry points listed with them."""
-    parts = [answer["answer"]]
+    """What a reader sees quoted: the answer sentences and the entry points listed with them (not the notes)."""
+    parts = [sentence["text"] for sentence in answer["sentences"]]
     for entry in answer["entry_points"]:
         parts.append(entry["title"])
         parts.extend(quote["text"] for quote in entry["summary"])
