@@ -144,7 +144,7 @@ class Service:
                 f"'{name}' matches the pattern '{ignored}' of ASSISTANT_CORPUS_IGNORE: files so named are not briefs and "
                 "would never be indexed. Rename the file."
             )
-        document = load_document(Path(name), data, name)  # raises DocumentError with the reason
+        document = load_document(Path(name), data, name, self.settings.max_document_chars)  # DocumentError says why
         if len(document.text) > self.settings.max_document_chars:
             raise TooLarge(
                 f"{name} has {len(document.text):,} characters of text; the limit is {self.settings.max_document_chars:,} "

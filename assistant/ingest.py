@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 
 from .errors import CorpusError, DocumentError
 from .models import Document, FileProblem
@@ -196,13 +196,14 @@ class _PdfLine:
     family: str
 
 
-def pdf_blocks(name: str, data: bytes) -> tuple[list[Block], str | None]:
+def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[list[Block], str | None]:
     """Blocks and the metadata title of a PDF.
 
     Lines are rebuilt from pypdf's positioned text; running headers and footers (the
     same text at the same height on most pages) are dropped; a paragraph ends where the
     gap to the next line is larger than the font's line spacing, where the type changes,
-    or at a bullet; smaller type than the body is kept as notes.
+    or at a bullet; smaller type than the body is kept as notes. With `max_chars`, extraction stops with
+    a DocumentError as soon as the text grows past it (a small PDF can expand to millions of characters).
     """
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -219,10 +220,20 @@ def pdf_blocks(name: str, data: bytes) -> tuple[list[Block], str | None]:
         except Exception:  # broken metadata must not lose the document
             metadata_title = None
         lines: list[_PdfLine] = []
+        extracted = 0
         for number, page in enumerate(pages, start=1):
-            lines.extend(_page_lines(page, number))
+            page_lines = _page_lines(page, number)
+            lines.extend(page_lines)
+            extracted += sum(len(line.text) for line in page_lines)
+            if max_chars is not None and extracted > max_chars:
+                raise DocumentError(
+                    f"{name}: the PDF holds more than {max_chars:,} characters of text (by page {number} of {len(pages)}); "
+                    "split it into several briefs."
+                )
     except DocumentError:
         raise
+    except (LimitReachedError, RecursionError) as error:  # decompression bombs, operands nested without end
+        raise DocumentError(f"{name}: the PDF is built to exhaust a reader ({error.__class__.__name__}); it was not read.") from error
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as error:
         raise DocumentError(f"{name}: the PDF cannot be read ({error.__class__.__name__}: {error}).") from error
     if not pages:
@@ -331,8 +342,9 @@ def _starts_new_block(previous: _PdfLine, line: _PdfLine, text: str) -> bool:
 # ---------------------------------------------------------------- files and folders
 
 
-def load_document(path: Path, data: bytes | None = None, name: str | None = None) -> Document:
-    """Read one file into a Document. Raises DocumentError with the reason when it cannot."""
+def load_document(path: Path, data: bytes | None = None, name: str | None = None, max_chars: int | None = None) -> Document:
+    """Read one file into a Document. Raises DocumentError with the reason when it cannot (or, for a PDF,
+    as soon as its text passes `max_chars`)."""
     name = name or path.name
     if data is None:
         try:
@@ -343,7 +355,7 @@ def load_document(path: Path, data: bytes | None = None, name: str | None = None
     content_hash = hashlib.sha256(data).hexdigest()
     metadata_title = None
     if fmt == "pdf":
-        blocks, metadata_title = pdf_blocks(name, data)
+        blocks, metadata_title = pdf_blocks(name, data, max_chars)
     elif fmt == "markdown":
         blocks = markdown_blocks(decode_text(name, data))
     else:

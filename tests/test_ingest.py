@@ -229,3 +229,47 @@ def test_a_title_from_the_file_name_is_spelt_as_the_document_spells_its_words(tm
     brief = tmp_path / "un-support-to-ssr-in-europe.txt"
     brief.write_text("The UN supports SSR across Europe. SSR helps; the UN reviews support every year.\n")
     assert load_document(brief).title == "UN support to SSR in Europe"
+
+
+def nested_operands_pdf(depth: int = 50_000) -> bytes:
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf " + b"[" * depth + b"(x)" + b"]" * depth + b" TJ ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_built_to_exhaust_the_reader_is_a_clear_error_not_a_crash():
+    from assistant.errors import DocumentError
+    from assistant.ingest import load_document
+
+    with pytest.raises(DocumentError, match="cannot be read|exhaust a reader|no extractable text"):
+        load_document(Path("nested.pdf"), nested_operands_pdf(), "nested.pdf")
+
+
+def test_a_pdf_whose_text_passes_the_cap_stops_being_read_at_once():
+    from assistant.errors import DocumentError
+    from assistant.ingest import load_document
+
+    brief = CORPUS / f"{BRIEFING_NOTE}.pdf"
+    with pytest.raises(DocumentError, match=r"more than 1,000 characters.*by page 1 "):
+        load_document(brief, max_chars=1_000)
+    assert load_document(brief, max_chars=1_000_000).text
+
+
+@pytest.mark.parametrize("failure", ["limit", "recursion"])
+def test_reader_exhaustion_errors_become_document_errors(monkeypatch, failure):
+    import assistant.ingest as ingest
+    from pypdf.errors import LimitReachedError
+
+    def exhausted(*args, **kwargs):
+        raise LimitReachedError("decompression limit") if failure == "limit" else RecursionError("too deep")
+
+    monkeypatch.setattr(ingest, "PdfReader", exhausted)
+    with pytest.raises(DocumentError, match="exhaust a reader"):
+        load_document(Path("bomb.pdf"), b"%PDF-1.7\n%bomb", "bomb.pdf")
