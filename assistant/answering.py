@@ -26,22 +26,22 @@ import numpy as np
 
 from .answerability import (
     ANSWERED,
+    MODEL_PATH,
     NOT_COVERED as NOT_COVERED_LEVEL,
     PARTIAL,
     Evidence,
     SupportModel,
     answer_type_missing,
-    feature_vector,
     asks_for_type,
+    feature_vector,
     holds_answer_type,
-    MODEL_PATH,
     load_support_model,
 )
 from .catalogue import EntryPoint, Factor
 from .linear import LinearModel
 from .ranking import RANKER_PATH, SentenceEvidence, asks_definition, is_definitional, load_ranker, sentence_features
 from .conversation import ResolvedQuestion, Turn, own_terms, resolve
-from .lexical import terms
+from .lexical import LexicalIndex, terms
 from .models import Passage, Quote, SearchHit
 from .retrieval import Retriever
 from .sentences import MIN_SENTENCE_WORDS
@@ -89,6 +89,27 @@ RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
 LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
 LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The question's content words and their IDF weights: what "coverage of the rare words" is measured by."""
+
+    wanted: list[str]
+    weights: dict[str, float]
+
+    @classmethod
+    def of(cls, query: str, lexical: "LexicalIndex") -> "QuestionTerms":
+        wanted = list(dict.fromkeys(own_terms(query)))
+        return cls(wanted, {t: lexical.idf(t) for t in wanted})
+
+    def rare_share(self, held: frozenset[str] | set[str]) -> float:
+        """IDF-weighted share of the question's words that `held` contains."""
+        return sum(w for t, w in self.weights.items() if t in held) / (sum(self.weights.values()) or 1.0)
+
+    def share(self, held: frozenset[str] | set[str]) -> float:
+        """Plain share of the question's words that `held` contains."""
+        return sum(t in held for t in self.wanted) / len(self.wanted) if self.wanted else 0.0
 
 
 @dataclass(frozen=True)
@@ -300,17 +321,13 @@ class Answerer:
     ) -> Evidence:
         """What retrieval and sentence scoring found, as the answerability model's evidence."""
         lexical, table, documents = self.index.lexical, self.index.sentences, self.index.documents
-        wanted = list(dict.fromkeys(own_terms(query)))
-        weights = {t: lexical.idf(t) for t in wanted}
-        total = sum(weights.values()) or 1.0
-
-        def rare_share(held: frozenset[str] | set[str]) -> float:
-            return sum(w for t, w in weights.items() if t in held) / total
-
-        best = sorted(candidates, key=lambda c: (-c.cosine, c.sentence))[:3]  # by cosine: independent of sentence choice
+        question = QuestionTerms.of(query, lexical)
+        wanted, rare_share = question.wanted, question.rare_share
+        by_cosine = sorted(candidates, key=lambda c: (-c.cosine, c.sentence))  # independent of sentence choice
+        best = by_cosine[:3]
         best_terms = self._terms_of(best[0].sentence) if best else frozenset()
         best_texts = [table.text(c.sentence, documents) for c in best]
-        typed = [c.sentence for c in sorted(candidates, key=lambda c: (-c.cosine, c.sentence))[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
+        typed = [c.sentence for c in by_cosine[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
         sentence_terms = {t for c in best for t in self._terms_of(c.sentence)}
         names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
@@ -328,7 +345,7 @@ class Answerer:
             rare_coverage_passages=rare_share(passage_terms),
             rare_coverage_best3=max((rare_share(self._terms_of(c.sentence)) for c in best), default=0.0),
             typed_coverage=max((rare_share(self._terms_of(sentence)) for sentence in typed), default=0.0),
-            coverage_sentence=sum(t in best_terms for t in wanted) / len(wanted) if wanted else 0.0,
+            coverage_sentence=question.share(best_terms),
             answer_type_missing=answer_type_missing(query, best_texts),
             non_english=language != "en",
         )
@@ -383,13 +400,8 @@ class Answerer:
             return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 13))
         ids = np.array(sorted(rank_of), dtype=np.int64)
         cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids))
-        wanted = list(dict.fromkeys(own_terms(text)))
-        wanted_set = set(wanted)
-        weights = {t: self.index.lexical.idf(t) for t in wanted}
-        total = sum(weights.values()) or 1.0
-
-        def rare_share(held: frozenset[str]) -> float:
-            return sum(w for t, w in weights.items() if t in held) / total
+        question = QuestionTerms.of(text, self.index.lexical)
+        rare_share = question.rare_share
 
         def neighbour(sentence: int) -> float:
             beside = [n for n in (sentence - 1, sentence + 1) if 0 <= n < len(table) and table.doc_ids[n] == table.doc_ids[sentence]]
@@ -405,7 +417,7 @@ class Answerer:
             passage_cosine=np.array([passage_cosine.get(rank_of[int(i)], 0.0) for i in ids]),
             rank=ranks,
             rare_coverage=np.array([share_of[int(i)] for i in ids]),
-            coverage=np.array([len(wanted_set & self._terms_of(int(i))) / len(wanted) if wanted else 0.0 for i in ids]),
+            coverage=np.array([question.share(self._terms_of(int(i))) for i in ids]),
             heading_coverage=np.array([rare_share(self._path_terms(path_of[int(i)])) for i in ids]),
             neighbour_coverage=np.array([neighbour(int(i)) for i in ids]),
             words=np.array([len(t.split()) for t in texts], dtype=np.float64),
