@@ -1,4 +1,4 @@
-"""Fitting the answerability model with grouped cross-validation (`assistant fit`).
+"""Fitting the answerability model and the sentence ranker with grouped cross-validation (`assistant fit`).
 
 Every QA item is answered through the service's own path; its evidence becomes a feature
 vector and its label is whether the item has gold quotes. Items that share a conversation or
@@ -22,8 +22,7 @@ import numpy as np
 
 from .answerability import DIRECTION, FEATURES, NOT_COVERED, PARTIAL, SupportModel, feature_vector, fitted_for
 from .answering import Answerer, AnswerModels
-from .conversation import Turn
-from .evaluation import QAItem, quote_spans
+from .evaluation import QAItem, in_process_ask, quote_spans, replayed_turns
 from .linear import LinearModel, fit_linear, usable
 from .ranking import SENTENCE_DIRECTION, SENTENCE_FEATURES
 
@@ -53,12 +52,9 @@ def collect(answerer: Answerer, items: list[QAItem]) -> Dataset:
     rows, confidences, readable = [], [], []
     sentence_rows, sentence_labels, sentence_item = [], [], []
     table, documents = answerer.index.sentences, answerer.index.documents
+    ask = in_process_ask(answerer)
     for number, item in enumerate(items):
-        turns: list[Turn] = []
-        for turn in item.turns():
-            if turn.role == "user":
-                earlier = answerer.ask(turn.content, list(turns), top_k=10)
-                turns += [Turn("user", turn.content), Turn("assistant", earlier.text)]
+        turns = replayed_turns(item, ask)  # earlier turns answered as the service would, like the evaluation does
         answer = answerer.ask(item.question, turns, top_k=10)
         assert answer.evidence is not None
         rows.append(feature_vector(answer.evidence))
