@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        service.recover()  # finish or undo an upload or deletion a crash interrupted
         service.load()
         if service.ready:
             service.answerer.retriever.search("warm up")  # load the model and its kernels before the first user

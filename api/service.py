@@ -1,10 +1,12 @@
 """The running service's state: the live answerer, and the writes that replace it.
 
 Reads take `service.answerer` (one attribute read, so a request sees one index from start
-to end). Uploads and deletions are serialised: the file is put in place, the index is
-rebuilt incrementally (only the new passages are embedded, with the already loaded
-model), and the new answerer replaces the old one. Queries keep being answered from the
-old index while that happens; when a rebuild fails, the file change is undone.
+to end). Uploads and deletions are serialised (across worker processes too): an upload is
+read in a bounded child process (sandbox.py), the index is rebuilt incrementally (only the
+new passages are embedded, with the already loaded model), and the new answerer replaces
+the old one. Queries keep being answered from the old index while that happens. Files move
+only once the new build is live, under a journal that start-up settles after a crash
+(journal.py): a document is either indexed with its file in place, or absent.
 """
 
 from __future__ import annotations
@@ -13,18 +15,23 @@ import fnmatch
 import logging
 import os
 import re
-import shutil
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import replace as replace_field
 from pathlib import Path
 
+from assistant import journal
 from assistant.answering import Answerer
 from assistant.embedding import Embedder, embedder_from_settings
 from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, UnknownDocument
 from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
-from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_document
+from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_corpus
+from assistant.models import Document
 from assistant.retrieval import Retriever
+from assistant.sandbox import MEGABYTE, read_bounded
 from assistant.settings import Settings
 
 from .sessions import Limits, SessionStore
@@ -144,7 +151,7 @@ class Service:
                 f"'{name}' matches the pattern '{ignored}' of ASSISTANT_CORPUS_IGNORE: files so named are not briefs and "
                 "would never be indexed. Rename the file."
             )
-        document = load_document(Path(name), data, name, self.settings.max_document_chars)  # DocumentError says why
+        document = self._read(name, data)  # DocumentError says why
         if len(document.text) > self.settings.max_document_chars:
             raise TooLarge(
                 f"{name} has {len(document.text):,} characters of text; the limit is {self.settings.max_document_chars:,} "
@@ -153,7 +160,7 @@ class Service:
         if document.format == "pdf" and suffix not in PDF_EXTENSIONS:
             raise DocumentError(f"{name}: the content is a PDF but the name says '{suffix}'. Rename it to .pdf.")
         doc_id = document_id(Path(name))
-        with self._write_lock:
+        with self._writing():
             target = self.settings.uploads_dir / name
             existing = self._find_file(doc_id)
             if existing is not None and existing.resolve() != target.resolve():
@@ -163,33 +170,53 @@ class Service:
                     f"Document '{doc_id}' exists. Send replace=true (as a form field or as ?replace=true) to replace it, "
                     "or rename the file."
                 )
-            previous = target.read_bytes() if target.exists() else None
-            _write_atomically(target, data)
-            try:
-                return self._rebuild(doc_id)
-            except BaseException:
-                if previous is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    _write_atomically(target, previous)
-                raise
+            journal.write_staged(self.settings, name, data)
+            pending = journal.PendingWrite("add", doc_id, name, document.content_hash)
+            document = replace_field(document, source_path=str(target))
+            return self._commit(pending, lambda documents: [d for d in documents if d.doc_id != doc_id] + [document])
 
     def delete_document(self, doc_id: str) -> WriteResult:
-        with self._write_lock:
+        with self._writing():
             documents = self.answerer.index.documents
             if doc_id not in documents:
                 raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
             if len(documents) == 1:
                 raise Conflict(f"'{doc_id}' is the only document; upload another before deleting it.")
             source = self._file_of(doc_id)
-            self.settings.trash_dir.mkdir(parents=True, exist_ok=True)
-            trashed = self.settings.trash_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{source.name}"
-            shutil.move(str(source), trashed)
-            try:
-                return self._rebuild(doc_id)
-            except BaseException:
-                shutil.move(str(trashed), source)
-                raise
+            pending = journal.PendingWrite("delete", doc_id, str(source))
+            return self._commit(pending, lambda documents: [d for d in documents if d.doc_id != doc_id])
+
+    def _read(self, name: str, data: bytes) -> Document:
+        """The upload read in a child process bounded in time and memory (see assistant/sandbox.py)."""
+        settings = self.settings
+        seconds = settings.parse_seconds + settings.parse_seconds_per_mb * len(data) / MEGABYTE
+        return read_bounded(name, data, seconds, settings.parse_memory_mb * MEGABYTE, settings.max_document_chars)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write at a time, across threads and worker processes; an interrupted earlier write is settled first."""
+        with self._write_lock, journal.exclusive(self.settings):
+            yield
+
+    def recover(self) -> journal.Recovery:
+        """Settle a write that a crash interrupted (see assistant/journal.py); called at start-up."""
+        with self._write_lock, journal.exclusive(self.settings) as recovery:
+            return recovery
+
+    def _commit(self, pending: journal.PendingWrite, change: Callable[[list[Document]], list[Document]]) -> WriteResult:
+        """Record the write, build the index with `change` applied to the corpus, then move the files."""
+        started = time.perf_counter()
+        pending.save(self.settings)
+        try:
+            documents, problems = load_corpus(self.settings.corpus_dir, self.settings.corpus_ignore, [self.settings.uploads_dir])
+            report = build_index(self.settings, lambda: self.embedder, documents=change(documents), problems=problems)
+        except BaseException:
+            if not journal.committed(self.settings, pending):
+                journal.undo(self.settings, pending)
+            raise
+        journal.finish(self.settings, pending)
+        self._serve(load_index(self.settings))
+        return WriteResult(pending.doc_id, report, round(time.perf_counter() - started, 3))
 
     def _find_file(self, doc_id: str) -> Path | None:
         """The file in the corpus or uploads folder that gives this id. Never a path taken from the index,
@@ -206,25 +233,9 @@ class Service:
             raise Conflict(f"'{doc_id}' is indexed but its file is not in the corpus or uploads folder; rebuild with `assistant build`.")
         return path
 
-    def _rebuild(self, doc_id: str) -> WriteResult:
-        started = time.perf_counter()
-        report = build_index(self.settings, lambda: self.embedder)
-        self._serve(load_index(self.settings))
-        return WriteResult(doc_id, report, round(time.perf_counter() - started, 3))
-
 
 def _safe_name(filename: str) -> str:
     base = Path(filename.replace("\\", "/")).name
     stem, suffix = os.path.splitext(base)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
     return f"{stem[:120]}{suffix.lower()}"
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)

@@ -72,6 +72,7 @@ IndexOption = typer.Option(None, "--index", help="Index folder (default: ASSISTA
 def build(corpus: Optional[Path] = CorpusOption, index: Optional[Path] = IndexOption) -> None:
     """Build the index from the corpus, or update it: only new or changed passages are embedded."""
     from .indexing import build_index
+    from .journal import exclusive
 
     settings = _settings(corpus, index)
     try:
@@ -89,7 +90,8 @@ def build(corpus: Optional[Path] = CorpusOption, index: Optional[Path] = IndexOp
             def report(done: int, total: int) -> None:
                 progress.update(task, description="embedding passages", completed=done, total=total or 1)
 
-            result = build_index(settings, _embedder_factory(settings), progress=report)
+            with exclusive(settings):  # not while the service uploads or deletes; settles a write a crash interrupted
+                result = build_index(settings, _embedder_factory(settings), progress=report)
     except AssistantError as error:
         _fail(error)
         return

@@ -506,16 +506,18 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _point_current_at(index_dir: Path, build_id: str) -> None:
+    """Make `build_id` live. PREVIOUS (the build it replaces) is written first, so that after a crash at any
+    point it names a build that exists."""
     pointer = index_dir / "CURRENT"
-    temporary = index_dir / "CURRENT.tmp"
     previous = pointer.read_text().strip() if pointer.exists() else ""
-    with open(temporary, "w") as handle:
-        handle.write(build_id)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, pointer)
-    _fsync_dir(index_dir)
-    (index_dir / "PREVIOUS").write_text(previous)
+    for name, value in (("PREVIOUS", previous), ("CURRENT", build_id)):
+        temporary = index_dir / f"{name}.tmp"
+        with open(temporary, "w") as handle:
+            handle.write(value)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, index_dir / name)
+        _fsync_dir(index_dir)
 
 
 def _previous_live(index_dir: Path, current: str) -> set[str]:

@@ -222,14 +222,15 @@ def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[li
         lines: list[_PdfLine] = []
         extracted = 0
         for number, page in enumerate(pages, start=1):
-            page_lines = _page_lines(page, number)
-            lines.extend(page_lines)
-            extracted += sum(len(line.text) for line in page_lines)
-            if max_chars is not None and extracted > max_chars:
+            try:
+                page_lines = _page_lines(page, number, None if max_chars is None else max_chars - extracted)
+            except _TextCapReached:
                 raise DocumentError(
                     f"{name}: the PDF holds more than {max_chars:,} characters of text (by page {number} of {len(pages)}); "
                     "split it into several briefs."
-                )
+                ) from None
+            lines.extend(page_lines)
+            extracted += sum(len(line.text) for line in page_lines)
     except DocumentError:
         raise
     except (LimitReachedError, RecursionError) as error:  # decompression bombs, operands nested without end
@@ -247,15 +248,29 @@ def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[li
     return _group_pdf_lines(lines), title
 
 
-def _page_lines(page, number: int) -> list[_PdfLine]:  # type: ignore[no-untyped-def]
-    """The page's text lines, each with its height on the page and its type (size, weight, family)."""
+class _TextCapReached(BaseException):
+    """Raised from inside pypdf's text visitor: a page draws more text than the document may hold.
+
+    A BaseException because pypdf reads each form XObject under `except Exception` and carries on:
+    an Exception would stop one drawing of the form, not the page."""
+
+
+def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:  # type: ignore[no-untyped-def]
+    """The page's text lines, each with its height on the page and its type (size, weight, family).
+
+    Raises _TextCapReached as soon as the page's text passes `budget` characters, so that one page
+    drawing the same text a million times stops being read at once rather than after the page."""
     raw_lines: list[tuple[float, list[tuple[str, float, str]]]] = []
     line_open = False
+    drawn = 0
 
     def visit(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
-        nonlocal line_open
+        nonlocal line_open, drawn
         if not text:
             return
+        drawn += len(text)
+        if budget is not None and drawn > budget:
+            raise _TextCapReached
         y = cm[5] + tm[5] * (cm[3] or 1.0)
         font_name = str(font.get("/BaseFont", "")).lstrip("/") if font else ""
         effective_size = float(size) * abs(cm[3] or 1.0) * abs(tm[3] or 1.0)

@@ -133,6 +133,14 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(
         1_000_000, ge=1, description="Longest text an uploaded document may have (characters), so one upload cannot tie up indexing for long."
     )
+    parse_seconds: float = Field(
+        5.0, gt=0, description="Seconds an uploaded file may take to be read, plus ASSISTANT_PARSE_SECONDS_PER_MB per megabyte; "
+        "it is read in a child process that is stopped past that (422).",
+    )
+    parse_seconds_per_mb: float = Field(20.0, ge=0, description="Extra reading time allowed per megabyte of an uploaded file.")
+    parse_memory_mb: int = Field(
+        1024, ge=64, description="Memory (address space, MB) the child process reading an uploaded file may use (422 past it)."
+    )
 
     @model_validator(mode="after")
     def _reads_need_a_key(self) -> "Settings":

@@ -7,6 +7,7 @@ from pypdf import PdfReader, PdfWriter
 from assistant.errors import CorpusError, DocumentError
 from assistant.ingest import detect_format, document_id, load_corpus, load_document
 from assistant.structure import join_lines
+from hostile import nested_operands_pdf, text_flood_pdf
 from conftest import BACKGROUNDER, BRIEFING_NOTE, CORPUS, FIXTURES, IGNORE, MIGRATION, PUSH_FACTORS, UN_REVIEW
 
 
@@ -231,19 +232,6 @@ def test_a_title_from_the_file_name_is_spelt_as_the_document_spells_its_words(tm
     assert load_document(brief).title == "UN support to SSR in Europe"
 
 
-def nested_operands_pdf(depth: int = 50_000) -> bytes:
-    from pypdf.generic import DecodedStreamObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=200, height=200)
-    stream = DecodedStreamObject()
-    stream.set_data(b"BT /F1 12 Tf " + b"[" * depth + b"(x)" + b"]" * depth + b" TJ ET")
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_a_pdf_built_to_exhaust_the_reader_is_a_clear_error_not_a_crash():
     from assistant.errors import DocumentError
     from assistant.ingest import load_document
@@ -260,6 +248,24 @@ def test_a_pdf_whose_text_passes_the_cap_stops_being_read_at_once():
     with pytest.raises(DocumentError, match=r"more than 1,000 characters.*by page 1 "):
         load_document(brief, max_chars=1_000)
     assert load_document(brief, max_chars=1_000_000).text
+
+
+def test_one_page_drawing_a_form_thousands_of_times_stops_being_read_within_the_page():
+    """pypdf reads each form under `except Exception`; the cap must still stop the page, not one drawing of the form."""
+    import assistant.ingest as ingest
+
+    pages_read = []
+    original = ingest._page_lines
+
+    def counted(page, number, budget=None):  # type: ignore[no-untyped-def]
+        pages_read.append(number)
+        return original(page, number, budget)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest, "_page_lines", counted)
+        with pytest.raises(DocumentError, match=r"more than 50,000 characters.*by page 1 of 20"):
+            load_document(Path("flood.pdf"), text_flood_pdf(pages=20, uses=2_000), "flood.pdf", max_chars=50_000)
+    assert pages_read == [1]
 
 
 @pytest.mark.parametrize("failure", ["limit", "recursion"])
