@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import time
 from dataclasses import dataclass
 
 from assistant.settings import Settings
@@ -64,8 +65,8 @@ def body_limit(settings: Settings, method: str, path: str) -> int:
 
 
 class RequestGuard:
-    """ASGI middleware: the key before the body of a write, body size while reading, a read timeout per
-    chunk, and security headers on every response."""
+    """ASGI middleware: the key before the body of a write, body size while reading, a deadline for the
+    body that grows with what arrives, and security headers on every response."""
 
     def __init__(self, app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
         self.app = app
@@ -89,18 +90,24 @@ class RequestGuard:
             await _respond(send, _too_large(limit))
             return
         received = 0
-        timeout = self.settings.body_read_timeout
+        timeout, rate = self.settings.body_read_timeout, self.settings.body_min_rate
+        started = time.monotonic()
         refused = False  # the refusal is sent by the guard; whatever the app answers afterwards is dropped
 
         async def guarded_receive():  # type: ignore[no-untyped-def]
             nonlocal received, refused
             if refused:
                 return {"type": "http.disconnect"}
+            # as Apache's mod_reqtimeout: `timeout` seconds for the body, one more for every `rate` bytes received,
+            # so a body trickled in a byte at a time cannot hold the connection for long
+            allowed = started + timeout + received / rate - time.monotonic()
             try:
-                message = await asyncio.wait_for(receive(), timeout=timeout)
+                message = await asyncio.wait_for(receive(), timeout=max(allowed, 0.001))
             except asyncio.TimeoutError:
                 refusal: Refusal | None = Refusal(
-                    408, "timeout", f"The request body stalled for more than {timeout:g} s; send it at once."
+                    408, "timeout",
+                    f"The request body did not arrive in time ({timeout:g} s, plus one second for every {rate:,} bytes "
+                    "received); send it at once.",
                 )
             else:
                 if message["type"] != "http.request":

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 
 from .errors import CorpusError, DocumentError
@@ -196,6 +196,15 @@ class _PdfLine:
     family: str
 
 
+# No stream of a brief decompresses to more than this; a bomb stops at it (LimitReachedError, a 422) instead of
+# costing seconds per megabyte to parse. pypdf's own limits are 75 MB.
+MAX_PDF_STREAM_BYTES = 8_000_000
+STREAM_LIMITS = (
+    "zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+    "array_based_stream_maximum_output_length",
+)
+
+
 def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[list[Block], str | None]:
     """Blocks and the metadata title of a PDF.
 
@@ -205,6 +214,11 @@ def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[li
     or at a bullet; smaller type than the body is kept as notes. With `max_chars`, extraction stops with
     a DocumentError as soon as the text grows past it (a small PDF can expand to millions of characters).
     """
+    with apply_configuration(**{name: MAX_PDF_STREAM_BYTES for name in STREAM_LIMITS}):
+        return _pdf_blocks(name, data, max_chars)
+
+
+def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Block], str | None]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

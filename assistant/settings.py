@@ -128,13 +128,15 @@ class Settings(BaseSettings):
         1_000_000, ge=1, description="Largest body of any other request, in bytes (refused with 413 while it is read)."
     )
     body_read_timeout: float = Field(
-        30.0, gt=0, description="Seconds a request body may stall between two chunks before the request is refused (408)."
+        30.0, gt=0, description="Seconds a request body may take to arrive, plus one for every ASSISTANT_BODY_MIN_RATE "
+        "bytes received; past that the request is refused (408).",
     )
+    body_min_rate: int = Field(500, ge=1, description="Bytes a second a slow request body must keep up to earn more time.")
     max_document_chars: int = Field(
         1_000_000, ge=1, description="Longest text an uploaded document may have (characters), so one upload cannot tie up indexing for long."
     )
     parse_seconds: float = Field(
-        5.0, gt=0, description="Seconds an uploaded file may take to be read, plus ASSISTANT_PARSE_SECONDS_PER_MB per megabyte; "
+        2.5, gt=0, description="Seconds an uploaded file may take to be read, plus ASSISTANT_PARSE_SECONDS_PER_MB per megabyte; "
         "it is read in a child process that is stopped past that (422).",
     )
     parse_seconds_per_mb: float = Field(20.0, ge=0, description="Extra reading time allowed per megabyte of an uploaded file.")

@@ -69,14 +69,15 @@ def text_flood_pdf(pages: int = 20, uses: int = 2_000) -> bytes:
     return _written(writer)
 
 
-def flate_bomb_pdf(megabytes: int = 200) -> bytes:
-    """One content stream that inflates from a few hundred kilobytes to `megabytes` of spaces."""
+def flate_bomb_pdf(megabytes: int = 200, filler: bytes = b" ") -> bytes:
+    """A page whose content stream inflates from a few hundred kilobytes to `megabytes` of `filler`: spaces
+    cost a reader time, a flood of operands ("0 ") costs it memory too."""
     writer = PdfWriter()
     page = writer.add_blank_page(width=200, height=200)
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): _font(writer)})  # without a font, no reader looks
     compressor = zlib.compressobj(9)
-    chunk = b" " * (1024 * 1024)
-    text = b"BT /F1 12 Tf 10 10 Td (border police) Tj ET"
+    chunk = filler * (1024 * 1024 // len(filler))
+    text = b" BT /F1 12 Tf 10 10 Td (border police) Tj ET"
     packed = b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.compress(text) + compressor.flush()
     stream = StreamObject()
     stream._data = packed

@@ -77,7 +77,29 @@ def test_a_stalled_body_times_out(served):
     with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as raw:
         raw.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"qu")
         reply = read_reply(raw)
-    assert reply.startswith("HTTP/1.1 408") and "stalled" in reply
+    assert reply.startswith("HTTP/1.1 408") and "did not arrive in time" in reply
+
+
+def test_a_body_trickled_a_byte_at_a_time_is_refused_by_its_deadline(served):
+    """Every byte arrives well within the 1 s between chunks; the body as a whole does not."""
+    url, _ = served
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as raw:
+        raw.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{")
+        raw.settimeout(0.3)
+        reply = b""
+        for _ in range(100):  # 30 s of trickle at most
+            try:
+                raw.sendall(b" ")
+                reply += raw.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if b"}" in reply:
+                break
+    assert reply.startswith(b"HTTP/1.1 408") and b"did not arrive in time" in reply
+    assert time.monotonic() - started < 5
 
 
 def test_too_many_ids_or_messages_are_a_422_and_unknown_ids_are_not_echoed_wholesale(served):
