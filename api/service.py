@@ -24,9 +24,10 @@ from dataclasses import replace as replace_field
 from pathlib import Path
 
 from assistant import journal
-from assistant.answering import Answerer
+from assistant.answering import Answerer, answer_payload
+from assistant.conversation import Turn
 from assistant.embedding import Embedder, embedder_from_settings
-from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, UnknownDocument
+from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
 from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
 from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_corpus
 from assistant.models import Document
@@ -53,6 +54,10 @@ class UnsupportedUpload(AssistantError):
 
 
 class NotReady(AssistantError):
+    pass
+
+
+class UnknownSession(AssistantError):
     pass
 
 
@@ -131,6 +136,33 @@ class Service:
     @property
     def ready(self) -> bool:
         return self._answerer is not None
+
+    # ------------------------------------------------------------ asking
+
+    def ask(
+        self,
+        question: str,
+        history: list[Turn],
+        session_id: str | None = None,
+        top_k: int | None = None,
+        documents: list[str] | None = None,
+    ) -> dict[str, object]:
+        """The answer as the API returns it. With `session_id`, the session's turns are the history and this
+        turn is stored; a caller sends either a history or a session, never both."""
+        if session_id and history:
+            raise InvalidQuestion("Send either history or session_id, not both: a session keeps its own history.")
+        if session_id:
+            session = self.sessions.get(session_id)
+            if session is None:
+                raise UnknownSession(f"No session '{session_id}'. Create one with POST /sessions.")
+            history = session.turns()
+        answer = self.answerer.ask(question, history, top_k, documents)
+        payload = answer_payload(answer)
+        if session_id:
+            if not self.sessions.append_turn(session_id, question, answer.text, payload):
+                raise UnknownSession(f"Session '{session_id}' was deleted meanwhile.")
+            payload["session_id"] = session_id
+        return payload
 
     # ------------------------------------------------------------ writing
 
