@@ -202,9 +202,11 @@ def pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
 
 def embedder_from_settings(settings: "Settings", threads: int | None = None, serving: bool = False) -> CachingEmbedder:
     """The configured embedding backend; `auto` serves with ONNX Runtime unless the model needs PyTorch.
-    `serving`: for the long-running service, whose memory must stay flat across uploads (no ONNX memory arena)."""
+    `serving`: for the long-running service, whose memory must stay flat across uploads (small batches, no ONNX
+    memory arena)."""
     threads = settings.embedding_threads if threads is None else threads
-    arguments = dict(batch_size=settings.embedding_batch_size, cache_size=settings.query_cache_size, threads=threads)
+    batch_size = settings.serve_embedding_batch_size if serving else settings.embedding_batch_size
+    arguments = dict(batch_size=batch_size, cache_size=settings.query_cache_size, threads=threads)
     if settings.embedding_backend == "torch":
         return SentenceTransformerEmbedder(settings.embedding_model, **arguments)
     resolve_model_path(settings.embedding_model)  # a missing model is an error whichever backend runs it

@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(
         0, ge=0, description="CPU threads per model call when building and evaluating (0: one per core)."
     )
+    serve_embedding_batch_size: int = Field(
+        4, ge=1,
+        description="Texts per model call when the service embeds an upload: 64 long passages measured as fast as in "
+        "batches of 16, at a third of the peak memory (+200 MB, not +580 MB).",
+    )
     serve_embedding_threads: int = Field(
         1, ge=0,
         description="CPU threads per model call in the service: 1 lets concurrent requests use the cores side by side "
