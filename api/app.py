@@ -18,7 +18,7 @@ from assistant.settings import Settings, load_settings
 
 from .errors import ERRORS, install_error_handlers
 from .guard import RequestGuard
-from .routes import documents, health, openai, page, questions, sessions
+from .routes import documents, health, openai, page, questions, sessions, sources
 from .routes.page import STATIC
 from .service import Service
 
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
     install_error_handlers(app)
-    for area in (health, questions, sessions, documents, openai, page):
+    for area in (health, questions, sessions, documents, sources, openai, page):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

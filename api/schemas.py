@@ -64,6 +64,11 @@ class Located(BaseModel):
     pages: Pages
     start: Start
     end: End
+    url: str = Field(
+        description="Where to read it in its document: the source view, highlighted (GET, relative to the service's root). "
+        "The view links to the original file at the page.",
+        examples=["/documents/strengthening-un-support-to-ssr/view?start=120&end=260#cited"],
+    )
 
 
 class QuoteOut(Located):

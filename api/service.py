@@ -263,6 +263,10 @@ class Service:
                 return path
         return None
 
+    def source_file(self, doc_id: str) -> Path:
+        """The brief's original file (in the corpus or uploads folder, never a path taken from the index)."""
+        return self._file_of(doc_id)
+
     def _file_of(self, doc_id: str) -> Path:
         path = self._find_file(doc_id)
         if path is None:

@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote as quote_url
 
 import numpy as np
 
@@ -686,6 +687,11 @@ def pages_label(pages: Sequence[int]) -> str:
     return f", p. {', '.join(map(str, pages))}" if pages else ""
 
 
+def source_url(doc_id: str, start: int, end: int) -> str:
+    """Where a span can be read in its document: the service's source view, relative to its root."""
+    return f"/documents/{quote_url(doc_id, safe='')}/view?start={start}&end={end}#cited"
+
+
 def quote_payload(quote: Quote) -> dict:  # type: ignore[type-arg]
     return {
         "doc_id": quote.doc_id,
@@ -694,6 +700,7 @@ def quote_payload(quote: Quote) -> dict:  # type: ignore[type-arg]
         "pages": list(quote.pages),
         "start": quote.start,
         "end": quote.end,
+        "url": source_url(quote.doc_id, quote.start, quote.end),
         "text": quote.text,
     }
 
@@ -732,9 +739,13 @@ def passage_payload(hit: SearchHit) -> dict:  # type: ignore[type-arg]
         "pages": list(passage.pages),
         "start": passage.start,
         "end": passage.end,
+        "url": source_url(passage.doc_id, passage.start, passage.end),
         "text": passage.text,
         "also_in": [
-            {"doc_id": d.doc_id, "title": d.title, "section": d.section, "pages": list(d.pages), "start": d.start, "end": d.end}
+            {
+                "doc_id": d.doc_id, "title": d.title, "section": d.section, "pages": list(d.pages), "start": d.start,
+                "end": d.end, "url": source_url(d.doc_id, d.start, d.end),
+            }
             for d in hit.duplicates
         ],
     }

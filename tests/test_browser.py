@@ -63,7 +63,14 @@ def test_ask_open_a_citation_and_follow_up(page):
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
     assert dialog.locator("#source-title").inner_text().startswith("[1] ")
-    assert len(dialog.locator("blockquote").inner_text()) > 20
+    quote = dialog.locator("blockquote").inner_text()
+    assert len(quote) > 20 and "characters" not in dialog.locator("#source-meta").inner_text()
+    with page.context.expect_page() as opened:  # the brief, in a new tab, the quote highlighted
+        dialog.get_by_role("link", name="Read it in the brief").click()
+    brief = opened.value
+    brief.wait_for_load_state()
+    assert brief.locator("mark#cited").inner_text().strip() == quote.strip()
+    brief.close()
     page.keyboard.press("Escape")
     assert not dialog.is_visible()
 

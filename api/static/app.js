@@ -175,8 +175,9 @@ function openSource(turnKey, marker) {
   const citation = state.citations.get(turnKey)?.get(marker);
   if (!citation) return;
   $("source-title").textContent = `[${marker}] ${citation.title}`;
-  $("source-meta").textContent = `${citation.section || "Start of the document"}${pages(citation.pages)} · characters ${citation.start}–${citation.end}`;
+  $("source-meta").textContent = `${citation.section || "Start of the document"}${pages(citation.pages)}`;
   $("source-quote").textContent = citation.quote;
+  $("source-link").href = citation.url;
   $("source-dialog").showModal();
   $("source-close").focus();
 }
