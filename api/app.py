@@ -18,6 +18,7 @@ from assistant.settings import Settings, load_settings
 
 from .errors import ERRORS, install_error_handlers
 from .guard import RequestGuard
+from .mcp import build_mcp
 from .routes import documents, health, openai, page, questions, sessions, sources
 from .routes.page import STATIC
 from .service import Service
@@ -26,7 +27,8 @@ DESCRIPTION = (
     "Offline answers over policy briefs. Every answer sentence is a verbatim quote with a citation "
     "(document, section, page, character offsets); entry points for each push factor of displacement; "
     "'not covered' when the briefs do not answer; follow-up questions resolved from the conversation. "
-    "Also speaks the OpenAI chat-completions protocol at /v1. Errors: "
+    "Also speaks the OpenAI chat-completions protocol at /v1 and the Model Context Protocol at /mcp "
+    "(Streamable HTTP; tools search, fetch, ask, entry_points). Errors: "
     '`{"error": {"type", "message", "param"}}`.'
 )
 
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     """The app; `embedder` lets a caller share an already loaded model (tests, benchmarks)."""
     settings = settings or load_settings()
     service = Service(settings, embedder)
+    mcp_server, mcp_app = build_mcp(service)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -42,7 +45,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         service.load()
         if service.ready:
             service.answerer.retriever.search("warm up")  # load the model and its kernels before the first user
-        yield
+        async with mcp_server.session_manager.run():
+            yield
 
     app = FastAPIOffline(  # /docs from assets shipped in the package, no CDN; ReDoc dropped (its page loads a CDN logo)
         redoc_url=None,
@@ -59,5 +63,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     install_error_handlers(app)
     for area in (health, questions, sessions, documents, sources, openai, page):
         app.include_router(area.router)
+    app.router.routes.extend(mcp_app.routes)  # POST /mcp: the Model Context Protocol (api/mcp.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

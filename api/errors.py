@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.errors import AssistantError, CorpusError, DocumentError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
 
 from .schemas import ErrorBody
-from .service import Conflict, NotReady, TooLarge, UnknownSession, UnsupportedUpload
+from .service import Conflict, NotReady, TooLarge, UnknownFactor, UnknownPassage, UnknownSession, UnsupportedUpload
 from .sessions import SessionLimit
 
 log = logging.getLogger("assistant.api")
@@ -26,6 +26,8 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (InvalidQuestion, 422, "invalid_request"),
     (UnknownDocument, 404, "not_found"),
     (UnknownSession, 404, "not_found"),
+    (UnknownFactor, 404, "not_found"),
+    (UnknownPassage, 404, "not_found"),
     (DocumentError, 422, "unreadable_document"),
     (UnsupportedUpload, 415, "unsupported_media_type"),
     (TooLarge, 413, "too_large"),

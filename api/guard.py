@@ -57,6 +57,10 @@ def is_write(method: str, path: str) -> bool:
     return path.rstrip("/") == "/documents" and method == "POST" or (method == "DELETE" and path.startswith("/documents/"))
 
 
+def is_mcp(path: str) -> bool:
+    return path.rstrip("/") == "/mcp"
+
+
 def body_limit(settings: Settings, method: str, path: str) -> int:
     """The most bytes a request body may have."""
     if method == "POST" and path.rstrip("/") == "/documents":
@@ -79,8 +83,8 @@ class RequestGuard:
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         send = self._with_security_headers(send, path)
-        if is_write(method, path):
-            refusal = key_refusal(self.settings, headers.get("authorization", ""), write=True)
+        if is_write(method, path) or is_mcp(path):  # MCP tools read; routes check reads themselves (api/deps.py)
+            refusal = key_refusal(self.settings, headers.get("authorization", ""), write=is_write(method, path))
             if refusal:  # before a byte of the body is read
                 await _respond(send, refusal)
                 return

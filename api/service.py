@@ -27,13 +27,13 @@ from dataclasses import replace as replace_field
 from pathlib import Path
 
 from assistant import journal
-from assistant.answering import Answerer, answer_payload
+from assistant.answering import Answerer, answer_payload, entry_point_payload, passage_payload
 from assistant.conversation import Turn
 from assistant.embedding import Embedder, embedder_from_settings
 from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
 from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
 from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_corpus
-from assistant.models import Document
+from assistant.models import Document, SearchHit
 from assistant.retrieval import Retriever
 from assistant.sandbox import MEGABYTE, read_bounded
 from assistant.settings import Settings
@@ -61,6 +61,14 @@ class NotReady(AssistantError):
 
 
 class UnknownSession(AssistantError):
+    pass
+
+
+class UnknownFactor(AssistantError):
+    pass
+
+
+class UnknownPassage(AssistantError):
     pass
 
 
@@ -166,6 +174,32 @@ class Service:
                 raise UnknownSession(f"Session '{session_id}' was deleted meanwhile.")
             payload["session_id"] = session_id
         return payload
+
+    def search(self, query: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> list[dict[str, object]]:
+        """Ranked passages as the API returns them."""
+        return [passage_payload(hit) for hit in self.answerer.retriever.search(query, top_k=top_k, doc_ids=doc_ids)]
+
+    def entry_points(self, factor: str | None = None) -> dict[str, object]:
+        """The catalogue (push factors and their entry points), or the factors matching `factor` and theirs."""
+        catalogue = self.answerer.index.catalogue
+        factors = catalogue.matching_factors(factor or "")
+        if factor and not factors:
+            known = ", ".join(f.factor_id for f in catalogue.factors)
+            raise UnknownFactor(f"No push factor matches '{factor}'. Known factors: {known}.")
+        chosen = {f.factor_id for f in factors}
+        entries = [e for e in catalogue.entry_points if factor is None or e.factor_id in chosen]
+        return {
+            "factors": [{"id": f.factor_id, "label": f.label, "name": f.name} for f in factors],
+            "entry_points": [entry_point_payload(e, catalogue.factor(e.factor_id) if e.factor_id else None) for e in entries],
+        }
+
+    def passage(self, passage_id: str) -> dict[str, object]:
+        """One passage in full, by its id (as search returns it)."""
+        index = self.answerer.index
+        position = index.position_of.get(passage_id)
+        if position is None:
+            raise UnknownPassage(f"No passage with id '{passage_id[:200]}'. Take ids from a search.")
+        return passage_payload(SearchHit(passage=index.passages[position], score=0.0, rank=1))
 
     # ------------------------------------------------------------ writing
 

@@ -122,6 +122,14 @@ class Settings(BaseSettings):
         None, description="Bearer token for uploading and deleting documents; unset, those endpoints are disabled."
     )
     protect_reads: bool = Field(False, description="Require the API key on reading endpoints too.")
+    public_url: str | None = Field(
+        None, description="The service's address as clients reach it (e.g. https://briefs.example.org), for the absolute "
+        "source URLs of MCP tools; by default the address each request was sent to.",
+    )
+    mcp_allowed_hosts: list[str] = Field(
+        [], description="Host headers /mcp accepts besides loopback (DNS-rebinding protection), e.g. "
+        "[\"briefs.example.org\"] behind a proxy.",
+    )
     cors_origins: list[str] = Field([], description="Browser origins allowed to call the API (CORS); none by default.")
     max_sessions: int = Field(
         10_000, ge=1, description="Conversations kept at once; a new one past this is refused (429) until some are deleted or expire."

@@ -6,11 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from assistant.answering import entry_point_payload, passage_payload
 from assistant.conversation import Turn
 
 from ..deps import READ, ServiceDep
-from ..errors import ApiError
 from ..schemas import AskRequest, AskResponse, EntryPointsResponse, SearchResponse
 
 router = APIRouter(tags=["questions"], dependencies=READ)
@@ -33,8 +31,7 @@ def search(
     doc: Annotated[list[str] | None, Query(description="Only these document ids (repeatable).")] = None,
 ) -> dict[str, object]:
     """Passages only, best first, each with document, section, pages, offsets and score."""
-    hits = service.answerer.retriever.search(q, top_k=top_k, doc_ids=doc)
-    return {"query": q, "results": [passage_payload(h) for h in hits]}
+    return {"query": q, "results": service.search(q, top_k, doc)}
 
 
 @router.get("/entry-points", summary="The entry-point catalogue", response_model=EntryPointsResponse)
@@ -46,14 +43,4 @@ def entry_points(
 ) -> dict[str, object]:
     """Push factors and the SSR entry points under each (with summaries and sources), and the briefs' other
     numbered recommendations (when no factor filter is given)."""
-    catalogue = service.answerer.index.catalogue
-    factors = catalogue.matching_factors(factor or "")
-    if factor and not factors:
-        known = ", ".join(f.factor_id for f in catalogue.factors)
-        raise ApiError(404, "not_found", f"No push factor matches '{factor}'. Known factors: {known}.")
-    chosen = {f.factor_id for f in factors}
-    entries = [e for e in catalogue.entry_points if factor is None or e.factor_id in chosen]
-    return {
-        "factors": [{"id": f.factor_id, "label": f.label, "name": f.name} for f in factors],
-        "entry_points": [entry_point_payload(e, catalogue.factor(e.factor_id) if e.factor_id else None) for e in entries],
-    }
+    return service.entry_points(factor)
