@@ -223,3 +223,21 @@ class ChatRequest(BaseModel):
     )
     stream: bool = Field(False, description="Stream the answer as server-sent events in the OpenAI chunk format.")
     top_k: int | None = Field(None, description="Extension: passages to retrieve.")
+
+
+class InputItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: str | None = Field(None, description="user, assistant, system or developer; items without a role are ignored.")
+    content: str | list[dict] | None = Field(  # type: ignore[type-arg]
+        None, description="Text, or content parts (input_text, output_text) whose text is read."
+    )
+
+
+class ResponsesRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # instructions, temperature, store … are accepted and ignored
+    model: str = Field("ssr-brief-assistant", description="Any model id; GET /v1/models lists 'ssr-brief-assistant'.")
+    input: Annotated[str, Field(min_length=1)] | Annotated[list[InputItem], Field(min_length=1, max_length=MAX_MESSAGES)] = Field(
+        description=f"The question, or the conversation as messages whose last user message is the question (at most {MAX_MESSAGES})."
+    )
+    stream: bool = Field(False, description="Stream the answer as the Responses API's server-sent events.")
+    top_k: int | None = Field(None, description="Extension: passages to retrieve.")

@@ -53,6 +53,47 @@ def test_the_openai_client_works_unchanged(base_url):
     assert "empty" in str(raised.value)
 
 
+def cited_spans_hold(content: str, annotations, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Each url_citation spans one quoted sentence and its marker, and its url opens that sentence in its brief."""
+    assert annotations
+    for annotation in annotations:
+        span = content[annotation.start_index : annotation.end_index]
+        marker = annotation.title.split("]")[0] + "]"
+        assert span.endswith(("]",)) and marker in span and annotation.url.startswith(f"{base_url}/documents/")
+    first = httpx.get(annotations[0].url, timeout=10).text
+    quoted = content[annotations[0].start_index : annotations[0].end_index].split(" [")[0]
+    assert quoted.rstrip()[:60] in first.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def test_front_ends_get_url_citations_in_chat_completions_and_responses(base_url):
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="not-needed")
+    question = "What are the push factors of forced displacement?"
+    message = client.chat.completions.create(model="ssr-brief-assistant", messages=[{"role": "user", "content": question}]).choices[0].message
+    chat = [a.url_citation for a in message.annotations]
+    cited_spans_hold(message.content, chat, base_url)
+
+    reply = client.responses.create(model="ssr-brief-assistant", input=question)
+    assert reply.output_text == message.content
+    text = reply.output[0].content[0]
+    assert [(a.start_index, a.end_index, a.url) for a in text.annotations] == [(a.start_index, a.end_index, a.url) for a in chat]
+
+    events = list(client.responses.create(model="ssr-brief-assistant", input=[{"role": "user", "content": question}], stream=True))
+    kinds = [e.type for e in events]
+    assert kinds[0] == "response.created" and kinds[-1] == "response.completed"
+    assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == message.content
+    assert sum(kind == "response.output_text.annotation.added" for kind in kinds) == len(chat)
+    assert events[-1].response.output_text == message.content
+
+    conversation = [
+        {"role": "user", "content": "Which SSR entry points address weak or absent state protection?"},
+        {"role": "assistant", "content": "…"},
+        {"role": "user", "content": [{"type": "input_text", "text": "And in authoritarian regimes?"}]},
+    ]
+    follow_up = client.responses.create(model="ssr-brief-assistant", input=conversation)
+    assert follow_up.model_extra["ssr"]["effective_query"] == "Which SSR entry points address authoritarian regimes"
+
+
 def test_plain_http_on_loopback(base_url):
     answer = httpx.post(f"{base_url}/ask", json={"question": "What is SSR?"}, timeout=30).json()
     assert answer["citations"] and not answer["abstained"]
