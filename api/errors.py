@@ -14,10 +14,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import AssistantError, CorpusError, DocumentError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
+from assistant.errors import (
+    AssistantError,
+    CorpusError,
+    DocumentError,
+    IndexMismatch,
+    IndexMissing,
+    InvalidQuestion,
+    UnknownDocument,
+)
 
 from .schemas import ErrorBody
-from .service import Conflict, NotReady, TooLarge, UnknownFactor, UnknownPassage, UnknownSession, UnsupportedUpload
+from .service import (
+    Conflict,
+    NotReady,
+    TooLarge,
+    UnknownFactor,
+    UnknownPassage,
+    UnknownSession,
+    UnsupportedUpload,
+)
 from .sessions import SessionLimit
 
 log = logging.getLogger("assistant.api")

@@ -16,9 +16,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.answering import Answer, answer_payload, pages_label, source_url
+from assistant.answering import Answer
 from assistant.conversation import Turn
 from assistant.errors import InvalidQuestion
+from assistant.payloads import answer_payload, pages_label, source_url
 
 from .schemas import ChatMessage, ChatRequest, ResponsesRequest
 

@@ -27,13 +27,33 @@ from dataclasses import replace as replace_field
 from pathlib import Path
 
 from assistant import journal
-from assistant.answering import Answerer, answer_payload, entry_point_payload, passage_payload
+from assistant.answering import Answerer
 from assistant.conversation import Turn
 from assistant.embedding import Embedder, embedder_from_settings
-from assistant.errors import AssistantError, DocumentError, IndexMismatch, IndexMissing, InvalidQuestion, UnknownDocument
-from assistant.indexing import BuildReport, Index, build_index, current_build, load_index
-from assistant.ingest import PDF_EXTENSIONS, SUPPORTED_EXTENSIONS, corpus_files, document_id, load_corpus
+from assistant.errors import (
+    AssistantError,
+    DocumentError,
+    IndexMismatch,
+    IndexMissing,
+    InvalidQuestion,
+    UnknownDocument,
+)
+from assistant.indexing import (
+    BuildReport,
+    Index,
+    build_index,
+    current_build,
+    load_index,
+)
+from assistant.ingest import (
+    PDF_EXTENSIONS,
+    SUPPORTED_EXTENSIONS,
+    corpus_files,
+    document_id,
+    load_corpus,
+)
 from assistant.models import Document, SearchHit
+from assistant.payloads import answer_payload, entry_point_payload, passage_payload
 from assistant.retrieval import Retriever
 from assistant.sandbox import MEGABYTE, read_bounded
 from assistant.settings import Settings

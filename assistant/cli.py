@@ -116,7 +116,7 @@ def search(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """Ranked passages for a question, each with its document, section, pages and offsets."""
-    from .answering import passage_payload
+    from .payloads import passage_payload
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
@@ -437,7 +437,7 @@ def _shown(value: object) -> str:
 
 
 def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
-    from .answering import pages_label
+    from .payloads import pages_label
 
     if answer.resolved.followup:
         console.print(f"[dim]follow-up ({answer.resolved.reason}); searched: {answer.resolved.query}[/]", highlight=False)
@@ -462,7 +462,7 @@ def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # no
 
 
 def _print_sources(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
-    from .answering import pages_label
+    from .payloads import pages_label
 
     if not answer.citations:
         console.print("[dim]No citations.[/]")
@@ -488,7 +488,7 @@ def ask(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """An extractive answer: verbatim sentences with numbered citation markers, their citations, and matching entry points."""
-    from .answering import answer_payload
+    from .payloads import answer_payload
 
     settings = _settings(None, index)
     try:
@@ -559,7 +559,7 @@ def entry_points(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """The catalogue: push factors, the SSR entry points under each, and other numbered recommendations."""
-    from .answering import entry_point_payload, pages_label
+    from .payloads import entry_point_payload, pages_label
     from .indexing import load_index
 
     settings = _settings(None, index)

@@ -20,11 +20,12 @@ from pathlib import Path
 import ir_measures
 from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 
-from .answering import Answerer, AnswerModels, answer_payload
+from .answering import Answerer, AnswerModels
 from .conversation import Turn, resolve
 from .errors import AssistantError, InvalidOption
 from .indexing import Index, Manifest
 from .models import Document, Passage, SearchHit
+from .payloads import answer_payload
 from .retrieval import Retriever
 from .runs import write_run
 from .significance import compare, comparisons_markdown, intervals

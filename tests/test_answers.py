@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.answering import AnswerModels, Answerer, answer_payload
+from assistant.answering import AnswerModels, Answerer
+from assistant.payloads import answer_payload
 from assistant.cli import app
 from assistant.conversation import Turn
 from assistant.evaluation import citation_problems, load_qa

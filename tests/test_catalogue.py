@@ -1,6 +1,7 @@
 """The entry-point catalogue is read from document structure: the shipped briefs and one written here."""
 
-from assistant.answering import Answerer, answer_payload
+from assistant.answering import Answerer
+from assistant.payloads import answer_payload
 from assistant.catalogue import build_catalogue, catalogue_from_json, catalogue_to_json
 from assistant.evaluation import citation_problems
 from assistant.headings import parse_heading

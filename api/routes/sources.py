@@ -1,6 +1,6 @@
 """A URL for every source: the original brief, and a readable view of a cited span in its document.
 
-Citations carry `url` (the view of their span, see `assistant.answering.source_url`); the view
+Citations carry `url` (the view of their span, see `assistant.payloads.source_url`); the view
 links to the original file, PDFs opened at the cited page. Plain HTML with the page's own style
 sheet: no script, no CDN, every piece of brief text escaped.
 """
