@@ -205,7 +205,7 @@ STREAM_LIMITS = (
 )
 
 
-def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[list[Block], str | None]:
+def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[list[Block], str | None, bool]:
     """Blocks and the metadata title of a PDF.
 
     Lines are rebuilt from pypdf's positioned text; running headers and footers (the
@@ -218,7 +218,7 @@ def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[li
         return _pdf_blocks(name, data, max_chars)
 
 
-def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Block], str | None]:
+def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Block], str | None, bool]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -228,6 +228,7 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
             except (FileNotDecryptedError, NotImplementedError) as error:
                 raise DocumentError(f"{name}: the PDF is encrypted; save an unencrypted copy.") from error
         pages = list(reader.pages)
+        outline = _outline(reader)
         metadata_title = None
         try:
             metadata_title = (reader.metadata or {}).get("/Title")
@@ -253,13 +254,80 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
         raise DocumentError(f"{name}: the PDF cannot be read ({error.__class__.__name__}: {error}).") from error
     if not pages:
         raise DocumentError(f"{name}: the PDF has no pages.")
-    lines = _drop_running_lines(lines, len(pages))
+    lines = _drop_navigation_pages(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(f"{name}: the PDF has no extractable text (scanned images?); OCR it first.")
     title = str(metadata_title).strip() if isinstance(metadata_title, str) and metadata_title.strip() else None
     if title and title.lower() in {"untitled", "(unspecified)", "unknown"}:
         title = None
-    return _group_pdf_lines(lines), title
+    blocks = _group_pdf_lines(lines)
+    return blocks, title, mark_outline_headings(blocks, outline)
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One bookmark of a PDF's outline: the section title the document itself declares, its page and depth."""
+
+    title: str
+    page: int
+    level: int
+
+
+def _outline(reader: PdfReader) -> list[OutlineEntry]:
+    entries: list[OutlineEntry] = []
+
+    def walk(items: list, level: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(item) + 1
+            except Exception:  # a bookmark to nowhere: skip it, not the document
+                continue
+            title = " ".join(str(getattr(item, "title", "") or "").split())
+            if title:
+                entries.append(OutlineEntry(title, page, level))
+
+    try:
+        walk(reader.outline, 1)
+    except Exception:  # a broken outline is no outline; the layout decides the sections
+        return []
+    return entries
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".:")
+
+
+def mark_outline_headings(blocks: list[Block], outline: list[OutlineEntry]) -> bool:
+    """Mark the blocks the outline names as headings of its depth, each searched for in order on its page or the
+    next. The block may carry a number the bookmark leaves out ("2.1 ASN.1 syntax" for "ASN.1 syntax"). When at
+    least half of the entries are found, the outline decides the sections (True); otherwise nothing is marked."""
+    if len(outline) < 2:
+        return False
+    found: list[Block] = []
+    cursor = 0
+    for entry in outline:
+        wanted = _comparable(entry.title)
+        for index in range(cursor, len(blocks)):
+            block = blocks[index]
+            page = block.pages[0] if block.pages else None
+            if page is not None and page > entry.page + 1:
+                break
+            if block.kind == "note" or (page is not None and page < entry.page):
+                continue
+            text = _comparable(block.joined())
+            if text == wanted or (text.endswith(wanted) and len(text) - len(wanted) <= 16):
+                block.heading_level = entry.level
+                found.append(block)
+                cursor = index + 1
+                break
+    if len(found) * 2 < len(outline):
+        for block in found:
+            block.heading_level = None
+        return False
+    return True
 
 
 class _TextCapReached(BaseException):
@@ -329,6 +397,63 @@ def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine
     return [line for line in lines if (_running_key(line.text), round(line.y)) not in running]
 
 
+_PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s+of\s+\d{1,4})?", re.IGNORECASE)
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$")  # "Introduction . . . . . 12"
+FURNITURE_SHARE = 0.25  # a top or bottom line whose shape recurs on this share of pages is a running header or footer
+
+
+def _furniture_keys(text: str) -> tuple[str, str]:
+    """The line with its numbers masked and any page number at either end cut off; and its first two tokens.
+    "6 Chapter 2. Applying to Become a Member" and "Chapter 2. Applying to Become a Member 7" give the same."""
+    tokens = re.sub(r"\d+", "#", text.lower()).split()
+    while tokens and re.fullmatch(r"#|[ivxlc]{1,6}", tokens[0]):
+        tokens.pop(0)
+    while tokens and re.fullmatch(r"#|[ivxlc]{1,6}", tokens[-1]):
+        tokens.pop()
+    return " ".join(tokens), " ".join(tokens[:2])
+
+
+def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLine]:
+    """Running headers and footers that are not the same text at the same height: the top or bottom line of a
+    page when its shape (numbers masked, page numbers cut) or its first two tokens ("Chapter #:") open or close a
+    quarter of the pages, and lone page numbers. Lines of body text (long, or ending a sentence) and lines set
+    larger than the body (a chapter's own heading) are kept."""
+    if page_count < 4 or not lines:
+        return lines
+    body_size = statistics.mode(round(line.size, 1) for line in lines)
+    by_page: dict[int, list[_PdfLine]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    edges = [edge for page_lines in by_page.values()
+             for edge in (("top", max(page_lines, key=lambda line: line.y)), ("bottom", min(page_lines, key=lambda line: line.y)))]
+    counts: Counter[tuple[str, str]] = Counter()
+    for place, line in edges:
+        full, prefix = _furniture_keys(line.text)
+        counts.update({(place, "=" + full), (place, prefix)} if prefix else {(place, "=" + full)})
+    needed = max(3, FURNITURE_SHARE * page_count)
+    dropped: set[int] = set()
+    for place, line in edges:
+        full, prefix = _furniture_keys(line.text)
+        kept = len(line.text.split()) > 12 or line.text.rstrip().endswith((".", "?", "!", ":", ";")) or line.size > body_size * 1.05
+        frequent = counts[(place, "=" + full)] >= needed or (bool(prefix) and counts[(place, prefix)] >= needed)
+        if _PAGE_NUMBER.fullmatch(line.text.strip()) or (frequent and not kept):
+            dropped.add(id(line))
+    return [line for line in lines if id(line) not in dropped]
+
+
+def _drop_navigation_pages(lines: list[_PdfLine]) -> list[_PdfLine]:
+    """Tables of contents and back-of-book indexes: pages where most lines end in dot leaders and a page number.
+    They list the document's words without saying anything, and would rank for every question."""
+    by_page: dict[int, list[_PdfLine]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    navigation = {
+        page for page, page_lines in by_page.items()
+        if len(page_lines) >= 5 and sum(bool(_LEADER.search(line.text)) for line in page_lines) >= 0.4 * len(page_lines)
+    }
+    return [line for line in lines if line.page not in navigation]
+
+
 def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
     body_size = statistics.mode([round(line.size, 1) for line in lines]) if lines else 0
     blocks: list[Block] = []
@@ -383,8 +508,9 @@ def load_document(path: Path, data: bytes | None = None, name: str | None = None
     fmt = detect_format(name, data)
     content_hash = hashlib.sha256(data).hexdigest()
     metadata_title = None
+    from_outline = False
     if fmt == "pdf":
-        blocks, metadata_title = pdf_blocks(name, data, max_chars)
+        blocks, metadata_title, from_outline = pdf_blocks(name, data, max_chars)
     elif fmt == "markdown":
         blocks = markdown_blocks(decode_text(name, data))
     else:
@@ -398,6 +524,7 @@ def load_document(path: Path, data: bytes | None = None, name: str | None = None
         blocks=blocks,
         content_hash=content_hash,
         metadata_title=metadata_title,
+        headings_marked=from_outline,
     )
 
 

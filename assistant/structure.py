@@ -150,6 +150,12 @@ def _short_title(text: str) -> str:
     return (label + first).rstrip(" .;,:")
 
 
+def _clipped(text: str) -> str:
+    """A heading the document's outline vouches for, as it stands (at most MAX_TITLE_WORDS words)."""
+    words = text.split()
+    return " ".join(words[:MAX_TITLE_WORDS]) + ("…" if len(words) > MAX_TITLE_WORDS else "")
+
+
 def _pattern_style(text: str, repeated_keywords: set[tuple[str, str]]) -> str | None:
     """The numbering/wording style of a block's text, if it reads as a heading."""
     for style, pattern in (("roman", _ROMAN), ("letter", _LETTER)):
@@ -193,8 +199,11 @@ def _body_typography(blocks: list[Block]) -> tuple[float | None, str | None]:
     return size, family
 
 
-def classify_headings(blocks: list[Block]) -> list[Heading | None]:
-    """For each block, the heading it is, or None for body text."""
+def classify_headings(blocks: list[Block], marked_only: bool = False) -> list[Heading | None]:
+    """For each block, the heading it is, or None for body text. With `marked_only` (a PDF whose outline names
+    its sections), only the blocks the loader marked are headings: typography and wording are not consulted."""
+    if marked_only:
+        return [Heading("outline", b.heading_level, _clipped(b.joined())) if b.heading_level else None for b in blocks]
     texts = [block.joined() for block in blocks]
     repeated = _repeated_keywords(texts)
     body_size, body_family = _body_typography(blocks)
@@ -336,6 +345,7 @@ def build_document(
     blocks: list[Block],
     content_hash: str,
     metadata_title: str | None = None,
+    headings_marked: bool = False,
 ) -> Document:
     """Assemble a Document from loader blocks: normalised text, sections and pages.
 
@@ -345,13 +355,15 @@ def build_document(
     """
     body = split_inline_headings([block for block in blocks if block.kind != "note"])
     notes = [block for block in blocks if block.kind == "note"]
-    headings = classify_headings(body)
+    headings = classify_headings(body, marked_only=headings_marked)
 
     title = (metadata_title or "").strip()
     skip_first = False
     if body and headings[0] is not None:
         skip_first = True
         title = title or headings[0].title
+    if not title and headings_marked and body and body[0].pages[:1] == [1] and len(body[0].joined().split()) <= MAX_TITLE_WORDS:
+        title = body[0].joined()  # the outline starts after the title page: its first line is the title
     title = title or _humanise(doc_id, " ".join(line for block in body for line in block.lines))
 
     pieces: list[str] = []

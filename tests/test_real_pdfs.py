@@ -1,0 +1,114 @@
+"""Real PDFs from other typesetters: structure from the document's outline, no running headers, no navigation.
+
+The two manuals in tests/fixtures/real-pdfs/ (texinfo and LaTeX) carry running headers that change per chapter and
+carry the page number, page numbers alone, a table of contents and back-of-book indexes, and outlines
+(bookmarks) that name every section. A generated book adds headers that alternate between odd and even pages.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+from assistant.ingest import _comparable, _outline, load_document
+from conftest import FIXTURES
+
+REAL = FIXTURES / "real-pdfs"
+MANUALS = sorted(REAL.glob("*.pdf"))
+
+
+@pytest.fixture(scope="module", params=MANUALS, ids=lambda path: path.name)
+def manual(request):  # type: ignore[no-untyped-def]
+    path: Path = request.param
+    return load_document(path), _outline(PdfReader(path))
+
+
+def test_there_are_real_pdfs_from_two_typesetters():
+    producers = {str(PdfReader(path).metadata.get("/Producer", "")).split("-")[0] for path in MANUALS}
+    assert len(MANUALS) >= 2 and len(producers) >= 1
+
+
+def test_sections_are_the_outline_entries_with_their_titles(manual):
+    document, outline = manual
+    titles = [s.path[-1] for s in document.sections if s.path and s.path[-1] != "Notes"]
+    found = [e for e in outline if any(_comparable(t).endswith(_comparable(e.title)) for t in titles)]
+    assert len(found) >= 0.9 * len([e for e in outline if "index" not in e.title.lower()])
+    assert all(re.search(r"[A-Za-z]{3}", title) for title in titles)  # never a bare number such as "2.1"
+    for section in document.sections:
+        if section.path and section.path[-1] != "Notes":  # each section starts with its heading, in the text
+            assert document.text[section.start : section.end].startswith(section.path[-1].rstrip("…")[:20])
+    depth = {e.title: e.level for e in outline}
+    nested = [s for s in document.sections if len(s.path) >= 2]
+    assert nested and all(len(s.path) <= max(depth.values()) for s in document.sections if s.path and s.path[-1] != "Notes")
+
+
+def test_running_headers_footers_and_page_numbers_are_gone(manual):
+    document, _ = manual
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    assert not [line for line in lines if re.fullmatch(r"\d{1,3}|[ivx]{1,4}", line)]
+    assert not [line for line in lines if re.match(r"Chapter \d+: ", line)]
+    assert lines.count(document.title) <= 1  # the title page, not every page's header
+
+
+def test_tables_of_contents_and_indexes_are_not_indexed(manual):
+    document, _ = manual
+    assert not re.search(r"(?:\. ){4,}\s*\d+", document.text)
+    assert "Table of Contents" not in document.text
+
+
+# ---------------------------------------------------------------- a generated book
+
+
+def _escape(text: str) -> bytes:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode()
+
+
+def book_pdf(chapters: list[tuple[str, int]]) -> bytes:
+    """A book whose running header alternates: "N Chapter K. Title" on even pages, "Chapter K. Title N" on odd
+    ones, with a footer carrying the book's name; no outline, so the layout decides."""
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+    }))
+    number = 0
+    for chapter, (title, pages) in enumerate(chapters, start=1):
+        for page_in_chapter in range(pages):
+            number += 1
+            header = f"{number} Chapter {chapter}. {title}" if number % 2 == 0 else f"Chapter {chapter}. {title} {number}"
+            body = []
+            if page_in_chapter == 0:
+                body.append((16, f"Chapter {chapter}. {title}"))
+            body += [(11, f"Paragraph {i} of page {number} says something about {title.lower()} and the border police.")
+                     for i in range(8)]
+            stream = [b"BT /F1 9 Tf 72 %d Td (%s) Tj ET" % (760 + (number % 2) * 6, _escape(header))]
+            y = 720
+            for size, text in body:
+                stream.append(b"BT /F1 %d Tf 72 %d Td (%s) Tj ET" % (size, y, _escape(text)))
+                y -= 40
+            stream.append(b"BT /F1 8 Tf 72 40 Td (%s) Tj ET" % _escape(f"Handbook of Border Policing, edition {2 + number % 2}"))
+            page = writer.add_blank_page(width=612, height=792)
+            page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+            content = DecodedStreamObject()
+            content.set_data(b"\n".join(stream))
+            page[NameObject("/Contents")] = writer._add_object(content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_headers_that_alternate_and_change_per_chapter_are_dropped_and_chapters_stay(tmp_path):
+    path = tmp_path / "handbook.pdf"
+    path.write_bytes(book_pdf([("Applying to Become a Member", 3), ("Definitions and Overview", 4), ("Training", 3)]))
+    document = load_document(path)
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    assert not [line for line in lines if re.fullmatch(r"\d+ Chapter \d\. .*|Chapter \d\. .* \d+", line)]
+    assert not [line for line in lines if line.startswith("Handbook of Border Policing")]
+    for chapter, title in enumerate(["Applying to Become a Member", "Definitions and Overview", "Training"], start=1):
+        assert f"Chapter {chapter}. {title}" in document.text  # the chapter's own heading stays
+    assert document.text.count("Paragraph 3 of page") == 10
