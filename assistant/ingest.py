@@ -257,6 +257,13 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
     lines = _drop_navigation_pages(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(f"{name}: the PDF has no extractable text (scanned images?); OCR it first.")
+    glued = glued_share(" ".join(line.text for line in lines))
+    if glued > MAX_GLUED_SHARE:
+        raise DocumentError(
+            f"{name}: the words of this PDF's text run together ({glued:.0%} of its letters are in 'words' longer than "
+            f"{GLUED_LETTERS} letters, such as 'Theprojectnameis…'), so it could neither be searched nor quoted. "
+            "Its writer places words without spaces; export it as text or Markdown, or print it to PDF again."
+        )
     title = str(metadata_title).strip() if isinstance(metadata_title, str) and metadata_title.strip() else None
     if title and title.lower() in {"untitled", "(unspecified)", "unknown"}:
         title = None
@@ -395,6 +402,20 @@ def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine
     threshold = max(2, (page_count + 1) // 2)
     running = {key for key, count in seen.items() if count >= threshold}
     return [line for line in lines if (_running_key(line.text), round(line.y)) not in running]
+
+
+GLUED_LETTERS = 24  # no English word is longer; a text layer without spaces is mostly such "words"
+MAX_GLUED_SHARE = 0.15  # of the letters of a text of at least 1,000; ordinary prose has almost none
+
+
+def glued_share(text: str) -> float:
+    """The share of letters in "words" longer than GLUED_LETTERS: 0 for prose, high when a PDF's words run
+    together. Below 1,000 letters a text is too short to judge (0)."""
+    lengths = [len(word) for word in re.findall(r"[^\W\d_]+", text)]
+    letters = sum(lengths)
+    if letters < 1000:
+        return 0.0
+    return sum(length for length in lengths if length > GLUED_LETTERS) / letters
 
 
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s+of\s+\d{1,4})?", re.IGNORECASE)

@@ -112,3 +112,36 @@ def test_headers_that_alternate_and_change_per_chapter_are_dropped_and_chapters_
     for chapter, title in enumerate(["Applying to Become a Member", "Definitions and Overview", "Training"], start=1):
         assert f"Chapter {chapter}. {title}" in document.text  # the chapter's own heading stays
     assert document.text.count("Paragraph 3 of page") == 10
+
+
+def spaceless_pdf(words_per_line: int = 10, lines: int = 60) -> bytes:
+    """Words kerned apart by a narrow gap (TJ -100) with no space character between: the text layer of some
+    writers, which pypdf reads as one long word."""
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+    }))
+    vocabulary = "the project name is pronounced with a short e in the first syllable and border police".split()
+    stream = []
+    for row in range(lines):
+        words = [vocabulary[(row * words_per_line + i) % len(vocabulary)] for i in range(words_per_line)]
+        kerned = b" -100 ".join(b"(%s)" % word.encode() for word in words)
+        stream.append(b"BT /F1 10 Tf 40 %d Td [%s] TJ ET" % (760 - row * 12, kerned))
+    page = writer.add_blank_page(width=612, height=792)
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    content = DecodedStreamObject()
+    content.set_data(b"\n".join(stream))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_whose_words_run_together_is_refused_with_the_reason(tmp_path):
+    from assistant.errors import DocumentError
+
+    path = tmp_path / "spaceless.pdf"
+    path.write_bytes(spaceless_pdf())
+    with pytest.raises(DocumentError, match=r"words of this PDF's text run together \(\d+% of its letters are in 'words' longer than 24"):
+        load_document(path)
