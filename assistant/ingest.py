@@ -205,7 +205,7 @@ STREAM_LIMITS = (
 )
 
 
-def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[list[Block], str | None, bool]:
+def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[list[Block], str | None, bool, list[str]]:
     """Blocks and the metadata title of a PDF.
 
     Lines are rebuilt from pypdf's positioned text; running headers and footers (the
@@ -218,7 +218,7 @@ def pdf_blocks(name: str, data: bytes, max_chars: int | None = None) -> tuple[li
         return _pdf_blocks(name, data, max_chars)
 
 
-def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Block], str | None, bool]:
+def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Block], str | None, bool, list[str]]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -229,6 +229,7 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
                 raise DocumentError(f"{name}: the PDF is encrypted; save an unencrypted copy.") from error
         pages = list(reader.pages)
         outline = _outline(reader)
+        labels = _page_labels(reader)
         metadata_title = None
         try:
             metadata_title = (reader.metadata or {}).get("/Title")
@@ -268,7 +269,16 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
     if title and title.lower() in {"untitled", "(unspecified)", "unknown"}:
         title = None
     blocks = _group_pdf_lines(lines)
-    return blocks, title, mark_outline_headings(blocks, outline)
+    return blocks, title, mark_outline_headings(blocks, outline), labels
+
+
+def _page_labels(reader: PdfReader) -> list[str]:
+    """The printed page numbers (the PDF's page labels: "i", "ii", "1" …), or [] when they are just 1, 2, 3."""
+    try:
+        labels = [str(label) for label in reader.page_labels]
+    except Exception:  # broken label trees lose the labels, not the document
+        return []
+    return [] if labels == [str(n) for n in range(1, len(labels) + 1)] else labels
 
 
 @dataclass(frozen=True)
@@ -530,8 +540,9 @@ def load_document(path: Path, data: bytes | None = None, name: str | None = None
     content_hash = hashlib.sha256(data).hexdigest()
     metadata_title = None
     from_outline = False
+    labels: list[str] = []
     if fmt == "pdf":
-        blocks, metadata_title, from_outline = pdf_blocks(name, data, max_chars)
+        blocks, metadata_title, from_outline, labels = pdf_blocks(name, data, max_chars)
     elif fmt == "markdown":
         blocks = markdown_blocks(decode_text(name, data))
     else:
@@ -546,6 +557,7 @@ def load_document(path: Path, data: bytes | None = None, name: str | None = None
         content_hash=content_hash,
         metadata_title=metadata_title,
         headings_marked=from_outline,
+        page_labels=labels,
     )
 
 

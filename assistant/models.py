@@ -45,6 +45,11 @@ class Document:
     content_hash: str
     sections: list[Section] = field(default_factory=list)
     pages: list[PageSpan] = field(default_factory=list)
+    page_labels: list[str] = field(default_factory=list)  # printed page numbers (PDF page labels), when they differ
+
+    def page_label(self, page: int) -> str:
+        """How the document itself numbers physical page `page` (1-based): its label, or the number."""
+        return self.page_labels[page - 1] if 0 < page <= len(self.page_labels) else str(page)
 
     def pages_for(self, start: int, end: int) -> tuple[int, ...]:
         """The pages that characters [start, end) lie on; empty for documents without pages."""

@@ -346,6 +346,7 @@ def build_document(
     content_hash: str,
     metadata_title: str | None = None,
     headings_marked: bool = False,
+    page_labels: list[str] | None = None,
 ) -> Document:
     """Assemble a Document from loader blocks: normalised text, sections and pages.
 
@@ -426,6 +427,7 @@ def build_document(
         content_hash=content_hash,
         sections=closed,
         pages=_page_spans(page_runs),
+        page_labels=page_labels or [],
     )
 
 

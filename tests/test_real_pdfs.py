@@ -145,3 +145,14 @@ def test_a_pdf_whose_words_run_together_is_refused_with_the_reason(tmp_path):
     path.write_bytes(spaceless_pdf())
     with pytest.raises(DocumentError, match=r"words of this PDF's text run together \(\d+% of its letters are in 'words' longer than 24"):
         load_document(path)
+
+
+def test_printed_page_numbers_are_kept_and_shown_beside_the_pdf_page():
+    from api.routes.sources import render_view
+
+    document = load_document(REAL / "libtasn1.pdf")
+    assert document.page_labels[:4] == ["T-1", "T-2", "i", "1"] and document.page_label(5) == "2"
+    start = next(span.start for span in document.pages if span.page == 5)
+    view = render_view(document, start, start + 10)
+    assert "page 2 (PDF page 5)" in view and 'href="/documents/libtasn1/file#page=5"' in view
+    assert load_document(FIXTURES.parent.parent / "corpus" / "forced-displacement-and-ssr-briefing-note.pdf").page_labels == []

@@ -60,7 +60,9 @@ def render_view(document: Document, start: int, end: int) -> str:
     pages = document.pages_for(start, max(end, start + 1))
     file_url = f"/documents/{document.doc_id}/file" + (f"#page={pages[0]}" if document.format == "pdf" and pages else "")
     where = " › ".join(section.path) if section else ""
-    page_note = f"page {pages[0]}" if len(pages) == 1 else (f"pages {pages[0]}–{pages[-1]}" if pages else "")
+    page_note = f"page {_printed(document, pages[0])}" if len(pages) == 1 else (
+        f"pages {_printed(document, pages[0])}–{_printed(document, pages[-1])}" if pages else ""
+    )
     body = (
         html.escape(text[:start])
         + ('<mark id="cited">' + html.escape(text[start:end]) + "</mark>" if end > start else '<span id="cited"></span>')
@@ -85,6 +87,12 @@ def render_view(document: Document, start: int, end: int) -> str:
 </body>
 </html>
 """
+
+
+def _printed(document: Document, page: int) -> str:
+    """The page as the brief numbers it, and the PDF's own page when that differs ("iv (PDF page 6)")."""
+    label = document.page_label(page)
+    return label if label == str(page) else f"{label} (PDF page {page})"
 
 
 def _document(service: ServiceDep, doc_id: str) -> Document:
