@@ -58,9 +58,10 @@ class Block:
     size: float | None = None
     bold: bool = False
     family: str | None = None
+    vocabulary: "Vocabulary | None" = None  # the document's own words, to mend line-end hyphens by
 
     def joined(self) -> str:
-        return join_lines(self.lines)
+        return join_lines(self.lines, self.vocabulary)
 
 
 @dataclass(frozen=True)
@@ -70,16 +71,43 @@ class Heading:
     title: str
 
 
-def join_lines(lines: list[str]) -> str:
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a document writes whole within its lines, and the hyphenated words it writes within them."""
+
+    words: frozenset[str]
+    hyphenated: frozenset[str]
+
+    @classmethod
+    def of(cls, lines: list[str]) -> "Vocabulary":
+        inner = []  # each line without the pieces of a word broken across lines
+        broken_before = False
+        for line in (raw.strip() for raw in lines):
+            broken_after = line.endswith("-")
+            if broken_after:
+                line = re.sub(r"[A-Za-z]*-$", "", line)
+            if broken_before:
+                line = re.sub(r"^[A-Za-z]*", "", line)
+            inner.append(line)
+            broken_before = broken_after
+        words = {w.lower() for line in inner for w in re.findall(r"[A-Za-z]+", line)}
+        hyphenated = {w.lower() for line in inner for w in re.findall(r"[A-Za-z]+-[A-Za-z]+", line)}
+        return cls(frozenset(words), frozenset(hyphenated))
+
+
+def join_lines(lines: list[str], vocabulary: Vocabulary | None = None) -> str:
     """Re-join layout lines into one paragraph (see `join_lines_with_starts`)."""
-    return join_lines_with_starts(lines)[0]
+    return join_lines_with_starts(lines, vocabulary)[0]
 
 
-def join_lines_with_starts(lines: list[str]) -> tuple[str, list[int]]:
+def join_lines_with_starts(lines: list[str], vocabulary: Vocabulary | None = None) -> tuple[str, list[int]]:
     """Re-join layout lines into one paragraph, mending words hyphenated at line ends.
 
     Returns the paragraph and, for each non-blank line, where its text starts in it.
-    A hyphen at a line end is kept when the fragment before it is a short word or a common
+    The document decides first: the hyphen goes when it writes the joined word whole elsewhere
+    ("fa-" + "cilities"), and stays when it writes the hyphenated word elsewhere ("start-" + "up"); a short
+    fragment that is neither a word of the document nor a prefix ("com-" + "munity") is mended too.
+    Otherwise (and always without a vocabulary) a hyphen is kept when the fragment before it is a short word or a common
     compounding prefix ("non-state", "re-establish", "duty-bearers"), and dropped
     otherwise ("democra-" + "tisation" -> "democratisation").
     """
@@ -96,7 +124,20 @@ def join_lines_with_starts(lines: list[str]) -> tuple[str, list[int]]:
         match = re.search(r"([A-Za-z]+)-$", out)
         if match and line[:1].islower():
             fragment = match.group(1).lower()
-            if len(fragment) > 4 and fragment not in _HYPHEN_PREFIXES:
+            rest = re.match(r"[A-Za-z]+", line)
+            following = rest.group(0).lower() if rest else ""
+            in_address = re.search(r"[/@]", out.rsplit(" ", 1)[-1]) is not None  # the document's words do not apply
+            if vocabulary is None or in_address:
+                mend = len(fragment) > 4 and fragment not in _HYPHEN_PREFIXES
+            elif f"{fragment}-{following}" in vocabulary.hyphenated:
+                mend = False  # the document writes the word with a hyphen
+            elif following and fragment + following in vocabulary.words:
+                mend = True  # and this one whole
+            elif len(fragment) <= 4:  # "com-munity": a short fragment that is neither a word of the document nor a prefix
+                mend = fragment not in vocabulary.words and fragment not in _SHORT_PREFIXES
+            else:
+                mend = fragment not in _HYPHEN_PREFIXES
+            if mend:
                 out = out[:-1]
         else:
             out += " "
@@ -105,6 +146,7 @@ def join_lines_with_starts(lines: list[str]) -> tuple[str, list[int]]:
     return out, starts
 
 
+_SHORT_PREFIXES = {"co", "re", "non", "pre", "post", "sub", "de", "un", "ex", "mid", "pro", "semi", "off", "up", "out", "on", "in"}
 _HYPHEN_PREFIXES = {
     "anti", "cross", "counter", "multi", "inter", "intra", "self", "well", "long", "short", "state",
     "small", "large", "high", "low", "human", "gender", "norms", "whole", "government", "peace",
@@ -325,7 +367,7 @@ def split_inline_headings(blocks: list[Block]) -> list[Block]:
 
 def _split_block(block: Block, position: int) -> tuple[Block, Block]:
     """Two blocks: the text before `position` of the joined block, and the text from it."""
-    _, starts = join_lines_with_starts(block.lines)
+    _, starts = join_lines_with_starts(block.lines, block.vocabulary)
     kept = [(line.strip(), page) for line, page in zip(block.lines, block.pages or [None] * len(block.lines)) if line.strip()]
     index = max(i for i, start in enumerate(starts) if start <= position)
     line, page = kept[index]
@@ -333,8 +375,14 @@ def _split_block(block: Block, position: int) -> tuple[Block, Block]:
     before = [text for text, _ in kept[:index]] + ([line[:cut]] if line[:cut].strip() else [])
     after = [line[cut:]] + [text for text, _ in kept[index + 1 :]]
     pages = [p for _, p in kept]
-    head = Block(lines=before, pages=pages[: len(before)], kind=block.kind, size=block.size, bold=block.bold, family=block.family)
-    tail = Block(lines=after, pages=pages[index:], kind="paragraph", size=block.size, bold=block.bold, family=block.family)
+    head = Block(
+        lines=before, pages=pages[: len(before)], kind=block.kind, size=block.size, bold=block.bold, family=block.family,
+        vocabulary=block.vocabulary,
+    )
+    tail = Block(
+        lines=after, pages=pages[index:], kind="paragraph", size=block.size, bold=block.bold, family=block.family,
+        vocabulary=block.vocabulary,
+    )
     return head, tail
 
 
@@ -354,6 +402,9 @@ def build_document(
     title comes from the PDF metadata or the file name. Notes (footnotes) are moved to
     the end under a "Notes" section.
     """
+    vocabulary = Vocabulary.of([line for block in blocks for line in block.lines])
+    for block in blocks:
+        block.vocabulary = vocabulary
     body = split_inline_headings([block for block in blocks if block.kind != "note"])
     notes = [block for block in blocks if block.kind == "note"]
     headings = classify_headings(body, marked_only=headings_marked)
@@ -433,7 +484,7 @@ def build_document(
 
 def _block_pieces(block: Block) -> list[tuple[int, int | None]]:
     """For each line of the joined block: where it starts in the block text, and its page."""
-    _, starts = join_lines_with_starts(block.lines)
+    _, starts = join_lines_with_starts(block.lines, block.vocabulary)
     pages = [page for line, page in zip(block.lines, block.pages or [None] * len(block.lines)) if line.strip()]
     return list(zip(starts, pages))
 

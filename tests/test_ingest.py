@@ -81,6 +81,19 @@ def test_hyphenated_line_ends_are_mended():
     assert join_lines(["ends here.", "Next line"]) == "ends here. Next line"
 
 
+def test_line_end_hyphens_follow_how_the_document_writes_the_word_elsewhere(tmp_path):
+    brief = tmp_path / "hyphens.txt"
+    brief.write_text(
+        "Hyphens Brief\n\n"
+        "The new fa-\ncilities opened in May. Other facilities closed.\n\n"
+        "A start-up grew fast. Each start-\nup needs funds, and each com-\nmunity needs a say.\n"
+    )
+    text = load_document(brief).text
+    assert "The new facilities opened" in text  # the document writes "facilities" whole: the hyphen goes
+    assert "Each start-up needs funds" in text  # and "start-up" with one: the hyphen stays
+    assert "each community needs" in text  # neither: the rule of fragments decides, as before
+
+
 def test_corrupt_pdf_is_a_clear_error():
     data = (CORPUS / f"{BRIEFING_NOTE}.pdf").read_bytes()
     with pytest.raises(DocumentError, match="cannot be read|no extractable text|no pages"):
