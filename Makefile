@@ -46,6 +46,12 @@ $(BROWSER):
 	command -v chromium >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq chromium; }
 	touch $(BROWSER)
 
+# axe-core (from npm) checks the page's accessibility inside the browser tests.
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -55,8 +61,8 @@ run: $(RUN_STAMP)
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 ## Set everything up and run the test suite (what CI runs).
-test: $(TEST_STAMP) $(BROWSER)
-	$(BIN)/python -m pytest
+test: $(TEST_STAMP) $(BROWSER) $(AXE)
+	AXE_CORE=$(AXE) $(BIN)/python -m pytest
 
 build: $(RUN_STAMP)
 	$(BIN)/assistant build

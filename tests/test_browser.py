@@ -3,7 +3,10 @@
 Screenshots at desktop and phone widths go to tests/artifacts/ (one is shown in the README).
 """
 
+import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from conftest import ROOT, live_server, service_settings
 pytestmark = pytest.mark.model
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "tests" / "artifacts"
+AXE = Path(os.environ.get("AXE_CORE", ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -57,6 +61,7 @@ def test_ask_open_a_citation_and_follow_up(page):
     ARTIFACTS.mkdir(exist_ok=True)
     turn = ask(page, "Which SSR entry points address weak or absent state protection?")
     assert turn.locator(".marker").count() >= 2
+    turn.locator("details.entry-block summary").click()
     assert turn.locator(".entry-points .entry-title").first.inner_text()
 
     turn.get_by_role("button", name="Source 1", exact=True).click()
@@ -76,7 +81,7 @@ def test_ask_open_a_citation_and_follow_up(page):
 
     follow_up = ask(page, "And in authoritarian regimes?")
     assert "Which SSR entry points address authoritarian regimes" in follow_up.locator(".effective").inner_text()
-    assert "mediated dialogue" in follow_up.inner_text().lower()
+    assert "mediated dialogue" in follow_up.text_content().lower()  # in the answer or its folded entry points
     page.screenshot(path=str(ARTIFACTS / "desktop.png"), full_page=True)
 
     page.get_by_role("button", name="New conversation").click()
@@ -142,3 +147,78 @@ def test_the_api_docs_render_with_every_outside_request_blocked(browser, base_ur
     context.close()
     assert outside == [], f"the docs asked outside hosts: {outside}"
     assert redoc == 404
+
+
+def test_the_briefs_searched_can_be_chosen(page):
+    page.locator("#brief-summary").click()
+    boxes = page.locator("#brief-list input[type=checkbox]")
+    assert boxes.count() == 5 and "all 5" in page.locator("#brief-summary").inner_text()
+    keep = page.locator("#brief-list label").filter(has_text="Strengthening Security Sector Reform")
+    for index in range(boxes.count()):
+        if boxes.nth(index).get_attribute("value") != "strengthening-un-support-to-ssr":
+            boxes.nth(index).uncheck()
+    assert "1 of 5" in page.locator("#brief-summary").inner_text() and keep.count() == 1
+    with page.expect_request("**/messages?stream=true") as sent:
+        turn = ask(page, "What does the UN review say about support to SSR?")
+    assert json.loads(sent.value.post_data)["documents"] == ["strengthening-un-support-to-ssr"]
+    turn.locator(".marker").first.click()
+    assert "Strengthening Security Sector Reform" in page.locator("#source-title").inner_text()
+    page.keyboard.press("Escape")
+    boxes.first.check()
+    for index in range(boxes.count()):
+        boxes.nth(index).uncheck()
+    assert page.get_by_role("button", name="Ask", exact=True).is_disabled()  # no brief chosen, nothing to search
+
+
+def test_an_answer_is_copied_with_numbered_sources_and_its_support_level_shown(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url)
+    page.get_by_text("briefs indexed").wait_for()
+    turn = ask(page, "Which SSR entry points address weak or absent state protection?")
+    assert turn.get_attribute("data-support") in ("answered", "partial")
+    assert turn.locator(".support").inner_text().startswith(("Answered from the briefs", "Partly covered"))
+    entry_points = turn.locator("details.entry-block")
+    assert entry_points.count() == 1 and not entry_points.locator(".entry-points").is_visible()  # folded until asked for
+    entry_points.locator("summary").click()
+    assert entry_points.locator(".sources a").first.get_attribute("href").startswith("/documents/")
+    turn.get_by_role("button", name="Copy with sources").click()
+    turn.get_by_role("button", name="Copied").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "[1]" in copied and "\n\nSources:\n[1] " in copied and f"{base_url}/documents/" in copied
+    context.close()
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
+    )
+    return list(found)
+
+
+def test_no_serious_or_critical_accessibility_violations_on_any_view(browser, base_url):
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: `make test` installs it from npm.")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe only
+    page = context.new_page()
+    page.goto(base_url)
+    page.get_by_text("briefs indexed").wait_for()
+    turn = ask(page, "Which SSR entry points address weak or absent state protection?")
+    turn.locator("details.entry-block summary").click()
+    views = {"conversation": axe_violations(page)}
+    turn.locator(".marker").first.click()
+    views["citation"] = axe_violations(page)
+    page.keyboard.press("Escape")
+    page.locator("#brief-summary").click()
+    views["picker"] = axe_violations(page)
+    page.get_by_role("button", name="Entry points").click()
+    page.locator(".factor").first.wait_for()
+    views["entry points"] = axe_violations(page)
+    ask_not_covered = page.get_by_role("button", name="Conversation")
+    ask_not_covered.click()
+    ask(page, "How many Rohingya refugees live in Bangladesh?")
+    views["not covered"] = axe_violations(page)
+    context.close()
+    assert views == {name: [] for name in views}

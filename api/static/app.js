@@ -1,7 +1,7 @@
 // SSR Brief Assistant page: plain JavaScript, no build step, no network beyond this service.
 "use strict";
 
-const state = { sessionId: sessionStorage.getItem("ssr-session"), citations: new Map(), catalogue: null };
+const state = { sessionId: sessionStorage.getItem("ssr-session"), citations: new Map(), catalogue: null, briefs: [] };
 const $ = (id) => document.getElementById(id);
 
 function element(tag, attributes = {}, ...children) {
@@ -11,7 +11,7 @@ function element(tag, attributes = {}, ...children) {
     else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
   }
   return node;
@@ -55,6 +55,12 @@ function sentenceNode(turnKey, sentence) {
   return element("span", { class: "sentence" }, sentence.text, " ", sentence.markers.map((m) => markerButton(turnKey, m)), " ");
 }
 
+const SUPPORT_NOTES = {
+  answered: "Answered from the briefs: every sentence is quoted from them.",
+  partial: "Partly covered: these are the closest quotes, but the briefs may not answer this directly.",
+  not_covered: "Not covered by the briefs. Try the words the briefs use, or ask about a push factor or an SSR entry point.",
+};
+
 function renderAnswer(turn, turnKey, payload) {
   turn.querySelector(".answer").replaceChildren();
   state.citations.set(turnKey, new Map(payload.citations.map((c) => [c.marker, c])));
@@ -63,48 +69,81 @@ function renderAnswer(turn, turnKey, payload) {
     turn.querySelector(".effective").hidden = false;
   }
   const answer = turn.querySelector(".answer");
+  turn.dataset.support = payload.support;
   if (payload.abstained) {
     turn.classList.add("not-covered");
     answer.append(
       element("p", { class: "notice" }, "Not covered by the briefs"),
       element("p", {}, payload.message),
+      element("p", { class: "hint" }, "Try the words the briefs use, name a push factor, or ask about an SSR entry point."),
       element("p", {}, "Closest material:"),
       element("ul", { class: "closest" }, payload.passages.slice(0, 3).map((p) =>
-        element("li", {}, element("span", { class: "entry-title" }, p.title), pages(p.pages), ` — ${p.section || "start"}: `,
-          element("span", { class: "summary" }, p.text.slice(0, 220) + (p.text.length > 220 ? "…" : ""))))),
+        element("li", {}, element("a", { class: "entry-title", href: p.url, target: "_blank", rel: "noopener" }, p.title),
+          pages(p.pages), ` — ${p.section || "start"}`,
+          element("details", {}, element("summary", {}, "The passage"), element("p", { class: "summary" }, p.text))))),
     );
     return;
   }
+  answer.append(element("p", { class: `support support-${payload.support}` }, SUPPORT_NOTES[payload.support] || ""));
   if (payload.searched_as) {
     answer.append(element("p", { class: "searched-as" }, `Searched as: ${payload.searched_as}`));
   }
   if (payload.support === "partial") {
     turn.classList.add("partial");
-    answer.append(element("p", { class: "notice" }, "Partly covered"), element("p", {}, payload.message));
+    if (payload.message) answer.append(element("p", {}, payload.message));
   } else if (payload.message) {
     answer.append(element("p", {}, payload.message));
   }
   answer.append(element("p", {}, payload.sentences.map((s) => sentenceNode(turnKey, s))));
+  answer.append(element("div", { class: "tools" },
+    element("button", { type: "button", class: "secondary copy", onclick: (e) => copyAnswer(e.currentTarget, payload) },
+      "Copy with sources")));
   if (payload.entry_points.length) {
-    answer.append(
-      element("h3", {}, "Entry points"),
-      element("ul", { class: "entry-points" }, payload.entry_points.map(entryPointItem)),
-    );
+    answer.append(element("details", { class: "entry-block" },
+      element("summary", {}, `Entry points (${payload.entry_points.length})`),
+      element("ul", { class: "entry-points" }, payload.entry_points.map(entryPointItem))));
   }
 }
 
+function answerAsMarkdown(payload) {
+  const body = payload.sentences.map((s) => `${s.text} ${s.markers.map((m) => `[${m}]`).join("")}`).join(" ");
+  const base = window.location.origin;
+  const sources = payload.citations.map((c) =>
+    `[${c.marker}] ${c.title}${c.section ? `, ${c.section}` : ""}${pages(c.pages)}. ${base}${c.url}`);
+  return `${payload.question}\n\n${body}\n\nSources:\n${sources.join("\n")}\n`;
+}
+
+async function copyAnswer(button, payload) {
+  const text = answerAsMarkdown(payload);
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch (_) {
+    button.textContent = "Copy failed: select the answer instead";
+  }
+  setTimeout(() => { button.textContent = "Copy with sources"; }, 2500);
+}
+
 function entryPointItem(entry) {
-  const sources = [...new Set(entry.sources.map((s) => `${s.title}${pages(s.pages)}`))].join("; ");
+  const seen = new Set();
+  const sources = entry.sources.filter((s) => {
+    const key = `${s.title}${pages(s.pages)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   return element("li", { class: "entry-point" },
     element("span", { class: "entry-title" }, entry.title),
     entry.factor ? element("span", { class: "factor-name" }, ` (${entry.factor.name})`) : null,
     entry.summary.map((q) => element("p", { class: "summary" }, q.text)),
-    element("p", { class: "sources" }, `Sources: ${sources}`));
+    element("p", { class: "sources" }, "Sources: ", sources.map((s, i) => [i ? "; " : "",
+      element("a", { href: s.url, target: "_blank", rel: "noopener" }, `${s.title}${pages(s.pages)}`)])));
 }
 
 async function streamTurn(sessionId, question, onSentence) {
+  const chosen = chosenBriefs();
   const response = await api(`/sessions/${sessionId}/messages?stream=true`, {
-    method: "POST", body: JSON.stringify({ question }),
+    method: "POST", body: JSON.stringify(chosen ? { question, documents: chosen } : { question }),
   });
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -236,6 +275,28 @@ function showView(name) {
   if (name === "entry-points") showCatalogue().catch((e) => { $("catalogue").textContent = e.message; });
 }
 
+// ---------------------------------------------------------------- the briefs searched
+
+function chosenBriefs() {
+  const boxes = [...document.querySelectorAll("#brief-list input[type=checkbox]")];
+  const ticked = boxes.filter((b) => b.checked).map((b) => b.value);
+  return ticked.length === boxes.length ? null : ticked;  // null: all of them
+}
+
+function updatePickerSummary() {
+  const chosen = chosenBriefs();
+  $("brief-summary").textContent = chosen === null ? `Briefs searched: all ${state.briefs.length}` : `Briefs searched: ${chosen.length} of ${state.briefs.length}`;
+  $("ask-button").disabled = chosen !== null && chosen.length === 0;
+}
+
+async function showBriefs() {
+  state.briefs = await (await api("/documents")).json();
+  $("brief-list").replaceChildren(...state.briefs.map((b) =>
+    element("li", {}, element("label", { class: "brief" },
+      element("input", { type: "checkbox", value: b.doc_id, checked: "", onchange: updatePickerSummary }), ` ${b.title}`))));
+  updatePickerSummary();
+}
+
 async function showStatus() {
   try {
     const ready = await (await api("/ready")).json();
@@ -256,5 +317,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("tab-entry-points").addEventListener("click", () => showView("entry-points"));
   $("factor-filter").addEventListener("input", () => showCatalogue());
   showStatus();
+  showBriefs().catch(() => {});
   restoreConversation();
 });
