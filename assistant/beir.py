@@ -26,7 +26,7 @@ from .catalogue import Catalogue
 from .dense import build_dense, choose_kind
 from .embedding import Embedder
 from .errors import AssistantError
-from .indexing import INDEX_FORMAT, Index, Manifest
+from .indexing import INDEX_FORMAT, Index, Manifest, vector_kind
 from .lexical import LexicalIndex
 from .models import Passage
 from .retrieval import Retriever, SearchRequest
@@ -214,7 +214,8 @@ def run_beir(
     dataset = load_beir(folder, max_queries=max_queries, max_docs=max_docs)
     load_seconds = time.perf_counter() - loading
     embedder = embedder_factory()
-    vectors, embed_seconds, cached = embed_corpus(dataset, embedder, settings.embedding_model, cache_dir)
+    model_key = settings.embedding_model + ("" if vector_kind(settings) == "fp32" else f"-{vector_kind(settings)}")
+    vectors, embed_seconds, cached = embed_corpus(dataset, embedder, model_key, cache_dir)  # int8 vectors cached apart
     index, index_seconds = benchmark_index(dataset, vectors, settings)
     results = []
     for configuration in configurations:

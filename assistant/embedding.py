@@ -134,18 +134,19 @@ class OnnxEmbedder(CachingEmbedder):
 
     def __init__(
         self, model: str, cache_dir: Path, batch_size: int = 16, cache_size: int = 2048, threads: int = 0,
-        memory_arena: bool = True,
+        memory_arena: bool = True, quantized: bool = False,
     ) -> None:
         """`memory_arena=False` hands memory back after each run: a server that embeds an upload's long passages
         does not keep the largest batch's buffers for good (+220 MB measured), for bulk embedding that is slower."""
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from .onnx_model import onnx_model_file, read_layout
+        from .onnx_model import onnx_model_file, quantized_model_file, read_layout
 
         folder = resolve_model_path(model)
         self.layout = read_layout(folder)
-        self.model_file = onnx_model_file(folder, cache_dir)
+        self.model_file = (quantized_model_file if quantized else onnx_model_file)(folder, cache_dir)
+        self.backend = "onnx-int8" if quantized else "onnx"
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -210,10 +211,13 @@ def embedder_from_settings(settings: "Settings", threads: int | None = None, ser
     if settings.embedding_backend == "torch":
         return SentenceTransformerEmbedder(settings.embedding_model, **arguments)
     resolve_model_path(settings.embedding_model)  # a missing model is an error whichever backend runs it
+    quantized = settings.embedding_backend == "onnx-int8"
     try:
-        return OnnxEmbedder(settings.embedding_model, settings.model_cache_dir, memory_arena=not serving, **arguments)
+        return OnnxEmbedder(
+            settings.embedding_model, settings.model_cache_dir, memory_arena=not serving, quantized=quantized, **arguments
+        )
     except ModelUnavailable as error:
-        if settings.embedding_backend == "onnx":
+        if settings.embedding_backend != "auto":  # int8 vectors cannot be replaced by fp32 ones silently
             raise
         logger.warning("Running the embedding model with PyTorch instead of ONNX Runtime: %s", error)
         return SentenceTransformerEmbedder(settings.embedding_model, **arguments)

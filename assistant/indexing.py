@@ -71,6 +71,7 @@ class Manifest:
     embedded: int
     reused: int
     problems: list[FileProblem] = field(default_factory=list)
+    vectors: str = "fp32"  # "int8" when the model ran quantised: its vectors do not mix with fp32 ones
 
     @classmethod
     def from_json(cls, data: dict) -> "Manifest":  # type: ignore[type-arg]
@@ -153,12 +154,22 @@ def chunking_settings(settings: Settings) -> dict[str, int]:
     }
 
 
+def vector_kind(settings: Settings) -> str:
+    """How the configured backend's vectors are computed: int8-quantised, or full precision (ONNX and PyTorch agree)."""
+    return "int8" if settings.embedding_backend == "onnx-int8" else "fp32"
+
+
 def mismatch_reason(manifest: Manifest, settings: Settings) -> str | None:
     """Why an index cannot serve these settings, or None when it can."""
     if manifest.format_version != INDEX_FORMAT:
         return f"index format {manifest.format_version}, this version reads format {INDEX_FORMAT}"
     if manifest.model != settings.embedding_model:
         return f"built with embedding model '{manifest.model}', settings ask for '{settings.embedding_model}'"
+    if manifest.vectors != vector_kind(settings):
+        return (
+            f"built with {manifest.vectors} embeddings, settings ask for {vector_kind(settings)} "
+            f"(ASSISTANT_EMBEDDING_BACKEND={settings.embedding_backend}); questions and passages must be embedded alike"
+        )
     if manifest.chunker_version != CHUNKER_VERSION:
         return f"built with chunker version {manifest.chunker_version}, this version chunks as {CHUNKER_VERSION}"
     if manifest.chunking != chunking_settings(settings):
@@ -350,6 +361,7 @@ def build_index(
             embedded=len(missing),
             reused=len(passages) - len(missing),
             problems=problems,
+            vectors=vector_kind(settings),
         )
         manifest.build_seconds = round(time.perf_counter() - started, 3)
         path = _write_build(

@@ -27,6 +27,7 @@ from filelock import FileLock
 
 from .errors import ModelUnavailable
 
+QUANTIZE_VERSION = 1  # bump when the quantisation settings change: a new file is written
 EXPORT_VERSION = 1  # bump when the export itself changes, so cached files are redone
 POOLING_MODES = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls", "pooling_mode_max_tokens": "max"}
 SUPPORTED_MODULES = {"Transformer", "Pooling", "Normalize"}
@@ -90,6 +91,41 @@ def onnx_model_file(folder: Path, cache_dir: Path) -> Path:
             "to a writable folder, or ASSISTANT_EMBEDDING_BACKEND=torch."
         ) from error
     return target
+
+
+def quantized_model_file(folder: Path, cache_dir: Path) -> Path:
+    """The int8 version of the model's ONNX file, quantised on first use into `cache_dir` (dynamic quantisation,
+    per-channel int8 weights; written aside, then renamed, under a lock, like the export)."""
+    source = onnx_model_file(folder, cache_dir)
+    target = cache_dir / f"{_safe_name(folder)}-{model_fingerprint(folder)}" / f"model.int8-v{QUANTIZE_VERSION}.onnx"
+    if target.exists():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target.parent / ".export.lock")):
+            if not target.exists():
+                _quantize(source, target)
+    except OSError as error:
+        raise ModelUnavailable(
+            f"Cannot write the int8 model under {cache_dir} ({error}). Set ASSISTANT_MODEL_CACHE_DIR to a writable "
+            "folder, or ASSISTANT_EMBEDDING_BACKEND=onnx."
+        ) from error
+    return target
+
+
+def _quantize(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".quantize-", suffix=".onnx")
+    os.close(handle)
+    try:
+        quantize_dynamic(str(source), temporary, weight_type=QuantType.QInt8, per_channel=True)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except Exception as error:
+        raise ModelUnavailable(f"Could not quantise {source} to int8 ({error}); set ASSISTANT_EMBEDDING_BACKEND=onnx.") from error
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def model_fingerprint(folder: Path) -> str:

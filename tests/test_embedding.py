@@ -43,6 +43,29 @@ def test_onnx_vectors_match_pytorch_batched_and_one_by_one():
 
 
 @pytest.mark.model
+def test_the_int8_backend_is_close_to_fp32_and_an_index_built_with_it_refuses_fp32_questions(tmp_path):
+    from assistant.errors import IndexMismatch
+    from assistant.indexing import build_index, load_index
+
+    texts = texts_of_every_length()
+    fp32 = embedder_from_settings(Settings(embedding_backend="onnx")).embed_passages(texts)
+    int8 = embedder_from_settings(Settings(embedding_backend="onnx-int8"))
+    assert int8.backend == "onnx-int8" and int8.model_file.name.startswith("model.int8")
+    cosines = (int8.embed_passages(texts) * fp32).sum(axis=1)
+    assert cosines.mean() > 0.98 and cosines.min() > 0.95  # close, and not identical: a real quantised model
+    assert cosines.min() < 0.99999
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "brief.md").write_text("# Brief\n\nBorder police patrol the coast every night.\n")
+    quantised = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_backend="onnx-int8")
+    build_index(quantised, lambda: int8)
+    assert load_index(quantised).manifest.vectors == "int8"
+    with pytest.raises(IndexMismatch, match="built with int8 embeddings, settings ask for fp32"):
+        load_index(quantised.model_copy(update={"embedding_backend": "onnx"}))
+
+
+@pytest.mark.model
 def test_the_export_is_reused_and_a_failed_export_leaves_nothing(tmp_path, monkeypatch):
     folder = resolve_model_path(MODEL)
     exported = onnx_model_file(folder, Path(Settings().model_cache_dir))  # the shared export the suite uses
