@@ -44,10 +44,8 @@ def build_mcp(service: Service) -> tuple[MCPServer, Starlette]:
     server = MCPServer(name="ssr-brief-assistant", title="SSR Brief Assistant", version=__version__, instructions=INSTRUCTIONS)
 
     def base(ctx: Context) -> str:
-        if service.settings.public_url:
-            return service.settings.public_url.rstrip("/")
         request = ctx.request_context.request
-        return str(request.base_url).rstrip("/") if request is not None else ""
+        return service.public_root(str(request.base_url) if request is not None else "")
 
     @server.tool(title="Search the briefs", annotations=READ_ONLY)
     @_said

@@ -195,6 +195,10 @@ class Service:
             payload["session_id"] = session_id
         return payload
 
+    def public_root(self, request_root: str) -> str:
+        """The service's address for absolute source URLs: ASSISTANT_PUBLIC_URL, or where the request was sent."""
+        return (self.settings.public_url or request_root).rstrip("/")
+
     def search(self, query: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> list[dict[str, object]]:
         """Ranked passages as the API returns them."""
         return [passage_payload(hit) for hit in self.answerer.retriever.search(query, top_k=top_k, doc_ids=doc_ids)]

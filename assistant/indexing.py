@@ -31,6 +31,7 @@ from .catalogue import Catalogue, build_catalogue, catalogue_from_json, catalogu
 from .chunking import CHUNKER_VERSION, chunk_document
 from .dense import build_dense, choose_kind, load_dense, save_dense
 from .embedding import Embedder
+from .files import fsync_dir, write_atomically
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing
 from .ingest import load_corpus
 from .lexical import LexicalIndex
@@ -506,15 +507,7 @@ def _fsync_tree(folder: Path) -> None:
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_dir(folder)
 
 
 def _point_current_at(index_dir: Path, build_id: str) -> None:
@@ -522,14 +515,8 @@ def _point_current_at(index_dir: Path, build_id: str) -> None:
     point it names a build that exists."""
     pointer = index_dir / "CURRENT"
     previous = pointer.read_text().strip() if pointer.exists() else ""
-    for name, value in (("PREVIOUS", previous), ("CURRENT", build_id)):
-        temporary = index_dir / f"{name}.tmp"
-        with open(temporary, "w") as handle:
-            handle.write(value)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, index_dir / name)
-        _fsync_dir(index_dir)
+    write_atomically(index_dir / "PREVIOUS", previous.encode())
+    write_atomically(pointer, build_id.encode())
 
 
 def _previous_live(index_dir: Path, current: str) -> set[str]:

@@ -32,6 +32,7 @@ from typing import Literal
 
 from filelock import FileLock
 
+from .files import fsync_dir, write_atomically
 from .indexing import read_manifest
 from .ingest import corpus_files, document_id
 from .settings import Settings
@@ -49,7 +50,7 @@ class PendingWrite:
     content_hash: str = ""  # add: the staged file's sha256, as the index records it
 
     def save(self, settings: Settings) -> None:
-        _write_atomically(journal_path(settings), json.dumps(asdict(self)).encode())
+        write_atomically(journal_path(settings), json.dumps(asdict(self)).encode())
 
     @classmethod
     def load(cls, settings: Settings) -> "PendingWrite | None":
@@ -77,7 +78,7 @@ def staged_path(settings: Settings, file_name: str) -> Path:
 
 def clear_journal(settings: Settings) -> None:
     journal_path(settings).unlink(missing_ok=True)
-    _fsync_dir(settings.data_dir)
+    fsync_dir(settings.data_dir)
 
 
 def finish(settings: Settings, pending: PendingWrite) -> None:
@@ -87,7 +88,7 @@ def finish(settings: Settings, pending: PendingWrite) -> None:
         if staged.exists():
             settings.uploads_dir.mkdir(parents=True, exist_ok=True)
             os.replace(staged, settings.uploads_dir / pending.file_name)
-            _fsync_dir(settings.uploads_dir)
+            fsync_dir(settings.uploads_dir)
     else:
         move_to_trash(settings, Path(pending.file_name))
     clear_journal(settings)
@@ -106,7 +107,7 @@ def move_to_trash(settings: Settings, source: Path) -> Path | None:
     settings.trash_dir.mkdir(parents=True, exist_ok=True)
     trashed = settings.trash_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns() % 10**6:06d}-{source.name}"
     shutil.move(str(source), trashed)
-    _fsync_dir(source.parent)
+    fsync_dir(source.parent)
     return trashed
 
 
@@ -175,28 +176,7 @@ def _uploads_not_indexed(settings: Settings) -> list[Path]:
     return [p for p in corpus_files(settings.uploads_dir, settings.corpus_ignore) if document_id(p) not in manifest.documents]
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    _fsync_dir(target.parent)
-
-
 def write_staged(settings: Settings, file_name: str, data: bytes) -> Path:
     path = staged_path(settings, file_name)
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return path
-
-
-def _fsync_dir(folder: Path) -> None:
-    if not folder.is_dir():
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

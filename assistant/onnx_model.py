@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,19 +79,7 @@ def onnx_model_file(folder: Path, cache_dir: Path) -> Path:
     if shipped.exists():
         return shipped
     target = cache_dir / f"{_safe_name(folder)}-{model_fingerprint(folder)}" / "model.onnx"
-    if target.exists():
-        return target
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(target.parent / ".export.lock")):
-            if not target.exists():  # another process may have exported it while we waited
-                export_onnx(folder, target)
-    except OSError as error:
-        raise ModelUnavailable(
-            f"Cannot write the ONNX export of the model under {cache_dir} ({error}). Set ASSISTANT_MODEL_CACHE_DIR "
-            "to a writable folder, or ASSISTANT_EMBEDDING_BACKEND=torch."
-        ) from error
-    return target
+    return _made_once(target, lambda: export_onnx(folder, target), "the ONNX export of the model", "torch")
 
 
 def quantized_model_file(folder: Path, cache_dir: Path) -> Path:
@@ -98,17 +87,22 @@ def quantized_model_file(folder: Path, cache_dir: Path) -> Path:
     per-channel int8 weights; written aside, then renamed, under a lock, like the export)."""
     source = onnx_model_file(folder, cache_dir)
     target = cache_dir / f"{_safe_name(folder)}-{model_fingerprint(folder)}" / f"model.int8-v{QUANTIZE_VERSION}.onnx"
+    return _made_once(target, lambda: _quantize(source, target), "the int8 model", "onnx")
+
+
+def _made_once(target: Path, make: Callable[[], None], what: str, other_backend: str) -> Path:
+    """`target`, made by `make` unless it exists; under a lock, so that processes starting together make it once."""
     if target.exists():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(target.parent / ".export.lock")):
-            if not target.exists():
-                _quantize(source, target)
+            if not target.exists():  # another process may have made it while we waited
+                make()
     except OSError as error:
         raise ModelUnavailable(
-            f"Cannot write the int8 model under {cache_dir} ({error}). Set ASSISTANT_MODEL_CACHE_DIR to a writable "
-            "folder, or ASSISTANT_EMBEDDING_BACKEND=onnx."
+            f"Cannot write {what} under {target.parent.parent} ({error}). Set ASSISTANT_MODEL_CACHE_DIR "
+            f"to a writable folder, or ASSISTANT_EMBEDDING_BACKEND={other_backend}."
         ) from error
     return target
 

@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
 
-def _font(writer: PdfWriter) -> DictionaryObject:
+def font_resources(writer: PdfWriter) -> DictionaryObject:
     font = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Font"),
@@ -24,7 +24,16 @@ def _font(writer: PdfWriter) -> DictionaryObject:
     return DictionaryObject({NameObject("/F1"): writer._add_object(font)})
 
 
-def _written(writer: PdfWriter) -> bytes:
+def text_page(writer: PdfWriter, fonts: DictionaryObject, stream: list[bytes]) -> None:
+    """A Letter page whose content is `stream` (PDF operators, one per item), drawn with the font /F1."""
+    page = writer.add_blank_page(width=612, height=792)
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    content = DecodedStreamObject()
+    content.set_data(b"\n".join(stream))
+    page[NameObject("/Contents")] = writer._add_object(content)
+
+
+def written(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -37,13 +46,13 @@ def nested_operands_pdf(depth: int = 50_000) -> bytes:
     stream = DecodedStreamObject()
     stream.set_data(b"BT /F1 12 Tf " + b"[" * depth + b"(x)" + b"]" * depth + b" TJ ET")
     page[NameObject("/Contents")] = writer._add_object(stream)
-    return _written(writer)
+    return written(writer)
 
 
 def text_flood_pdf(pages: int = 20, uses: int = 2_000) -> bytes:
     """A few kilobytes that draw one block of text `uses` times a page: millions of characters when read."""
     writer = PdfWriter()
-    fonts = _font(writer)
+    fonts = font_resources(writer)
     form = DecodedStreamObject()
     form.set_data(b"BT /F1 8 Tf 10 10 Td (" + b"border police patrol the coast " * 30 + b") Tj ET")
     form.update(
@@ -66,7 +75,7 @@ def text_flood_pdf(pages: int = 20, uses: int = 2_000) -> bytes:
         content = DecodedStreamObject()
         content.set_data(b"/X0 Do\n" * uses)
         page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
-    return _written(writer)
+    return written(writer)
 
 
 def flate_bomb_pdf(megabytes: int = 200, filler: bytes = b" ") -> bytes:
@@ -74,7 +83,7 @@ def flate_bomb_pdf(megabytes: int = 200, filler: bytes = b" ") -> bytes:
     cost a reader time, a flood of operands ("0 ") costs it memory too."""
     writer = PdfWriter()
     page = writer.add_blank_page(width=200, height=200)
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): _font(writer)})  # without a font, no reader looks
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): font_resources(writer)})  # without a font, no reader looks
     compressor = zlib.compressobj(9)
     chunk = filler * (1024 * 1024 // len(filler))
     text = b" BT /F1 12 Tf 10 10 Td (border police) Tj ET"
@@ -84,7 +93,7 @@ def flate_bomb_pdf(megabytes: int = 200, filler: bytes = b" ") -> bytes:
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
     stream[NameObject("/Length")] = NumberObject(len(packed))
     page[NameObject("/Contents")] = writer._add_object(stream)
-    return _written(writer)
+    return written(writer)
 
 
 # every character Python's str.splitlines() treats as a line end, and a few more that trip parsers

@@ -7,16 +7,15 @@ carry the page number, page numbers alone, a table of contents and back-of-book 
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from assistant.ingest import _comparable, _outline, load_document
 from conftest import FIXTURES
+from hostile import font_resources, text_page, written
 
 REAL = FIXTURES / "real-pdfs"
 MANUALS = sorted(REAL.glob("*.pdf"))
@@ -72,10 +71,7 @@ def book_pdf(chapters: list[tuple[str, int]]) -> bytes:
     """A book whose running header alternates: "N Chapter K. Title" on even pages, "Chapter K. Title N" on odd
     ones, with a footer carrying the book's name; no outline, so the layout decides."""
     writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    }))
+    fonts = font_resources(writer)
     number = 0
     for chapter, (title, pages) in enumerate(chapters, start=1):
         for page_in_chapter in range(pages):
@@ -92,14 +88,8 @@ def book_pdf(chapters: list[tuple[str, int]]) -> bytes:
                 stream.append(b"BT /F1 %d Tf 72 %d Td (%s) Tj ET" % (size, y, _escape(text)))
                 y -= 40
             stream.append(b"BT /F1 8 Tf 72 40 Td (%s) Tj ET" % _escape(f"Handbook of Border Policing, edition {2 + number % 2}"))
-            page = writer.add_blank_page(width=612, height=792)
-            page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
-            content = DecodedStreamObject()
-            content.set_data(b"\n".join(stream))
-            page[NameObject("/Contents")] = writer._add_object(content)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            text_page(writer, fonts, stream)
+    return written(writer)
 
 
 def test_headers_that_alternate_and_change_per_chapter_are_dropped_and_chapters_stay(tmp_path):
@@ -118,24 +108,14 @@ def spaceless_pdf(words_per_line: int = 10, lines: int = 60) -> bytes:
     """Words kerned apart by a narrow gap (TJ -100) with no space character between: the text layer of some
     writers, which pypdf reads as one long word."""
     writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    }))
     vocabulary = "the project name is pronounced with a short e in the first syllable and border police".split()
     stream = []
     for row in range(lines):
         words = [vocabulary[(row * words_per_line + i) % len(vocabulary)] for i in range(words_per_line)]
         kerned = b" -100 ".join(b"(%s)" % word.encode() for word in words)
         stream.append(b"BT /F1 10 Tf 40 %d Td [%s] TJ ET" % (760 - row * 12, kerned))
-    page = writer.add_blank_page(width=612, height=792)
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
-    content = DecodedStreamObject()
-    content.set_data(b"\n".join(stream))
-    page[NameObject("/Contents")] = writer._add_object(content)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    text_page(writer, font_resources(writer), stream)
+    return written(writer)
 
 
 def test_a_pdf_whose_words_run_together_is_refused_with_the_reason(tmp_path):

@@ -26,7 +26,7 @@ def chat_completions(body: ChatRequest, request: Request, service: ServiceDep) -
     OpenAI chunk format, the annotations with the last chunk."""
     question, history = openai_compat.conversation(body)
     answer = service.answerer.ask(question, history, body.top_k)
-    root = _root(request, service)
+    root = service.public_root(str(request.base_url))
     if body.stream:
         return StreamingResponse(openai_compat.completion_chunks(answer, body.model, root), media_type="text/event-stream")
     return openai_compat.completion(answer, body.model, root)
@@ -39,12 +39,7 @@ def responses(body: ResponsesRequest, request: Request, service: ServiceDep) -> 
     API's server-sent events (created, output_text deltas, annotations, completed). Nothing is stored."""
     question, history = openai_compat.response_conversation(body)
     answer = service.answerer.ask(question, history, body.top_k)
-    root = _root(request, service)
+    root = service.public_root(str(request.base_url))
     if body.stream:
         return StreamingResponse(openai_compat.response_events(answer, body.model, root), media_type="text/event-stream")
     return openai_compat.response(answer, body.model, root)
-
-
-def _root(request: Request, service: ServiceDep) -> str:
-    """The service's address for absolute source URLs: ASSISTANT_PUBLIC_URL, or where the request was sent."""
-    return (service.settings.public_url or str(request.base_url)).rstrip("/")
