@@ -68,8 +68,11 @@ def test_ask_open_a_citation_and_follow_up(page):
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
     assert dialog.locator("#source-title").inner_text().startswith("[1] ")
-    quote = dialog.locator("blockquote").inner_text()
+    quote = dialog.locator("blockquote mark").inner_text()  # the quoted sentence, highlighted in its passage
     assert len(quote) > 20 and "characters" not in dialog.locator("#source-meta").inner_text()
+    assert quote in dialog.locator("blockquote").inner_text()
+    original = dialog.locator("#source-file").get_attribute("href")
+    assert original.startswith("/documents/") and "/file" in original
     with page.context.expect_page() as opened:  # the brief, in a new tab, the quote highlighted
         dialog.get_by_role("link", name="Read it in the brief").click()
     brief = opened.value
@@ -185,7 +188,46 @@ def test_an_answer_is_copied_with_numbered_sources_and_its_support_level_shown(b
     turn.get_by_role("button", name="Copy with sources").click()
     turn.get_by_role("button", name="Copied").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert "[1]" in copied and "\n\nSources:\n[1] " in copied and f"{base_url}/documents/" in copied
+    assert "[1]" in copied and "\n\nSources:\n[1] [" in copied and f"]({base_url}/documents/" in copied  # Markdown links
+    turn.get_by_role("button", name="Copy with sources").wait_for()  # its label comes back after 2.5 s
+    turn.get_by_role("button", name="Copy as plain text").click()
+    turn.get_by_role("button", name="Copied").wait_for()
+    plain = page.evaluate("navigator.clipboard.readText()")
+    assert "\n\nSources:\n[1] " in plain and "](" not in plain and f" {base_url}/documents/" in plain
+    context.close()
+
+
+def test_the_keyboard_reaches_ask_citation_copy_and_picker(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url)
+    page.get_by_text("briefs indexed").wait_for()
+    page.get_by_label("Your question").focus()
+    page.keyboard.type("Which SSR entry points address weak or absent state protection?")
+    page.keyboard.press("Enter")
+    page.locator("article.turn .marker").first.wait_for(timeout=30_000)
+
+    def tab_to(selector: str, limit: int = 60) -> None:  # press Tab until the focus is on `selector`
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    page.evaluate("document.activeElement.blur()")
+    tab_to(".marker")
+    page.keyboard.press("Enter")
+    assert page.get_by_role("dialog").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.get_by_role("dialog").is_visible()
+    tab_to("button.copy")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Copied").wait_for()
+    tab_to("#brief-summary")
+    page.keyboard.press("Enter")
+    tab_to("#brief-list input")
+    page.keyboard.press("Space")
+    assert "4 of 5" in page.locator("#brief-summary").inner_text()
     context.close()
 
 

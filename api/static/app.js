@@ -1,7 +1,9 @@
 // SSR Brief Assistant page: plain JavaScript, no build step, no network beyond this service.
 "use strict";
 
-const state = { sessionId: sessionStorage.getItem("ssr-session"), citations: new Map(), catalogue: null, briefs: [] };
+const state = {
+  sessionId: sessionStorage.getItem("ssr-session"), citations: new Map(), passages: new Map(), catalogue: null, briefs: [],
+};
 const $ = (id) => document.getElementById(id);
 
 function element(tag, attributes = {}, ...children) {
@@ -64,6 +66,7 @@ const SUPPORT_NOTES = {
 function renderAnswer(turn, turnKey, payload) {
   turn.querySelector(".answer").replaceChildren();
   state.citations.set(turnKey, new Map(payload.citations.map((c) => [c.marker, c])));
+  state.passages.set(turnKey, payload.passages || []);
   if (payload.followup) {
     turn.querySelector(".effective").textContent = `Follow-up, searched as: ${payload.effective_query}`;
     turn.querySelector(".effective").hidden = false;
@@ -96,8 +99,10 @@ function renderAnswer(turn, turnKey, payload) {
   }
   answer.append(element("p", {}, payload.sentences.map((s) => sentenceNode(turnKey, s))));
   answer.append(element("div", { class: "tools" },
-    element("button", { type: "button", class: "secondary copy", onclick: (e) => copyAnswer(e.currentTarget, payload) },
-      "Copy with sources")));
+    element("button", { type: "button", class: "secondary copy", onclick: (e) => copyAnswer(e.currentTarget, payload, true) },
+      "Copy with sources"),
+    element("button", { type: "button", class: "secondary copy", onclick: (e) => copyAnswer(e.currentTarget, payload, false) },
+      "Copy as plain text")));
   if (payload.entry_points.length) {
     answer.append(element("details", { class: "entry-block" },
       element("summary", {}, `Entry points (${payload.entry_points.length})`),
@@ -105,23 +110,26 @@ function renderAnswer(turn, turnKey, payload) {
   }
 }
 
-function answerAsMarkdown(payload) {
+function answerAsText(payload, markdown) {
   const body = payload.sentences.map((s) => `${s.text} ${s.markers.map((m) => `[${m}]`).join("")}`).join(" ");
   const base = window.location.origin;
-  const sources = payload.citations.map((c) =>
-    `[${c.marker}] ${c.title}${c.section ? `, ${c.section}` : ""}${pages(c.pages)}. ${base}${c.url}`);
-  return `${payload.question}\n\n${body}\n\nSources:\n${sources.join("\n")}\n`;
+  const sources = payload.citations.map((c) => {
+    const where = `${c.title}${c.section ? `, ${c.section}` : ""}${pages(c.pages)}`;
+    return markdown ? `[${c.marker}] [${where}](${base}${c.url})` : `[${c.marker}] ${where}. ${base}${c.url}`;
+  });
+  const question = markdown ? `**${payload.question}**` : payload.question;
+  return `${question}\n\n${body}\n\nSources:\n${sources.join("\n")}\n`;
 }
 
-async function copyAnswer(button, payload) {
-  const text = answerAsMarkdown(payload);
+async function copyAnswer(button, payload, markdown) {
+  const label = button.textContent;
   try {
-    await navigator.clipboard.writeText(text);
+    await navigator.clipboard.writeText(answerAsText(payload, markdown));
     button.textContent = "Copied";
   } catch (_) {
     button.textContent = "Copy failed: select the answer instead";
   }
-  setTimeout(() => { button.textContent = "Copy with sources"; }, 2500);
+  setTimeout(() => { button.textContent = label; }, 2500);
 }
 
 function entryPointItem(entry) {
@@ -215,8 +223,21 @@ function openSource(turnKey, marker) {
   if (!citation) return;
   $("source-title").textContent = `[${marker}] ${citation.title}`;
   $("source-meta").textContent = `${citation.section || "Start of the document"}${pages(citation.pages)}`;
-  $("source-quote").textContent = citation.quote;
+  // the quote inside its passage, when the answer's passages hold it; else the quote alone
+  const passage = (state.passages.get(turnKey) || []).find((p) =>
+    p.doc_id === citation.doc_id && p.start <= citation.start && citation.end <= p.end);
+  const quote = $("source-quote");
+  if (passage) {
+    const from = citation.start - passage.start;
+    const to = citation.end - passage.start;
+    quote.replaceChildren(passage.text.slice(0, from), element("mark", {}, passage.text.slice(from, to)), passage.text.slice(to));
+  } else {
+    quote.replaceChildren(element("mark", {}, citation.quote));
+  }
   $("source-link").href = citation.url;
+  const page = citation.pages && citation.pages.length ? citation.pages[0] : null;
+  $("source-file").href = `/documents/${encodeURIComponent(citation.doc_id)}/file${page ? `#page=${page}` : ""}`;
+  $("source-file").textContent = page ? `Open the original at page ${page}` : "Open the original";
   $("source-dialog").showModal();
   $("source-close").focus();
 }
@@ -226,6 +247,7 @@ function newConversation() {
   state.sessionId = null;
   sessionStorage.removeItem("ssr-session");
   state.citations.clear();
+  state.passages.clear();
   $("conversation").replaceChildren();
   $("question").focus();
   if (previous) fetch(`/sessions/${previous}`, { method: "DELETE" }).catch(() => {});
