@@ -403,15 +403,28 @@ def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
+EDGE_LINES = 3  # running headers and footers sit among a page's first or last lines
+
+
 def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine]:
+    """Lines among the first or last EDGE_LINES of their page that repeat (numbers masked) at the same height on
+    at least half the pages. Body text is never compared, however alike its lines are from page to page."""
     if page_count < 2:
         return lines
+    by_page: dict[int, list[_PdfLine]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    edges = set()
+    for page_lines in by_page.values():
+        ordered = sorted(page_lines, key=lambda line: -line.y)
+        edges.update(id(line) for line in ordered[:EDGE_LINES] + ordered[-EDGE_LINES:])
     seen: Counter[tuple[str, int]] = Counter()
     for line in lines:
-        seen[(_running_key(line.text), round(line.y))] += 1
+        if id(line) in edges:
+            seen[(_running_key(line.text), round(line.y))] += 1
     threshold = max(2, (page_count + 1) // 2)
     running = {key for key, count in seen.items() if count >= threshold}
-    return [line for line in lines if (_running_key(line.text), round(line.y)) not in running]
+    return [line for line in lines if id(line) not in edges or (_running_key(line.text), round(line.y)) not in running]
 
 
 GLUED_LETTERS = 24  # no English word is longer; a text layer without spaces is mostly such "words"

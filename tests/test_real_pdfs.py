@@ -136,3 +136,43 @@ def test_printed_page_numbers_are_kept_and_shown_beside_the_pdf_page():
     view = render_view(document, start, start + 10)
     assert "page 2 (PDF page 5)" in view and 'href="/documents/libtasn1/file#page=5"' in view
     assert load_document(FIXTURES.parent.parent / "corpus" / "forced-displacement-and-ssr-briefing-note.pdf").page_labels == []
+
+
+def chromium_printed_pdf(path: Path) -> None:
+    """A brief printed by Chromium (Skia/PDF), with a running header and "Page N of M" footers, and an outline."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("Chromium is not installed: `make test` installs it (Debian package 'chromium').")
+    from playwright.sync_api import sync_playwright
+
+    parts = ["<html><head><title>Border Policing Manual</title></head><body><h1>Border Policing Manual</h1>"]
+    for section in range(1, 6):
+        parts.append(f"<h2>{section}. Training of unit {section}</h2>")
+        parts += [f"<p>Paragraph {p} of section {section} explains how the border police unit trains with communities, "
+                  "keeps records, and reports to the oversight body every month.</p>" for p in range(10)]
+    parts.append("</body></html>")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+        page = browser.new_page()
+        page.set_content("".join(parts))
+        page.pdf(
+            path=str(path), format="A4", display_header_footer=True, outline=True,
+            header_template='<div style="font-size:8px;width:100%;text-align:center">Border Policing Manual — SSR field series</div>',
+            footer_template='<div style="font-size:8px;width:100%;text-align:center">Page <span class="pageNumber"></span> of '
+            '<span class="totalPages"></span></div>',
+            margin={"top": "60px", "bottom": "60px", "left": "50px", "right": "50px"},
+        )
+        browser.close()
+
+
+def test_a_brief_printed_by_chromium_keeps_its_sections_and_loses_its_header_and_footer(tmp_path):
+    path = tmp_path / "printed.pdf"
+    chromium_printed_pdf(path)
+    assert str(PdfReader(path).metadata.get("/Producer", "")).startswith("Skia/PDF") and len(PdfReader(path).pages) >= 3
+    document = load_document(path)
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    assert not [line for line in lines if "SSR field series" in line or re.fullmatch(r"Page \d+ of \d+", line)]
+    assert [s.path[-1] for s in document.sections if s.path] == [f"{n}. Training of unit {n}" for n in range(1, 6)]
+    assert document.title == "Border Policing Manual" and document.text.count("Paragraph 9 of section") == 5
