@@ -64,6 +64,10 @@ class Located(BaseModel):
     pages: Pages
     start: Start
     end: End
+    printed_pages: list[str] = Field(
+        [], description="The same pages as the document numbers them (its PDF page labels, e.g. 'iv'); empty when "
+        "they are the physical numbers.",
+    )
     url: str = Field(
         description="Where to read it in its document: the source view, highlighted (GET, relative to the service's root). "
         "The view links to the original file at the page.",

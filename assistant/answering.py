@@ -598,7 +598,7 @@ class Answerer:
         document = self.index.documents[table.doc_ids[candidate.sentence]]
         start, end = int(table.starts[candidate.sentence]), int(table.ends[candidate.sentence])
         section = next((s.label for s in document.sections if s.start <= start < s.end), "")
-        quote = Quote(document.doc_id, document.title, section, document.pages_for(start, end), start, end, document.text[start:end])
+        quote = document.quote(section, start, end)
         return Citation(marker, quote, round(candidate.score, 4))
 
     # ------------------------------------------------------------ the catalogue's factors, when asked for
@@ -641,7 +641,7 @@ class Answerer:
                 heading = source.text.split("\n", 1)[0].strip()
                 start = source.start + source.text.index(heading)
                 end = start + len(heading)
-                quote = Quote(source.doc_id, source.title, source.section, document.pages_for(start, end), start, end, heading)
+                quote = document.quote(source.section, start, end, heading)
                 position = self.index.passage_containing(source.doc_id, start)
                 score = float(self.index.vectors[position] @ query) if position is not None and query is not None else 0.0
                 citations.append(Citation(len(citations) + 1, quote, round(score, 4)))

@@ -103,7 +103,7 @@ class _FoundFactor:
 
 
 def _quote(document: Document, start: int, end: int, section: str) -> Quote:
-    return Quote(document.doc_id, document.title, section, document.pages_for(start, end), start, end, document.text[start:end])
+    return document.quote(section, start, end)
 
 
 def extract_from_document(document: Document) -> tuple[list[_FoundFactor], list[_Found]]:
@@ -339,7 +339,7 @@ def catalogue_to_json(catalogue: Catalogue) -> dict:  # type: ignore[type-arg]
 
 def catalogue_from_json(data: dict) -> Catalogue:  # type: ignore[type-arg]
     def quote(raw: dict) -> Quote:  # type: ignore[type-arg]
-        return Quote(**{**raw, "pages": tuple(raw["pages"])})
+        return Quote(**{**raw, "pages": tuple(raw["pages"]), "printed_pages": tuple(raw.get("printed_pages", ()))})
 
     factors = [Factor(**{**f, "sources": [quote(s) for s in f["sources"]]}) for f in data["factors"]]
     entry_points = [

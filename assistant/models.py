@@ -47,6 +47,13 @@ class Document:
     pages: list[PageSpan] = field(default_factory=list)
     page_labels: list[str] = field(default_factory=list)  # printed page numbers (PDF page labels), when they differ
 
+    def quote(self, section: str, start: int, end: int, text: str | None = None) -> "Quote":
+        """Characters [start, end) as a citable quote (or `text`, a heading cited at that place), with the pages
+        they lie on, physical and printed."""
+        pages = self.pages_for(start, end)
+        printed = tuple(self.page_label(page) for page in pages) if self.page_labels else ()
+        return Quote(self.doc_id, self.title, section, pages, start, end, self.text[start:end] if text is None else text, printed)
+
     def page_label(self, page: int) -> str:
         """How the document itself numbers physical page `page` (1-based): its label, or the number."""
         return self.page_labels[page - 1] if 0 < page <= len(self.page_labels) else str(page)
@@ -100,6 +107,7 @@ class Quote:
     start: int
     end: int
     text: str
+    printed_pages: tuple[str, ...] = ()  # the pages as the document numbers them, when its labels differ
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def quote_payload(quote: Quote) -> dict:  # type: ignore[type-arg]
         "start": quote.start,
         "end": quote.end,
         "url": source_url(quote.doc_id, quote.start, quote.end),
+        "printed_pages": list(quote.printed_pages),
         "text": quote.text,
     }
 

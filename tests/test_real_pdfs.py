@@ -136,6 +136,10 @@ def test_printed_page_numbers_are_kept_and_shown_beside_the_pdf_page():
     view = render_view(document, start, start + 10)
     assert "page 2 (PDF page 5)" in view and 'href="/documents/libtasn1/file#page=5"' in view
     assert load_document(FIXTURES.parent.parent / "corpus" / "forced-displacement-and-ssr-briefing-note.pdf").page_labels == []
+    from assistant.payloads import quote_payload
+
+    cited = quote_payload(document.quote("", start, start + 10))  # a citation carries both numbers
+    assert cited["pages"] == [5] and cited["printed_pages"] == ["2"]
 
 
 def chromium_printed_pdf(path: Path) -> None:

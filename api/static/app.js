@@ -19,8 +19,10 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-function pages(list) {
-  return list && list.length ? `, p. ${list.join(", ")}` : "";
+function pages(list, printed) {
+  if (!list || !list.length) return "";
+  if (printed && printed.length && printed.join() !== list.join()) return `, p. ${printed.join(", ")} (PDF p. ${list.join(", ")})`;
+  return `, p. ${list.join(", ")}`;
 }
 
 async function api(path, options = {}) {
@@ -114,7 +116,7 @@ function answerAsText(payload, markdown) {
   const body = payload.sentences.map((s) => `${s.text} ${s.markers.map((m) => `[${m}]`).join("")}`).join(" ");
   const base = window.location.origin;
   const sources = payload.citations.map((c) => {
-    const where = `${c.title}${c.section ? `, ${c.section}` : ""}${pages(c.pages)}`;
+    const where = `${c.title}${c.section ? `, ${c.section}` : ""}${pages(c.pages, c.printed_pages)}`;
     return markdown ? `[${c.marker}] [${where}](${base}${c.url})` : `[${c.marker}] ${where}. ${base}${c.url}`;
   });
   const question = markdown ? `**${payload.question}**` : payload.question;
@@ -222,7 +224,7 @@ function openSource(turnKey, marker) {
   const citation = state.citations.get(turnKey)?.get(marker);
   if (!citation) return;
   $("source-title").textContent = `[${marker}] ${citation.title}`;
-  $("source-meta").textContent = `${citation.section || "Start of the document"}${pages(citation.pages)}`;
+  $("source-meta").textContent = `${citation.section || "Start of the document"}${pages(citation.pages, citation.printed_pages)}`;
   // the quote inside its passage, when the answer's passages hold it; else the quote alone
   const passage = (state.passages.get(turnKey) || []).find((p) =>
     p.doc_id === citation.doc_id && p.start <= citation.start && citation.end <= p.end);
