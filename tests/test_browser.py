@@ -99,6 +99,15 @@ def test_not_covered_looks_different_and_shows_the_closest_material(page):
     assert "Not covered by the briefs" in turn.inner_text() and "Rohingya" in turn.inner_text()
     assert turn.locator(".closest li").count() >= 1
     assert turn.locator(".marker").count() == 0
+    assert "Try the words the briefs use" in turn.locator(".hint").inner_text()  # how to rephrase
+    first = turn.locator(".closest li").first
+    assert first.locator("a").get_attribute("href").startswith("/documents/")
+    first.locator("summary").click()  # the closest passage in full, not cut at 200 characters
+    shown = first.locator("details .summary").inner_text().strip()
+    assert len(shown) > 220 and not shown.endswith("…")
+    page.emulate_media(media="print")  # the print style keeps the conversation and drops the controls
+    assert not page.locator("#ask-form").is_visible() and turn.is_visible()
+    page.emulate_media(media="screen")
 
 
 def test_entry_points_view_filters(page):
