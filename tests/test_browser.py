@@ -53,7 +53,8 @@ def ask(page, question):
     page.get_by_label("Your question").fill(question)
     page.get_by_role("button", name="Ask", exact=True).click()
     turn = page.locator("article.turn").last
-    turn.locator(".answer .marker, .notice").first.wait_for(timeout=30_000)
+    # the whole answer, not its first streamed sentence: the copy tools or the not-covered notice come with it
+    turn.locator(".answer .tools, .answer .notice").first.wait_for(timeout=30_000)
     return turn
 
 
@@ -129,7 +130,7 @@ def test_keyboard_only_and_phone_width(browser, base_url):
     assert page.evaluate("document.activeElement.id") == "question"
     page.keyboard.type("Why are young men leaving Eritrea?")
     page.keyboard.press("Enter")
-    page.locator("article.turn .marker").first.wait_for(timeout=30_000)
+    page.locator("article.turn .answer .tools, article.turn .answer .notice").first.wait_for(timeout=30_000)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px screen"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -214,7 +215,7 @@ def test_the_keyboard_reaches_ask_citation_copy_and_picker(browser, base_url):
     page.get_by_label("Your question").focus()
     page.keyboard.type("Which SSR entry points address weak or absent state protection?")
     page.keyboard.press("Enter")
-    page.locator("article.turn .marker").first.wait_for(timeout=30_000)
+    page.locator("article.turn .answer .tools").first.wait_for(timeout=30_000)  # the whole answer
 
     def tab_to(selector: str, limit: int = 60) -> None:  # press Tab until the focus is on `selector`
         for _ in range(limit):
