@@ -275,7 +275,7 @@ class Service:
                 raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
             if len(documents) == 1:
                 raise Conflict(f"'{doc_id}' is the only document; upload another before deleting it.")
-            source = self._file_of(doc_id)
+            source = self.source_file(doc_id)
             pending = journal.PendingWrite("delete", doc_id, str(source))
             return self._commit(pending, lambda documents: [d for d in documents if d.doc_id != doc_id])
 
@@ -323,9 +323,6 @@ class Service:
 
     def source_file(self, doc_id: str) -> Path:
         """The brief's original file (in the corpus or uploads folder, never a path taken from the index)."""
-        return self._file_of(doc_id)
-
-    def _file_of(self, doc_id: str) -> Path:
         path = self._find_file(doc_id)
         if path is None:
             raise Conflict(f"'{doc_id}' is indexed but its file is not in the corpus or uploads folder; rebuild with `assistant build`.")

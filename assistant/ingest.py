@@ -403,6 +403,13 @@ def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
+def _lines_by_page(lines: list[_PdfLine]) -> dict[int, list[_PdfLine]]:
+    by_page: dict[int, list[_PdfLine]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    return by_page
+
+
 EDGE_LINES = 3  # running headers and footers sit among a page's first or last lines
 
 
@@ -411,9 +418,7 @@ def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine
     at least half the pages. Body text is never compared, however alike its lines are from page to page."""
     if page_count < 2:
         return lines
-    by_page: dict[int, list[_PdfLine]] = {}
-    for line in lines:
-        by_page.setdefault(line.page, []).append(line)
+    by_page = _lines_by_page(lines)
     edges = set()
     for page_lines in by_page.values():
         ordered = sorted(page_lines, key=lambda line: -line.y)
@@ -465,9 +470,7 @@ def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLin
     if page_count < 4 or not lines:
         return lines
     body_size = statistics.mode(round(line.size, 1) for line in lines)
-    by_page: dict[int, list[_PdfLine]] = {}
-    for line in lines:
-        by_page.setdefault(line.page, []).append(line)
+    by_page = _lines_by_page(lines)
     edges = [edge for page_lines in by_page.values()
              for edge in (("top", max(page_lines, key=lambda line: line.y)), ("bottom", min(page_lines, key=lambda line: line.y)))]
     counts: Counter[tuple[str, str]] = Counter()
@@ -488,9 +491,7 @@ def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLin
 def _drop_navigation_pages(lines: list[_PdfLine]) -> list[_PdfLine]:
     """Tables of contents and back-of-book indexes: pages where most lines end in dot leaders and a page number.
     They list the document's words without saying anything, and would rank for every question."""
-    by_page: dict[int, list[_PdfLine]] = {}
-    for line in lines:
-        by_page.setdefault(line.page, []).append(line)
+    by_page = _lines_by_page(lines)
     navigation = {
         page for page, page_lines in by_page.items()
         if len(page_lines) >= 5 and sum(bool(_LEADER.search(line.text)) for line in page_lines) >= 0.4 * len(page_lines)
