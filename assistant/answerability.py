@@ -32,8 +32,14 @@ MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 # What a question asks for, and how to see it in a sentence.
 _ASKS_NUMBER = re.compile(r"\b(?:how many|how much|what percentage|what share|what proportion|number of|how large|what amount)\b", re.I)
 _ASKS_YEAR = re.compile(r"\b(?:when|what year|which year|since when|what date)\b", re.I)
-_NUMBER = re.compile(r"\d")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# Counts written out ("two", "millions", "half"); not "one" or "third" ("one of the", "third countries").
+_COUNT_WORD = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|half|per ?cent)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Evidence:
     unknown_term_share: float  # share of them no passage holds
     unknown_names: int  # names and numbers of the question the briefs never mention
     names_missing_nearby: int  # names and numbers of the question absent from the top three passages
-    names_missing_sentences: float  # share of the question's names and numbers absent from its three best sentences
+    names_missing_sentences: float  # share of the question's names and numbers absent from the best-covering of the five best sentences holding the kind of answer asked
     best_sentence_cosine: float
     passage_cosine: float  # the best passage's cosine with the question
     bm25_per_term: float  # the best passage's BM25 score per question term
@@ -53,7 +59,7 @@ class Evidence:
     rare_coverage_best3: float  # … in the best-covering of the three best sentences
     typed_coverage: float  # … in the best-covering of the five best sentences holding the kind of answer asked
     coverage_sentence: float  # plain share of question terms in the best sentence
-    answer_type_missing: bool  # asks for a number or year that the best sentences lack
+    answer_type_missing: bool  # asks for a count or year that the three best sentences lack (beyond the question's own)
     non_english: bool
 
 
@@ -124,12 +130,17 @@ def asks_for_type(question: str) -> bool:
 
 
 def holds_answer_type(question: str, sentence: str) -> bool:
-    """Whether a sentence holds the kind of answer the question asks for: a number for "how many", a year
-    for "when"; any sentence does for other questions ("who" is answered by roles as often as by names)."""
+    """Whether a sentence holds the kind of answer the question asks for, beyond what the question itself says:
+    a count or amount for "how many" (a figure that is neither a year nor one the question states, or a count in
+    words), a year for "when" (one the question does not state); any sentence does for other questions ("who" is
+    answered by roles as often as by names)."""
+    stated = set(_FIGURE.findall(question))
     if _ASKS_NUMBER.search(question):
-        return bool(_NUMBER.search(sentence))
+        return bool(_COUNT_WORD.search(sentence)) or any(
+            figure not in stated and not _YEAR.fullmatch(figure) for figure in _FIGURE.findall(sentence)
+        )
     if _ASKS_YEAR.search(question):
-        return bool(_YEAR.search(sentence))
+        return any(year not in stated for year in _YEAR.findall(sentence))
     return True
 
 

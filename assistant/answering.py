@@ -48,6 +48,8 @@ from .ranking import (
     RANKER_PATH,
     SentenceEvidence,
     asks_definition,
+    asks_list,
+    enumerates,
     is_definitional,
     load_ranker,
     sentence_features,
@@ -77,6 +79,15 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(match.group(0).replace(" ", "") for match in _FIGURE.finditer(text))
 
 
+_BULLET = re.compile(r"[ \t]*\n\s*(?:[•◦▪‣●■*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")  # a list item's mark at the start of a line
+
+
+def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two statements give different figures: each states one the other lacks. One that merely adds a
+    figure ("since 2008", a footnote number) states the same thing in more detail."""
+    return bool(first - second) and bool(second - first)
+
+
 _ACTION = re.compile(
     r"\b(?:what can|what could|what should|how can|how could|how should|how to|what to do|do about|entry points?|"
     r"recommend\w*|respond\w*|response\w*|address\w*|tackl\w*|interven\w*|measures?|options?|steps?|priorit\w*)\b",
@@ -86,7 +97,7 @@ _ACTION = re.compile(
 _ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 # A sentence that opens by pointing back at the one before it.
-_POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b")
+_POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b", re.IGNORECASE)
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 # A question about a name or number the briefs never mention is most likely not covered:
 # its confidence drops by this much (calibrated with the threshold on the evaluation set).
@@ -346,7 +357,7 @@ class Answerer:
             unknown_term_share=sum(not lexical.knows(t) for t in wanted) / len(wanted) if wanted else 1.0,
             unknown_names=len(unknown),
             names_missing_nearby=sum(t not in passage_terms for t in names),
-            names_missing_sentences=sum(t not in sentence_terms for t in names) / len(names) if names else 0.0,
+            names_missing_sentences=min((sum(t not in self._terms_of(s) for t in names) / len(names) for s in typed), default=1.0) if names else 0.0,
             best_sentence_cosine=max((c.cosine for c in candidates), default=0.0),
             passage_cosine=max(passage_cosines.values(), default=0.0),
             bm25_per_term=bm25 / max(1, len(wanted)),
@@ -406,7 +417,7 @@ class Answerer:
                     if sentence not in rank_of:
                         rank_of[sentence], path_of[sentence], place_of[sentence] = hit.rank, passage.section_path, place
         if not rank_of:
-            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 13))
+            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 14))
         ids = np.array(sorted(rank_of), dtype=np.int64)
         cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids))
         question = QuestionTerms.of(text, self.index.lexical)
@@ -430,7 +441,7 @@ class Answerer:
             heading_coverage=np.array([rare_share(self._path_terms(path_of[int(i)])) for i in ids]),
             neighbour_coverage=np.array([neighbour(int(i)) for i in ids]),
             words=np.array([len(t.split()) for t in texts], dtype=np.float64),
-            introduces_list=np.array([t.rstrip().endswith(":") for t in texts], dtype=np.float64),
+            introduces_list=np.array([self._introduces_list(int(i)) for i in ids], dtype=np.float64),
             holds_answer_type=np.array([holds_answer_type(text, t) for t in texts] if typed else [1.0] * len(texts), dtype=np.float64),
             states_entry_point=np.array(
                 [_overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)]
@@ -438,6 +449,7 @@ class Answerer:
                 dtype=np.float64,
             ),
             defines=np.array([is_definitional(t) for t in texts] if asks_definition(text) else [0.0] * len(texts), dtype=np.float64),
+            enumerates=np.array([enumerates(t) for t in texts] if asks_list(text) else [0.0] * len(texts), dtype=np.float64),
             position=np.array([place_of[int(i)] for i in ids], dtype=np.float64),
         )
         coverage = evidence.coverage
@@ -496,7 +508,7 @@ class Answerer:
                 ),
                 None,
             )
-            if same is not None and figures(table.text(same[0].sentence, documents)) != figures(text):
+            if same is not None and disagree(figures(table.text(same[0].sentence, documents)), figures(text)):
                 # the same statement with other numbers: shown beside it (whatever the limits), never merged into it
                 disagreements.append(sorted(figures(table.text(same[0].sentence, documents)) ^ figures(text)))
                 chosen.append([candidate])
@@ -563,7 +575,7 @@ class Answerer:
         added: list[list[_Candidate]] = []
         for group in chosen:
             intro = group[0].sentence
-            if not table.text(intro, documents).rstrip().endswith(":"):
+            if not self._introduces_list(intro):
                 continue
             doc_id = table.doc_ids[intro]
             section = self._section_of(doc_id, int(table.starts[intro]))
@@ -588,6 +600,13 @@ class Answerer:
                 added.append([candidate])
                 taken.add(following)
         return added
+
+    def _introduces_list(self, sentence: int) -> bool:
+        """The sentence ends with a colon, or bullets or numbered items follow it ("BMM focuses on" + bullets)."""
+        table, documents = self.index.sentences, self.index.documents
+        text = documents[table.doc_ids[sentence]].text
+        end = int(table.ends[sentence])
+        return text[int(table.starts[sentence]) : end].rstrip().endswith(":") or bool(_BULLET.match(text, end, end + 12))
 
     def _section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
         position = self.index.passage_containing(doc_id, offset)

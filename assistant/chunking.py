@@ -16,7 +16,7 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
 
 

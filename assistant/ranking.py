@@ -38,6 +38,23 @@ def is_definitional(sentence: str) -> bool:
     return bool(_DEFINITIONAL.search(sentence))
 
 
+_ASKS_LIST = re.compile(
+    r"\b(?:list\w*|enumerat\w*|which \w+s|what (?:are|were) the|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
+    r"name (?:the|some|a few))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_list(question: str) -> bool:
+    """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …"."""
+    return bool(_ASKS_LIST.search(question))
+
+
+def enumerates(sentence: str) -> bool:
+    """The sentence names several things in a row: "a, b, c and d", or items split by semicolons."""
+    return (sentence.count(",") >= 2 and bool(re.search(r"\b(?:and|or)\b", sentence))) or sentence.count(";") >= 2
+
+
 RANKER_PATH = Path(__file__).parent / "data" / "sentence_ranker.json"
 
 SENTENCE_FEATURES = (
@@ -55,6 +72,7 @@ SENTENCE_FEATURES = (
     "holds_answer_type",
     "states_entry_point",
     "defines",
+    "enumerates",
     "log_position",
 )
 SENTENCE_DIRECTION = {
@@ -68,10 +86,11 @@ SENTENCE_DIRECTION = {
     "heading_coverage": 1,  # … in the section path of its passage
     "neighbour_coverage": 0,  # … in the sentence before or after it
     "log_words": 0,
-    "introduces_list": 0,  # ends with a colon
+    "introduces_list": 0,  # ends with a colon, or bullets follow it
     "holds_answer_type": 1,  # a number for "how many", a year for "when"
     "states_entry_point": 1,  # states an entry point matched to a question asking what to do
     "defines": 1,  # reads as a definition, and the question asks what something is or means
+    "enumerates": 1,  # names several things in a row, and the question asks for a list
     "log_position": 0,  # its place in its passage
 }
 
@@ -92,6 +111,7 @@ class SentenceEvidence:
     holds_answer_type: np.ndarray
     states_entry_point: np.ndarray
     defines: np.ndarray
+    enumerates: np.ndarray
     position: np.ndarray
 
 
@@ -115,6 +135,7 @@ def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
         "holds_answer_type": e.holds_answer_type,
         "states_entry_point": e.states_entry_point,
         "defines": e.defines,
+        "enumerates": e.enumerates,
         "log_position": np.log1p(e.position),
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in SENTENCE_FEATURES]) if len(e.cosine) else np.zeros((0, len(SENTENCE_FEATURES)))

@@ -19,10 +19,13 @@ from .chunking import sentence_spans
 from .models import Document, Passage
 
 _BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+\S")
+_FULL_STOP_BEFORE = re.compile(r"(?<![.\w])(?!etc\b)[A-Za-z]{4,}[.!?]\s+$")  # "follows. ", not "e.g. " or "etc. "
+_MARK_ONLY = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+$")
 _POINTER = re.compile(r"^[➔→►▶⇒>]")
 _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
+ITEM_LABEL_WORDS = 6  # a list item opening with a sentence this short opens with its label
 
 
 @dataclass
@@ -110,7 +113,9 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
     words = len(sentence.split())
     line_start = text.rfind("\n", 0, start) + 1
     list_item = bool(_BULLET.match(text[line_start : start + 1]))  # "• processes that …" may start in lower case
-    if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not list_item):
+    # "… flight follows. this has been seen …": a sentence the brief forgot to capitalise, not a fragment
+    after_full_stop = bool(_FULL_STOP_BEFORE.search(text[line_start:start]))
+    if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not (list_item or after_full_stop)):
         return False
     if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence):
         return False
@@ -118,6 +123,31 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
         return True
     # unpunctuated: a long line reads as a statement; a list item needs a heading's length (not "• DCAF-ISSAT")
     return words >= (HEADING_ANSWER_WORDS if list_item else HEADING_ANSWER_WORDS + 4)
+
+
+def with_item_labels(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with a list item's short label joined to the sentence after it on the same line:
+    "• Peace processes. Creating a security sector … " is one statement, and the label is what a list
+    question asks for."""
+    joined: list[tuple[int, int]] = []
+    label: int | None = None
+    for start, end in spans:
+        if label is not None and "\n" not in text[label:start]:
+            start = label
+        label = None
+        line_start = text.rfind("\n", 0, start) + 1
+        sentence = text[start:end].rstrip()
+        if (
+            len(sentence.split()) <= ITEM_LABEL_WORDS
+            and sentence.endswith(".")
+            and _MARK_ONLY.match(text[line_start:start])  # only the item's mark before it: the label opens the item
+        ):
+            label = start
+            continue
+        joined.append((start, end))
+    if label is not None:
+        joined.append((label, spans[-1][1]))
+    return joined
 
 
 def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> SentenceTable:
@@ -130,7 +160,7 @@ def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> S
     for passage in passages:
         text = documents[passage.doc_id].text
         held = []
-        for start, end in sentence_spans(text, passage.start, passage.end):
+        for start, end in with_item_labels(text, sentence_spans(text, passage.start, passage.end)):
             span = answer_span(start, end, headings[passage.doc_id], text)
             if span is None:
                 continue

@@ -76,9 +76,11 @@ def test_asked_which_push_factors_the_briefs_name_it_lists_all_five_from_the_cat
 def test_a_sentence_that_introduces_a_list_brings_the_list(answerer):
     texts = [s.text for s in answerer.ask("In what kinds of situations is SSR typically called for?").sentences]
     intro = texts.index("Typical situations that may call for SSR include the following:")
-    items = texts[intro + 1 : intro + 5]
-    assert [item.split()[0] for item in items] == ["Reforms", "In", "Where", "Creating"]  # bullets and short labels skipped
-    assert "transitional justice" in items[2] and "peace agreements" in items[3]
+    items = texts[intro + 1 : intro + 4]
+    # bullets skipped; each item's short label is quoted with the sentence after it
+    assert [item.split()[0] for item in items] == ["Reforms", "Transitional", "Peace"]
+    assert items[0].startswith("Reforms to the political system. In states undergoing democratic transitions")
+    assert "transitional justice initiatives" in items[1] and items[2].endswith("peace agreements.")
     # bullet items in lower case are list items too, and the list ends with the section's bullets
     texts = [s.text for s in answerer.ask("What can SSR programming focus on?").sentences]
     intro = texts.index("SSR programming can focus on:")
@@ -213,3 +215,27 @@ def test_figures_are_read_as_written():
 
     assert figures("In 2016, 110,000 minors (two thirds) left; 25.9 million refugees.") == {"2016", "110,000", "25.9"}
     assert figures("Up 40 % since 2014") == {"40%", "2014"}
+
+
+def test_a_statement_that_only_adds_a_figure_is_the_same_statement_not_a_disagreement():
+    from assistant.answering import disagree, figures
+
+    assert disagree(figures("About 40% patrol at night."), figures("About 50% patrol at night."))
+    # one adds a year or a footnote number the other lacks: more detail, not another figure
+    assert not disagree(figures("The network has worked since 2008."), figures("The network has worked."))
+    assert not disagree(figures("SSR is a political process.1"), figures("SSR is a political process."))
+    assert not disagree(figures("In 2016, 40% left."), figures("40% left."))
+
+
+def test_the_kind_of_answer_asked_must_be_new_to_the_question():
+    from assistant.answerability import holds_answer_type
+
+    asks_count = "How many of the 131 interviews were with host country representatives?"
+    assert not holds_answer_type(asks_count, "It is based on 131 interviews with senior leadership.")  # the question's own figure
+    assert not holds_answer_type(asks_count, "The review ran from 2014 to 2020.")  # a year is not a count
+    assert holds_answer_type(asks_count, "Of these, 42 were with host country representatives.")
+    assert holds_answer_type(asks_count, "Two thirds were with host country representatives.")
+    asks_year = "In what year after 2010 was the unit founded?"
+    assert not holds_answer_type(asks_year, "The unit grew a lot after 2010.")
+    assert holds_answer_type(asks_year, "The unit was founded in 2012.")
+    assert holds_answer_type("Who leads the unit?", "A board leads it.")  # other questions: any sentence

@@ -63,7 +63,9 @@ def test_which_sentences_can_stand_in_an_answer():
 
     assert judged("|Typical situations that may call for SSR include the following:")
     assert judged("• |processes that affect how the entire system functions, for example legislative reform.")  # list item
-    assert not judged("Text ends here. |processes that affect how the entire system functions.")  # a tail in lower case
+    assert not judged("Text ends here\n|processes that affect how the entire system functions.")  # a tail in lower case
+    assert not judged("Reforms of many kinds, e.g. |processes that affect how the entire system functions.")  # after an abbreviation
+    assert judged("Where protection is weak, flight follows. |this has been seen with many persecuted groups.")  # not capitalised
     assert not judged("• |UN SSR Taskforce Security")  # a reading-list entry: short and unpunctuated
     assert judged("• |Increase UN Security Council dialogue with host countries on reform")  # a recommendation's length
     assert not judged("|Is this a question about reform?")
@@ -77,3 +79,19 @@ def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
     sentences = [text[a:b] for a, b in sentence_spans(text)]
     assert sentences[0] == "The number of the displaced is estimated to be 25. 9 million in 2017, up from 13 million."
     assert "Most fled in 2016." in sentences and "2017 was calmer." in sentences
+
+
+def test_a_list_items_short_label_is_quoted_with_the_sentence_after_it():
+    from assistant.chunking import sentence_spans
+    from assistant.sentences import with_item_labels
+
+    text = (
+        "Situations that call for reform include:\n\n"
+        "• Peace processes. A security sector that serves everyone can prevent violent conflict.\n\n"
+        "• Rule of law reforms. Justice is directly linked to security. It needs courts.\n\n"
+        "Short line. Then a plain paragraph follows here."
+    )
+    quoted = [text[a:b] for a, b in with_item_labels(text, sentence_spans(text))]
+    assert "Peace processes. A security sector that serves everyone can prevent violent conflict." in quoted
+    assert "Rule of law reforms. Justice is directly linked to security." in quoted and "It needs courts." in quoted
+    assert "Short line." in quoted  # not a list item: a short sentence stays itself
