@@ -134,10 +134,12 @@ class QuestionTerms:
 
 @dataclass(frozen=True)
 class AnswerModels:
-    """The learned parts of answering: support levels and sentence choice (None: the hand-set fallback)."""
+    """The learned parts of answering: support levels and sentence choice (None: the hand-set fallback), and the
+    weight of passages' best sentences in retrieval (None: the retriever's own)."""
 
     support: SupportModel | None = None
     ranker: LinearModel | None = None
+    sentence_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -269,12 +271,14 @@ class Answerer:
         depth = max(request.top_k, self.settings.answer_passages)
         embedder = self.retriever.embedder
         vector = embedder.embed_query(request.query) if embedder is not None else None  # once, for passages and sentences
-        hits = self.retriever.search(request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector)
+        models = models or self.models
+        hits = self.retriever.search(
+            request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, sentence_weight=models.sentence_weight
+        )
         retrieved = time.perf_counter()
         matches = self._entry_points(resolved, hits)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
-        models = models or self.models
         passage_cosines = self._passage_cosines(hits, vector)
         candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
         unknown = self.unknown_names(question) if language == "en" else []

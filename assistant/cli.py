@@ -239,10 +239,11 @@ def evaluate(
             held_out = load_fold_models(PUBLISHED_REPORTS / FOLD_MODELS, retriever.index.manifest.model)
             ask = in_process_ask(Answerer(retriever), held_out)
             histories = replay_histories(items, ask)
-            results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()], histories)
+            weights = {item_id: models.sentence_weight for item_id, models in held_out.items()}
+            results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()], histories, weights)
             manifest = retriever.index.manifest
             answer_result = evaluate_answers(ask, items, documents, histories) if answers else None
-            followups = followup_comparison(retriever, items, histories) if answers else None
+            followups = followup_comparison(retriever, items, histories, weights) if answers else None
     except AssistantError as error:
         _fail(error)
         return
@@ -367,13 +368,15 @@ def fit(
     ),
     output: Path = typer.Option(
         Path("assistant/data"), "--output",
-        help="Folder the fitted models are written to (answerability.json, sentence_ranker.json; shipped in the package).",
+        help="Folder the fitted models are written to (answerability.json, sentence_ranker.json, passage_ranking.json; "
+        "shipped in the package).",
     ),
     reports: Path = typer.Option(PUBLISHED_REPORTS, "--reports", help="Folder for answerability.md/.json and the fold models."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Fit the answerability model (support levels answered / partial / not_covered) and the sentence ranker on
-    the QA sets with grouped cross-validation; write both and a report of held-out figures only."""
+    """Fit the weight of passages' best sentences in retrieval, the answerability model (support levels answered /
+    partial / not_covered) and the sentence ranker on the QA sets with grouped cross-validation; write the three
+    and a report of held-out figures only."""
     import numpy as np
 
     from . import fitting
@@ -389,6 +392,9 @@ def fit(
         _fail(error)
         return
     answerer.models = AnswerModels()  # evidence and candidates as the hand-set fallback gives them; models are fitted below
+    with console.status(f"Searching {len(items)} questions at {len(fitting.SENTENCE_WEIGHTS)} sentence weights…"):
+        passages = fitting.fit_passage_ranking(answerer.retriever, items)
+    answerer.retriever.sentence_weight = passages.weight  # the answer models are fitted on retrieval as shipped
     with console.status(f"Answering {len(items)} questions to collect their evidence…"):
         data = fitting.collect(answerer, items)
     meta = {
@@ -401,7 +407,7 @@ def fit(
     english = data.readable
     model = fitting.fit_model(data.features[english], data.answerable[english], data.groups[english], meta)
     ranker = fitting.fit_ranker(data, np.ones(len(data.sentence_rows), dtype=bool), meta)
-    print(fitting.write(model, ranker, fitting.report(data, folds), folds, output, reports))
+    print(fitting.write(model, ranker, passages, fitting.report(data, folds), folds, output, reports))
 
 
 @app.command("settings")

@@ -180,12 +180,15 @@ def evaluate_mode(
     top_k: int = 10,
     resolve_followups: bool = True,
     histories: dict[str, list[Turn]] | None = None,
+    sentence_weights: dict[str, float | None] | None = None,
 ) -> ModeResult:
     """Metrics of one retrieval mode over the answerable items.
 
     A follow-up is searched with the query resolved from its earlier turns, as the service
     does (`histories` holds replayed turns with real answers; the item's own turns otherwise);
-    with `resolve_followups=False` its bare question is searched instead.
+    with `resolve_followups=False` its bare question is searched instead. `sentence_weights` maps
+    item ids to the sentence weight fitted without their fold (`assistant fit`), so that hybrid
+    search is judged held out.
     """
     documents = retriever.index.documents
     answerable = [item for item in items if item.gold]
@@ -201,7 +204,7 @@ def evaluate_mode(
         started = time.perf_counter()
         turns = (histories or {}).get(item.id, item.turns())
         query = resolve(item.question, turns).query if resolve_followups else item.question
-        hits = retriever.search(query, top_k=top_k, mode=mode)
+        hits = retriever.search(query, top_k=top_k, mode=mode, sentence_weight=(sentence_weights or {}).get(item.id))
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
         ranked[item.id] = [(hit.passage.passage_id, hit.score) for hit in hits]
@@ -260,10 +263,14 @@ def retrieval_from_answers(name: str, items: list[QAItem], result: "AnswerResult
 
 
 def evaluate_modes(
-    retriever: Retriever, items: list[QAItem], modes: list[str], histories: dict[str, list[Turn]] | None = None
+    retriever: Retriever,
+    items: list[QAItem],
+    modes: list[str],
+    histories: dict[str, list[Turn]] | None = None,
+    sentence_weights: dict[str, float | None] | None = None,
 ) -> list[ModeResult]:
     """Each mode in turn on the same loaded index and model, for a side-by-side table."""
-    return [evaluate_mode(retriever, items, mode, histories=histories) for mode in modes]
+    return [evaluate_mode(retriever, items, mode, histories=histories, sentence_weights=sentence_weights) for mode in modes]
 
 
 def export_beir(index: "Index", items: list[QAItem], folder: Path) -> dict[str, int]:
@@ -562,11 +569,16 @@ def answer_metrics(per_item: list[dict[str, object]]) -> dict[str, float]:
 
 
 def followup_comparison(
-    retriever: Retriever, items: list[QAItem], histories: dict[str, list[Turn]] | None = None
+    retriever: Retriever,
+    items: list[QAItem],
+    histories: dict[str, list[Turn]] | None = None,
+    sentence_weights: dict[str, float | None] | None = None,
 ) -> dict[str, float]:
     """hit@5 of follow-ups (resolved from their turns, and bare) beside standalone questions, default mode."""
-    resolved = evaluate_mode(retriever, items, retriever.settings.retrieval_mode, histories=histories)
-    bare = evaluate_mode(retriever, [i for i in items if i.kind == FOLLOWUP], retriever.settings.retrieval_mode, resolve_followups=False)
+    mode = retriever.settings.retrieval_mode
+    resolved = evaluate_mode(retriever, items, mode, histories=histories, sentence_weights=sentence_weights)
+    followup_items = [i for i in items if i.kind == FOLLOWUP]
+    bare = evaluate_mode(retriever, followup_items, mode, resolve_followups=False, sentence_weights=sentence_weights)
     standalone = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) != FOLLOWUP]
     followups = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) == FOLLOWUP]
     return {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +17,15 @@ from .models import SearchHit
 from .settings import Settings
 
 MODES = ("hybrid", "dense", "bm25")
+PASSAGE_RANKING_PATH = Path(__file__).parent / "data" / "passage_ranking.json"
+
+
+def fitted_sentence_weight(path: Path, embedding_model: str) -> float:
+    """The sentence weight `assistant fit` chose, or 0 when there is none or it was fitted on another model's cosines."""
+    if not path.exists():
+        return 0.0
+    data = json.loads(path.read_text())
+    return float(data["sentence_weight"]) if data.get("meta", {}).get("embedding_model") == embedding_model else 0.0
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
@@ -68,6 +79,11 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self.sentence_weight = (
+            settings.sentence_weight
+            if settings.sentence_weight is not None
+            else fitted_sentence_weight(PASSAGE_RANKING_PATH, index.manifest.model)
+        )
 
     def validate(
         self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
@@ -108,36 +124,52 @@ class Retriever:
         doc_ids: Sequence[str] | None = None,
         mode: str | None = None,
         vector: np.ndarray | None = None,
+        sentence_weight: float | None = None,
     ) -> list[SearchHit]:
         """The top_k passages for a question, best first, same-text passages merged into one hit.
 
-        `vector` is the query's embedding when the caller already has it (it is computed otherwise)."""
+        `vector` is the query's embedding when the caller already has it (it is computed otherwise);
+        `sentence_weight` replaces the retriever's own (cross-validation uses it)."""
         request = self.validate(query, top_k, doc_ids, mode)
-        fused = self.fused_scores(request, vector)
+        fused = self.fused_scores(request, vector, sentence_weight)
         ranking = sorted(fused, key=lambda position: (-fused[position], position))
         return self._collapse(ranking, fused, request.top_k)
 
-    def fused_scores(self, request: SearchRequest, vector: np.ndarray | None = None) -> dict[int, float]:
-        """Position -> fused score for the candidates of both retrievers (or of the one asked for)."""
+    def fused_scores(
+        self, request: SearchRequest, vector: np.ndarray | None = None, sentence_weight: float | None = None
+    ) -> dict[int, float]:
+        """Position -> fused score for the candidates of both retrievers (or of the one asked for), with the
+        best-matching sentence of each candidate as a third voice in hybrid search when the index holds sentences."""
         allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
         depth = max(self.settings.candidates, request.top_k * 4)
         lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
-        dense = self._dense_candidates(request.query, depth, allowed, vector) if request.mode != "bm25" else {}
         if request.mode == "bm25":
             return lexical
+        assert self.embedder is not None
+        vector = self.embedder.embed_query(request.query) if vector is None else vector
+        dense = self._dense_candidates(depth, allowed, vector)
         if request.mode == "dense":
             return dense
         if self.settings.fusion == "convex":
             weight = self.settings.dense_weight
-            return convex_fusion([dense, lexical], [weight, 1 - weight])
-        rankings = [sorted(scores, key=lambda p: -scores[p]) for scores in (dense, lexical)]
-        return reciprocal_rank_fusion(rankings, self.settings.rrf_k)
+            fused = convex_fusion([dense, lexical], [weight, 1 - weight])
+        else:
+            rankings = [sorted(scores, key=lambda p: -scores[p]) for scores in (dense, lexical)]
+            fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
+        weight = self.sentence_weight if sentence_weight is None else sentence_weight
+        return convex_fusion([fused, self.best_sentences(fused, vector)], [1.0, weight]) if weight > 0 else fused
 
-    def _dense_candidates(
-        self, query: str, depth: int, allowed: np.ndarray | None, vector: np.ndarray | None = None
-    ) -> dict[int, float]:
-        assert self.embedder is not None
-        vector = self.embedder.embed_query(query) if vector is None else vector
+    def best_sentences(self, positions: Sequence[int] | dict[int, float], vector: np.ndarray) -> dict[int, float]:
+        """Position -> the cosine of the passage's best-matching sentence with the question (passages without
+        sentences, e.g. in a benchmark index, are left out)."""
+        by_passage, sentence_vectors = self.index.sentences.by_passage, self.index.sentence_vectors
+        return {
+            int(p): float((sentence_vectors[by_passage[p]] @ vector).max())
+            for p in positions
+            if p < len(by_passage) and by_passage[p]
+        }
+
+    def _dense_candidates(self, depth: int, allowed: np.ndarray | None, vector: np.ndarray) -> dict[int, float]:
         if allowed is not None:  # exact scores over the chosen documents' passages only
             subset = self.index.vectors[allowed] @ vector
             return {int(allowed[i]): float(subset[i]) for i in np.argsort(-subset, kind="stable")[:depth]}

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="The k constant of reciprocal rank fusion.")
     dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense score in convex fusion.")
     candidates: int = Field(50, ge=1, description="Candidates each retriever hands to fusion.")
+    sentence_weight: float | None = Field(
+        None, ge=0, le=4,
+        description="Weight of each candidate passage's best-matching sentence (its cosine with the question), fused "
+        "with the BM25 and dense result; unset: the weight `assistant fit` chose by grouped cross-validation "
+        "(assistant/data/passage_ranking.json), 0 without one.",
+    )
     ann: Literal["exact", "hnsw", "auto"] = Field(
         "auto",
         description="Dense index: exact inner product, HNSW, or auto (exact up to ann_threshold passages, HNSW above).",

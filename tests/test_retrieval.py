@@ -70,7 +70,8 @@ def test_each_mode_returns_citable_passages(hash_retriever, mode):
 
 KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known retrieval miss (see eval report, paraphrase kind)")
 PARAPHRASES = [
-    ("Violent street gangs run a peaceful country and families run away: what helps?", "community policing"),
+    # rank 5 by BM25 and the passage's cosine alone, rank 10 with its best sentence (no sentence of it says "gangs")
+    pytest.param("Violent street gangs run a peaceful country and families run away: what helps?", "community policing", marks=KNOWN_MISS),
     pytest.param("Who is the first official a person fleeing by boat usually meets?", "first point of interaction", marks=KNOWN_MISS),
     pytest.param("Can reforms of the police and army be imposed by foreign donors?", "imposed from above or from outside", marks=KNOWN_MISS),
     ("Is immigration itself a threat to a country's safety?", "Migration is not a security issue in itself"),
@@ -108,3 +109,34 @@ def test_query_embeddings_are_cached(real_retriever):
     real_retriever.search("What is the role of parliament in oversight?")
     assert embedder.cache_info["misses"] == misses
     assert embedder.cache_info["hits"] >= 1
+
+
+def test_a_passages_best_sentence_is_a_third_voice_in_hybrid_search(real_retriever):
+    from assistant.retrieval import PASSAGE_RANKING_PATH, SearchRequest, convex_fusion, fitted_sentence_weight
+
+    index = real_retriever.index
+    shipped = fitted_sentence_weight(PASSAGE_RANKING_PATH, index.manifest.model)
+    assert shipped > 0 and real_retriever.sentence_weight == shipped  # the weight `assistant fit` chose is the default
+    question = "Why do people flee when the state cannot protect persecuted minorities?"
+    vector = real_retriever.embedder.embed_query(question)
+    request = SearchRequest(question, 10)
+    without = real_retriever.fused_scores(request, vector, sentence_weight=0.0)
+    best = real_retriever.best_sentences(without, vector)
+    for position, cosine in list(best.items())[:5]:  # the cosine of the passage's best sentence, no other
+        sentences = index.sentences.by_passage[position]
+        assert cosine == pytest.approx(float(max(index.sentence_vectors[s] @ vector for s in sentences)), abs=1e-6)
+    with_sentences = real_retriever.fused_scores(request, vector, sentence_weight=0.7)
+    assert with_sentences == pytest.approx(convex_fusion([without, best], [1.0, 0.7]))
+    ranked = [hit.passage.passage_id for hit in real_retriever.search(question, top_k=10, vector=vector, sentence_weight=0.7)]
+    unranked = [hit.passage.passage_id for hit in real_retriever.search(question, top_k=10, vector=vector, sentence_weight=0.0)]
+    assert ranked != unranked  # it moves passages
+
+
+def test_the_sentence_weight_setting_overrides_the_fitted_one(real_retriever):
+    settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0})
+    plain = Retriever(real_retriever.index, real_retriever.embedder, settings)
+    question = "Why do people flee when the state cannot protect persecuted minorities?"
+    assert plain.sentence_weight == 0.0
+    assert [h.passage.passage_id for h in plain.search(question)] == [
+        h.passage.passage_id for h in real_retriever.search(question, sentence_weight=0.0)
+    ]
