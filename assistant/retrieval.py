@@ -162,12 +162,13 @@ class Retriever:
     def best_sentences(self, positions: Sequence[int] | dict[int, float], vector: np.ndarray) -> dict[int, float]:
         """Position -> the cosine of the passage's best-matching sentence with the question (passages without
         sentences, e.g. in a benchmark index, are left out)."""
-        by_passage, sentence_vectors = self.index.sentences.by_passage, self.index.sentence_vectors
-        return {
-            int(p): float((sentence_vectors[by_passage[p]] @ vector).max())
-            for p in positions
-            if p < len(by_passage) and by_passage[p]
-        }
+        by_passage = self.index.sentences.by_passage
+        held = [int(p) for p in positions if p < len(by_passage) and by_passage[p]]
+        if not held:
+            return {}
+        cosines = self.index.sentence_vectors[np.concatenate([by_passage[p] for p in held])] @ vector  # one product for all
+        starts = np.cumsum([0] + [len(by_passage[p]) for p in held[:-1]])
+        return dict(zip(held, np.maximum.reduceat(cosines, starts).astype(float).tolist()))
 
     def _dense_candidates(self, depth: int, allowed: np.ndarray | None, vector: np.ndarray) -> dict[int, float]:
         if allowed is not None:  # exact scores over the chosen documents' passages only
