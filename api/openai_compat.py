@@ -134,9 +134,23 @@ def completion(answer: Answer, model: str, root: str) -> dict:  # type: ignore[t
     }
 
 
-def completion_chunks(answer: Answer, model: str, root: str) -> Iterator[str]:
-    """Server-sent events: a role chunk, the answer sentence by sentence, the sources, the annotations with the
-    final chunk, [DONE]."""
+def source_events(answer: Answer, root: str) -> list[dict[str, object]]:
+    """Open WebUI source events, one per citation in marker order, so its [n] chips open the quoted sentence: the
+    quote as the document shown, and the source view of it as name and link."""
+    events: list[dict[str, object]] = []
+    for citation in answer.citations:
+        quote = citation.source
+        url = root + source_url(quote.doc_id, quote.start, quote.end)
+        name = f"[{citation.marker}] {quote.title}{pages_label(quote.pages)}"
+        metadata = {"source": url, "name": name, "section": quote.section, "doc_id": quote.doc_id}
+        events.append({"type": "source", "data": {"source": {"id": url, "name": name, "url": url}, "document": [quote.text], "metadata": [metadata]}})
+    return events
+
+
+def completion_chunks(answer: Answer, model: str, root: str, source_events_on: bool = True) -> Iterator[str]:
+    """Server-sent events: a role chunk, the answer sentence by sentence, the sources, then (unless turned off) one
+    chunk per citation with an empty delta and an `event` Open WebUI passes to its chat as a source (other clients
+    ignore the field), the annotations with the final chunk, [DONE]."""
     base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
 
     def event(delta: dict, finish: str | None = None, **extra: object) -> str:  # type: ignore[type-arg]
@@ -147,6 +161,8 @@ def completion_chunks(answer: Answer, model: str, root: str) -> Iterator[str]:
     yield event({"role": "assistant", "content": ""})
     for piece in rendered.pieces:
         yield event({"content": piece})
+    for source in source_events(answer, root) if source_events_on else []:
+        yield event({}, event=source)
     payload = answer_payload(answer)
     annotations = [chat_annotation(a) for a in rendered.annotations]
     yield event({"annotations": annotations}, "stop", citations=payload["citations"], ssr=payload)

@@ -133,6 +133,10 @@ class Settings(BaseSettings):
         None, description="The service's address as clients reach it (e.g. https://briefs.example.org), for the absolute "
         "source URLs of MCP tools; by default the address each request was sent to.",
     )
+    openai_source_events: bool = Field(
+        True, description="Streamed chat completions carry one Open WebUI source event per citation (in chunks with an "
+        "empty delta, which other clients ignore); false leaves them out.",
+    )
     mcp_allowed_hosts: list[str] = Field(
         [], description="Host headers /mcp accepts besides loopback (DNS-rebinding protection), e.g. "
         "[\"briefs.example.org\"] behind a proxy.",

@@ -94,6 +94,28 @@ def test_front_ends_get_url_citations_in_chat_completions_and_responses(base_url
     assert follow_up.model_extra["ssr"]["effective_query"] == "Which SSR entry points address authoritarian regimes"
 
 
+def test_streamed_chat_carries_one_open_webui_source_event_per_citation(base_url):
+    """What Open WebUI reads from an OpenAI-compatible stream: a chunk's `event` goes to its chat as a source."""
+    openai = pytest.importorskip("openai")
+    question = "What are the push factors of forced displacement?"
+    body = {"model": "ssr-brief-assistant", "messages": [{"role": "user", "content": question}], "stream": True}
+    with httpx.stream("POST", f"{base_url}/v1/chat/completions", json=body, timeout=60) as response:
+        chunks = [json.loads(line[6:]) for line in response.iter_lines() if line.startswith("data: {")]
+    sources = [c["event"]["data"] for c in chunks if c.get("event", {}).get("type") == "source"]
+    citations = chunks[-1]["citations"]
+    assert len(sources) == len(citations) > 0
+    for source, citation in zip(sources, citations):
+        assert source["source"]["name"].startswith(f"[{citation['marker']}] ") and source["document"] == [citation["quote"]]
+        view = httpx.get(source["source"]["url"], timeout=10)
+        assert view.status_code == 200 and citation["quote"][:40] in view.text.replace("&#x27;", "'").replace("&quot;", '"')
+    assert all(c["choices"] and c["choices"][0]["delta"] == {} for c in chunks if "event" in c)  # no content, no empty choices
+    # the official client reads the same stream unchanged: the same content, the events ignored
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="not-needed")
+    streamed = client.chat.completions.create(model="ssr-brief-assistant", messages=body["messages"], stream=True)
+    content = "".join(chunk.choices[0].delta.content or "" for chunk in streamed)
+    assert content == "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks)
+
+
 def test_plain_http_on_loopback(base_url):
     answer = httpx.post(f"{base_url}/ask", json={"question": "What is SSR?"}, timeout=30).json()
     assert answer["citations"] and not answer["abstained"]

@@ -23,12 +23,14 @@ def chat_completions(body: ChatRequest, request: Request, service: ServiceDep) -
     """The last user message is the question, earlier messages the conversation. The reply carries [n]
     markers, a sources list and `url_citation` annotations (each spans a quoted sentence and points at it in its
     brief); `citations` and `ssr` hold the structured answer. `stream: true` sends server-sent events in the
-    OpenAI chunk format, the annotations with the last chunk."""
+    OpenAI chunk format: after the content, one chunk per citation with an empty delta and an Open WebUI source
+    `event` (ASSISTANT_OPENAI_SOURCE_EVENTS=false leaves them out), the annotations with the last chunk."""
     question, history = openai_compat.conversation(body)
     answer = service.answerer.ask(question, history, body.top_k)
     root = service.public_root(str(request.base_url))
     if body.stream:
-        return StreamingResponse(openai_compat.completion_chunks(answer, body.model, root), media_type="text/event-stream")
+        chunks = openai_compat.completion_chunks(answer, body.model, root, service.settings.openai_source_events)
+        return StreamingResponse(chunks, media_type="text/event-stream")
     return openai_compat.completion(answer, body.model, root)
 
 
