@@ -239,3 +239,31 @@ def test_the_kind_of_answer_asked_must_be_new_to_the_question():
     assert not holds_answer_type(asks_year, "The unit grew a lot after 2010.")
     assert holds_answer_type(asks_year, "The unit was founded in 2012.")
     assert holds_answer_type("Who leads the unit?", "A board leads it.")  # other questions: any sentence
+
+
+def test_a_sentence_followed_by_bullets_brings_them_with_their_labels(tmp_path):
+    """A brief of our own: the list's introduction has no colon, its items open with short labels."""
+    from assistant.embedding import embedder_from_settings
+    from assistant.indexing import build_index
+    from assistant.retrieval import open_retriever
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour-programme.md").write_text(
+        "# Harbour Safety Programme\n\n## Lines of work\n\n"
+        "Launched in 2019 with port authorities of three coastal states, the Harbour Safety Programme concentrates on\n\n"
+        "- Inspections. Harbour inspectors are trained to check cargo manifests against the ships' holds.\n"
+        "- Rescue at sea. Volunteer crews receive boats and radios for night rescues near the harbour mouth.\n"
+        "- Complaints. Dock workers can report abuse by guards to an ombudsperson outside the port police.\n\n"
+        "## Funding\n\nThe programme is funded by a regional development bank for five years.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, lambda: embedder_from_settings(settings))
+    texts = [s.text for s in Answerer(open_retriever(settings)).ask("What does the Harbour Safety Programme concentrate on?").sentences]
+    intro = next(i for i, t in enumerate(texts) if t.endswith("concentrates on"))
+    assert texts[intro + 1 : intro + 4] == [
+        "Inspections. Harbour inspectors are trained to check cargo manifests against the ships' holds.",
+        "Rescue at sea. Volunteer crews receive boats and radios for night rescues near the harbour mouth.",
+        "Complaints. Dock workers can report abuse by guards to an ombudsperson outside the port police.",
+    ]
