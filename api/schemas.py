@@ -181,6 +181,10 @@ class DocumentOut(BaseModel):
     content_hash: str = Field(description="SHA-256 of the file.")
     passages: int = Field(description="Passages indexed from it.")
     pages: int = Field(description="Pages (PDFs; 0 otherwise).")
+    extraction_quality: float = Field(
+        description="Share of its letters that read as words (not run together, not set letter by letter, no unmapped "
+        "glyphs); `assistant build` warns below 0.97."
+    )
 
 
 class DocumentDetail(DocumentOut):
@@ -195,6 +199,9 @@ class WriteOut(BaseModel):
     passages: int = Field(description="Passages in the new index.")
     embedded: int = Field(description="Passages embedded by this rebuild (the rest were reused).")
     seconds: float = Field(description="Time the rebuild took.")
+    warnings: list[str] = Field(
+        [], description="Documents of the new index whose text reads poorly (extraction quality below 0.97), and why."
+    )
 
 
 class ErrorDetail(BaseModel):

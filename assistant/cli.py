@@ -99,6 +99,8 @@ def build(corpus: Optional[Path] = CorpusOption, index: Optional[Path] = IndexOp
         errors.print(f"[yellow]rebuilt from scratch:[/] {result.rebuilt_because}")
     for problem in result.problems:
         errors.print(f"[yellow]skipped:[/] {problem.reason}")
+    for warning in result.warnings:
+        errors.print(f"[yellow]reads poorly:[/] {warning}")
     removed = f", {len(result.removed)} removed" if result.removed else ""
     console.print(
         f"Indexed {result.documents} documents, {result.passages} passages "

@@ -33,7 +33,7 @@ from .dense import build_dense, choose_kind, load_dense, save_dense
 from .embedding import Embedder
 from .files import fsync_dir, write_atomically
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing
-from .ingest import load_corpus
+from .ingest import QUALITY_WARNING, extraction_quality, load_corpus
 from .lexical import LexicalIndex
 from .models import Document, FileProblem, PageSpan, Passage, Section
 from .sentences import SentenceTable, sentence_table
@@ -53,6 +53,7 @@ class DocumentRecord:
     content_hash: str
     passages: int
     pages: int
+    extraction_quality: float = 1.0  # share of its letters that read as words (ingest.extraction_quality)
 
 
 @dataclass
@@ -145,6 +146,18 @@ class BuildReport:
     problems: list[FileProblem]
     rebuilt_because: str | None
     path: Path
+    warnings: list[str] = field(default_factory=list)  # documents indexed whose text reads poorly
+
+
+def quality_warnings(manifest: "Manifest") -> list[str]:
+    """A line for each document whose text reads poorly (words run together, letters spaced out, unmapped glyphs)."""
+    return [
+        f"{Path(record.source_path).name}: only {record.extraction_quality:.0%} of its letters read as words (words run "
+        "together, letters set one by one, or glyphs the PDF does not map to text); searches and quotes may miss it. "
+        "Export it as text or Markdown, or print it to PDF again."
+        for record in manifest.documents.values()
+        if record.extraction_quality < QUALITY_WARNING
+    ]
 
 
 def chunking_settings(settings: Settings) -> dict[str, int]:
@@ -354,6 +367,7 @@ def build_index(
                     content_hash=d.content_hash,
                     passages=sum(p.doc_id == d.doc_id for p in passages),
                     pages=len({span.page for span in d.pages}),
+                    extraction_quality=round(extraction_quality(d.text), 3),
                 )
                 for d in documents
             },
@@ -378,6 +392,7 @@ def build_index(
         seconds=manifest.build_seconds,
         problems=problems,
         rebuilt_because=rebuilt_because,
+        warnings=quality_warnings(manifest),
         path=path,
     )
 

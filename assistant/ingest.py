@@ -446,6 +446,25 @@ def glued_share(text: str) -> float:
     return sum(length for length in lengths if length > GLUED_LETTERS) / letters
 
 
+_SPACED_LETTERS = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")  # "T h e r e": a word set letter by letter
+_UNREADABLE = re.compile(r"[\ufffd\ue000-\uf8ff]|\(cid:\d+\)")  # replacement and private-use glyphs, "(cid:12)"
+QUALITY_WARNING = 0.97  # below this share of readable letters a build warns about the document
+
+
+def extraction_quality(text: str) -> float:
+    """The share of a document's letters that read as words: not in "words" longer than GLUED_LETTERS (text that
+    runs together), not set letter by letter ("T h e r e"), not glyphs the text layer could not map ("(cid:12)",
+    private-use or replacement characters). 1.0 for clean text; a text too short to judge (under 200 letters) is 1.0."""
+    unreadable = sum(len(match.group(0)) for match in _UNREADABLE.finditer(text))
+    spaced = sum(len(match.group(0)) // 2 + 1 for match in _SPACED_LETTERS.finditer(text))
+    lengths = [len(word) for word in re.findall(r"[^\W\d_]+", text)]
+    letters = sum(lengths) + unreadable
+    if letters < 200:
+        return 1.0
+    glued = sum(length for length in lengths if length > GLUED_LETTERS)
+    return max(0.0, 1.0 - (glued + spaced + unreadable) / letters)
+
+
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s+of\s+\d{1,4})?", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$")  # "Introduction . . . . . 12"
 FURNITURE_SHARE = 0.25  # a top or bottom line whose shape recurs on this share of pages is a running header or footer

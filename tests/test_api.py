@@ -141,6 +141,7 @@ def test_sessions_keep_the_conversation_across_a_restart(settings, real_retrieve
 def test_documents_list_and_detail(client):
     documents = client.get("/documents").json()
     assert len(documents) == 5 and all(d["passages"] > 0 for d in documents)
+    assert all(d["extraction_quality"] == 1.0 for d in documents)  # the shipped briefs read cleanly
     detail = client.get(f"/documents/{UN_REVIEW}").json()
     assert "Strategic Recommendations to Enhance UN SSR Work" in detail["sections"]
     assert "GET /documents" in error_of(client.get("/documents/nope"), 404)
@@ -151,6 +152,7 @@ def test_upload_then_ask_finds_it_and_delete_removes_it(client, settings):
     created = client.post("/documents", files=files, headers=AUTH)
     assert created.status_code == 201, created.text
     assert created.json()["doc_id"] == "mangrove-policing" and 0 < created.json()["embedded"] <= 3
+    assert created.json()["warnings"] == []
     body = client.post("/ask", json={"question": "Who patrols the mangrove delta with the river police?"}).json()
     assert not body["abstained"] and body["citations"][0]["doc_id"] == "mangrove-policing"
     assert (settings.uploads_dir / "mangrove-policing.txt").exists()

@@ -138,3 +138,21 @@ def test_a_live_build_that_cannot_be_read_falls_back_to_the_previous_one(hash_se
     (first / "manifest.json").write_text("")  # both broken: a clear error, not a crash
     with pytest.raises(IndexCorrupt, match="manifest is unreadable"):
         load_index(hash_settings)
+
+
+def test_each_document_gets_an_extraction_quality_and_a_poor_one_a_warning(hash_settings):
+    from assistant.ingest import extraction_quality
+
+    prose = "Security sector reform makes the police and the courts accountable to the people they serve. " * 6
+    assert extraction_quality(prose) == 1.0
+    assert extraction_quality("Thepolicearetrainedtorespectthelawandserve everyone. " * 8) < 0.5  # words run together
+    assert extraction_quality("T h e  police are trained. " + "S e c u r i t y reform. " * 30) < 0.8  # letter by letter
+    assert extraction_quality("The police (cid:12)(cid:13) are trained \ufffd\ufffd to serve. " * 12) < 0.9  # unmapped glyphs
+    assert extraction_quality("Too short toooooooooooooooooooooooooooooooooooo to judge.") == 1.0
+
+    glued = "Thetextofthisbriefrunstogetherbecauseitswriterleftnospaces between some of its words. "
+    (hash_settings.corpus_dir / "glued-brief.txt").write_text("Glued Brief\n\n" + (prose + glued) * 4)
+    report, _ = build(hash_settings)
+    records = load_index(hash_settings).manifest.documents
+    assert records[PUSH_FACTORS].extraction_quality == 1.0 and records["glued-brief"].extraction_quality < 0.97
+    assert len(report.warnings) == 1 and report.warnings[0].startswith("glued-brief.txt: only ")

@@ -78,4 +78,5 @@ def _write_out(result: WriteResult) -> dict[str, object]:
         "passages": result.report.passages,
         "embedded": result.report.embedded,
         "seconds": result.seconds,
+        "warnings": result.report.warnings,
     }
