@@ -16,7 +16,8 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
+STUB_WORDS = 12  # a section of one line this short holds only its heading
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
 
 
@@ -112,9 +113,14 @@ def chunk_document(
     passages: list[Passage] = []
     taken: set[str] = set()
     text = document.text
-    for section in document.sections:
+    for number, section in enumerate(document.sections):
         start, end = _trimmed(text, section.start, section.end)
         if start >= end:
+            continue
+        following = document.sections[number + 1] if number + 1 < len(document.sections) else None
+        if "\n" not in text[start:end] and _word_count(text[start:end]) <= STUB_WORDS and following is not None and following.start >= end:
+            # a heading alone ("II. Push factor: …", a chapter title over its subsections) is no passage: it answers
+            # nothing, and its words are indexed with every passage under it (their section path)
             continue
         if _word_count(text[start:end]) <= max_words:
             ranges = [(start, end)]

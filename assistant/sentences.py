@@ -21,6 +21,10 @@ from .models import Document, Passage
 _BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+\S")
 _FULL_STOP_BEFORE = re.compile(r"(?<![.\w])(?!etc\b)[A-Za-z]{4,}[.!?]\s+$")  # "follows. ", not "e.g. " or "etc. "
 _MARK_ONLY = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+$")
+# A bibliographic reference, not a statement: editors, page ranges, "(Place: Publisher, 2012)".
+_REFERENCE = re.compile(
+    r"\((?:eds?|ed)\.?\)|\bpp?\.\s?\d|\([A-Z][\w .,'’&-]{1,60}:\s[^()]{2,120}\b(?:1[89]|20)\d\d\b[^()]*\)"
+)
 _POINTER = re.compile(r"^[➔→►▶⇒>]")
 _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
@@ -102,6 +106,12 @@ def answer_span(start: int, end: int, headings: list[tuple[int, int, int]], text
     return (start, end) if is_answer_sentence(text, start, end) else None
 
 
+def _title_case(line: str) -> bool:
+    """Most of its longer words capitalised: "No Ownership, No Commitment: A Guide to Local Ownership of …"."""
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", line)]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 def is_answer_sentence(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] reads as a statement on its own.
 
@@ -117,8 +127,10 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
     after_full_stop = bool(_FULL_STOP_BEFORE.search(text[line_start:start]))
     if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not (list_item or after_full_stop)):
         return False
-    if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence):
+    if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence) or _REFERENCE.search(sentence):
         return False
+    if sentence[-1] not in ".!;:…" and _title_case(sentence) and (": " in sentence or sentence.isupper()):
+        return False  # a title with its subtitle (a reading-list entry) or a caption in capitals, not a statement
     if sentence[-1] in ".!;:…)\"”'’":
         return True
     # unpunctuated: a long line reads as a statement; a list item needs a heading's length (not "• DCAF-ISSAT")

@@ -10,11 +10,14 @@ def test_every_passage_is_its_document_text_at_its_offsets(corpus_documents):
             assert passage.doc_id == document.doc_id
 
 
-def test_passages_never_straddle_sections(corpus_documents):
+def test_passages_never_straddle_sections_and_a_heading_alone_is_no_passage(corpus_documents):
+    from assistant.chunking import STUB_WORDS
+
     for document in corpus_documents.values():
         for passage in chunk_document(document):
             section = next(s for s in document.sections if s.start <= passage.start < s.end)
-            assert passage.end <= section.end
+            assert passage.end <= section.end and passage.section_path == section.path
+            assert len(passage.text.split()) > STUB_WORDS  # no passage is a heading on its own
             assert passage.section_path == section.path
 
 
@@ -95,3 +98,18 @@ def test_a_list_items_short_label_is_quoted_with_the_sentence_after_it():
     assert "Peace processes. A security sector that serves everyone can prevent violent conflict." in quoted
     assert "Rule of law reforms. Justice is directly linked to security." in quoted and "It needs courts." in quoted
     assert "Short line." in quoted  # not a list item: a short sentence stays itself
+
+
+def test_reading_list_entries_and_titles_never_answer():
+    from assistant.sentences import is_answer_sentence
+
+    def judged(line: str) -> bool:
+        return is_answer_sentence(line, 0, len(line))
+
+    assert not judged("Harbour Policing in *Coastal Security Notes* (Port Authority, 2012, pp. 13–34).")
+    assert not judged("(Lisbon: University of the Coast, 2007).")
+    assert not judged("Maria Costa and Jon Berg (eds)")
+    assert not judged("No Harbour, No Trade: A Guide to Local Ownership of Port Security")  # a title, unpunctuated
+    assert judged("The port police publish their budget every year (see the annual report).")
+    line = "• Increase UN Security Council dialogue with host countries on reform"  # a recommendation, not a title
+    assert is_answer_sentence(line, 2, len(line))
