@@ -214,6 +214,7 @@ def fit_passage_ranking(retriever: "Retriever", items: list[QAItem]) -> PassageR
         return float(np.mean([per_query[weight_of[i]][i][measure] for i in rows]))
 
     baseline = {i: 0.0 for i in ids}
+    by_kind = {kind: [item.id for item in chosen_items if item.kind == kind] for kind in kinds}
     figures = {
         "items": len(ids),
         "weights_tried": list(SENTENCE_WEIGHTS),
@@ -222,13 +223,11 @@ def fit_passage_ranking(retriever: "Retriever", items: list[QAItem]) -> PassageR
         "without_sentences": {m: mean(m, baseline, ids) for m in MEASURES},
         "per_kind": {
             kind: {
-                "items": sum(item.kind == kind for item in chosen_items),
-                "held_out": {m: mean(m, held, [item.id for item in chosen_items if item.kind == kind]) for m in ("hit@5", "mrr@10")},
-                "without_sentences": {
-                    m: mean(m, baseline, [item.id for item in chosen_items if item.kind == kind]) for m in ("hit@5", "mrr@10")
-                },
+                "items": len(rows),
+                "held_out": {m: mean(m, held, rows) for m in ("hit@5", "mrr@10")},
+                "without_sentences": {m: mean(m, baseline, rows) for m in ("hit@5", "mrr@10")},
             }
-            for kind in kinds
+            for kind, rows in by_kind.items()
         },
     }
     return PassageRanking(best(list(range(len(items)))), fold_weights, figures)

@@ -157,7 +157,9 @@ class Retriever:
             rankings = [sorted(scores, key=lambda p: -scores[p]) for scores in (dense, lexical)]
             fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
         weight = self.sentence_weight if sentence_weight is None else sentence_weight
-        return convex_fusion([fused, self.best_sentences(fused, vector)], [1.0, weight]) if weight > 0 else fused
+        if weight <= 0 or not len(self.index.sentences):  # a benchmark index holds no sentences
+            return fused
+        return convex_fusion([fused, self.best_sentences(fused, vector)], [1.0, weight])
 
     def best_sentences(self, positions: Sequence[int] | dict[int, float], vector: np.ndarray) -> dict[int, float]:
         """Position -> the cosine of the passage's best-matching sentence with the question (passages without
