@@ -55,7 +55,7 @@ from .ranking import (
     sentence_features,
 )
 from .retrieval import Retriever
-from .sentences import MIN_SENTENCE_WORDS
+from .sentences import MIN_SENTENCE_WORDS, bullets_follow
 from .spelling import Correction, Speller, language_of, model_words
 
 NOT_COVERED = (
@@ -77,9 +77,6 @@ _FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
 def figures(text: str) -> frozenset[str]:
     """The numbers a sentence states ("40%", "25.9", "2014"), as written."""
     return frozenset(match.group(0).replace(" ", "") for match in _FIGURE.finditer(text))
-
-
-_BULLET = re.compile(r"[ \t]*\n\s*(?:[•◦▪‣●■*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")  # a list item's mark at the start of a line
 
 
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
@@ -353,7 +350,6 @@ class Answerer:
         best_texts = [table.text(c.sentence, documents) for c in best]
         typed = [c.sentence for c in by_cosine[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
-        sentence_terms = {t for c in best for t in self._terms_of(c.sentence)}
         names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
         return Evidence(
@@ -361,7 +357,9 @@ class Answerer:
             unknown_term_share=sum(not lexical.knows(t) for t in wanted) / len(wanted) if wanted else 1.0,
             unknown_names=len(unknown),
             names_missing_nearby=sum(t not in passage_terms for t in names),
-            names_missing_sentences=min((sum(t not in self._terms_of(s) for t in names) / len(names) for s in typed), default=1.0) if names else 0.0,
+            names_missing_sentences=min(
+                (sum(t not in self._terms_of(sentence) for t in names) / len(names) for sentence in typed), default=1.0
+            ) if names else 0.0,
             best_sentence_cosine=max((c.cosine for c in candidates), default=0.0),
             passage_cosine=max(passage_cosines.values(), default=0.0),
             bm25_per_term=bm25 / max(1, len(wanted)),
@@ -610,7 +608,7 @@ class Answerer:
         table, documents = self.index.sentences, self.index.documents
         text = documents[table.doc_ids[sentence]].text
         end = int(table.ends[sentence])
-        return text[int(table.starts[sentence]) : end].rstrip().endswith(":") or bool(_BULLET.match(text, end, end + 12))
+        return text[int(table.starts[sentence]) : end].rstrip().endswith(":") or bullets_follow(text, end)
 
     def _section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
         position = self.index.passage_containing(doc_id, offset)

@@ -18,9 +18,11 @@ from .headings import heading_line, parse_heading
 from .chunking import sentence_spans
 from .models import Document, Passage
 
-_BULLET = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+\S")
+ITEM_MARK = r"(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])"  # what opens a list item: a bullet, "3.", "b)"
+_BULLET = re.compile(rf"^\s*{ITEM_MARK}\s+\S")
+_BULLETS_FOLLOW = re.compile(rf"[ \t]*\n\s*{ITEM_MARK}\s")
 _FULL_STOP_BEFORE = re.compile(r"(?<![.\w])(?!etc\b)[A-Za-z]{4,}[.!?]\s+$")  # "follows. ", not "e.g. " or "etc. "
-_MARK_ONLY = re.compile(r"^\s*(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])\s+$")
+_MARK_ONLY = re.compile(rf"^\s*{ITEM_MARK}\s+$")
 # A bibliographic reference, not a statement: editors, page ranges, "(Place: Publisher, 2012)".
 _REFERENCE = re.compile(
     r"\((?:eds?|ed)\.?\)|\bpp?\.\s?\d|\([A-Z][\w .,'’&-]{1,60}:\s[^()]{2,120}\b(?:1[89]|20)\d\d\b[^()]*\)"
@@ -135,6 +137,11 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
         return True
     # unpunctuated: a long line reads as a statement; a list item needs a heading's length (not "• DCAF-ISSAT")
     return words >= (HEADING_ANSWER_WORDS if list_item else HEADING_ANSWER_WORDS + 4)
+
+
+def bullets_follow(text: str, end: int) -> bool:
+    """Whether list items start on the line after offset `end` ("BMM focuses on" followed by bullets)."""
+    return bool(_BULLETS_FOLLOW.match(text, end, end + 12))
 
 
 def with_item_labels(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
