@@ -79,6 +79,11 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(match.group(0).replace(" ", "") for match in _FIGURE.finditer(text))
 
 
+def shown_in(sentence: str, answer: str) -> bool:
+    """Whether an earlier answer's text quoted the sentence (white space and markup aside)."""
+    return " ".join(sentence.split()) in " ".join(answer.split())
+
+
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
     """Whether two statements give different figures: each states one the other lacks. One that merely adds a
     figure ("since 2008", a footnote number) states the same thing in more detail."""
@@ -293,7 +298,8 @@ class Answerer:
             if unknown:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
-            sentences, citations, disagreement = self._compose(candidates, ranked=models.ranker is not None)
+            said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
+            sentences, citations, disagreement = self._compose(candidates, ranked=models.ranker is not None, said=said)
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (partial, disagreement) if m) or None
         if language != "en":
@@ -487,11 +493,12 @@ class Answerer:
         return known
 
     def _compose(
-        self, candidates: list[_Candidate], ranked: bool
+        self, candidates: list[_Candidate], ranked: bool, said: str = ""
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
-        when `ranked`, else a share of the best hand-set score. Returns them, their citations, and a note when
-        two briefs make the same statement with different figures (both are quoted)."""
+        when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
+        quoted is quoted again only as the best one: a follow-up moves on rather than repeating. Returns them, their
+        citations, and a note when two briefs make the same statement with different figures (both are quoted)."""
         table, vectors, documents = self.index.sentences, self.index.sentence_vectors, self.index.documents
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[_Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
@@ -501,6 +508,8 @@ class Answerer:
             if candidate.score < floor and len(chosen) >= 2:
                 break
             text = table.text(candidate.sentence, documents)
+            if chosen and said and shown_in(text, said):
+                continue
             same = next(
                 (
                     group
