@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Sequence
@@ -80,8 +81,9 @@ def figures(text: str) -> frozenset[str]:
 
 
 def shown_in(sentence: str, answer: str) -> bool:
-    """Whether an earlier answer's text quoted the sentence (white space and markup aside)."""
-    return " ".join(sentence.split()) in " ".join(answer.split())
+    """Whether an earlier answer's text quoted the sentence (white space aside, and the HTML escapes a chat front
+    end sends back: "&amp;")."""
+    return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
 
 
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:

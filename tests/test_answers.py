@@ -280,3 +280,10 @@ def test_a_follow_up_moves_on_instead_of_repeating_the_last_answer(answerer):
     assert len(repeated) <= 1  # and nothing else the last answer already quoted
     alone = answerer.ask("Who funds the Better Migration Management programme?")  # asked afresh, nothing is held back
     assert len(alone.sentences) >= len(follow_up.sentences)
+
+
+def test_an_earlier_answer_is_recognised_as_front_ends_send_it_back():
+    from assistant.answering import shown_in
+
+    assert shown_in("Police & courts were reformed in 2016.", "Police &amp; courts were\nreformed in 2016. [1] More. [2]")
+    assert not shown_in("Police & courts were reformed in 2017.", "Police &amp; courts were reformed in 2016. [1]")
