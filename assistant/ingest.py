@@ -436,14 +436,17 @@ GLUED_LETTERS = 24  # no English word is longer; a text layer without spaces is 
 MAX_GLUED_SHARE = 0.15  # of the letters of a text of at least 1,000; ordinary prose has almost none
 
 
+def _glued_letters(text: str) -> tuple[int, int]:
+    """(letters in "words" longer than GLUED_LETTERS, all letters)."""
+    lengths = [len(word) for word in re.findall(r"[^\W\d_]+", text)]
+    return sum(length for length in lengths if length > GLUED_LETTERS), sum(lengths)
+
+
 def glued_share(text: str) -> float:
     """The share of letters in "words" longer than GLUED_LETTERS: 0 for prose, high when a PDF's words run
     together. Below 1,000 letters a text is too short to judge (0)."""
-    lengths = [len(word) for word in re.findall(r"[^\W\d_]+", text)]
-    letters = sum(lengths)
-    if letters < 1000:
-        return 0.0
-    return sum(length for length in lengths if length > GLUED_LETTERS) / letters
+    glued, letters = _glued_letters(text)
+    return glued / letters if letters >= 1000 else 0.0
 
 
 _SPACED_LETTERS = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")  # "T h e r e": a word set letter by letter
@@ -457,11 +460,10 @@ def extraction_quality(text: str) -> float:
     private-use or replacement characters). 1.0 for clean text; a text too short to judge (under 200 letters) is 1.0."""
     unreadable = sum(len(match.group(0)) for match in _UNREADABLE.finditer(text))
     spaced = sum(len(match.group(0)) // 2 + 1 for match in _SPACED_LETTERS.finditer(text))
-    lengths = [len(word) for word in re.findall(r"[^\W\d_]+", text)]
-    letters = sum(lengths) + unreadable
+    glued, letters = _glued_letters(text)
+    letters += unreadable
     if letters < 200:
         return 1.0
-    glued = sum(length for length in lengths if length > GLUED_LETTERS)
     return max(0.0, 1.0 - (glued + spaced + unreadable) / letters)
 
 
