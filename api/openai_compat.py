@@ -143,7 +143,8 @@ def source_events(answer: Answer, root: str) -> list[dict[str, object]]:
         url = root + source_url(quote.doc_id, quote.start, quote.end)
         name = f"[{citation.marker}] {quote.title}{pages_label(quote.pages)}"
         metadata = {"source": url, "name": name, "section": quote.section, "doc_id": quote.doc_id}
-        events.append({"type": "source", "data": {"source": {"id": url, "name": name, "url": url}, "document": [quote.text], "metadata": [metadata]}})
+        source = {"id": url, "name": name, "url": url}
+        events.append({"type": "source", "data": {"source": source, "document": [quote.text], "metadata": [metadata]}})
     return events
 
 
