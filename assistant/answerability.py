@@ -30,7 +30,16 @@ LEVELS = (ANSWERED, PARTIAL, NOT_COVERED)
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 
 # What a question asks for, and how to see it in a sentence.
-_ASKS_NUMBER = re.compile(r"\b(?:how many|how much|what percentage|what share|what proportion|number of|how large|what amount)\b", re.I)
+_ASKS_MONEY = re.compile(
+    r"\bhow much (?:money|funding|aid)\b|\bhow much\b.*\b(?:spen[dt]|spending|cost|costs|pa(?:y|id)|fund(?:s|ed|ing)?|financ\w*|"
+    r"budget\w*|contribut\w*|pledg\w*|commit\w*|invest\w*|give|gave|given|allocat\w*|donat\w*|money)\b|"
+    r"\b(?:fund|financ|pa(?:y|id)|spen[dt]|pledg|contribut|invest)\w*\b.*\bhow much\b|"
+    r"\bwhat (?:is|was|are|were)\b[^?]*\b(?:budget|cost|price)s?\s*\?",
+    re.I,
+)
+_ASKS_SHARE = re.compile(r"\b(?:what|which) (?:percentage|share|proportion|fraction|part|per ?cent)\b|\bhow (?:large|big) a share\b", re.I)
+_ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
+_ASKS_NUMBER = re.compile(r"\b(?:how many|how much|number of|how large|what amount)\b", re.I)
 _ASKS_YEAR = re.compile(r"\b(?:when|what year|which year|since when|what date)\b", re.I)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
@@ -40,6 +49,28 @@ _COUNT_WORD = re.compile(
     r"hundreds?|thousands?|millions?|billions?|dozens?|half|per ?cent)\b",
     re.I,
 )
+_MONEY = re.compile(
+    r"[€$£¥₣]|\b(?:EUR|USD|CHF|GBP|US\$|euros?|dollars?|francs?|pounds? sterling|yen)\b", re.I
+)
+_SHARE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\b(?:half|halves|a third|two[- ]thirds|a quarter|three[- ]quarters|majority|minority)\b|"
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:out of|in|of(?: the)?|of every) "
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|every)\b",
+    re.I,
+)
+_MONTH = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
+def asked_type(question: str) -> str | None:
+    """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
+    percentage or proportion), "month", "count" (how many, how much), "year" (when), or None."""
+    for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
+                          ("count", _ASKS_NUMBER), ("year", _ASKS_YEAR)):
+        if pattern.search(question):
+            return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -125,21 +156,34 @@ def feature_vector(evidence: Evidence) -> np.ndarray:
 
 
 def asks_for_type(question: str) -> bool:
-    """Whether the question asks for a number or a year (so that sentences are checked for one)."""
-    return bool(_ASKS_NUMBER.search(question) or _ASKS_YEAR.search(question))
+    """Whether the question asks for an amount, a share, a month, a count or a year (so that sentences are checked
+    for one)."""
+    return asked_type(question) is not None
 
 
 def holds_answer_type(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of answer the question asks for, beyond what the question itself says:
-    a count or amount for "how many" (a figure that is neither a year nor one the question states, or a count in
-    words), a year for "when" (one the question does not state); any sentence does for other questions ("who" is
-    answered by roles as often as by names)."""
+    an amount of money for "how much was spent" (a currency with a figure or a count word), a percentage or
+    fraction for "what share", a month for "which month", a count or amount for "how many" (a figure that is
+    neither a year nor one the question states, or a count in words), a year for "when" (one the question does
+    not state); any sentence does for other questions ("who" is answered by roles as often as by names)."""
     stated = set(_FIGURE.findall(question))
-    if _ASKS_NUMBER.search(question):
+    kind = asked_type(question)
+
+    def new_count() -> bool:
         return bool(_COUNT_WORD.search(sentence)) or any(
             figure not in stated and not _YEAR.fullmatch(figure) for figure in _FIGURE.findall(sentence)
         )
-    if _ASKS_YEAR.search(question):
+
+    if kind == "money":
+        return bool(_MONEY.search(sentence)) and new_count()
+    if kind == "share":
+        return bool(_SHARE.search(sentence))
+    if kind == "month":
+        return any(month not in question for month in _MONTH.findall(sentence))
+    if kind == "count":
+        return new_count()
+    if kind == "year":
         return any(year not in stated for year in _YEAR.findall(sentence))
     return True
 

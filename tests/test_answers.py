@@ -241,6 +241,29 @@ def test_the_kind_of_answer_asked_must_be_new_to_the_question():
     assert holds_answer_type("Who leads the unit?", "A board leads it.")  # other questions: any sentence
 
 
+def test_money_share_and_month_questions_need_that_kind_of_answer():
+    from assistant.answerability import asked_type, holds_answer_type
+
+    asks_money = "How much did the donors pledge to the fund when it opened in 2019?"
+    assert asked_type(asks_money) == "money"
+    assert asked_type("Who pays for the programme, and how much?") == "money"
+    assert asked_type("What is the agency's annual budget?") == "money"
+    assert asked_type("What did the budget cover?") is None
+    assert not holds_answer_type(asks_money, "The fund opened in 2019 with 12 members.")  # a count, not an amount
+    assert holds_answer_type(asks_money, "Donors pledged EUR 30 million to the fund.")
+    assert holds_answer_type(asks_money, "The fund holds $2.5 billion.")
+    asks_share = "What share of the officers are women?"
+    assert asked_type(asks_share) == "share"
+    assert not holds_answer_type(asks_share, "The service has 4,000 officers.")
+    assert holds_answer_type(asks_share, "Women make up 12% of the officers.")
+    assert holds_answer_type(asks_share, "One in five officers is a woman.")
+    assert holds_answer_type(asks_share, "Two-thirds of the officers are men.")
+    asks_month = "In which month of 2015 did the talks begin?"
+    assert asked_type(asks_month) == "month"
+    assert not holds_answer_type(asks_month, "The talks began in 2015 in Valletta.")
+    assert holds_answer_type(asks_month, "The talks began in November 2015.")
+
+
 def test_a_sentence_followed_by_bullets_brings_them_with_their_labels(tmp_path):
     """A brief of our own: the list's introduction has no colon, its items open with short labels."""
     from assistant.embedding import embedder_from_settings
