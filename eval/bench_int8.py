@@ -1,13 +1,13 @@
 """int8 against fp32 embeddings, side by side in one run: speed, closeness, and retrieval quality on SciFact.
 
-    .venv/bin/python eval/bench_int8.py [--beir ../shared/benchmarks/scifact] [--max-docs 1500]
+    .venv/bin/python eval/bench_int8.py [--beir ../shared/benchmarks/scifact] [--max-docs 1500] [--name int8]
 
 Embeds the same SciFact documents (the relevant documents of every test query, then others up
-to --max-docs) with the ONNX model in full precision and quantised to int8 (per-channel dynamic
+to --max-docs; 0 for the whole corpus) with the ONNX model in full precision and quantised to int8 (per-channel dynamic
 quantisation, ASSISTANT_EMBEDDING_BACKEND=onnx-int8), each on 2 threads in batches of 16 sorted
 by length, and times both. Then the cosine of each int8 vector to its fp32 twin, and nDCG@10 /
 Recall@100 of dense and hybrid retrieval with each, with a paired randomisation test on nDCG@10.
-Writes eval/reports/int8.json and int8.md.
+Writes eval/reports/NAME.json and NAME.md.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ REPORTS = ROOT / "eval" / "reports"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--beir", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "scifact")
-    parser.add_argument("--max-docs", type=int, default=1500)
+    parser.add_argument("--max-docs", type=int, default=1500, help="0: the whole corpus")
+    parser.add_argument("--name", default="int8", help="report name in eval/reports/")
     arguments = parser.parse_args()
-    dataset = load_beir(arguments.beir, max_docs=arguments.max_docs)
+    dataset = load_beir(arguments.beir, max_docs=arguments.max_docs or None)
     rows, vectors, per_query = {}, {}, {}
     for backend in ("onnx", "onnx-int8"):
         settings = Settings(embedding_backend=backend, embedding_threads=2)
@@ -58,7 +59,9 @@ def main() -> None:
         pair = {k: v for k, v in per_query.items() if k.startswith(mode)}
         tests += [vars(c) for c in compare(pair, ["ndcg@10"])]
     report = {
-        "command": "python eval/bench_int8.py" + (f" --max-docs {arguments.max_docs}" if arguments.max_docs != 1500 else ""),
+        "command": "python eval/bench_int8.py"
+        + (f" --max-docs {arguments.max_docs}" if arguments.max_docs != 1500 else "")
+        + (f" --name {arguments.name}" if arguments.name != "int8" else ""),
         "date": time.strftime("%Y-%m-%d"),
         "documents": len(dataset.doc_ids),
         "queries": len(dataset.queries),
@@ -69,13 +72,14 @@ def main() -> None:
         "paired_tests": tests,
     }
     REPORTS.mkdir(parents=True, exist_ok=True)
-    (REPORTS / "int8.json").write_text(json.dumps(report, indent=2) + "\n")
+    (REPORTS / f"{arguments.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     fp, q = rows["onnx"], rows["onnx-int8"]
     lines = [
         "# int8 against fp32 embeddings",
         "",
-        f"`{report['command']}`, {report['date']}: SciFact, {report['documents']} documents (every test query's relevant "
-        f"ones, then others), {report['queries']} queries; ONNX Runtime, 2 threads, batches of 16 sorted by length; "
+        f"`{report['command']}`, {report['date']}: SciFact, {report['documents']} documents"
+        + (" (every test query's relevant ones, then others)" if arguments.max_docs else " (the whole corpus)")
+        + f", {report['queries']} queries; ONNX Runtime, 2 threads, batches of 16 sorted by length; "
         "both backends in one run.",
         "",
         "| | fp32 (`onnx`) | int8 (`onnx-int8`) |",
@@ -92,7 +96,7 @@ def main() -> None:
         *[f"- {t['first']} vs {t['second']}: {t['difference']:+.4f}, p = {t['p_value']:.3f}" for t in tests],
         "",
     ]
-    (REPORTS / "int8.md").write_text("\n".join(lines))
+    (REPORTS / f"{arguments.name}.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
 
