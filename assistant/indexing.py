@@ -40,7 +40,8 @@ from .sentences import SentenceTable, sentence_table
 from .settings import Settings
 
 INDEX_FORMAT = 2
-DUPLICATE_SCAN_LIMIT = 50_000  # above this, near-duplicates are only looked for with an HNSW index
+DUPLICATE_SCAN_LIMIT = 50_000  # above this, near-duplicates are only looked for with an approximate index
+DUPLICATE_PROBE = 2  # IVF clusters searched for a passage's near-duplicates: a twin sits in its own cluster or the next
 Progress = Callable[[int, int], None]
 
 
@@ -456,10 +457,17 @@ def find_duplicates(
     vectors: np.ndarray, passages: list[Passage], dense: object, kind: str, threshold: float
 ) -> dict[int, list[int]]:
     """For each passage, the passages of *other* documents that say the same (cosine >= threshold)."""
-    if threshold > 1 or len(passages) < 2 or (len(passages) > DUPLICATE_SCAN_LIMIT and kind != "hnsw"):
+    if threshold > 1 or len(passages) < 2 or (len(passages) > DUPLICATE_SCAN_LIMIT and kind == "exact"):
         return {}
     neighbours = min(6, len(passages))
-    scores, positions = dense.search(np.ascontiguousarray(vectors), neighbours)  # type: ignore[attr-defined]
+    probe = getattr(dense, "nprobe", None)
+    if probe is not None:
+        dense.nprobe = min(probe, DUPLICATE_PROBE)  # type: ignore[attr-defined]
+    try:
+        scores, positions = dense.search(np.ascontiguousarray(vectors), neighbours)  # type: ignore[attr-defined]
+    finally:
+        if probe is not None:
+            dense.nprobe = probe  # type: ignore[attr-defined]
     duplicates: dict[int, list[int]] = {}
     for i, (row_scores, row_positions) in enumerate(zip(scores, positions)):
         same = [

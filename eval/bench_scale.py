@@ -1,12 +1,13 @@
-"""Search at 100,000 and 1,000,000 passages: exact against HNSW, and BM25 at that size.
+"""Search at 100,000 and 1,000,000 passages: exact against HNSW and IVF, and BM25 at that size.
 
-    .venv/bin/python eval/bench_scale.py [--sizes 100000,1000000] [--queries 200]
+    .venv/bin/python eval/bench_scale.py [--sizes 100000,1000000] [--queries 200] [--kinds hnsw,ivf]
 
 Embedding a million passages on this CPU would take hours, so the vectors are synthetic:
 real embeddings (the briefs' passages and sentences from the built index, and SciFact's
 abstracts when `eval/.cache` holds them) plus Gaussian noise, re-normalised. Queries are
 real question embeddings of the QA set plus noise. Exact inner-product search gives the
-true top 10; HNSW is measured against it (recall@10) at several search breadths. The BM25
+true top 10; HNSW and IVF are measured against it (recall@10) at several search breadths (HNSW's
+efSearch, IVF's clusters probed). The BM25
 text is real sentences and abstracts, sampled with repetition up to the size. Prints the
 figures and writes eval/reports/scale.json and scale.md.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from assistant.dense import build_dense
+from assistant.dense import build_dense, ivf_lists
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.indexing import load_index
 from assistant.lexical import LexicalIndex
@@ -38,6 +39,18 @@ NOISE = 0.06  # per-dimension noise; real+noise vectors keep a cosine of about 0
 def resident_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak() -> None:
+    """Start measuring the process's peak resident memory afresh (Linux: VmHWM reset through clear_refs)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -80,6 +93,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ef-search", default="32,64,128,256")
+    parser.add_argument("--probe", default="16,32,48,64,128", help="IVF clusters probed per query.")
+    parser.add_argument("--kinds", default="hnsw,ivf", help="Approximate indexes to measure.")
     parser.add_argument("--no-bm25", action="store_true", help="Skip the BM25 part.")
     parser.add_argument("--name", default="scale", help="Report name: eval/reports/<name>.json and .md.")
     arguments = parser.parse_args()
@@ -100,6 +115,8 @@ def main() -> None:
     question_vectors = embedder.embed_passages(questions)
     queries = synthetic(question_vectors, arguments.queries, rng)
     ef_values = [int(v) for v in arguments.ef_search.split(",")]
+    probes = [int(v) for v in arguments.probe.split(",")]
+    kinds = arguments.kinds.split(",")
     report: dict[str, object] = {"base_vectors": len(base_vectors), "noise": NOISE, "queries": len(queries), "sizes": []}
 
     for size in (int(s) for s in arguments.sizes.split(",")):
@@ -112,28 +129,40 @@ def main() -> None:
         truth, exact_times = timed_search(exact, queries)
         exact_mb = disk_mb(exact)
         del exact
-        gc.collect()
-        before = resident_mb()
-        started = time.perf_counter()
-        hnsw = build_dense(vectors, "hnsw", settings)
-        hnsw_build = time.perf_counter() - started
-        hnsw_memory = resident_mb() - before
-        breadths = []
-        for ef in ef_values:
-            hnsw.hnsw.efSearch = ef  # type: ignore[attr-defined]
-            found, times = timed_search(hnsw, queries)
-            breadths.append({"ef_search": ef, "recall@10": recall(found, truth), "p50_ms": statistics.median(times)})
-        hnsw_mb = disk_mb(hnsw)
-        del hnsw
-        gc.collect()
-        bm25_build, bm25_memory, bm25_times = float("nan"), float("nan"), [float("nan")]
+        approximate = {}
+        for kind in kinds:
+            gc.collect()
+            before = resident_mb()
+            started = time.perf_counter()
+            index_ = build_dense(vectors, kind, settings)
+            build_s = time.perf_counter() - started
+            memory = resident_mb() - before
+            breadths = []
+            for breadth in ef_values if kind == "hnsw" else probes:
+                if kind == "hnsw":
+                    index_.hnsw.efSearch = breadth  # type: ignore[attr-defined]
+                else:
+                    index_.nprobe = breadth  # type: ignore[attr-defined]
+                found, times = timed_search(index_, queries)
+                breadths.append({"breadth": breadth, "recall@10": recall(found, truth), "p50_ms": statistics.median(times)})
+            approximate[kind] = {
+                **({"m": settings.hnsw_m, "ef_construction": settings.hnsw_ef_construction} if kind == "hnsw"
+                   else {"lists": ivf_lists(settings, size)}),
+                "build_s": build_s, "memory_mb": memory, "disk_mb": disk_mb(index_), "by_breadth": breadths,
+            }
+            del index_
+            gc.collect()
+        bm25_build, bm25_memory, bm25_peak, bm25_times = float("nan"), float("nan"), float("nan"), [float("nan")]
         if not arguments.no_bm25:
             sample = [texts[i] for i in rng.integers(0, len(texts), size)]
+            gc.collect()
             before = resident_mb()
+            reset_peak()
             started = time.perf_counter()
             lexical = LexicalIndex.build(sample)
             bm25_build = time.perf_counter() - started
             bm25_memory = resident_mb() - before
+            bm25_peak = peak_mb() - before
             bm25_times = []
             for question in questions[:50]:
                 started = time.perf_counter()
@@ -145,37 +174,38 @@ def main() -> None:
             "passages": size,
             "vectors_mb": size * base_vectors.shape[1] * 4 / 1e6,
             "exact": {"build_s": exact_build, "p50_ms": statistics.median(exact_times), "disk_mb": exact_mb},
-            "hnsw": {
-                "m": settings.hnsw_m,
-                "ef_construction": settings.hnsw_ef_construction,
-                "build_s": hnsw_build,
-                "memory_mb": hnsw_memory,
-                "disk_mb": hnsw_mb,
-                "by_ef_search": breadths,
-            },
-            "bm25": {"build_s": bm25_build, "memory_mb": bm25_memory, "p50_ms": statistics.median(bm25_times)},
+            **approximate,
+            "bm25": {"build_s": bm25_build, "memory_mb": bm25_memory, "peak_mb": bm25_peak,
+                     "p50_ms": statistics.median(bm25_times)},
         }
         report["sizes"].append(row)  # type: ignore[attr-defined]
         print(json.dumps(row, indent=1))
         REPORTS.mkdir(parents=True, exist_ok=True)
         (REPORTS / f"{arguments.name}.json").write_text(json.dumps(report, indent=2))
     lines = [
-        "# Scale: exact and HNSW dense search, BM25, at large sizes",
+        "# Scale: exact, HNSW and IVF dense search, BM25, at large sizes",
         "",
         f"Synthetic vectors: {len(base_vectors):,} real embeddings plus noise (σ = {NOISE} per dimension), "
         f"re-normalised; {len(queries)} queries from the QA set's questions plus noise; one query at a time, "
         "2 threads. Recall@10 is against exact search.",
         "",
-        "| passages | exact p50 ms | HNSW build s | HNSW efSearch: recall@10 / p50 ms | index on disk (exact / HNSW) | BM25 build s | BM25 memory MB | BM25 p50 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| passages | index | build s | breadth (HNSW efSearch, IVF clusters probed): recall@10 / p50 ms | on disk MB |",
+        "|---|---|---|---|---|",
     ]
     for row in report["sizes"]:  # type: ignore[attr-defined]
-        breadth = "; ".join(f"{b['ef_search']}: {b['recall@10']:.3f} / {b['p50_ms']:.2f}" for b in row["hnsw"]["by_ef_search"])
-        lines.append(
-            f"| {row['passages']:,} | {row['exact']['p50_ms']:.2f} | {row['hnsw']['build_s']:.0f} | {breadth} | "
-            f"{row['exact']['disk_mb']:.0f} / {row['hnsw']['disk_mb']:.0f} MB | {row['bm25']['build_s']:.0f} | "
-            f"{row['bm25']['memory_mb']:.0f} | {row['bm25']['p50_ms']:.1f} |"
-        )
+        lines.append(f"| {row['passages']:,} | exact | {row['exact']['build_s']:.1f} | {row['exact']['p50_ms']:.2f} ms | "
+                     f"{row['exact']['disk_mb']:.0f} |")
+        for kind in kinds:
+            detail = row[kind]
+            label = (f"HNSW (M {detail['m']}, efConstruction {detail['ef_construction']})" if kind == "hnsw"
+                     else f"IVF ({detail['lists']:,} clusters)")
+            breadth = "; ".join(f"{b['breadth']}: {b['recall@10']:.3f} / {b['p50_ms']:.2f}" for b in detail["by_breadth"])
+            lines.append(f"| {row['passages']:,} | {label} | {detail['build_s']:.0f} | {breadth} | {detail['disk_mb']:.0f} |")
+    lines += ["", "| passages | BM25 build s | BM25 memory held after the build, MB | peak during the build, MB | BM25 p50 ms |",
+              "|---|---|---|---|---|"]
+    for row in report["sizes"]:  # type: ignore[attr-defined]
+        lines.append(f"| {row['passages']:,} | {row['bm25']['build_s']:.0f} | {row['bm25']['memory_mb']:.0f} | "
+                     f"{row['bm25']['peak_mb']:.0f} | {row['bm25']['p50_ms']:.1f} |")
     (REPORTS / f"{arguments.name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 import assistant.indexing as indexing
@@ -97,6 +98,36 @@ def test_hnsw_is_a_setting(hash_settings):
     index = load_index(settings)
     assert index.manifest.dense_kind == "hnsw"
     assert type(index.dense).__name__ == "IndexHNSWFlat"
+
+
+def test_ivf_finds_what_exact_search_finds_and_survives_a_reload(tmp_path):
+    """An IVF index over clustered vectors: with every cluster probed it is exact; with the default probe it finds
+    the exact top 10 of vectors near the data; it is saved, read back and searched with the probe setting."""
+    from assistant.dense import build_dense, choose_kind, ivf_lists, load_dense, save_dense, search_dense
+    from assistant.settings import Settings
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 32)).astype(np.float32)
+    vectors = centres[rng.integers(0, 40, 4000)] + rng.normal(0, 0.3, (4000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = Settings(ann="ivf", ivf_probe=8)
+    assert choose_kind(settings, 4000) == "ivf" and choose_kind(settings, 500) == "exact"
+    assert choose_kind(Settings(), 60_000) == "ivf" and choose_kind(Settings(), 40_000) == "exact"
+    assert ivf_lists(settings, 4000) == 102 and ivf_lists(settings, 1_000_000) == 4000
+    index = build_dense(vectors, "ivf", settings)
+    assert type(index).__name__ == "IndexIVFFlat" and index.ntotal == 4000
+    exact = build_dense(vectors, "exact", settings)
+    queries = vectors[:50] + rng.normal(0, 0.05, (50, 32)).astype(np.float32)
+    found = recall = 0
+    for query in queries:
+        truth = set(search_dense(exact, query, 10, settings)[1].tolist())
+        recall += len(truth & set(search_dense(index, query, 10, settings)[1].tolist())) / 10
+        everything = search_dense(index, query, 10, settings.model_copy(update={"ivf_probe": ivf_lists(settings, 4000)}))
+        found += set(everything[1].tolist()) == truth
+    assert found == 50 and recall / 50 >= 0.9
+    save_dense(index, tmp_path / "dense.faiss")
+    again = load_dense(tmp_path / "dense.faiss")
+    assert search_dense(again, queries[0], 10, settings)[1].tolist() == search_dense(index, queries[0], 10, settings)[1].tolist()
 
 
 @pytest.mark.parametrize("separator", ["\u0085", "\u2028", "\u2029", "\x0b", "\x1c"])

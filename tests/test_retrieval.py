@@ -140,3 +140,29 @@ def test_the_sentence_weight_setting_overrides_the_fitted_one(real_retriever):
     assert [h.passage.passage_id for h in plain.search(question)] == [
         h.passage.passage_id for h in real_retriever.search(question, sentence_weight=0.0)
     ]
+
+
+def test_bm25_built_from_term_ids_scores_as_bm25s_does_from_words(tmp_path):
+    """The lexical index hands bm25s compact term-id arrays; its scores are bm25s's own from word lists, for every
+    passage and query, empty texts and repeated words included, and survive a save and load."""
+    import bm25s
+
+    from assistant.lexical import LexicalIndex, terms
+
+    texts = [
+        "Border police patrol the coast; the police check papers at night.",
+        "",
+        "Reform of the justice sector takes years of patient work.",
+        "Police police police reform.",
+        "Displacement follows conflict, and conflict follows displacement.",
+    ]
+    reference = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    reference.index([terms(t) for t in texts], show_progress=False)
+    ours = LexicalIndex.build(texts)
+    ours.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    for query in ["police reform", "conflict displacement", "justice", "police police", "nothing matches"]:
+        known = reference.get_tokens_ids(terms(query))
+        expected = reference.get_scores_from_ids(known) if known else np.zeros(len(texts))
+        assert np.allclose(ours.scores(query), expected) and np.allclose(loaded.scores(query), expected)
+    assert ours.document_frequency(terms("police")[0]) == 2 and ours.knows(terms("justice")[0])
