@@ -103,6 +103,7 @@ _WORD = re.compile(r"[\w'’-]+")
 # A sentence that opens by pointing back at the one before it.
 _POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b", re.IGNORECASE)
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
+SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A question about a name or number the briefs never mention is most likely not covered:
 # its confidence drops by this much (calibrated with the threshold on the evaluation set).
 UNKNOWN_NAME_PENALTY = 0.2
@@ -501,7 +502,7 @@ class Answerer:
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
         quoted is quoted again only as the best one: a follow-up moves on rather than repeating. Returns them, their
         citations, and a note when two briefs make the same statement with different figures (both are quoted)."""
-        table, vectors, documents = self.index.sentences, self.index.sentence_vectors, self.index.documents
+        table, documents = self.index.sentences, self.index.documents
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[_Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
         disagreements: list[list[str]] = []  # figures that differ between near-identical statements
@@ -512,15 +513,7 @@ class Answerer:
             text = table.text(candidate.sentence, documents)
             if chosen and said and shown_in(text, said):
                 continue
-            same = next(
-                (
-                    group
-                    for group in chosen
-                    if float(vectors[group[0].sentence] @ vectors[candidate.sentence]) >= self.settings.redundancy_threshold
-                    or table.text(group[0].sentence, documents) == text
-                ),
-                None,
-            )
+            same = next((group for group in chosen if self._same_statement(group[0].sentence, candidate.sentence)), None)
             if same is not None and disagree(figures(table.text(same[0].sentence, documents)), figures(text)):
                 # the same statement with other numbers: shown beside it (whatever the limits), never merged into it
                 disagreements.append(sorted(figures(table.text(same[0].sentence, documents)) ^ figures(text)))
@@ -553,6 +546,19 @@ class Answerer:
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
+
+    def _same_statement(self, first: int, second: int) -> bool:
+        """Whether two sentences say the same thing: close in meaning (cosine at least redundancy_threshold) and
+        in wording (most of the shorter one's words in the other). Sentences of one section share its heading in
+        their vectors, so closeness alone would merge a definition with the list it introduces."""
+        table, documents = self.index.sentences, self.index.documents
+        if table.text(first, documents) == table.text(second, documents):
+            return True
+        vectors = self.index.sentence_vectors
+        if float(vectors[first] @ vectors[second]) < self.settings.redundancy_threshold:
+            return False
+        a, b = self._terms_of(first), self._terms_of(second)
+        return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT_WORDS
 
     def _continuations(self, chosen: list[list[_Candidate]], candidates: list[_Candidate], words: int) -> list[list[_Candidate]]:
         """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):

@@ -210,6 +210,33 @@ def test_two_briefs_stating_one_thing_with_different_figures_are_both_quoted_and
     assert answer.text.count("[") == len(answer.citations)  # the note holds no marker: it is not a quote
 
 
+def test_sentences_close_in_meaning_but_not_in_wording_are_both_quoted(tmp_path):
+    """Sentences of one section share its heading in their vectors; a definition and the sentence after it must not
+    be merged as one statement because of that. Their vectors are made identical here: only the wording differs."""
+    from assistant.embedding import embedder_from_settings
+    from assistant.indexing import build_index
+    from assistant.retrieval import open_retriever
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour-note.md").write_text(
+        "# Harbour Note\n\n## Harbour Governance\n\nThe principles of harbour governance are openness, patrol logs "
+        "and public audits.\n\nGood harbour governance describes how pilots, customs officers and port police apply "
+        "those principles.\n\n## Boats\n\nThe harbour keeps four patrol boats and one tug for rescues at sea.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, lambda: embedder_from_settings(settings))
+    answerer = Answerer(open_retriever(settings))
+    table, documents = answerer.index.sentences, answerer.index.documents
+    first, second = (next(i for i in range(len(table)) if table.text(i, documents).startswith(start))
+                     for start in ("The principles of harbour", "Good harbour governance"))
+    answerer.index.sentence_vectors[second] = answerer.index.sentence_vectors[first]
+    assert not answerer._same_statement(first, second) and answerer._same_statement(first, first)
+    quoted = " ".join(s.text for s in answerer.ask("What are the principles of harbour governance?").sentences)
+    assert "openness, patrol logs and public audits" in quoted and "port police apply those principles" in quoted
+
+
 def test_figures_are_read_as_written():
     from assistant.answering import figures
 
