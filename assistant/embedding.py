@@ -96,7 +96,12 @@ class SentenceTransformerEmbedder(CachingEmbedder):
 
     backend = "torch"
 
-    def __init__(self, model: str, batch_size: int = 16, cache_size: int = 2048, threads: int = 0) -> None:
+    def __init__(
+        self, model: str, batch_size: int = 16, cache_size: int = 2048, threads: int = 0, device: str = "cpu",
+        half: bool | None = None,
+    ) -> None:
+        """`device`: "cpu" or a CUDA device ("cuda", "cuda:1"); `half`: run in half precision (default: on a GPU).
+        sentence-transformers sorts each call's texts by length before batching and restores their order."""
         path = resolve_model_path(model)  # before the slow imports: a missing model fails fast
 
         import torch
@@ -104,9 +109,17 @@ class SentenceTransformerEmbedder(CachingEmbedder):
 
         if threads:
             torch.set_num_threads(threads)
+        if device != "cpu" and not torch.cuda.is_available():
+            raise ModelUnavailable(
+                f"ASSISTANT_EMBEDDING_DEVICE={device} asks for a CUDA GPU, and PyTorch sees none on this machine "
+                f"(torch {torch.__version__}, CUDA build: {torch.version.cuda or 'no'}). Set the device to cpu."
+            )
 
         self.name = model
-        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.device = device
+        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        if device != "cpu" if half is None else half:
+            self._model.half()
         dimension = self._model.get_embedding_dimension()
         if not dimension:
             raise ModelUnavailable(f"Model '{model}' does not report an embedding dimension.")
@@ -120,7 +133,8 @@ class SentenceTransformerEmbedder(CachingEmbedder):
         vectors = self._model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = np.asarray(vectors, dtype=np.float32)  # half precision comes back as float16
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
 class OnnxEmbedder(CachingEmbedder):
@@ -208,8 +222,8 @@ def embedder_from_settings(settings: "Settings", threads: int | None = None, ser
     threads = settings.embedding_threads if threads is None else threads
     batch_size = settings.serve_embedding_batch_size if serving else settings.embedding_batch_size
     arguments = dict(batch_size=batch_size, cache_size=settings.query_cache_size, threads=threads)
-    if settings.embedding_backend == "torch":
-        return SentenceTransformerEmbedder(settings.embedding_model, **arguments)
+    if settings.embedding_backend == "torch" or settings.embedding_device != "cpu":
+        return SentenceTransformerEmbedder(settings.embedding_model, device=settings.embedding_device, **arguments)
     resolve_model_path(settings.embedding_model)  # a missing model is an error whichever backend runs it
     quantized = settings.embedding_backend == "onnx-int8"
     try:
