@@ -116,9 +116,9 @@ class SentenceTransformerEmbedder(CachingEmbedder):
             )
 
         self.name = model
-        self.device = device
         self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
-        if device != "cpu" if half is None else half:
+        use_half = device != "cpu" if half is None else half
+        if use_half:
             self._model.half()
         dimension = self._model.get_embedding_dimension()
         if not dimension:

@@ -358,6 +358,14 @@ class _TextCapReached(BaseException):
     an Exception would stop one drawing of the form, not the page."""
 
 
+_BOLD = re.compile(r"bold|black|heavy", re.I)  # in a font's name
+
+
+def _font_family(font: str) -> str:
+    """"ABCDEF+Helvetica-Bold" -> "Helvetica": the family, without subset prefix or style."""
+    return font.split("+")[-1].split("-")[0].split(",")[0]
+
+
 def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:  # type: ignore[no-untyped-def]
     """The page's text lines, each with its height on the page and its type (size, weight, family).
 
@@ -397,15 +405,14 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
         words = [(piece, size, font) for piece, size, font in pieces if re.search(r"\w\w", piece)] or pieces
         size = Counter(round(size, 1) for _, size, _ in words).most_common(1)[0][0]
         longest_font = max(words, key=lambda item: len(item[0]))[2]
-        family = longest_font.split("+")[-1].split("-")[0].split(",")[0]
-        bold = all(re.search(r"bold|black|heavy", font, re.I) for _, _, font in words)
-        lines.append(_PdfLine(number, y, text, size, bold, family))
+        bold = all(_BOLD.search(font) for _, _, font in words)
+        lines.append(_PdfLine(number, y, text, size, bold, _font_family(longest_font)))
     return lines
 
 
 # pdfminer.six's layout analysis starts a new word where the gap between two letters is wider than this share of
 # the letters' size. Its default (0.1) misses the narrow kerning gaps some writers use instead of spaces; 0.05 reads
-# them and splits 0.1% of ordinary words on other PDFs (eval/reports/extractors.md), so it is used only as a fallback.
+# them and splits 0.1% of ordinary words on other PDFs (README, "PDF text extractors"), so it is only a fallback.
 KERNED_WORD_MARGIN = 0.05
 
 
@@ -430,9 +437,8 @@ def _layout_lines(data: bytes, page_count: int) -> list[_PdfLine]:
                         continue
                     size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0]
                     font = Counter(c.fontname for c in chars).most_common(1)[0][0]
-                    family = font.split("+")[-1].split("-")[0].split(",")[0]
-                    bold = all(re.search(r"bold|black|heavy", c.fontname, re.I) for c in chars if c.get_text().strip())
-                    lines.append(_PdfLine(number, line.y0, text, size, bold, family))
+                    bold = all(_BOLD.search(c.fontname) for c in chars if c.get_text().strip())
+                    lines.append(_PdfLine(number, line.y0, text, size, bold, _font_family(font)))
     except Exception as error:  # a reader's failure on a PDF pypdf did read loses the fallback, not the document
         logging.getLogger(__name__).info("pdfminer.six could not read the PDF: %s", error)
         return []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from array import array
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -41,7 +41,7 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
         """BM25 over `texts`. Each text's terms go to bm25s as a compact array of term ids, never as a list of
-        strings: the same scores, in two thirds of the build's peak memory (eval/reports/scale.md)."""
+        strings: the same scores in less memory (eval/reports/scale-bm25.md)."""
         model = bm25s.BM25(k1=k1, b=b, method="lucene")
         if texts:
             vocabulary: dict[str, int] = {}
