@@ -1,4 +1,4 @@
-"""Core speed, PyTorch and ONNX Runtime side by side: a full build of the corpus from nothing,
+"""Core speed, PyTorch, ONNX Runtime and ONNX Runtime with int8 weights side by side: a full build of the corpus from nothing,
 model load, and warm in-process search latency with the service's one thread per model call.
 
 Run: .venv/bin/python eval/bench_core.py   (writes eval/reports/core-speed.json and .md)
@@ -22,6 +22,7 @@ RUNS = [  # (label, backend, whether the ONNX export is already cached, whether 
     ("torch", "torch", True, True),
     ("onnx, first use (exports the model)", "onnx", False, False),
     ("onnx", "onnx", True, True),
+    ("onnx-int8", "onnx-int8", True, True),  # quantised on first use into the same cache (bench_int8.py made it)
 ]
 
 
@@ -138,7 +139,7 @@ def write_reports(results: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5, help="Passes over the QA questions per search mode.")
-    parser.add_argument("--measure", choices=["torch", "onnx"], help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=["torch", "onnx", "onnx-int8"], help=argparse.SUPPRESS)
     parser.add_argument("--model-cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-search", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
