@@ -12,17 +12,14 @@ import numpy as np
 from .settings import Settings
 
 
+IVF_TRAINING_PER_LIST = 50  # vectors per cluster its centroids are learnt from (a sample; FAISS's own default is 256)
+IVF_MIN_PASSAGES = 1_000  # fewer vectors than this are too few to learn clusters from; exact search is fast there
+
+
 def choose_kind(settings: Settings, count: int) -> str:
     """"exact", "hnsw" or "ivf" for a collection of `count` passages."""
-    if settings.ann == "auto":
-        return "ivf" if count > settings.ann_threshold else "exact"
-    if settings.ann == "ivf" and count < IVF_MIN_PASSAGES:
-        return "exact"  # too few vectors to learn clusters from; exact search is fast at that size anyway
-    return settings.ann
-
-
-IVF_TRAINING_PER_LIST = 50  # vectors per cluster its centroids are learnt from (a sample; FAISS's own default is 256)
-IVF_MIN_PASSAGES = 1_000
+    kind = ("ivf" if count > settings.ann_threshold else "exact") if settings.ann == "auto" else settings.ann
+    return "exact" if kind == "ivf" and count < IVF_MIN_PASSAGES else kind
 
 
 def ivf_lists(settings: Settings, count: int) -> int:
