@@ -39,10 +39,18 @@ _ASKS_MONEY = re.compile(
 )
 _ASKS_SHARE = re.compile(r"\b(?:what|which) (?:percentage|share|proportion|fraction|part|per ?cent)\b|\bhow (?:large|big) a share\b", re.I)
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
-_ASKS_NUMBER = re.compile(r"\b(?:how many|how much|number of|how large|what amount)\b", re.I)
-_ASKS_YEAR = re.compile(r"\b(?:when|what year|which year|since when|what date)\b", re.I)
+# "What is the number of …", not "how can reform reduce the number of …"; "when did …", not "when talking about …".
+_ASKS_NUMBER = re.compile(
+    r"\b(?:how many|how much|how large|what amount)\b|\b(?:what|which) (?:is|was|are|were) the (?:total |overall )?number of\b",
+    re.I,
+)
+_ASKS_YEAR = re.compile(
+    r"^\W*when\b|\bwhen (?:did|was|were|is|are|will|has|had|have|do|does)\b|\b(?:what|which) (?:year|date)\b|"
+    r"\bsince when\b",
+    re.I,
+)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\ds?\b")  # a year or a decade ("the late 1990s")
 # Counts written out ("two", "millions", "half"); not "one" or "third" ("one of the", "third countries").
 _COUNT_WORD = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
@@ -90,7 +98,7 @@ class Evidence:
     rare_coverage_best3: float  # … in the best-covering of the three best sentences
     typed_coverage: float  # … in the best-covering of the five best sentences holding the kind of answer asked
     coverage_sentence: float  # plain share of question terms in the best sentence
-    answer_type_missing: bool  # asks for a count or year that the three best sentences lack (beyond the question's own)
+    answer_type_missing: bool  # asks for an amount, share, month, count or year that none of the three sentences closest by cosine, the three covering most of the question, nor a sentence after them pointing back holds
     non_english: bool
 
 
@@ -189,7 +197,7 @@ def holds_answer_type(question: str, sentence: str) -> bool:
 
 
 def answer_type_missing(question: str, best_sentences: list[str]) -> bool:
-    """The question asks how many / when / who, and none of the best sentences holds a number, year or name."""
+    """The question asks for a kind of answer (see `asked_type`) and none of the given sentences holds one."""
     return not any(holds_answer_type(question, sentence) for sentence in best_sentences)
 
 

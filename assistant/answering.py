@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -286,7 +286,8 @@ class Answerer:
         favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
-        unknown = self.unknown_names(question) if language == "en" else []
+        corrected = {typed for typed, _ in correction.changes}  # "Hunduras" searched as "Honduras" is not unknown
+        unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
@@ -356,7 +357,10 @@ class Answerer:
         by_cosine = sorted(candidates, key=lambda c: (-c.cosine, c.sentence))  # independent of sentence choice
         best = by_cosine[:3]
         best_terms = self._terms_of(best[0].sentence) if best else frozenset()
-        best_texts = [table.text(c.sentence, documents) for c in best]
+        covering = sorted(candidates, key=lambda c: (-rare_share(self._terms_of(c.sentence)), -c.cosine, c.sentence))[:3]
+        looked = list(dict.fromkeys(c.sentence for c in best + covering))  # long sentences have low cosines
+        best_texts = [table.text(sentence, documents) for sentence in looked]
+        best_texts += self._pointing_back(looked)  # "It is financed by … (40 million euros)"
         typed = [c.sentence for c in by_cosine[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
         names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
@@ -559,6 +563,18 @@ class Answerer:
             return False
         a, b = self._terms_of(first), self._terms_of(second)
         return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT_WORDS
+
+    def _pointing_back(self, sentences: Iterable[int]) -> list[str]:
+        """The texts of the sentences right after these that point back to them ("It is …", "These include …")."""
+        table, documents = self.index.sentences, self.index.documents
+        texts = []
+        for sentence in sentences:
+            following = sentence + 1
+            if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
+                text = table.text(following, documents)
+                if _POINTS_BACK.match(text):
+                    texts.append(text)
+        return texts
 
     def _continuations(self, chosen: list[list[_Candidate]], candidates: list[_Candidate], words: int) -> list[list[_Candidate]]:
         """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):

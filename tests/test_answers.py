@@ -124,6 +124,7 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     answer = answerer.ask("What does the brief say about comunity policng in Hunduras?")
     assert answer.searched_as == "What does the brief say about community policing in Honduras"  # the effective query
     assert answer.support != "not_covered" and answer.sentences
+    assert answer.unknown_names == []  # "Hunduras" was searched as "Honduras": the briefs do mention it
     # real words of the model's vocabulary are never "corrected", nor are words the briefs know
     assert answerer.ask("How many people died?").searched_as is None
     assert answerer.speller.correct("Rohingya refugees").changes == ()
@@ -289,6 +290,50 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type(asks_month) == "month"
     assert not holds_answer_type(asks_month, "The talks began in 2015 in Valletta.")
     assert holds_answer_type(asks_month, "The talks began in November 2015.")
+
+
+def test_what_a_question_asks_for_is_read_from_its_form_not_from_stray_words():
+    from assistant.answerability import asked_type, holds_answer_type
+
+    assert asked_type("How can defence reform reduce the number of people fleeing military service?") is None
+    assert asked_type("What was the number of patrols in 2015?") == "count"
+    assert asked_type("Do some ministries avoid the word reform when talking about the police?") is None
+    assert asked_type("When did the ministry start the reform?") == "year"
+    assert asked_type("Since roughly when have ports had harbour police?") == "year"
+    assert holds_answer_type("Since roughly when have ports had harbour police?", "Since the late 1990s ports have had them.")
+
+
+def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
+    """A brief of our own. The amount is in a sentence that points back to the one naming the programme ("It is
+    financed by …"), and the count in a long sentence that covers the question: both far from the question by
+    cosine (their vectors are zeroed here), yet both answer it."""
+    from assistant.embedding import embedder_from_settings
+    from assistant.indexing import build_index
+    from assistant.retrieval import open_retriever
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour-note.md").write_text(
+        "# Harbour Note\n\n## Coastal Patrol Programme\n\nThe Coastal Patrol Programme trains harbour police in "
+        "the delta ports. It is financed by the Harbour Trust (12 million euros). The programme began with a survey "
+        "of the ports. Harbour police welcomed the programme. Port authorities and customs officers joined the "
+        "programme later.\n\n## Boats\n\nThe floods in the northern and southern delta ports have damaged the "
+        "harbour police fleet, and have left a marked shortage of patrol boats (14 boats and 3 tugs lost). Boats are "
+        "repaired in the dry dock. The harbour police want faster boats.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, lambda: embedder_from_settings(settings))
+    answerer = Answerer(open_retriever(settings))
+    table, documents = answerer.index.sentences, answerer.index.documents
+    for start in ("It is financed", "The floods in"):
+        answerer.index.sentence_vectors[next(i for i in range(len(table)) if table.text(i, documents).startswith(start))] = 0
+    for question in ("How much money does the Coastal Patrol Programme receive?",
+                     "How many boats did the floods in the delta ports cost the harbour police?"):
+        evidence = answerer.ask(question).evidence
+        assert evidence is not None and not evidence.answer_type_missing, question
+    evidence = answerer.ask("How much money did the customs officers receive for the dry dock in 2012?").evidence
+    assert evidence is not None and evidence.answer_type_missing  # no amount of money anywhere near
 
 
 def test_a_sentence_followed_by_bullets_brings_them_with_their_labels(tmp_path):
