@@ -89,14 +89,14 @@ class Evidence:
     unknown_term_share: float  # share of them no passage holds
     unknown_names: int  # names and numbers of the question the briefs never mention
     names_missing_nearby: int  # names and numbers of the question absent from the top three passages
-    names_missing_sentences: float  # share of the question's names and numbers absent from the best-covering of the five best sentences holding the kind of answer asked
+    names_missing_sentences: float  # share of the question's names and numbers absent from the best-covering sentence holding the kind of answer asked, among the five closest by cosine and the three covering most of the question
     best_sentence_cosine: float
     passage_cosine: float  # the best passage's cosine with the question
     bm25_per_term: float  # the best passage's BM25 score per question term
     rare_coverage_sentence: float  # IDF-weighted share of question terms in the best sentence
     rare_coverage_passages: float  # … in the top three passages together
     rare_coverage_best3: float  # … in the best-covering of the three best sentences
-    typed_coverage: float  # … in the best-covering of the five best sentences holding the kind of answer asked
+    typed_coverage: float  # … in the best-covering of those sentences (as for names_missing_sentences)
     coverage_sentence: float  # plain share of question terms in the best sentence
     answer_type_missing: bool  # asks for an amount, share, month, count or year that none of the three sentences closest by cosine, the three covering most of the question, nor a sentence after them pointing back holds
     non_english: bool

@@ -361,7 +361,8 @@ class Answerer:
         looked = list(dict.fromkeys(c.sentence for c in best + covering))  # long sentences have low cosines
         best_texts = [table.text(sentence, documents) for sentence in looked]
         best_texts += self._pointing_back(looked)  # "It is financed by … (40 million euros)"
-        typed = [c.sentence for c in by_cosine[:5] if holds_answer_type(query, table.text(c.sentence, documents))]
+        typed = [s for s in dict.fromkeys(c.sentence for c in by_cosine[:5] + covering)
+                 if holds_answer_type(query, table.text(s, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
         names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0

@@ -305,8 +305,8 @@ def test_what_a_question_asks_for_is_read_from_its_form_not_from_stray_words():
 
 def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
     """A brief of our own. The amount is in a sentence that points back to the one naming the programme ("It is
-    financed by …"), and the count in a long sentence that covers the question: both far from the question by
-    cosine (their vectors are zeroed here), yet both answer it."""
+    financed by …"), and the count with the names asked about in a long sentence that covers the question: both far
+    from the question by cosine (their vectors are zeroed here), yet both answer it."""
     from assistant.embedding import embedder_from_settings
     from assistant.indexing import build_index
     from assistant.retrieval import open_retriever
@@ -319,7 +319,7 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
         "the delta ports. It is financed by the Harbour Trust (12 million euros). The programme began with a survey "
         "of the ports. Harbour police welcomed the programme. Port authorities and customs officers joined the "
         "programme later.\n\n## Boats\n\nThe floods in the northern and southern delta ports have damaged the "
-        "harbour police fleet, and have left a marked shortage of patrol boats (14 boats and 3 tugs lost). Boats are "
+        "fleet of the Delta Harbour Police, and have left a marked shortage of patrol boats (14 boats and 3 tugs lost). Boats are "
         "repaired in the dry dock. The harbour police want faster boats.\n"
     )
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
@@ -329,9 +329,11 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
     for start in ("It is financed", "The floods in"):
         answerer.index.sentence_vectors[next(i for i in range(len(table)) if table.text(i, documents).startswith(start))] = 0
     for question in ("How much money does the Coastal Patrol Programme receive?",
-                     "How many boats did the floods in the delta ports cost the harbour police?"):
+                     "How many boats did the floods in the delta ports cost the Delta Harbour Police?"):
         evidence = answerer.ask(question).evidence
         assert evidence is not None and not evidence.answer_type_missing, question
+    # the long sentence also holds the question's names beside its count
+    assert evidence.names_missing_sentences == 0 and evidence.typed_coverage > 0.3, evidence
     evidence = answerer.ask("How much money did the customs officers receive for the dry dock in 2012?").evidence
     assert evidence is not None and evidence.answer_type_missing  # no amount of money anywhere near
 
