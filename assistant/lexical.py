@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
+import tempfile
 from array import array
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from bm25s.stopwords import STOPWORDS_EN
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 _stemmer = Stemmer.Stemmer("english")
+CHUNK_TEXTS = 5_000  # texts per chunk of the BM25 build: bounds the memory it needs beside the matrix
 
 
 @lru_cache(maxsize=65536)
@@ -39,14 +44,17 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
-        """BM25 over `texts`. Each text's terms go to bm25s as a compact array of term ids, never as a list of
-        strings: the same scores in less memory (eval/reports/scale-bm25.md)."""
+    def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+        """BM25 over `texts`, with bm25s's Lucene scores, in bm25s's own sparse layout (so that it searches, saves
+        and loads it). The matrix is built here in two passes over chunks of texts, never as one list of every
+        posting: pass one counts terms and spills each chunk's (term, frequency) pairs to a temporary file, pass two
+        reads them back a chunk at a time and writes the scores straight into their place. Memory beyond the final
+        matrix stays near one chunk's (eval/reports/scale-bm25.md)."""
         model = bm25s.BM25(k1=k1, b=b, method="lucene")
         if texts:
-            vocabulary: dict[str, int] = {}
-            ids = [array("i", [vocabulary.setdefault(term, len(vocabulary)) for term in terms(text)]) for text in texts]
-            model.index((ids, vocabulary), show_progress=False)
+            model.scores, model.vocab_dict = _bm25_matrix(texts, k1, b)
+            model.nonoccurrence_array = None
+            model.unique_token_ids_set = set(model.vocab_dict.values())
         return cls(model, len(texts))
 
     def scores(self, query: str) -> np.ndarray:
@@ -90,3 +98,57 @@ class LexicalIndex:
         if size == 0:
             return cls(bm25s.BM25(), 0)
         return cls(bm25s.BM25.load(str(folder), show_progress=False), size)
+
+
+def _bm25_matrix(texts: Sequence[str], k1: float, b: float) -> tuple[dict, dict[str, int]]:  # type: ignore[type-arg]
+    """bm25s's `scores` (a term-major CSC matrix: data, indices, indptr, num_docs) and vocabulary for `texts`,
+    with the same values bm25s computes (Lucene IDF and term-frequency part, in the same floating-point steps)."""
+    vocabulary: dict[str, int] = {}
+    lengths = array("i")  # terms per text
+    unique = array("i")  # distinct terms per text
+    frequencies = np.zeros(0, dtype=np.int64)  # texts holding each term
+    with tempfile.TemporaryFile() as spill:
+        for start in range(0, len(texts), CHUNK_TEXTS):  # pass one: count, and spill (term, frequency) pairs
+            term_ids, counts = array("i"), array("i")
+            for text in texts[start : start + CHUNK_TEXTS]:
+                ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms(text)]
+                counter = Counter(ids)
+                term_ids.extend(counter.keys())
+                counts.extend(counter.values())
+                lengths.append(len(ids))
+                unique.append(len(counter))
+            chunk = np.frombuffer(term_ids, dtype=np.int32)
+            frequencies = np.pad(frequencies, (0, len(vocabulary) - len(frequencies)))
+            frequencies += np.bincount(chunk, minlength=len(vocabulary))
+            spill.write(term_ids.tobytes())
+            spill.write(counts.tobytes())
+        size, postings = len(texts), int(frequencies.sum())
+        doc_lengths = np.frombuffer(lengths, dtype=np.int32)
+        average = np.array(doc_lengths).mean()  # as bm25s: a float64 scalar, so the term part is float64
+        idf = np.zeros(len(vocabulary), dtype=np.float32)
+        for term, frequency in enumerate(frequencies.tolist()):
+            if frequency:
+                idf[term] = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(frequencies, out=indptr[1:])
+        data = np.empty(postings, dtype=np.float32)
+        indices = np.empty(postings, dtype=np.int32)
+        cursor = indptr[:-1].astype(np.int64)
+        distinct = np.frombuffer(unique, dtype=np.int32)
+        spill.seek(0)
+        for start in range(0, size, CHUNK_TEXTS):  # pass two: score each chunk's pairs and put them in place
+            docs = np.arange(start, min(size, start + CHUNK_TEXTS), dtype=np.int32)
+            doc = np.repeat(docs, distinct[docs])
+            term_ids = np.fromfile(spill, dtype=np.int32, count=len(doc))
+            counts = np.fromfile(spill, dtype=np.int32, count=len(doc)).astype(np.float32)
+            denominator = k1 * ((1 - b) + b * doc_lengths[doc].astype(np.float64) / average)
+            scores = (idf[term_ids].astype(np.float64) * (counts / (denominator + counts))).astype(np.float32)
+            order = np.argsort(term_ids, kind="stable")  # by term, each term's texts in order
+            ordered = term_ids[order]
+            runs, first, run_lengths = np.unique(ordered, return_index=True, return_counts=True)
+            places = cursor[ordered] + (np.arange(len(ordered)) - np.repeat(first, run_lengths))
+            data[places] = scores[order]
+            indices[places] = doc[order]
+            cursor[runs] += run_lengths
+    vocabulary[""] = len(vocabulary)  # bm25s's empty token, outside the matrix
+    return {"data": data, "indices": indices, "indptr": indptr, "num_docs": size}, vocabulary

@@ -21,6 +21,7 @@ import multiprocessing
 import statistics
 import tempfile
 import time
+from array import array
 from pathlib import Path
 
 import bm25s
@@ -61,20 +62,31 @@ _SAMPLE: list[str] = []  # the texts BM25 is built from, handed to a forked chil
 _SAMPLE_QUESTIONS: list[str] = []
 
 
-def measure_bm25(from_words: bool) -> dict[str, float]:
+BASELINES = {
+    "words": "bm25s from word lists",  # the project's build until term-id arrays
+    "ids": "bm25s from term-id arrays",  # … until the matrix was built here in chunks
+}
+
+
+def measure_bm25(way: str) -> dict[str, float]:
     """Build BM25 over _SAMPLE in this (child) process: seconds, memory held after and peak during the build, and
-    the median query time. `from_words`: as bm25s builds from word lists, the project's way before term-id arrays."""
+    the median query time. `way`: "project" (LexicalIndex.build) or a key of BASELINES."""
     gc.collect()
     before = resident_mb()
     reset_peak()
     started = time.perf_counter()
-    if from_words:
+    if way == "words":
         model = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
         model.index([terms(text) for text in _SAMPLE], show_progress=False)
+    elif way == "ids":
+        model = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+        vocabulary: dict[str, int] = {}
+        ids = [array("i", [vocabulary.setdefault(term, len(vocabulary)) for term in terms(text)]) for text in _SAMPLE]
+        model.index((ids, vocabulary), show_progress=False)
     else:
         lexical = LexicalIndex.build(_SAMPLE)
     result = {"build_s": time.perf_counter() - started, "memory_mb": resident_mb() - before, "peak_mb": peak_mb() - before}
-    if not from_words:
+    if way == "project":
         times = []
         for question in _SAMPLE_QUESTIONS:
             began = time.perf_counter()
@@ -133,8 +145,9 @@ def main() -> None:
     parser.add_argument("--kinds", default="hnsw,ivf", help="Approximate indexes to measure.")
     parser.add_argument("--no-bm25", action="store_true", help="Skip the BM25 part.")
     parser.add_argument(
-        "--bm25-words", action="store_true",
-        help="Also build BM25 the way bm25s does from word lists (the project's build before term-id arrays).",
+        "--bm25-baselines", default="",
+        help="Also build BM25 these earlier ways, each in a process of its own: words (bm25s from word lists), "
+        "ids (bm25s from term-id arrays), comma-separated.",
     )
     parser.add_argument("--name", default="scale", help="Report name: eval/reports/<name>.json and .md.")
     arguments = parser.parse_args()
@@ -193,13 +206,13 @@ def main() -> None:
             del index_
             gc.collect()
         bm25: dict[str, float] = {"build_s": float("nan"), "memory_mb": float("nan"), "peak_mb": float("nan"), "p50_ms": float("nan")}
-        words: dict[str, float] = {}
+        baselines: dict[str, dict[str, float]] = {}
         if not arguments.no_bm25:
             _SAMPLE[:] = [texts[i] for i in rng.integers(0, len(texts), size)]
             _SAMPLE_QUESTIONS[:] = questions[:50]
-            if arguments.bm25_words:
-                words = in_child(measure_bm25, True)
-            bm25 = in_child(measure_bm25, False)
+            for way in (w for w in arguments.bm25_baselines.split(",") if w):
+                baselines[f"bm25_from_{way}"] = in_child(measure_bm25, way)
+            bm25 = in_child(measure_bm25, "project")
             _SAMPLE.clear()
         del vectors
         row = {
@@ -208,7 +221,7 @@ def main() -> None:
             "exact": {"build_s": exact_build, "p50_ms": statistics.median(exact_times), "disk_mb": exact_mb},
             **approximate,
             "bm25": bm25,
-            **({"bm25_from_words": words} if words else {}),
+            **baselines,
         }
         report["sizes"].append(row)  # type: ignore[attr-defined]
         print(json.dumps(row, indent=1))
@@ -236,11 +249,12 @@ def main() -> None:
     lines += ["", "| passages | BM25 build s | BM25 memory held after the build, MB | peak during the build, MB | BM25 p50 ms |",
               "|---|---|---|---|---|"]
     for row in report["sizes"]:  # type: ignore[attr-defined]
-        if "bm25_from_words" in row:
-            words = row["bm25_from_words"]
-            lines.append(f"| {row['passages']:,}, bm25s from word lists | {words['build_s']:.0f} | {words['memory_mb']:.0f} | "
-                         f"{words['peak_mb']:.0f} | |")
-        lines.append(f"| {row['passages']:,} | {row['bm25']['build_s']:.0f} | {row['bm25']['memory_mb']:.0f} | "
+        for way, label in BASELINES.items():
+            if f"bm25_from_{way}" in row:
+                earlier = row[f"bm25_from_{way}"]
+                lines.append(f"| {row['passages']:,}, {label} | {earlier['build_s']:.0f} | {earlier['memory_mb']:.0f} | "
+                             f"{earlier['peak_mb']:.0f} | |")
+        lines.append(f"| {row['passages']:,}, in chunks (the project's) | {row['bm25']['build_s']:.0f} | {row['bm25']['memory_mb']:.0f} | "
                      f"{row['bm25']['peak_mb']:.0f} | {row['bm25']['p50_ms']:.1f} |")
     (REPORTS / f"{arguments.name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

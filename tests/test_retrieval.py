@@ -142,12 +142,16 @@ def test_the_sentence_weight_setting_overrides_the_fitted_one(real_retriever):
     ]
 
 
-def test_bm25_built_from_term_ids_scores_as_bm25s_does_from_words(tmp_path):
-    """The lexical index hands bm25s compact term-id arrays; its scores are bm25s's own from word lists, for every
-    passage and query, empty texts and repeated words included, and survive a save and load."""
+def test_bm25_built_in_chunks_scores_exactly_as_bm25s_does_from_words(tmp_path, monkeypatch):
+    """The lexical index builds bm25s's matrix itself, two texts per chunk here so that terms span chunks; its
+    scores are bm25s's own from word lists, to the bit, for every passage and query, empty texts and repeated words
+    included, and survive a save and load."""
     import bm25s
 
+    from assistant import lexical
     from assistant.lexical import LexicalIndex, terms
+
+    monkeypatch.setattr(lexical, "CHUNK_TEXTS", 2)
 
     texts = [
         "Border police patrol the coast; the police check papers at night.",
@@ -164,5 +168,5 @@ def test_bm25_built_from_term_ids_scores_as_bm25s_does_from_words(tmp_path):
     for query in ["police reform", "conflict displacement", "justice", "police police", "nothing matches"]:
         known = reference.get_tokens_ids(terms(query))
         expected = reference.get_scores_from_ids(known) if known else np.zeros(len(texts))
-        assert np.allclose(ours.scores(query), expected) and np.allclose(loaded.scores(query), expected)
+        assert np.array_equal(ours.scores(query), expected) and np.array_equal(loaded.scores(query), expected)
     assert ours.document_frequency(terms("police")[0]) == 2 and ours.knows(terms("justice")[0])
