@@ -210,6 +210,7 @@ class _Candidate:
     score: float
     cosine: float
     rank: int
+    rare_coverage: float  # IDF-weighted share of the question's words the sentence holds
 
 
 class Answerer:
@@ -357,7 +358,7 @@ class Answerer:
         by_cosine = sorted(candidates, key=lambda c: (-c.cosine, c.sentence))  # independent of sentence choice
         best = by_cosine[:3]
         best_terms = self._terms_of(best[0].sentence) if best else frozenset()
-        covering = sorted(candidates, key=lambda c: (-rare_share(self._terms_of(c.sentence)), -c.cosine, c.sentence))[:3]
+        covering = sorted(candidates, key=lambda c: (-c.rare_coverage, -c.cosine, c.sentence))[:3]
         looked = list(dict.fromkeys(c.sentence for c in best + covering))  # long sentences have low cosines
         best_texts = [table.text(sentence, documents) for sentence in looked]
         best_texts += self._pointing_back(looked)  # "It is financed by … (40 million euros)"
@@ -483,7 +484,8 @@ class Answerer:
             )
         confidence = evidence.cosine if query is not None else coverage  # without a model: the share of question words found
         candidates = [
-            _Candidate(int(i), float(score), float(c), int(rank)) for i, score, c, rank in zip(ids, scores, confidence, ranks)
+            _Candidate(int(i), float(score), float(c), int(rank), float(share))
+            for i, score, c, rank, share in zip(ids, scores, confidence, ranks, evidence.rare_coverage)
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
 
