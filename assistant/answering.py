@@ -340,7 +340,8 @@ class Answerer:
         if query is None:
             return {}
         position_of = self.index.position_of
-        return {hit.rank: float(self.index.vectors[position_of[hit.passage.passage_id]] @ query) for hit in hits}
+        cosines = self.index.dense.cosines(query, [position_of[hit.passage.passage_id] for hit in hits])
+        return {hit.rank: float(cosine) for hit, cosine in zip(hits, cosines)}
 
     def _evidence(
         self,
@@ -700,7 +701,7 @@ class Answerer:
                 end = start + len(heading)
                 quote = document.quote(source.section, start, end, heading)
                 position = self.index.passage_containing(source.doc_id, start)
-                score = float(self.index.vectors[position] @ query) if position is not None and query is not None else 0.0
+                score = float(self.index.dense.cosines(query, [position])[0]) if position is not None and query is not None else 0.0
                 citations.append(Citation(len(citations) + 1, quote, round(score, 4)))
                 markers.append(len(citations))
             if markers:

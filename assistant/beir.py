@@ -23,7 +23,7 @@ import numpy as np
 from ir_measures import R, Qrel, ScoredDoc, nDCG
 
 from .catalogue import Catalogue
-from .dense import build_dense, choose_kind
+from .dense import FaissStore
 from .embedding import Embedder
 from .errors import AssistantError
 from .indexing import INDEX_FORMAT, Index, Manifest, vector_kind
@@ -125,16 +125,15 @@ def benchmark_index(dataset: BeirDataset, vectors: np.ndarray, settings: Setting
         Passage(f"{dataset.name}:{doc_id}", doc_id, "", (), 0, len(text), (), text)
         for doc_id, text in zip(dataset.doc_ids, dataset.texts)
     ]
-    kind = choose_kind(settings, len(passages))
+    dense = FaissStore.build(vectors, settings)
     manifest = Manifest(
-        INDEX_FORMAT, settings.embedding_model, int(vectors.shape[1]), "beir", {}, kind, len(passages), {}, "", 0.0, 0, 0
+        INDEX_FORMAT, settings.embedding_model, int(vectors.shape[1]), "beir", {}, dense.kind, len(passages), {}, "", 0.0, 0, 0
     )
     index = Index(
         manifest=manifest,
         documents={},
         passages=passages,
-        vectors=vectors,
-        dense=build_dense(vectors, kind, settings),
+        dense=dense,
         lexical=LexicalIndex.build(dataset.texts),
         duplicates={},
         sentences=SentenceTable([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []),

@@ -1,10 +1,16 @@
-"""Dense vector search with FAISS: exact inner product, HNSW, or IVF (an inverted file of clusters), chosen by a
-setting."""
+"""The dense side of an index: passage vectors searched by inner product (cosine, on normalised vectors).
+
+`DenseStore` is what the rest of the code may ask of it; `FaissStore` keeps the vectors in memory with a FAISS
+index over them (exact inner product, HNSW, or IVF, an inverted file of clusters, chosen by a setting). Nothing
+outside this module touches FAISS or the vectors' files."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -66,3 +72,99 @@ def save_dense(index: faiss.Index, path: Path) -> None:
 
 def load_dense(path: Path) -> faiss.Index:
     return faiss.read_index(str(path))
+
+
+class DenseStore(Protocol):
+    """What retrieval, answering and builds ask of the dense side of an index. Positions are passage positions."""
+
+    kind: str
+
+    def __len__(self) -> int: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> dict[int, float]:
+        """Position -> cosine of the k passages nearest to `query`, optionally among `allowed` positions only."""
+        ...
+
+    def cosines(self, query: np.ndarray, positions: Sequence[int]) -> np.ndarray:
+        """The cosine of each of these passages with `query`."""
+        ...
+
+    def vector(self, position: int) -> np.ndarray: ...
+
+    def near_duplicates(self, threshold: float, k: int) -> list[list[int]]:
+        """For each passage, the other passages among its k nearest with a cosine of at least `threshold`."""
+        ...
+
+    def save(self, folder: Path) -> None: ...
+
+
+VECTORS_FILE, FAISS_FILE = "vectors.npy", "dense.faiss"
+DUPLICATE_PROBE = 2  # IVF clusters probed when looking for near-duplicates: a twin at cosine >= 0.9 lies in its own cluster or the next
+
+
+@dataclass
+class FaissStore:
+    """Passage vectors in memory and a FAISS index over them. Search breadth (HNSW efSearch, IVF clusters probed)
+    comes from the settings the store was built or loaded with."""
+
+    vectors: np.ndarray
+    index: faiss.Index
+    kind: str
+    settings: Settings
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, settings: Settings, kind: str | None = None) -> "FaissStore":
+        """A store over `vectors` (normalised rows); `kind` chosen from the settings and their count when not given."""
+        kind = kind or choose_kind(settings, len(vectors))
+        return cls(vectors, build_dense(vectors, kind, settings), kind, settings)
+
+    @classmethod
+    def load(cls, folder: Path, kind: str, settings: Settings) -> "FaissStore":
+        return cls(cls.stored_vectors(folder), load_dense(folder / FAISS_FILE), kind, settings)
+
+    @staticmethod
+    def stored_vectors(folder: Path) -> np.ndarray:
+        """The vectors a saved store holds, without its index (what an incremental build reuses)."""
+        return np.load(folder / VECTORS_FILE)
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / VECTORS_FILE, self.vectors)
+        save_dense(self.index, folder / FAISS_FILE)
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> dict[int, float]:
+        if allowed is not None:  # exact scores over the chosen passages only
+            subset = self.vectors[allowed] @ query
+            return {int(allowed[i]): float(subset[i]) for i in np.argsort(-subset, kind="stable")[:k]}
+        scores, positions = search_dense(self.index, query, k, self.settings)
+        return {int(p): float(s) for s, p in zip(scores, positions) if p >= 0}
+
+    def cosines(self, query: np.ndarray, positions: Sequence[int]) -> np.ndarray:
+        return self.vectors[np.asarray(positions, dtype=np.int64)] @ query
+
+    def vector(self, position: int) -> np.ndarray:
+        return self.vectors[position]
+
+    def near_duplicates(self, threshold: float, k: int) -> list[list[int]]:
+        k = min(k, len(self.vectors))
+        probe = getattr(self.index, "nprobe", None)
+        if probe is not None:
+            self.index.nprobe = min(probe, DUPLICATE_PROBE)
+        try:
+            scores, positions = self.index.search(np.ascontiguousarray(self.vectors, dtype=np.float32), k)
+        finally:
+            if probe is not None:
+                self.index.nprobe = probe
+        return [
+            [int(j) for score, j in zip(row_scores, row_positions) if j >= 0 and j != i and score >= threshold]
+            for i, (row_scores, row_positions) in enumerate(zip(scores, positions))
+        ]

@@ -29,7 +29,7 @@ from filelock import FileLock
 
 from .catalogue import Catalogue, build_catalogue, catalogue_from_json, catalogue_to_json
 from .chunking import CHUNKER_VERSION, chunk_document
-from .dense import build_dense, choose_kind, load_dense, save_dense
+from .dense import DenseStore, FaissStore
 from .embedding import Embedder
 from .files import fsync_dir, write_atomically
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing
@@ -41,7 +41,6 @@ from .settings import Settings
 
 INDEX_FORMAT = 2
 DUPLICATE_SCAN_LIMIT = 50_000  # above this, near-duplicates are only looked for with an approximate index
-DUPLICATE_PROBE = 2  # IVF clusters searched for a passage's near-duplicates (twins at cosine 0.9 lie in the nearest ones)
 Progress = Callable[[int, int], None]
 
 
@@ -91,8 +90,7 @@ class Index:
     manifest: Manifest
     documents: dict[str, Document]
     passages: list[Passage]
-    vectors: np.ndarray
-    dense: object  # faiss.Index
+    dense: DenseStore
     lexical: LexicalIndex
     duplicates: dict[int, list[int]]
     sentences: SentenceTable
@@ -243,19 +241,20 @@ def _checked_load(build: Path, settings: Settings, check: bool) -> Index:
         if reason:
             raise IndexMismatch(f"The index in '{settings.index_dir}' cannot be used: {reason}. Rebuild it with `assistant build`.")
     try:
-        return _load_build(build, manifest)
+        return _load_build(build, manifest, settings)
     except IndexCorrupt:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:  # faiss raises RuntimeError
         raise IndexCorrupt(f"{type(error).__name__}: {str(error)[:200]}") from error
 
 
-def _load_build(build: Path, manifest: Manifest) -> Index:
-    """Every file of one build, read and cross-checked. Raises IndexMismatch when they disagree."""
+def _load_build(build: Path, manifest: Manifest, settings: Settings) -> Index:
+    """Every file of one build, read and cross-checked (the dense store searches with `settings`' breadth). Raises
+    IndexCorrupt when they disagree."""
     documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
     passages = _read_passages(build)
-    vectors = np.load(build / "vectors.npy")
-    if len(vectors) != len(passages) or (len(vectors) and vectors.shape[1] != manifest.dimension):
+    dense = FaissStore.load(build, manifest.dense_kind, settings)
+    if len(dense) != len(passages) or (len(dense) and dense.dimension != manifest.dimension):
         raise IndexCorrupt(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
     duplicates = {int(k): v for k, v in json.loads((build / "duplicates.json").read_text()).items()}
     sentences = SentenceTable.load(build / "sentences.json")
@@ -266,8 +265,7 @@ def _load_build(build: Path, manifest: Manifest) -> Index:
         manifest=manifest,
         documents=documents,
         passages=passages,
-        vectors=vectors,
-        dense=load_dense(build / "dense.faiss"),
+        dense=dense,
         lexical=LexicalIndex.load(build / "lexical"),
         duplicates=duplicates,
         sentences=sentences,
@@ -344,10 +342,9 @@ def build_index(
         jobs = [(vectors, i, passages[i].indexed_text()) for i in missing]
         jobs += [(sentence_vectors, i, sentence_texts[i]) for i in missing_sentences]
         _embed(jobs, embedder, max(settings.embedding_batch_size * 8, 64), progress)
-        kind = choose_kind(settings, len(passages))
-        dense = build_dense(vectors, kind, settings)
+        dense = FaissStore.build(vectors, settings)
         lexical = LexicalIndex.build([p.indexed_text() for p in passages])
-        duplicates = find_duplicates(vectors, passages, dense, kind, settings.duplicate_threshold)
+        duplicates = find_duplicates(passages, dense, settings.duplicate_threshold)
         catalogue = build_catalogue(documents)
         previous_ids = set(previous.manifest.documents) if previous else set()
         removed = sorted(previous_ids - {d.doc_id for d in documents})
@@ -357,7 +354,7 @@ def build_index(
             dimension=dimension,
             chunker_version=CHUNKER_VERSION,
             chunking=chunking_settings(settings),
-            dense_kind=kind,
+            dense_kind=dense.kind,
             passages=len(passages),
             documents={
                 d.doc_id: DocumentRecord(
@@ -381,7 +378,7 @@ def build_index(
         )
         manifest.build_seconds = round(time.perf_counter() - started, 3)
         path = _write_build(
-            settings.index_dir, manifest, documents, passages, vectors, dense, lexical, duplicates,
+            settings.index_dir, settings, manifest, documents, passages, dense, lexical, duplicates,
             sentences, sentence_vectors, catalogue,
         )
     return BuildReport(
@@ -441,7 +438,7 @@ def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | 
         if reason:
             return None, reason
         passages = _read_passages(build)
-        vectors = np.load(build / "vectors.npy")
+        vectors = FaissStore.stored_vectors(build)
         sentences = SentenceTable.load(build / "sentences.json")
         sentence_vectors = np.load(build / "sentence_vectors.npy")
         documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
@@ -453,28 +450,13 @@ def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | 
     return ReusableBuild(manifest, {_reuse_key(p): vectors[i] for i, p in enumerate(passages)}, by_text), None
 
 
-def find_duplicates(
-    vectors: np.ndarray, passages: list[Passage], dense: object, kind: str, threshold: float
-) -> dict[int, list[int]]:
+def find_duplicates(passages: list[Passage], dense: DenseStore, threshold: float) -> dict[int, list[int]]:
     """For each passage, the passages of *other* documents that say the same (cosine >= threshold)."""
-    if threshold > 1 or len(passages) < 2 or (len(passages) > DUPLICATE_SCAN_LIMIT and kind == "exact"):
+    if threshold > 1 or len(passages) < 2 or (len(passages) > DUPLICATE_SCAN_LIMIT and dense.kind == "exact"):
         return {}
-    neighbours = min(6, len(passages))
-    probe = getattr(dense, "nprobe", None)
-    if probe is not None:
-        dense.nprobe = min(probe, DUPLICATE_PROBE)  # type: ignore[attr-defined]
-    try:
-        scores, positions = dense.search(np.ascontiguousarray(vectors), neighbours)  # type: ignore[attr-defined]
-    finally:
-        if probe is not None:
-            dense.nprobe = probe  # type: ignore[attr-defined]
     duplicates: dict[int, list[int]] = {}
-    for i, (row_scores, row_positions) in enumerate(zip(scores, positions)):
-        same = [
-            int(j)
-            for score, j in zip(row_scores, row_positions)
-            if j >= 0 and j != i and score >= threshold and passages[j].doc_id != passages[i].doc_id
-        ]
+    for i, near in enumerate(dense.near_duplicates(threshold, 6)):
+        same = [j for j in near if passages[j].doc_id != passages[i].doc_id]
         if same:
             duplicates[i] = same
     return duplicates
@@ -482,11 +464,11 @@ def find_duplicates(
 
 def _write_build(
     index_dir: Path,
+    settings: Settings,
     manifest: Manifest,
     documents: list[Document],
     passages: list[Passage],
-    vectors: np.ndarray,
-    dense: object,
+    dense: DenseStore,
     lexical: LexicalIndex,
     duplicates: dict[int, list[int]],
     sentences: SentenceTable,
@@ -501,8 +483,7 @@ def _write_build(
         with open(temporary / "passages.jsonl", "w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(json.dumps(asdict(passage)) + "\n")  # ASCII: no character of the text can end a line
-        np.save(temporary / "vectors.npy", vectors)
-        save_dense(dense, temporary / "dense.faiss")
+        dense.save(temporary)
         lexical.save(temporary / "lexical")
         (temporary / "duplicates.json").write_text(json.dumps({str(k): v for k, v in duplicates.items()}))
         sentences.save(temporary / "sentences.json")
@@ -511,7 +492,7 @@ def _write_build(
         (temporary / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False))
         _fsync_tree(temporary)
         try:
-            _load_build(temporary, manifest)  # a build that cannot be read back never goes live
+            _load_build(temporary, manifest, settings)  # a build that cannot be read back never goes live
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             raise IndexCorrupt(f"the new build does not read back ({type(error).__name__}: {error}); the live index is unchanged") from error
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + temporary.name[5:]

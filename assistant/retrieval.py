@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .dense import search_dense
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
 from .indexing import Index
@@ -147,7 +146,7 @@ class Retriever:
             return lexical
         assert self.embedder is not None
         vector = self.embedder.embed_query(request.query) if vector is None else vector
-        dense = self._dense_candidates(depth, allowed, vector)
+        dense = self.index.dense.search(vector, depth, allowed)
         if request.mode == "dense":
             return dense
         if self.settings.fusion == "convex":
@@ -171,13 +170,6 @@ class Retriever:
         cosines = self.index.sentence_vectors[np.concatenate([by_passage[p] for p in held])] @ vector  # one product for all
         starts = np.cumsum([0] + [len(by_passage[p]) for p in held[:-1]])
         return dict(zip(held, np.maximum.reduceat(cosines, starts).astype(float).tolist()))
-
-    def _dense_candidates(self, depth: int, allowed: np.ndarray | None, vector: np.ndarray) -> dict[int, float]:
-        if allowed is not None:  # exact scores over the chosen documents' passages only
-            subset = self.index.vectors[allowed] @ vector
-            return {int(allowed[i]): float(subset[i]) for i in np.argsort(-subset, kind="stable")[:depth]}
-        scores, positions = search_dense(self.index.dense, vector, depth, self.settings)  # type: ignore[arg-type]
-        return {int(p): float(s) for s, p in zip(scores, positions) if p >= 0}
 
     def _collapse(self, ranking: list[int], fused: dict[int, float], top_k: int) -> list[SearchHit]:
         hits: list[SearchHit] = []

@@ -155,7 +155,7 @@ def main() -> None:
     faiss.omp_set_num_threads(2)
     rng = np.random.default_rng(7)
     index = load_index(settings)
-    base = [index.vectors, index.sentence_vectors]
+    base = [index.dense.vectors, index.sentence_vectors]  # type: ignore[attr-defined]  # the FAISS store's own vectors
     texts = [p.text for p in index.passages] + [index.sentences.text(i, index.documents) for i in range(len(index.sentences))]
     for cached in sorted((ROOT / "eval" / ".cache").glob("scifact-*.npy")):
         base.append(np.load(cached))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import assistant.indexing as indexing
+from assistant.dense import FaissStore
 from assistant.errors import IndexMismatch, IndexMissing
 from assistant.indexing import build_index, current_build, load_index
 from conftest import PUSH_FACTORS, UN_REVIEW, HashEmbedder
@@ -17,7 +18,7 @@ def build(settings, embedder=None):
 def test_build_writes_a_loadable_index_with_manifest(hash_settings):
     report, _ = build(hash_settings)
     index = load_index(hash_settings)
-    assert report.documents == 5 and report.passages == len(index.passages) == index.vectors.shape[0]
+    assert report.documents == 5 and report.passages == len(index.passages) == len(index.dense)
     manifest = index.manifest
     assert manifest.model == "test-hash" and manifest.dimension == 64
     assert manifest.chunker_version and manifest.built_at and manifest.build_seconds >= 0
@@ -58,7 +59,7 @@ def test_a_crash_mid_build_leaves_the_previous_index_live(hash_settings, monkeyp
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indexing, "save_dense", explode)
+    monkeypatch.setattr(FaissStore, "save", explode)
     with pytest.raises(RuntimeError):
         build(hash_settings)
     assert current_build(hash_settings.index_dir) == live
@@ -97,7 +98,7 @@ def test_hnsw_is_a_setting(hash_settings):
     build(settings)
     index = load_index(settings)
     assert index.manifest.dense_kind == "hnsw"
-    assert type(index.dense).__name__ == "IndexHNSWFlat"
+    assert index.dense.kind == "hnsw" and type(index.dense.index).__name__ == "IndexHNSWFlat"
 
 
 def test_ivf_finds_what_exact_search_finds_and_survives_a_reload(tmp_path):
@@ -128,6 +129,44 @@ def test_ivf_finds_what_exact_search_finds_and_survives_a_reload(tmp_path):
     save_dense(index, tmp_path / "dense.faiss")
     again = load_dense(tmp_path / "dense.faiss")
     assert search_dense(again, queries[0], 10, settings)[1].tolist() == search_dense(index, queries[0], 10, settings)[1].tolist()
+
+
+def test_the_faiss_store_searches_filters_finds_twins_and_reloads(tmp_path):
+    """The dense store behind the seam: a filtered search is exact over the allowed passages, cosines are inner
+    products, near-duplicates are the others above the threshold, and a saved store reads back the same."""
+    from assistant.settings import Settings
+
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors[7] = vectors[3] + 0.01  # a near-twin
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    store = FaissStore.build(vectors, Settings())
+    query = vectors[3]
+    allowed = np.arange(100, 300)
+    found = store.search(query, 5, allowed)
+    truth = allowed[np.argsort(-(vectors[allowed] @ query), kind="stable")[:5]]
+    assert list(found) == truth.tolist() and all(100 <= p < 300 for p in found)
+    assert list(store.search(query, 2)) == [3, 7]
+    assert np.allclose(store.cosines(query, [3, 7, 9]), vectors[[3, 7, 9]] @ query)
+    twins = store.near_duplicates(0.99, 6)
+    assert twins[3] == [7] and twins[7] == [3] and twins[0] == []
+    store.save(tmp_path)
+    again = FaissStore.load(tmp_path, store.kind, Settings())
+    assert len(again) == 300 and again.dimension == 16 and again.search(query, 5) == store.search(query, 5)
+
+
+def test_nothing_outside_the_dense_store_touches_faiss_or_the_passage_vectors():
+    """The seam a database store would plug into: FAISS and the passage vectors are the dense module's alone."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    uses_faiss = re.compile(r"\bimport faiss\b|\bfaiss\.[a-z_]+\(|\b(?:build|search|load|save)_dense\(")
+    for path in [*sorted((root / "assistant").glob("*.py")), *sorted((root / "api").rglob("*.py"))]:
+        if path.name == "dense.py":
+            continue
+        source = path.read_text()
+        assert not uses_faiss.search(source) and ".vectors[" not in source and "index.vectors" not in source, path.name
 
 
 @pytest.mark.parametrize("separator", ["\u0085", "\u2028", "\u2029", "\x0b", "\x1c"])

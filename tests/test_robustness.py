@@ -53,7 +53,7 @@ def _killed_rebuilds(hash_settings, kills: int) -> None:
         process.wait(30)
         index = load_index(hash_settings)  # whatever the moment, the live index loads and is whole
         assert set(index.documents) == documents
-        assert len(index.vectors) == len(index.passages) and len(index.sentence_vectors) == len(index.sentences)
+        assert len(index.dense) == len(index.passages) and len(index.sentence_vectors) == len(index.sentences)
     finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0 and "done" in finished.stdout
     final = load_index(hash_settings)
