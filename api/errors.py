@@ -20,6 +20,7 @@ from assistant.errors import (
     DocumentError,
     IndexMismatch,
     IndexMissing,
+    StoreUnavailable,
     InvalidQuestion,
     UnknownDocument,
 )
@@ -52,6 +53,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (NotReady, 503, "not_ready"),
     (IndexMissing, 503, "not_ready"),
     (IndexMismatch, 503, "not_ready"),
+    (StoreUnavailable, 503, "not_ready"),
 ]
 
 

@@ -17,6 +17,7 @@ from .errors import (
     CorpusError,
     IndexMismatch,
     IndexMissing,
+    StoreUnavailable,
     InvalidOption,
     InvalidQuestion,
     UnknownDocument,
@@ -38,6 +39,7 @@ EXIT_CODES: dict[type[AssistantError], int] = {
     CorpusError: 3,
     IndexMissing: 4,
     IndexMismatch: 4,
+    StoreUnavailable: 4,
 }
 
 

@@ -92,13 +92,15 @@ class DenseStore(Protocol):
         """The cosine of each of these passages with `query`."""
         ...
 
-    def vector(self, position: int) -> np.ndarray: ...
-
     def near_duplicates(self, threshold: float, k: int) -> list[list[int]]:
         """For each passage, the other passages among its k nearest with a cosine of at least `threshold`."""
         ...
 
     def save(self, folder: Path) -> None: ...
+
+    def discard(self) -> None:
+        """Remove what the store keeps outside the index folder (a build that failed)."""
+        ...
 
 
 VECTORS_FILE, FAISS_FILE = "vectors.npy", "dense.faiss"
@@ -123,16 +125,14 @@ class FaissStore:
 
     @classmethod
     def load(cls, folder: Path, kind: str, settings: Settings) -> "FaissStore":
-        return cls(cls.stored_vectors(folder), load_dense(folder / FAISS_FILE), kind, settings)
-
-    @staticmethod
-    def stored_vectors(folder: Path) -> np.ndarray:
-        """The vectors a saved store holds, without its index (what an incremental build reuses)."""
-        return np.load(folder / VECTORS_FILE)
+        return cls(saved_vectors(folder), load_dense(folder / FAISS_FILE), kind, settings)
 
     def save(self, folder: Path) -> None:
         np.save(folder / VECTORS_FILE, self.vectors)
         save_dense(self.index, folder / FAISS_FILE)
+
+    def discard(self) -> None:
+        """Nothing: a FAISS store lives in its build folder."""
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -151,9 +151,6 @@ class FaissStore:
     def cosines(self, query: np.ndarray, positions: Sequence[int]) -> np.ndarray:
         return self.vectors[np.asarray(positions, dtype=np.int64)] @ query
 
-    def vector(self, position: int) -> np.ndarray:
-        return self.vectors[position]
-
     def near_duplicates(self, threshold: float, k: int) -> list[list[int]]:
         k = min(k, len(self.vectors))
         probe = getattr(self.index, "nprobe", None)
@@ -168,3 +165,34 @@ class FaissStore:
             [int(j) for score, j in zip(row_scores, row_positions) if j >= 0 and j != i and score >= threshold]
             for i, (row_scores, row_positions) in enumerate(zip(scores, positions))
         ]
+
+
+def saved_vectors(folder: Path) -> np.ndarray:
+    """The passage vectors a saved build keeps in its folder, whatever its store (what an incremental build reuses)."""
+    return np.load(folder / VECTORS_FILE)
+
+
+def new_store(vectors: np.ndarray, settings: Settings) -> DenseStore:
+    """A store over a build's passage vectors, of the kind the settings ask for (`store`)."""
+    if settings.store == "postgres":
+        from .postgres_store import PostgresStore
+
+        return PostgresStore.build(vectors, settings)
+    return FaissStore.build(vectors, settings)
+
+
+def open_store(folder: Path, kind: str, settings: Settings) -> DenseStore:
+    """The store a saved build holds, whichever kind it is (whatever the settings ask of new builds)."""
+    from .postgres_store import PostgresStore
+
+    if PostgresStore.holds(folder):
+        return PostgresStore.load(folder, settings)
+    return FaissStore.load(folder, kind, settings)
+
+
+def remove_stored(folder: Path, settings: Settings) -> None:
+    """Remove what a build being deleted keeps outside its folder (a PostgreSQL table)."""
+    from .postgres_store import PostgresStore
+
+    if PostgresStore.holds(folder):
+        PostgresStore.drop(folder, settings)

@@ -25,6 +25,10 @@ class IndexCorrupt(IndexMismatch):
     """A build's files cannot be read back (truncated, unparsable or inconsistent)."""
 
 
+class StoreUnavailable(AssistantError):
+    """The database holding the passage vectors (store=postgres) cannot be reached or refused a query."""
+
+
 class InvalidQuestion(AssistantError):
     """The question is empty, too long, or asks for an impossible option."""
 

@@ -29,7 +29,7 @@ from filelock import FileLock
 
 from .catalogue import Catalogue, build_catalogue, catalogue_from_json, catalogue_to_json
 from .chunking import CHUNKER_VERSION, chunk_document
-from .dense import DenseStore, FaissStore
+from .dense import DenseStore, new_store, open_store, remove_stored, saved_vectors
 from .embedding import Embedder
 from .files import fsync_dir, write_atomically
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing
@@ -253,7 +253,7 @@ def _load_build(build: Path, manifest: Manifest, settings: Settings) -> Index:
     IndexCorrupt when they disagree."""
     documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
     passages = _read_passages(build)
-    dense = FaissStore.load(build, manifest.dense_kind, settings)
+    dense = open_store(build, manifest.dense_kind, settings)
     if len(dense) != len(passages) or (len(dense) and dense.dimension != manifest.dimension):
         raise IndexCorrupt(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
     duplicates = {int(k): v for k, v in json.loads((build / "duplicates.json").read_text()).items()}
@@ -342,45 +342,14 @@ def build_index(
         jobs = [(vectors, i, passages[i].indexed_text()) for i in missing]
         jobs += [(sentence_vectors, i, sentence_texts[i]) for i in missing_sentences]
         _embed(jobs, embedder, max(settings.embedding_batch_size * 8, 64), progress)
-        dense = FaissStore.build(vectors, settings)
-        lexical = LexicalIndex.build([p.indexed_text() for p in passages])
-        duplicates = find_duplicates(passages, dense, settings.duplicate_threshold)
-        catalogue = build_catalogue(documents)
-        previous_ids = set(previous.manifest.documents) if previous else set()
-        removed = sorted(previous_ids - {d.doc_id for d in documents})
-        manifest = Manifest(
-            format_version=INDEX_FORMAT,
-            model=settings.embedding_model,
-            dimension=dimension,
-            chunker_version=CHUNKER_VERSION,
-            chunking=chunking_settings(settings),
-            dense_kind=dense.kind,
-            passages=len(passages),
-            documents={
-                d.doc_id: DocumentRecord(
-                    doc_id=d.doc_id,
-                    title=d.title,
-                    source_path=d.source_path,
-                    format=d.format,
-                    content_hash=d.content_hash,
-                    passages=sum(p.doc_id == d.doc_id for p in passages),
-                    pages=len({span.page for span in d.pages}),
-                    extraction_quality=round(extraction_quality(d.text), 3),
-                )
-                for d in documents
-            },
-            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            build_seconds=0.0,
-            embedded=len(missing),
-            reused=len(passages) - len(missing),
-            problems=problems,
-            vectors=vector_kind(settings),
-        )
-        manifest.build_seconds = round(time.perf_counter() - started, 3)
-        path = _write_build(
-            settings.index_dir, settings, manifest, documents, passages, dense, lexical, duplicates,
-            sentences, sentence_vectors, catalogue,
-        )
+        dense = new_store(vectors, settings)
+        try:
+            path, manifest, removed = _finish_build(
+                settings, started, previous, documents, problems, passages, dense, sentences, sentence_vectors, missing
+            )
+        except BaseException:
+            dense.discard()  # a table the failed build was writing
+            raise
     return BuildReport(
         documents=len(documents),
         passages=len(passages),
@@ -393,6 +362,61 @@ def build_index(
         warnings=quality_warnings(manifest),
         path=path,
     )
+
+
+def _finish_build(
+    settings: Settings,
+    started: float,
+    previous: ReusableBuild | None,
+    documents: list[Document],
+    problems: list[FileProblem],
+    passages: list[Passage],
+    dense: DenseStore,
+    sentences: SentenceTable,
+    sentence_vectors: np.ndarray,
+    missing: list[int],
+) -> tuple[Path, Manifest, list[str]]:
+    """BM25, near-duplicates, the catalogue and the manifest beside the dense store; the build written and made
+    live. Returns its folder, manifest and the documents it no longer holds."""
+    lexical = LexicalIndex.build([p.indexed_text() for p in passages])
+    duplicates = find_duplicates(passages, dense, settings.duplicate_threshold)
+    catalogue = build_catalogue(documents)
+    previous_ids = set(previous.manifest.documents) if previous else set()
+    removed = sorted(previous_ids - {d.doc_id for d in documents})
+    manifest = Manifest(
+        format_version=INDEX_FORMAT,
+        model=settings.embedding_model,
+        dimension=dense.dimension,
+        chunker_version=CHUNKER_VERSION,
+        chunking=chunking_settings(settings),
+        dense_kind=dense.kind,
+        passages=len(passages),
+        documents={
+            d.doc_id: DocumentRecord(
+                doc_id=d.doc_id,
+                title=d.title,
+                source_path=d.source_path,
+                format=d.format,
+                content_hash=d.content_hash,
+                passages=sum(p.doc_id == d.doc_id for p in passages),
+                pages=len({span.page for span in d.pages}),
+                extraction_quality=round(extraction_quality(d.text), 3),
+            )
+            for d in documents
+        },
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        build_seconds=0.0,
+        embedded=len(missing),
+        reused=len(passages) - len(missing),
+        problems=problems,
+        vectors=vector_kind(settings),
+    )
+    manifest.build_seconds = round(time.perf_counter() - started, 3)
+    path = _write_build(
+        settings.index_dir, settings, manifest, documents, passages, dense, lexical, duplicates,
+        sentences, sentence_vectors, catalogue,
+    )
+    return path, manifest, removed
 
 
 def _embed(
@@ -438,7 +462,7 @@ def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | 
         if reason:
             return None, reason
         passages = _read_passages(build)
-        vectors = FaissStore.stored_vectors(build)
+        vectors = saved_vectors(build)
         sentences = SentenceTable.load(build / "sentences.json")
         sentence_vectors = np.load(build / "sentence_vectors.npy")
         documents = {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
@@ -502,7 +526,7 @@ def _write_build(
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     _point_current_at(index_dir, build_id)
-    _remove_old_builds(builds, keep={build_id, *_previous_live(index_dir, build_id)})
+    _remove_old_builds(builds, keep={build_id, *_previous_live(index_dir, build_id)}, settings=settings)
     return final
 
 
@@ -530,7 +554,14 @@ def _previous_live(index_dir: Path, current: str) -> set[str]:
     return {name} if name and name != current else set()
 
 
-def _remove_old_builds(builds: Path, keep: set[str]) -> None:
+def _remove_old_builds(builds: Path, keep: set[str], settings: Settings) -> None:
+    """Delete the builds not kept, with what they keep outside their folder. A build whose table cannot be dropped
+    now (the database unreachable) stays, to be removed by a later build."""
     for path in builds.iterdir():
-        if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+        if path.name in keep:
+            continue
+        try:
+            remove_stored(path, settings)
+        except Exception:  # noqa: BLE001  (psycopg's errors, JSON, files: none may fail a build that is already live)
+            continue
+        shutil.rmtree(path, ignore_errors=True)

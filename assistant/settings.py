@@ -61,6 +61,14 @@ class Settings(BaseSettings):
         "with the BM25 and dense result; unset: the weight `assistant fit` chose by grouped cross-validation "
         "(assistant/data/passage_ranking.json), 0 without one.",
     )
+    store: Literal["faiss", "postgres"] = Field(
+        "faiss",
+        description="Where passage vectors are searched: in memory with FAISS, or in PostgreSQL with pgvector (HNSW) at "
+        "database_url (each build writes a table of its own; BM25 and sentence vectors stay in the index folder).",
+    )
+    database_url: SecretStr | None = Field(
+        None, description="PostgreSQL connection URI for store=postgres (postgresql://user:password@host/database)."
+    )
     ann: Literal["exact", "hnsw", "ivf", "auto"] = Field(
         "auto",
         description="Dense index: exact inner product, HNSW, IVF (vectors in clusters, the nearest clusters searched), "
@@ -192,6 +200,15 @@ class Settings(BaseSettings):
                 f"ASSISTANT_EMBEDDING_DEVICE={self.embedding_device} runs the model with PyTorch; "
                 f"ASSISTANT_EMBEDDING_BACKEND={self.embedding_backend} runs it with ONNX Runtime on the CPU. "
                 "Set the backend to torch (or auto), or the device to cpu."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _postgres_needs_a_database(self) -> "Settings":
+        if self.store == "postgres" and self.database_url is None:
+            raise ValueError(
+                "ASSISTANT_STORE=postgres needs ASSISTANT_DATABASE_URL (postgresql://user:password@host/database). "
+                "Set it, or unset ASSISTANT_STORE to search in memory."
             )
         return self
 

