@@ -23,6 +23,28 @@ def answerer(real_retriever):
     return Answerer(real_retriever)
 
 
+def answerer_over(folder: Path, briefs: dict[str, str]) -> Answerer:
+    """An answerer over briefs of our own (file name -> Markdown), indexed with the real model."""
+    from assistant.embedding import embedder_from_settings
+    from assistant.indexing import build_index
+    from assistant.retrieval import open_retriever
+    from assistant.settings import Settings
+
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name, text in briefs.items():
+        (corpus / name).write_text(text)
+    settings = Settings(corpus_dir=corpus, index_dir=folder / "index")
+    build_index(settings, lambda: embedder_from_settings(settings))
+    return Answerer(open_retriever(settings))
+
+
+def sentence_starting(answerer: Answerer, start: str) -> int:
+    """The id of the first indexed sentence that starts with `start`."""
+    table, documents = answerer.index.sentences, answerer.index.documents
+    return next(i for i in range(len(table)) if table.text(i, documents).startswith(start))
+
+
 def test_every_answer_of_the_evaluation_set_quotes_its_documents_verbatim(answerer):
     items = load_qa(ROOT / "eval" / "qa.jsonl")
     answered = 0
@@ -189,22 +211,12 @@ def test_chat_in_a_real_terminal(real_index_dir):
 
 
 def test_two_briefs_stating_one_thing_with_different_figures_are_both_quoted_and_the_answer_says_so(tmp_path):
-    from assistant.embedding import embedder_from_settings
-    from assistant.indexing import build_index
-    from assistant.retrieval import open_retriever
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "coast-note.md").write_text(
-        "# Coast Note\n\n## Patrols\n\nAbout 40% of the coastal police stations in the region patrol the mangrove delta every night.\n"
-    )
-    (corpus / "coast-page.md").write_text(
-        "# Coast Page\n\n## Patrols\n\nAbout 50% of the coastal police stations in the region patrol the mangrove delta every night.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    build_index(settings, lambda: embedder_from_settings(settings))
-    answer = Answerer(open_retriever(settings)).ask("What share of coastal police stations patrol the mangrove delta?")
+    answer = answerer_over(tmp_path, {
+        "coast-note.md": "# Coast Note\n\n## Patrols\n\nAbout 40% of the coastal police stations in the region patrol the "
+        "mangrove delta every night.\n",
+        "coast-page.md": "# Coast Page\n\n## Patrols\n\nAbout 50% of the coastal police stations in the region patrol the "
+        "mangrove delta every night.\n",
+    }).ask("What share of coastal police stations patrol the mangrove delta?")
     quoted = [s.text for s in answer.sentences]
     assert any("40%" in s for s in quoted) and any("50%" in s for s in quoted)
     assert "different figures (40%, 50%)" in answer.message and answer.message in answer.text
@@ -214,24 +226,12 @@ def test_two_briefs_stating_one_thing_with_different_figures_are_both_quoted_and
 def test_sentences_close_in_meaning_but_not_in_wording_are_both_quoted(tmp_path):
     """Sentences of one section share its heading in their vectors; a definition and the sentence after it must not
     be merged as one statement because of that. Their vectors are made identical here: only the wording differs."""
-    from assistant.embedding import embedder_from_settings
-    from assistant.indexing import build_index
-    from assistant.retrieval import open_retriever
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour-note.md").write_text(
+    answerer = answerer_over(tmp_path, {"harbour-note.md": (
         "# Harbour Note\n\n## Harbour Governance\n\nThe principles of harbour governance are openness, patrol logs "
         "and public audits.\n\nGood harbour governance describes how pilots, customs officers and port police apply "
         "those principles.\n\n## Boats\n\nThe harbour keeps four patrol boats and one tug for rescues at sea.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    build_index(settings, lambda: embedder_from_settings(settings))
-    answerer = Answerer(open_retriever(settings))
-    table, documents = answerer.index.sentences, answerer.index.documents
-    first, second = (next(i for i in range(len(table)) if table.text(i, documents).startswith(start))
-                     for start in ("The principles of harbour", "Good harbour governance"))
+    )})
+    first, second = (sentence_starting(answerer, start) for start in ("The principles of harbour", "Good harbour governance"))
     answerer.index.sentence_vectors[second] = answerer.index.sentence_vectors[first]
     assert not answerer._same_statement(first, second) and answerer._same_statement(first, first)
     quoted = " ".join(s.text for s in answerer.ask("What are the principles of harbour governance?").sentences)
@@ -307,27 +307,16 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
     """A brief of our own. The amount is in a sentence that points back to the one naming the programme ("It is
     financed by …"), and the count with the names asked about in a long sentence that covers the question: both far
     from the question by cosine (their vectors are zeroed here), yet both answer it."""
-    from assistant.embedding import embedder_from_settings
-    from assistant.indexing import build_index
-    from assistant.retrieval import open_retriever
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour-note.md").write_text(
+    answerer = answerer_over(tmp_path, {"harbour-note.md": (
         "# Harbour Note\n\n## Coastal Patrol Programme\n\nThe Coastal Patrol Programme trains harbour police in "
         "the delta ports. It is financed by the Harbour Trust (12 million euros). The programme began with a survey "
         "of the ports. Harbour police welcomed the programme. Port authorities and customs officers joined the "
         "programme later.\n\n## Boats\n\nThe floods in the northern and southern delta ports have damaged the "
         "fleet of the Delta Harbour Police, and have left a marked shortage of patrol boats (14 boats and 3 tugs lost). Boats are "
         "repaired in the dry dock. The harbour police want faster boats.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    build_index(settings, lambda: embedder_from_settings(settings))
-    answerer = Answerer(open_retriever(settings))
-    table, documents = answerer.index.sentences, answerer.index.documents
+    )})
     for start in ("It is financed", "The floods in"):
-        answerer.index.sentence_vectors[next(i for i in range(len(table)) if table.text(i, documents).startswith(start))] = 0
+        answerer.index.sentence_vectors[sentence_starting(answerer, start)] = 0
     for question in ("How much money does the Coastal Patrol Programme receive?",
                      "How many boats did the floods in the delta ports cost the Delta Harbour Police?"):
         evidence = answerer.ask(question).evidence
@@ -340,24 +329,15 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
 
 def test_a_sentence_followed_by_bullets_brings_them_with_their_labels(tmp_path):
     """A brief of our own: the list's introduction has no colon, its items open with short labels."""
-    from assistant.embedding import embedder_from_settings
-    from assistant.indexing import build_index
-    from assistant.retrieval import open_retriever
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour-programme.md").write_text(
+    answerer = answerer_over(tmp_path, {"harbour-programme.md": (
         "# Harbour Safety Programme\n\n## Lines of work\n\n"
         "Launched in 2019 with port authorities of three coastal states, the Harbour Safety Programme concentrates on\n\n"
         "- Inspections. Harbour inspectors are trained to check cargo manifests against the ships' holds.\n"
         "- Rescue at sea. Volunteer crews receive boats and radios for night rescues near the harbour mouth.\n"
         "- Complaints. Dock workers can report abuse by guards to an ombudsperson outside the port police.\n\n"
         "## Funding\n\nThe programme is funded by a regional development bank for five years.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    build_index(settings, lambda: embedder_from_settings(settings))
-    texts = [s.text for s in Answerer(open_retriever(settings)).ask("What does the Harbour Safety Programme concentrate on?").sentences]
+    )})
+    texts = [s.text for s in answerer.ask("What does the Harbour Safety Programme concentrate on?").sentences]
     intro = next(i for i, t in enumerate(texts) if t.endswith("concentrates on"))
     assert texts[intro + 1 : intro + 4] == [
         "Inspections. Harbour inspectors are trained to check cargo manifests against the ships' holds.",
