@@ -1,8 +1,10 @@
 """The dense side of an index: passage vectors searched by inner product (cosine, on normalised vectors).
 
-`DenseStore` is what the rest of the code may ask of it; `FaissStore` keeps the vectors in memory with a FAISS
-index over them (exact inner product, HNSW, or IVF, an inverted file of clusters, chosen by a setting). Nothing
-outside this module touches FAISS or the vectors' files."""
+`DenseStore` is what the rest of the code may ask of it. `FaissStore` keeps the vectors in memory with a FAISS
+index over them (exact inner product, HNSW, or IVF, an inverted file of clusters, chosen by a setting);
+`PostgresStore` (postgres_store.py) keeps them in a pgvector table. `new_store`, `open_store` and `remove_stored`
+pick the one a setting or a saved build names. Nothing outside these two modules touches FAISS, the database or
+the vectors' files."""
 
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ class DenseStore(Protocol):
 
 
 VECTORS_FILE, FAISS_FILE = "vectors.npy", "dense.faiss"
-DUPLICATE_PROBE = 2  # IVF clusters probed when looking for near-duplicates: a twin at cosine >= 0.9 lies in its own cluster or the next
+DUPLICATE_PROBE = 2  # IVF clusters probed for near-duplicates: a twin at cosine >= 0.9 lies in its own cluster or the next
 
 
 @dataclass
@@ -118,9 +120,9 @@ class FaissStore:
     settings: Settings
 
     @classmethod
-    def build(cls, vectors: np.ndarray, settings: Settings, kind: str | None = None) -> "FaissStore":
-        """A store over `vectors` (normalised rows); `kind` chosen from the settings and their count when not given."""
-        kind = kind or choose_kind(settings, len(vectors))
+    def build(cls, vectors: np.ndarray, settings: Settings) -> "FaissStore":
+        """A store over `vectors` (normalised rows), of the kind the settings choose for their count."""
+        kind = choose_kind(settings, len(vectors))
         return cls(vectors, build_dense(vectors, kind, settings), kind, settings)
 
     @classmethod
