@@ -23,7 +23,7 @@ import numpy as np
 from ir_measures import R, Qrel, ScoredDoc, nDCG
 
 from .catalogue import Catalogue
-from .dense import FaissStore
+from .dense import new_store
 from .embedding import Embedder
 from .errors import AssistantError
 from .indexing import INDEX_FORMAT, Index, Manifest, vector_kind
@@ -119,13 +119,14 @@ def embed_corpus(dataset: BeirDataset, embedder: Embedder, model: str, cache_dir
 
 
 def benchmark_index(dataset: BeirDataset, vectors: np.ndarray, settings: Settings) -> tuple[Index, float]:
-    """An in-memory Index of the benchmark corpus, built like the briefs' (BM25 and dense); and its build seconds."""
+    """An Index of the benchmark corpus, built like the briefs' (BM25 and the dense store the settings choose); and
+    its build seconds. The caller discards its dense store when done (a PostgreSQL table is not kept)."""
     started = time.perf_counter()
     passages = [
         Passage(f"{dataset.name}:{doc_id}", doc_id, "", (), 0, len(text), (), text)
         for doc_id, text in zip(dataset.doc_ids, dataset.texts)
     ]
-    dense = FaissStore.build(vectors, settings)
+    dense = new_store(vectors, settings)  # in memory, or a PostgreSQL table with store=postgres
     manifest = Manifest(
         INDEX_FORMAT, settings.embedding_model, int(vectors.shape[1]), "beir", {}, dense.kind, len(passages), {}, "", 0.0, 0, 0
     )
@@ -217,10 +218,13 @@ def run_beir(
     vectors, embed_seconds, cached = embed_corpus(dataset, embedder, model_key, cache_dir)  # int8 vectors cached apart
     index, index_seconds = benchmark_index(dataset, vectors, settings)
     results = []
-    for configuration in configurations:
-        configured = settings.model_copy(update=configuration.overrides)
-        retriever = Retriever(index, embedder, configured)
-        results.append(run_configuration(configuration.name, retriever, dataset, configuration.mode))
+    try:
+        for configuration in configurations:
+            configured = settings.model_copy(update=configuration.overrides)
+            retriever = Retriever(index, embedder, configured)
+            results.append(run_configuration(configuration.name, retriever, dataset, configuration.mode))
+    finally:
+        index.dense.discard()
     metrics = list(BEIR_MEASURES)
     if runs_dir is not None:
         for result in results:

@@ -46,6 +46,7 @@ def main() -> None:
         index, _ = benchmark_index(dataset, vectors[backend], settings)
         retriever = Retriever(index, embedder, settings)
         results = {mode: run_configuration(mode, retriever, dataset, mode) for mode in ("dense", "hybrid")}
+        index.dense.discard()
         rows[backend] = {
             "embed_seconds": round(seconds, 2),
             "passages_per_second": round(len(dataset.texts) / seconds, 1),
