@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -362,7 +362,7 @@ class Answerer:
         covering = sorted(candidates, key=lambda c: (-c.rare_coverage, -c.cosine, c.sentence))[:3]
         looked = list(dict.fromkeys(c.sentence for c in best + covering))  # long sentences have low cosines
         best_texts = [table.text(sentence, documents) for sentence in looked]
-        best_texts += self._pointing_back(looked)  # "It is financed by … (40 million euros)"
+        best_texts += [table.text(f, documents) for f in map(self._pointing_back, looked) if f is not None]  # "It is financed by …"
         typed = [s for s in dict.fromkeys(c.sentence for c in by_cosine[:5] + covering)
                  if holds_answer_type(query, table.text(s, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
@@ -568,17 +568,12 @@ class Answerer:
         a, b = self._terms_of(first), self._terms_of(second)
         return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT_WORDS
 
-    def _pointing_back(self, sentences: Iterable[int]) -> list[str]:
-        """The texts of the sentences right after these that point back to them ("It is …", "These include …")."""
-        table, documents = self.index.sentences, self.index.documents
-        texts = []
-        for sentence in sentences:
-            following = sentence + 1
-            if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
-                text = table.text(following, documents)
-                if _POINTS_BACK.match(text):
-                    texts.append(text)
-        return texts
+    def _pointing_back(self, sentence: int) -> int | None:
+        """The sentence right after this one when it points back to it ("It is …", "These include …")."""
+        table, following = self.index.sentences, sentence + 1
+        if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
+            return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
+        return None
 
     def _continuations(self, chosen: list[list[_Candidate]], candidates: list[_Candidate], words: int) -> list[list[_Candidate]]:
         """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):
@@ -588,13 +583,12 @@ class Answerer:
         taken = {c.sentence for group in chosen for c in group}
         added: list[list[_Candidate]] = []
         for group in list(chosen):
-            following = group[0].sentence + 1
-            candidate = by_sentence.get(following)
-            if candidate is None or following in taken or table.doc_ids[following] != table.doc_ids[group[0].sentence]:
+            following = self._pointing_back(group[0].sentence)
+            candidate = by_sentence.get(following) if following is not None else None
+            if candidate is None or following in taken:
                 continue
-            text = table.text(following, documents)
-            length = len(text.split())
-            if not _POINTS_BACK.match(text) or words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
+            length = len(table.text(following, documents).split())
+            if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
                 continue
             added.append([candidate])
             taken.add(following)

@@ -124,7 +124,7 @@ def _bm25_matrix(texts: Sequence[str], k1: float, b: float) -> tuple[dict, dict[
             spill.write(counts.tobytes())
         size, postings = len(texts), int(frequencies.sum())
         doc_lengths = np.frombuffer(lengths, dtype=np.int32)
-        average = np.array(doc_lengths).mean()  # as bm25s: a float64 scalar, so the term part is float64
+        average = doc_lengths.mean()  # as bm25s: a float64 scalar, so the term part is float64
         idf = np.zeros(len(vocabulary), dtype=np.float32)
         for term, frequency in enumerate(frequencies.tolist()):
             if frequency:
