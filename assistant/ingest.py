@@ -195,6 +195,8 @@ class _PdfLine:
     size: float
     bold: bool
     family: str
+    columns: tuple[float, ...] = ()  # where text starts after a gap wider than COLUMN_GAP ems: a table's cells
+    row: bool = False  # a row of a table: its columns line up with a neighbour's; kept as a line of its own
 
 
 # No stream of a brief decompresses to more than this; a bomb stops at it (LimitReachedError, a 422) instead of
@@ -258,7 +260,8 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
         raise DocumentError(f"{name}: the PDF has no pages.")
     if glued_share(" ".join(line.text for line in lines)) > MAX_GLUED_SHARE:
         lines = _layout_lines(data, len(pages)) or lines  # words placed by kerning gaps: measure the gaps instead
-    lines = _drop_navigation_pages(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)))
+    lines = _drop_outline_echoes(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)), outline)
+    lines = _mark_table_rows(_drop_navigation_pages(lines))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(f"{name}: the PDF has no extractable text (scanned images?); OCR it first.")
     glued = glued_share(" ".join(line.text for line in lines))
@@ -371,7 +374,7 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
 
     Raises _TextCapReached as soon as the page's text passes `budget` characters, so that one page
     drawing the same text a million times stops being read at once rather than after the page."""
-    raw_lines: list[tuple[float, list[tuple[str, float, str]]]] = []
+    raw_lines: list[tuple[float, list[tuple[str, float, str, float]]]] = []
     line_open = False
     drawn = 0
 
@@ -383,6 +386,7 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
         if budget is not None and drawn > budget:
             raise _TextCapReached
         y = cm[5] + tm[5] * (cm[3] or 1.0)
+        x = cm[4] + tm[4] * (cm[0] or 1.0)
         font_name = str(font.get("/BaseFont", "")).lstrip("/") if font else ""
         effective_size = float(size) * abs(cm[3] or 1.0) * abs(tm[3] or 1.0)
         for index, piece in enumerate(text.split("\n")):
@@ -391,22 +395,50 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
             if not piece:
                 continue
             if line_open and raw_lines and abs(raw_lines[-1][0] - y) <= max(2.5, effective_size * 0.3):
-                raw_lines[-1][1].append((piece, effective_size, font_name))
+                raw_lines[-1][1].append((piece, effective_size, font_name, x))
             else:
-                raw_lines.append((y, [(piece, effective_size, font_name)]))
+                raw_lines.append((y, [(piece, effective_size, font_name, x)]))
                 line_open = True
 
     page.extract_text(visitor_text=visit)
     lines = []
     for y, pieces in raw_lines:
-        text = _clean_line("".join(piece for piece, _, _ in pieces))
+        text = _clean_line("".join(piece for piece, _, _, _ in pieces))
         if not text:
             continue
-        words = [(piece, size, font) for piece, size, font in pieces if re.search(r"\w\w", piece)] or pieces
-        size = Counter(round(size, 1) for _, size, _ in words).most_common(1)[0][0]
+        words = [piece for piece in pieces if re.search(r"\w\w", piece[0])] or pieces
+        size = Counter(round(piece[1], 1) for piece in words).most_common(1)[0][0]
         longest_font = max(words, key=lambda item: len(item[0]))[2]
-        bold = all(_BOLD.search(font) for _, _, font in words)
-        lines.append(_PdfLine(number, y, text, size, bold, _font_family(longest_font)))
+        bold = all(_BOLD.search(piece[2]) for piece in words)
+        lines.append(_PdfLine(number, y, text, size, bold, _font_family(longest_font), _columns(pieces)))
+    return lines
+
+
+COLUMN_GAP = 2.0  # ems of blank beyond a piece's widest likely end: a new cell, not the next word
+WIDEST_LETTER = 0.6  # ems per character: wider than the average letter of any text face, so a gap is never guessed
+
+
+def _columns(pieces: list[tuple[str, float, str, float]]) -> tuple[float, ...]:
+    """Where a line's text starts again after a wide blank: cells of a table row ("Item", then "Cost" 140 pt to the
+    right). () for ordinary lines. The blank is measured from where the previous piece would end if every letter
+    were WIDEST_LETTER wide, so a line set word by word never counts."""
+    columns: list[float] = []
+    for (text, size, _, x), (following, _, _, next_x) in zip(pieces, pieces[1:]):
+        if text.strip() and following.strip() and next_x - (x + len(text) * WIDEST_LETTER * size) > COLUMN_GAP * size:
+            columns.append(round(next_x, 1))
+    return tuple(columns)
+
+
+def _mark_table_rows(lines: list[_PdfLine]) -> list[_PdfLine]:
+    """Lines whose cells start where a neighbouring line's cells start (within 3 pt) are rows of a table; each is
+    kept as a line of its own rather than run into one paragraph with the rows around it. A single line with a
+    wide gap (a formula, a spaced-out heading) is not a table."""
+    def aligned(a: _PdfLine, b: _PdfLine) -> bool:
+        return any(abs(x - y) <= 3 for x in a.columns for y in b.columns)
+
+    for previous, line in zip(lines, lines[1:]):
+        if previous.columns and line.columns and aligned(previous, line):
+            previous.row = line.row = True
     return lines
 
 
@@ -461,14 +493,16 @@ EDGE_LINES = 3  # running headers and footers sit among a page's first or last l
 
 def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine]:
     """Lines among the first or last EDGE_LINES of their page that repeat (numbers masked) at the same height on
-    at least half the pages. Body text is never compared, however alike its lines are from page to page."""
-    if page_count < 2:
+    at least half the pages. Body text is never compared, however alike its lines are from page to page, and lines
+    set larger than the body are headings ("2.1 Purpose" opening every short chapter), never running lines."""
+    if page_count < 2 or not lines:
         return lines
+    body_size = statistics.mode(round(line.size, 1) for line in lines)
     by_page = _lines_by_page(lines)
     edges = set()
     for page_lines in by_page.values():
         ordered = sorted(page_lines, key=lambda line: -line.y)
-        edges.update(id(line) for line in ordered[:EDGE_LINES] + ordered[-EDGE_LINES:])
+        edges.update(id(line) for line in ordered[:EDGE_LINES] + ordered[-EDGE_LINES:] if line.size <= body_size * 1.05)
     seen: Counter[tuple[str, int]] = Counter()
     for line in lines:
         if id(line) in edges:
@@ -555,6 +589,30 @@ def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLin
     return [line for line in lines if id(line) not in dropped]
 
 
+_LABEL_WORDS = re.compile(r"\b(?:chapter|section|part|appendix|page)\b|[\d\W_]+", re.IGNORECASE)
+
+
+def _title_words(text: str) -> str:
+    """A heading's words without its label and numbers: "Chapter 2: Keeping the Accounts" -> "keeping the accounts"."""
+    return " ".join(_LABEL_WORDS.sub(" ", text).lower().split())
+
+
+def _drop_outline_echoes(lines: list[_PdfLine], outline: list[OutlineEntry]) -> list[_PdfLine]:
+    """A page's top or bottom line, set smaller than the body, that says nothing but the title of one of the
+    outline's sections (label and numbers aside) is a running header or footer, even on the one page it appears:
+    "Chapter 2: Keeping the Accounts" above a chapter two pages long. The section's own heading is larger."""
+    titles = {words for words in (_title_words(entry.title) for entry in outline) if len(words) >= 8}
+    if not titles or not lines:
+        return lines
+    body_size = statistics.mode(round(line.size, 1) for line in lines)
+    echoes = set()
+    for page_lines in _lines_by_page(lines).values():
+        for line in (max(page_lines, key=lambda line: line.y), min(page_lines, key=lambda line: line.y)):
+            if line.size < body_size * 0.95 and _title_words(line.text) in titles:
+                echoes.add(id(line))
+    return [line for line in lines if id(line) not in echoes]
+
+
 def _drop_navigation_pages(lines: list[_PdfLine]) -> list[_PdfLine]:
     """Tables of contents and back-of-book indexes: pages where most lines end in dot leaders and a page number.
     They list the document's words without saying anything, and would rank for every question."""
@@ -594,7 +652,7 @@ def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
 
 
 def _starts_new_block(previous: _PdfLine, line: _PdfLine, text: str) -> bool:
-    if text.startswith(BULLET) or _starts_numbered_heading(text):
+    if text.startswith(BULLET) or _starts_numbered_heading(text) or previous.row or line.row:
         return True
     unfinished = not previous.text.rstrip().endswith((".", ":", ";", "?", "!"))
     if unfinished and text[:1].islower() and abs(previous.size - line.size) <= 0.4:
