@@ -260,7 +260,7 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
         raise DocumentError(f"{name}: the PDF has no pages.")
     if glued_share(" ".join(line.text for line in lines)) > MAX_GLUED_SHARE:
         lines = _layout_lines(data, len(pages)) or lines  # words placed by kerning gaps: measure the gaps instead
-    lines = _drop_outline_echoes(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)), outline)
+    lines = _drop_outline_echoes(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)), outline, labels)
     lines = _mark_table_rows(_drop_navigation_pages(lines))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(f"{name}: the PDF has no extractable text (scanned images?); OCR it first.")
@@ -597,18 +597,24 @@ def _title_words(text: str) -> str:
     return " ".join(_LABEL_WORDS.sub(" ", text).lower().split())
 
 
-def _drop_outline_echoes(lines: list[_PdfLine], outline: list[OutlineEntry]) -> list[_PdfLine]:
-    """A page's top or bottom line, set smaller than the body, that says nothing but the title of one of the
-    outline's sections (label and numbers aside) is a running header or footer, even on the one page it appears:
-    "Chapter 2: Keeping the Accounts" above a chapter two pages long. The section's own heading is larger."""
+def _drop_outline_echoes(lines: list[_PdfLine], outline: list[OutlineEntry], labels: list[str]) -> list[_PdfLine]:
+    """A page's top or bottom line that says nothing but the title of one of the outline's sections (label and
+    numbers aside) is a running header or footer, even on the few pages it appears, when it is set smaller than the
+    body ("Chapter 2: Keeping the Accounts" above a chapter two pages long; the section's own heading is larger) or
+    carries the page's own number at either end ("Appendix A: Copying Information 25" on printed page 25) without
+    looking like a heading (bold or larger than the body, as "1 Introduction" opening printed page 1)."""
     titles = {words for words in (_title_words(entry.title) for entry in outline) if len(words) >= 8}
     if not titles or not lines:
         return lines
     body_size = statistics.mode(round(line.size, 1) for line in lines)
     echoes = set()
-    for page_lines in _lines_by_page(lines).values():
+    for page, page_lines in _lines_by_page(lines).items():
+        number = labels[page - 1].lower() if page <= len(labels) else str(page)
         for line in (max(page_lines, key=lambda line: line.y), min(page_lines, key=lambda line: line.y)):
-            if line.size < body_size * 0.95 and _title_words(line.text) in titles:
+            tokens = line.text.lower().split()
+            numbered = bool(tokens) and number in (tokens[0], tokens[-1])
+            heading = line.bold or line.size > body_size * 1.05  # "1 Introduction" opening printed page 1
+            if (line.size < body_size * 0.95 or (numbered and not heading)) and _title_words(line.text) in titles:
                 echoes.add(id(line))
     return [line for line in lines if id(line) not in echoes]
 

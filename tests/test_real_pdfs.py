@@ -52,6 +52,8 @@ def test_running_headers_footers_and_page_numbers_are_gone(manual):
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
     assert not [line for line in lines if re.fullmatch(r"\d{1,3}|[ivx]{1,4}", line)]
     assert not [line for line in lines if re.match(r"Chapter \d+: ", line)]
+    # a running header on only a few pages, carrying the printed page number: "Appendix A: Copying Information 25"
+    assert not re.search(r"(?:Chapter|Appendix) \w+: [A-Z][a-z]+(?: [A-Za-z]+)* \d+\b", document.text)
     assert lines.count(document.title) <= 1  # the title page, not every page's header
 
 
