@@ -38,13 +38,8 @@ from assistant.errors import (
     InvalidQuestion,
     UnknownDocument,
 )
-from assistant.indexing import (
-    BuildReport,
-    Index,
-    build_index,
-    current_build,
-    load_index,
-)
+from assistant.indexing import BuildReport, build_index
+from assistant.store import Index, current_build, load_index
 from assistant.ingest import (
     PDF_EXTENSIONS,
     SUPPORTED_EXTENSIONS,

@@ -26,7 +26,7 @@ from .catalogue import Catalogue
 from .dense import new_store
 from .embedding import Embedder
 from .errors import AssistantError
-from .indexing import INDEX_FORMAT, Index, Manifest, vector_kind
+from .store import INDEX_FORMAT, Index, Manifest, vector_kind
 from .lexical import LexicalIndex
 from .models import Passage
 from .retrieval import Retriever, SearchRequest

@@ -149,7 +149,7 @@ def search(
 @app.command()
 def documents(as_json: bool = typer.Option(False, "--json", help="Print JSON."), index: Optional[Path] = IndexOption) -> None:
     """The documents in the index."""
-    from .indexing import load_index
+    from .store import load_index
 
     settings = _settings(None, index)
     try:
@@ -351,7 +351,7 @@ def export_beir(
     A passage is relevant to a question when it holds one of its gold quotes; follow-ups are exported with the query
     resolved from their own earlier turns."""
     from .evaluation import export_beir as export, load_qa_sets
-    from .indexing import load_index
+    from .store import load_index
 
     settings = _settings(None, index)
     try:
@@ -570,7 +570,7 @@ def entry_points(
 ) -> None:
     """The catalogue: push factors, the SSR entry points under each, and other numbered recommendations."""
     from .payloads import entry_point_payload, pages_label
-    from .indexing import load_index
+    from .store import load_index
 
     settings = _settings(None, index)
     try:

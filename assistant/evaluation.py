@@ -23,7 +23,7 @@ from ir_measures import RR, Qrel, R, ScoredDoc, Success, nDCG
 from .answering import Answerer, AnswerModels
 from .conversation import Turn, resolve
 from .errors import AssistantError, InvalidOption
-from .indexing import Index, Manifest
+from .store import Index, Manifest
 from .models import Document, Passage, SearchHit
 from .payloads import answer_payload
 from .retrieval import Retriever

@@ -1,7 +1,7 @@
 """Uploads and deletions that a crash cannot leave half done.
 
 The index build is the one commit point: a build is written aside and made live by
-replacing `CURRENT` (see indexing.py). Files move around that point, never before it:
+replacing `CURRENT` (see store.py). Files move around that point, never before it:
 
     add     the file is written to `staging/`, the journal is written, the index is built
             with the staged document; only then does the file move into `uploads/`.
@@ -33,7 +33,7 @@ from typing import Literal
 from filelock import FileLock
 
 from .files import fsync_dir, write_atomically
-from .indexing import read_manifest
+from .store import read_manifest
 from .ingest import corpus_files, document_id
 from .settings import Settings
 

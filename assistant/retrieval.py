@@ -11,7 +11,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
-from .indexing import Index
+from .store import Index
 from .models import SearchHit
 from .settings import Settings
 
@@ -201,7 +201,7 @@ def open_retriever(settings: Settings, mode: str | None = None) -> Retriever:
     Raises IndexMissing or IndexMismatch with what to do.
     """
     from .embedding import embedder_from_settings
-    from .indexing import load_index
+    from .store import load_index
 
     index = load_index(settings)
     needs_model = (mode or settings.retrieval_mode) != "bm25"

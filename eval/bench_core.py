@@ -31,7 +31,8 @@ def measure(backend: str, model_cache: Path, time_searches: bool, repeats: int) 
     started = time.perf_counter()
     from assistant.embedding import embedder_from_settings
     from assistant.evaluation import load_qa
-    from assistant.indexing import build_index, load_index
+    from assistant.indexing import build_index
+    from assistant.store import load_index
     from assistant.retrieval import Retriever
     from assistant.settings import Settings
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from assistant.dense import build_dense, ivf_lists
 from assistant.embedding import SentenceTransformerEmbedder
-from assistant.indexing import load_index
+from assistant.store import load_index
 from assistant.lexical import LexicalIndex, terms
 from assistant.settings import load_settings
 

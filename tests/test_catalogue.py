@@ -5,7 +5,8 @@ from assistant.payloads import answer_payload
 from assistant.catalogue import build_catalogue, catalogue_from_json, catalogue_to_json
 from assistant.evaluation import citation_problems
 from assistant.headings import parse_heading
-from assistant.indexing import build_index, load_index
+from assistant.indexing import build_index
+from assistant.store import load_index
 from assistant.ingest import load_document
 from assistant.retrieval import Retriever
 from assistant.settings import Settings

@@ -71,7 +71,8 @@ def test_a_gpu_that_is_not_there_is_a_clear_error_and_a_gpu_needs_pytorch():
 @pytest.mark.model
 def test_the_int8_backend_is_close_to_fp32_and_an_index_built_with_it_refuses_fp32_questions(tmp_path):
     from assistant.errors import IndexMismatch
-    from assistant.indexing import build_index, load_index
+    from assistant.indexing import build_index
+    from assistant.store import load_index
 
     texts = texts_of_every_length()
     fp32 = embedder_from_settings(Settings(embedding_backend="onnx")).embed_passages(texts)

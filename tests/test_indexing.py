@@ -3,10 +3,11 @@ import json
 import numpy as np
 import pytest
 
-import assistant.indexing as indexing
+import assistant.store as store
 from assistant.dense import FaissStore
 from assistant.errors import IndexMismatch, IndexMissing
-from assistant.indexing import build_index, current_build, load_index
+from assistant.indexing import build_index
+from assistant.store import current_build, load_index
 from conftest import PUSH_FACTORS, UN_REVIEW, HashEmbedder
 
 
@@ -184,7 +185,7 @@ def test_a_build_that_cannot_be_read_back_never_goes_live(hash_settings, monkeyp
     build(hash_settings)
     live = current_build(hash_settings.index_dir)
     (hash_settings.corpus_dir / "extra.txt").write_text("Extra Brief\n\nSomething new about border management.\n")
-    monkeypatch.setattr(indexing, "_read_passages", lambda build: [])  # the written build reads back inconsistent
+    monkeypatch.setattr(store, "read_passages", lambda build: [])  # the written build reads back inconsistent
     with pytest.raises(IndexMismatch):
         build(hash_settings)
     monkeypatch.undo()

@@ -7,7 +7,8 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.dense import FaissStore
-from assistant.indexing import build_index, current_build, load_index
+from assistant.indexing import build_index
+from assistant.store import current_build, load_index
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from conftest import HashEmbedder
@@ -84,7 +85,7 @@ def test_a_failed_build_leaves_no_table_and_the_live_index_untouched(hash_settin
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indexing, "_write_build", explode)
+    monkeypatch.setattr(indexing, "write_build", explode)
     with pytest.raises(RuntimeError):
         build_index(settings, HashEmbedder)
     assert current_build(settings.index_dir) == live and tables(postgres_url) == before

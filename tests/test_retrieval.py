@@ -1,7 +1,8 @@
 import pytest
 
 from assistant.errors import InvalidQuestion, UnknownDocument
-from assistant.indexing import build_index, load_index
+from assistant.indexing import build_index
+from assistant.store import load_index
 from assistant.retrieval import Retriever, convex_fusion, reciprocal_rank_fusion, top_positions
 from conftest import BRIEFING_NOTE, PUSH_FACTORS, UN_REVIEW, HashEmbedder
 

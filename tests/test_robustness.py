@@ -16,7 +16,7 @@ import time
 import pytest
 from pypdf import PdfWriter
 
-from assistant.indexing import load_index
+from assistant.store import load_index
 from assistant.settings import Settings
 from conftest import ROOT
 

@@ -24,7 +24,8 @@ import pytest
 from api.service import Service
 from assistant import journal
 from assistant.errors import DocumentError
-from assistant.indexing import build_index, load_index, read_manifest
+from assistant.indexing import build_index
+from assistant.store import load_index, read_manifest
 from assistant.sandbox import read_bounded
 from assistant.settings import Settings
 from conftest import ROOT, HashEmbedder
