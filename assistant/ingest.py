@@ -481,6 +481,11 @@ def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
+def _body_size(lines: list[_PdfLine]) -> float:
+    """The type size most lines are set in (0 without lines): headings are larger, notes and running lines smaller."""
+    return statistics.mode(round(line.size, 1) for line in lines) if lines else 0.0
+
+
 def _lines_by_page(lines: list[_PdfLine]) -> dict[int, list[_PdfLine]]:
     by_page: dict[int, list[_PdfLine]] = {}
     for line in lines:
@@ -497,7 +502,7 @@ def _drop_running_lines(lines: list[_PdfLine], page_count: int) -> list[_PdfLine
     set larger than the body are headings ("2.1 Purpose" opening every short chapter), never running lines."""
     if page_count < 2 or not lines:
         return lines
-    body_size = statistics.mode(round(line.size, 1) for line in lines)
+    body_size = _body_size(lines)
     by_page = _lines_by_page(lines)
     edges = set()
     for page_lines in by_page.values():
@@ -570,7 +575,7 @@ def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLin
     larger than the body (a chapter's own heading) are kept."""
     if page_count < 4 or not lines:
         return lines
-    body_size = statistics.mode(round(line.size, 1) for line in lines)
+    body_size = _body_size(lines)
     by_page = _lines_by_page(lines)
     edges = [edge for page_lines in by_page.values()
              for edge in (("top", max(page_lines, key=lambda line: line.y)), ("bottom", min(page_lines, key=lambda line: line.y)))]
@@ -606,7 +611,7 @@ def _drop_outline_echoes(lines: list[_PdfLine], outline: list[OutlineEntry], lab
     titles = {words for words in (_title_words(entry.title) for entry in outline) if len(words) >= 8}
     if not titles or not lines:
         return lines
-    body_size = statistics.mode(round(line.size, 1) for line in lines)
+    body_size = _body_size(lines)
     echoes = set()
     for page, page_lines in _lines_by_page(lines).items():
         number = labels[page - 1].lower() if page <= len(labels) else str(page)
@@ -631,7 +636,7 @@ def _drop_navigation_pages(lines: list[_PdfLine]) -> list[_PdfLine]:
 
 
 def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
-    body_size = statistics.mode([round(line.size, 1) for line in lines]) if lines else 0
+    body_size = _body_size(lines)
     blocks: list[Block] = []
     previous: _PdfLine | None = None
     bullet_pending = False

@@ -1,6 +1,6 @@
 """Load, cold start and memory of the HTTP service, measured on loopback.
 
-    .venv/bin/python eval/bench_load.py [--seconds 30] [--concurrency 1,4,16] [--runs 3] [--starts 5]
+    .venv/bin/python eval/bench_load.py [--seconds 30] [--concurrency 1,4,16] [--runs 3] [--starts 5] [--name load]
 
 Starts `assistant serve` as a separate process on a free port (the built index in
 ASSISTANT_INDEX_DIR or ./index). Cold start is process start to a 200 from /ready, timed
@@ -8,7 +8,9 @@ over several starts. Then POST /ask is driven by an async httpx load generator a
 concurrency for the given duration, `--runs` times, with the query-vector cache off (every
 request embeds its question) and on (questions repeat, as the QA set's questions cycle);
 the figures are medians over the runs. Prints them and writes eval/reports/load.json and
-load.md. The generator shares the two cores with the server, so these are the figures of
+load.md (or <name>.json and .md). The server takes its settings from the environment, so
+`ASSISTANT_STORE=postgres ASSISTANT_DATABASE_URL=… ASSISTANT_INDEX_DIR=…` measures the PostgreSQL
+store. The generator shares the two cores with the server, so these are the figures of
 one small machine doing both.
 """
 
@@ -139,6 +141,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,4,16", help="Concurrency levels.")
     parser.add_argument("--runs", type=int, default=3, help="Runs of each level; the report gives medians.")
     parser.add_argument("--starts", type=int, default=5, help="Cold starts timed.")
+    parser.add_argument("--name", default="load", help="Report name: eval/reports/<name>.md and .json.")
     arguments = parser.parse_args()
     levels = [int(c) for c in arguments.concurrency.split(",")]
     pool = questions()
@@ -169,7 +172,7 @@ def main() -> None:
             )
         print(f"{label:9} resident memory {report[label]['rss_mb_after']:.0f} MB")  # type: ignore[index]
     REPORTS.mkdir(parents=True, exist_ok=True)
-    (REPORTS / "load.json").write_text(json.dumps(report, indent=2))
+    (REPORTS / f"{arguments.name}.json").write_text(json.dumps(report, indent=2))
     rows = [
         f"| {label} | {level['concurrency']} | {level['p50_ms']:.1f} | {level['p95_ms']:.1f} | {level['p99_ms']:.1f} | "
         f"{level['rps']:.1f} | {level['errors']} |"
@@ -191,8 +194,8 @@ def main() -> None:
         )
         + "\n"
     )
-    (REPORTS / "load.md").write_text(markdown)
-    print(f"\nwrote {REPORTS / 'load.md'}")
+    (REPORTS / f"{arguments.name}.md").write_text(markdown)
+    print(f"\nwrote {REPORTS / (arguments.name + '.md')}")
 
 
 if __name__ == "__main__":
