@@ -608,7 +608,7 @@ def _drop_outline_echoes(lines: list[_PdfLine], outline: list[OutlineEntry], lab
     body ("Chapter 2: Keeping the Accounts" above a chapter two pages long; the section's own heading is larger) or
     carries the page's own number at either end ("Appendix A: Copying Information 25" on printed page 25) without
     looking like a heading (bold or larger than the body, as "1 Introduction" opening printed page 1)."""
-    titles = {words for words in (_title_words(entry.title) for entry in outline) if len(words) >= 8}
+    titles = {words for words in (_title_words(entry.title) for entry in outline) if len(words) >= 8}  # not "Tools"
     if not titles or not lines:
         return lines
     body_size = _body_size(lines)

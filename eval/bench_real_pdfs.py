@@ -38,15 +38,13 @@ def words(text: str) -> Counter[str]:
     return Counter(word.lower() for word in WORD.findall(text))
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
-
-
 def measure(path: Path) -> dict:  # type: ignore[type-arg]
     from pdfminer.high_level import extract_text
     from pypdf import PdfReader
 
-    from assistant.ingest import _comparable, _outline, _page_lines, extraction_quality, glued_share, load_document
+    from assistant.ingest import (
+        _comparable, _outline, _page_lines, _running_key, extraction_quality, glued_share, load_document,
+    )
 
     reader = PdfReader(path)
     seconds = []
@@ -66,9 +64,9 @@ def measure(path: Path) -> dict:  # type: ignore[type-arg]
         by_page.setdefault(line.page, []).append(line)
     for page_lines in by_page.values():
         ordered = sorted(page_lines, key=lambda line: -line.y)
-        edges.update({_key(line.text) for line in ordered[:2] + ordered[-2:] if len(line.text.split()) <= 12})
+        edges.update({_running_key(line.text) for line in ordered[:2] + ordered[-2:] if len(line.text.split()) <= 12})
     recurring = {key for key, count in edges.items() if count >= 3}
-    text_lines = Counter(_key(line) for line in document.text.split("\n") if line.strip())
+    text_lines = Counter(_running_key(line) for line in document.text.split("\n") if line.strip())
     running_left = sum(count - 1 for key, count in text_lines.items() if key in recurring and count > 1)
 
     outline = [entry for entry in _outline(reader) if "index" not in entry.title.lower()]
