@@ -29,9 +29,11 @@ from .store import (
     Manifest,
     chunking_settings,
     current_build,
-    document_from_json,
     mismatch_reason,
+    read_build_manifest,
+    read_documents,
     read_passages,
+    read_sentences,
     vector_kind,
     write_build,
 )
@@ -236,15 +238,14 @@ def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | 
     if build is None:
         return None, None
     try:
-        manifest = Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+        manifest = read_build_manifest(build)
         reason = mismatch_reason(manifest, settings)
         if reason:
             return None, reason
         passages = read_passages(build)
         vectors = saved_vectors(build)
-        sentences = SentenceTable.load(build / "sentences.json")
-        sentence_vectors = np.load(build / "sentence_vectors.npy")
-        documents = {d["doc_id"]: document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
+        sentences, sentence_vectors = read_sentences(build)
+        documents = read_documents(build)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
         return None, f"the live index could not be read ({error.__class__.__name__})"
     if len(vectors) != len(passages) or len(sentence_vectors) != len(sentences):

@@ -166,7 +166,7 @@ def read_manifest(index_dir: Path) -> Manifest | None:
     build = current_build(index_dir)
     if build is None:
         return None
-    return Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+    return read_build_manifest(build)
 
 
 def load_index(settings: Settings, check: bool = True) -> Index:
@@ -194,7 +194,7 @@ def load_index(settings: Settings, check: bool = True) -> Index:
 
 def _checked_load(build: Path, settings: Settings, check: bool) -> Index:
     try:
-        manifest = Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+        manifest = read_build_manifest(build)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexCorrupt(f"its manifest is unreadable: {error}") from error
     if check:
@@ -212,14 +212,13 @@ def _checked_load(build: Path, settings: Settings, check: bool) -> Index:
 def load_build(build: Path, manifest: Manifest, settings: Settings) -> Index:
     """Every file of one build, read and cross-checked (the dense store searches with `settings`' breadth). Raises
     IndexCorrupt when they disagree."""
-    documents = {d["doc_id"]: document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
+    documents = read_documents(build)
     passages = read_passages(build)
     dense = open_store(build, manifest.dense_kind, settings)
     if len(dense) != len(passages) or (len(dense) and dense.dimension != manifest.dimension):
         raise IndexCorrupt(f"The index in '{build}' is inconsistent (vectors and passages disagree). Rebuild it.")
     duplicates = {int(k): v for k, v in json.loads((build / "duplicates.json").read_text()).items()}
-    sentences = SentenceTable.load(build / "sentences.json")
-    sentence_vectors = np.load(build / "sentence_vectors.npy")
+    sentences, sentence_vectors = read_sentences(build)
     if len(sentence_vectors) != len(sentences):
         raise IndexCorrupt(f"The index in '{build}' is inconsistent (sentence vectors and sentences disagree). Rebuild it.")
     return Index(
@@ -236,13 +235,26 @@ def load_build(build: Path, manifest: Manifest, settings: Settings) -> Index:
     )
 
 
+def read_build_manifest(build: Path) -> Manifest:
+    return Manifest.from_json(json.loads((build / "manifest.json").read_text()))
+
+
+def read_documents(build: Path) -> dict[str, Document]:
+    return {d["doc_id"]: _document_from_json(d) for d in json.loads((build / "documents.json").read_text())}
+
+
+def read_sentences(build: Path) -> tuple[SentenceTable, np.ndarray]:
+    """The build's answer sentences and their vectors (row i embeds sentence i)."""
+    return SentenceTable.load(build / "sentences.json"), np.load(build / "sentence_vectors.npy")
+
+
 def read_passages(build: Path) -> list[Passage]:
     # split on "\n" only: str.splitlines() also splits on U+0085, U+2028 and U+2029, which brief text may hold
     lines = (build / "passages.jsonl").read_text(encoding="utf-8").split("\n")
     return [_passage_from_json(json.loads(line)) for line in lines if line]
 
 
-def document_from_json(data: dict) -> Document:  # type: ignore[type-arg]
+def _document_from_json(data: dict) -> Document:  # type: ignore[type-arg]
     data = dict(data)
     data["sections"] = [Section(path=tuple(s["path"]), start=s["start"], end=s["end"]) for s in data["sections"]]
     data["pages"] = [PageSpan(**p) for p in data["pages"]]
