@@ -126,7 +126,7 @@ def benchmark_index(dataset: BeirDataset, vectors: np.ndarray, settings: Setting
         Passage(f"{dataset.name}:{doc_id}", doc_id, "", (), 0, len(text), (), text)
         for doc_id, text in zip(dataset.doc_ids, dataset.texts)
     ]
-    dense = new_store(vectors, settings)  # in memory, or a PostgreSQL table with store=postgres
+    dense = new_store(vectors, [p.doc_id for p in passages], settings)  # in memory, or a PostgreSQL table with store=postgres
     manifest = Manifest(
         INDEX_FORMAT, settings.embedding_model, int(vectors.shape[1]), "beir", {}, dense.kind, len(passages), {}, "", 0.0, 0, 0
     )

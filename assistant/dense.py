@@ -174,12 +174,13 @@ def saved_vectors(folder: Path) -> np.ndarray:
     return np.load(folder / VECTORS_FILE)
 
 
-def new_store(vectors: np.ndarray, settings: Settings) -> DenseStore:
-    """A store over a build's passage vectors, of the kind the settings ask for (`store`)."""
+def new_store(vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> DenseStore:
+    """A store over a build's passage vectors (those of passages from `doc_ids`, in order), of the kind the
+    settings ask for (`store`)."""
     if settings.store == "postgres":
         from .postgres_store import PostgresStore
 
-        return PostgresStore.build(vectors, settings)
+        return PostgresStore.build(vectors, doc_ids, settings)
     return FaissStore.build(vectors, settings)
 
 

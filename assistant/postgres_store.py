@@ -1,23 +1,34 @@
 """The dense store in PostgreSQL: passage vectors in a pgvector table with an HNSW index (inner product).
 
-Each build writes a table of its own (`dense_<12 hex digits>`), named in the build folder's `store.json`; the build
+Each build writes a table of its own (`dense_<12 hex digits>`), named in the build folder's `store.json` and
+recorded in the database's `assistant_builds` table (model, dimension, passage count, chunking), all in one
+transaction: the database holds a build's table whole, with its index and its record, or not at all. The build
 folder goes live as before (CURRENT is replaced atomically), so a reader sees the old build's table or the new one,
-never a half-written one. Removing an old build drops its table; a build that fails drops the table it was writing.
-The build folder also keeps the vectors (`vectors.npy`) so that an incremental build reuses them without the
-database. BM25 and the sentence vectors stay in the index folder.
+never a half-written one. Loading a build checks the database's record against the folder's. Removing an old build
+drops its table and its record together; a build that fails leaves neither. The build folder also keeps the vectors
+(`vectors.npy`) so that an incremental build reuses them without the database. BM25 and the sentence vectors stay
+in the index folder.
 
-Queries are exact when they filter by document (an ordinary scan over the chosen passages), approximate through HNSW
-otherwise, with `hnsw_ef_search` as pgvector's `hnsw.ef_search` (at most 1,000). One connection per store, used by
-one thread at a time.
+The schema is ready for Citus: every table is keyed by (`doc_id`, `position`), so `doc_id` can be its distribution
+column. Queries are exact when they filter by document (an ordinary scan over the chosen passages), approximate
+through HNSW otherwise, with `hnsw_ef_search` as pgvector's `hnsw.ef_search` (at most 1,000).
+
+Reads and writes: builds, drops and the load-time check go to the primary (`database_url`). Searches go to a read
+replica (`database_replica_urls`; each process picks one) as soon as it holds the live build whole; until then,
+and for `replica_retry_seconds` after a replica fails, they go to the primary, so a build is searchable the moment
+it is live (read-your-writes). One connection to each server per store, used by one thread at a time.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,79 +39,166 @@ from .settings import Settings
 STORE_FILE = "store.json"
 KIND = "pgvector-hnsw"
 MAX_EF_SEARCH = 1000  # pgvector's limit
+BUILDS_TABLE = "assistant_builds"
 
 
-def _unavailable(error: Exception) -> StoreUnavailable:
+def _unavailable(error: Exception, where: str = "ASSISTANT_DATABASE_URL") -> StoreUnavailable:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return StoreUnavailable(
-        f"The PostgreSQL store at ASSISTANT_DATABASE_URL failed: {reason[:300]}. Check that the server runs, that the "
+        f"The PostgreSQL store at {where} failed: {reason[:300]}. Check that the server runs, that the "
         "URL is right and that the pgvector extension can be created there."
     )
 
 
-def _connect(settings: Settings):  # type: ignore[no-untyped-def]
+def replica_urls(settings: Settings) -> list[str]:
+    """The read replicas the settings name, in order (comma-separated in one secret)."""
+    if settings.database_replica_urls is None:
+        return []
+    return [url.strip() for url in settings.database_replica_urls.get_secret_value().split(",") if url.strip()]
+
+
+def _connect(url: str, create: bool = False):  # type: ignore[no-untyped-def]
+    """A connection in autocommit mode with pgvector's types registered. `create`: make the extension and the
+    builds table first (the primary only; a replica is read-only)."""
     import psycopg
     from pgvector.psycopg import register_vector
 
-    assert settings.database_url is not None  # Settings refuses store=postgres without it
+    connection = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="ssr-brief-assistant")
     try:
-        connection = psycopg.connect(settings.database_url.get_secret_value(), autocommit=True, connect_timeout=10)
-        connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        if create:
+            connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {BUILDS_TABLE} (dense_table text PRIMARY KEY, model text NOT NULL, "
+                "dimension integer NOT NULL, passages integer NOT NULL, chunking jsonb NOT NULL, "
+                "created timestamptz NOT NULL DEFAULT now())"
+            )
         register_vector(connection)
-    except psycopg.Error as error:
-        raise _unavailable(error) from error
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 
+def _primary(settings: Settings):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    assert settings.database_url is not None  # Settings refuses store=postgres without it
+    try:
+        return _connect(settings.database_url.get_secret_value(), create=True)
+    except psycopg.Error as error:
+        raise _unavailable(error) from error
+
+
+def _record(table: str, count: int, dimension: int, settings: Settings) -> dict[str, Any]:
+    from .store import chunking_settings
+
+    return {"table": table, "count": count, "dimension": dimension, "model": settings.embedding_model,
+            "chunking": chunking_settings(settings)}
+
+
 class PostgresStore:
-    """Passage vectors in one PostgreSQL table; positions are the table's primary key."""
+    """Passage vectors in one PostgreSQL table; positions are passage positions, `doc_id` the distribution key."""
 
     kind = KIND
 
-    def __init__(self, table: str, count: int, dimension: int, settings: Settings, vectors: np.ndarray | None = None) -> None:
-        self.table, self._count, self._dimension = table, count, dimension
+    def __init__(self, record: dict[str, Any], settings: Settings, vectors: np.ndarray | None = None) -> None:
+        self.table, self._count, self._dimension = record["table"], int(record["count"]), int(record["dimension"])
+        self._record = record
         self._vectors = vectors  # only while building: written to the folder for incremental builds
-        self._connection = _connect(settings)
-        self._connection.execute(f"SET hnsw.ef_search = {min(MAX_EF_SEARCH, settings.hnsw_ef_search)}")
+        self._ef_search = min(MAX_EF_SEARCH, settings.hnsw_ef_search)
+        self._retry_seconds = settings.replica_retry_seconds
+        replicas = replica_urls(settings)
+        self._replica = replicas[os.getpid() % len(replicas)] if replicas else None
+        self._reader: Any = None  # the replica's connection, once it holds this build
+        self._retry_at = 0.0
         self._lock = threading.Lock()
+        self._connection = _primary(settings)
+        self._connection.execute(f"SET hnsw.ef_search = {self._ef_search}")
 
     @classmethod
-    def build(cls, vectors: np.ndarray, settings: Settings) -> "PostgresStore":
-        """A new table holding `vectors` (normalised rows) with an HNSW index over them."""
-        table = f"dense_{uuid.uuid4().hex[:12]}"
-        dimension = int(vectors.shape[1])
+    def build(cls, vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> "PostgresStore":
+        """A new table holding `vectors` (normalised rows, the passages of `doc_ids`) with an HNSW index over them
+        and its record in the builds table, in one transaction."""
         import psycopg
 
-        store = cls(table, len(vectors), dimension, settings, vectors)
-        connection = store._connection
+        if len(doc_ids) != len(vectors):
+            raise ValueError(f"{len(vectors)} vectors for {len(doc_ids)} passages")
+        table = f"dense_{uuid.uuid4().hex[:12]}"
+        record = _record(table, len(vectors), int(vectors.shape[1]), settings)
+        store = cls(record, settings, vectors)
         try:
-            connection.execute(f"CREATE TABLE {table} (position integer PRIMARY KEY, embedding vector({dimension}) NOT NULL)")
-            with connection.cursor().copy(f"COPY {table} (position, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
-                copy.set_types(["int4", "vector"])
-                for position, vector in enumerate(np.asarray(vectors, dtype=np.float32)):
-                    copy.write_row((position, vector))
-            connection.execute(
-                f"CREATE INDEX ON {table} USING hnsw (embedding vector_ip_ops) WITH (m = {int(settings.hnsw_m)}, "
-                f"ef_construction = {int(settings.hnsw_ef_construction)})"
-            )
-        except BaseException as error:
-            try:
-                store.discard()
-            except StoreUnavailable:
-                pass  # the connection is gone; so is the transaction that created the table, or it was never made
+            with store._connection.transaction():
+                store._create(vectors, doc_ids, settings)
+        except BaseException as error:  # the transaction is rolled back: neither the table nor its record remain
+            store._connection.close()
             if isinstance(error, psycopg.Error):
                 raise _unavailable(error) from error
             raise
         return store
 
+    def _create(self, vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> None:
+        connection, table = self._connection, self.table
+        connection.execute(
+            f"CREATE TABLE {table} (doc_id text NOT NULL, position integer NOT NULL, "
+            f"embedding vector({self._dimension}) NOT NULL, PRIMARY KEY (doc_id, position))"
+        )
+        with connection.cursor().copy(f"COPY {table} (doc_id, position, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.set_types(["text", "int4", "vector"])
+            for position, (doc_id, vector) in enumerate(zip(doc_ids, np.asarray(vectors, dtype=np.float32))):
+                copy.write_row((doc_id, position, vector))
+        connection.execute(f"CREATE INDEX ON {table} (position)")
+        connection.execute(
+            f"CREATE INDEX ON {table} USING hnsw (embedding vector_ip_ops) WITH (m = {int(settings.hnsw_m)}, "
+            f"ef_construction = {int(settings.hnsw_ef_construction)})"
+        )
+        connection.execute(
+            f"INSERT INTO {BUILDS_TABLE} (dense_table, model, dimension, passages, chunking) VALUES (%s, %s, %s, %s, %s)",
+            (table, self._record["model"], self._dimension, self._count, json.dumps(self._record["chunking"])),
+        )
+
     @classmethod
     def load(cls, folder: Path, settings: Settings) -> "PostgresStore":
+        """The store of the build in `folder`, after checking on the primary that the database's record of the
+        build and its table's size agree with the folder's. Raises ValueError when they do not."""
+        import psycopg
+
         record = json.loads((folder / STORE_FILE).read_text())
-        store = cls(record["table"], int(record["count"]), int(record["dimension"]), settings)
-        count = store._one(f"SELECT count(*) FROM {store.table}")
-        if count is None or int(count[0]) != store._count:
-            raise ValueError(f"table {store.table} holds {count and count[0]} vectors, the build {store._count}")
+        store = cls(record, settings)
+        try:
+            whole = store._holds_build(store._connection)
+            row = whole or store._one_on(store._connection, f"SELECT model, dimension, passages, chunking FROM "
+                                         f"{BUILDS_TABLE} WHERE dense_table = %s", (store.table,))
+        except psycopg.Error as error:
+            store._connection.close()
+            raise _unavailable(error) from error
+        if not whole:
+            store._connection.close()
+            raise ValueError(
+                f"the database's record of table {store.table} ({row}) does not match the build folder's "
+                f"({record.get('model')}, {store._dimension}, {store._count}, {record.get('chunking')})"
+                if row else f"the database holds no build table {store.table} (restored from another backup, or dropped?)"
+            )
         return store
+
+    def _holds_build(self, connection: Any) -> bool:
+        """Whether the server behind `connection` holds this build whole: its record as the folder has it, and
+        its table with every row."""
+        row = self._one_on(
+            connection,
+            f"SELECT b.model, b.dimension, b.passages, b.chunking, to_regclass(b.dense_table) IS NOT NULL "
+            f"FROM {BUILDS_TABLE} b WHERE b.dense_table = %s",
+            (self.table,),
+        )
+        if row is None or not row[4]:
+            return False
+        model, dimension, passages, chunking, _ = row
+        record = self._record
+        if (model, dimension, passages) != (record.get("model"), self._dimension, self._count):
+            return False
+        if record.get("chunking") is not None and chunking != record["chunking"]:
+            return False
+        count = self._one_on(connection, f"SELECT count(*) FROM {self.table}")
+        return count is not None and int(count[0]) == self._count
 
     @staticmethod
     def holds(folder: Path) -> bool:
@@ -109,24 +207,29 @@ class PostgresStore:
 
     @staticmethod
     def drop(folder: Path, settings: Settings) -> None:
-        """Drop the table of the build in `folder` (an old build being removed)."""
+        """Drop the table of the build in `folder` and its record, together (an old build being removed)."""
+        import psycopg
+
         table = json.loads((folder / STORE_FILE).read_text())["table"]
-        with _connect(settings) as connection:
-            connection.execute(f"DROP TABLE IF EXISTS {table}")
+        try:
+            with _primary(settings) as connection, connection.transaction():
+                _drop(connection, table)
+        except psycopg.Error as error:
+            raise _unavailable(error) from error
 
     def save(self, folder: Path) -> None:
         if self._vectors is not None:
             np.save(folder / VECTORS_FILE, self._vectors)
-        record = {"table": self.table, "count": self._count, "dimension": self._dimension}
-        (folder / STORE_FILE).write_text(json.dumps(record))
+        (folder / STORE_FILE).write_text(json.dumps(self._record))
 
     def discard(self) -> None:
-        """Drop this store's table (a build that failed)."""
+        """Drop this store's table and record (a build that failed after writing them)."""
         import psycopg
 
         with self._lock:
             try:
-                self._connection.execute(f"DROP TABLE IF EXISTS {self.table}")
+                with self._connection.transaction():
+                    _drop(self._connection, self.table)
             except psycopg.Error as error:
                 raise _unavailable(error) from error
 
@@ -137,14 +240,51 @@ class PostgresStore:
     def dimension(self) -> int:
         return self._dimension
 
-    def _one(self, query: str, parameters: tuple = ()) -> tuple | None:  # type: ignore[type-arg]
-        rows = self._all(query, parameters)
-        return rows[0] if rows else None
+    def reads_from_replica(self) -> bool:
+        """Whether searches now go to a read replica (else to the primary)."""
+        with self._lock:
+            return self._reading() is not self._connection
+
+    # ------------------------------------------------------------ where reads go
+
+    @staticmethod
+    def _one_on(connection: Any, query: str, parameters: tuple = ()) -> tuple | None:  # type: ignore[type-arg]
+        return connection.execute(query, parameters).fetchone()
+
+    def _reading(self) -> Any:
+        """The connection searches use: the replica once it holds this build, else the primary. Called under the lock."""
+        if self._reader is not None or self._replica is None or time.monotonic() < self._retry_at:
+            return self._reader or self._connection
+        import psycopg
+
+        try:
+            reader = _connect(self._replica)
+            if self._holds_build(reader):
+                reader.execute(f"SET hnsw.ef_search = {self._ef_search}")
+                self._reader = reader
+                return reader
+            reader.close()  # lagging behind the primary: read there until it catches up
+        except psycopg.Error:
+            pass
+        self._retry_at = time.monotonic() + self._retry_seconds
+        return self._connection
 
     def _all(self, query: str, parameters: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
         import psycopg
 
         with self._lock:
+            connection = self._reading()
+            try:
+                return connection.execute(query, parameters).fetchall()
+            except psycopg.Error as error:
+                if connection is self._connection:
+                    raise _unavailable(error) from error
+            self._reader = None  # the replica failed: the primary answers, the replica is tried again later
+            self._retry_at = time.monotonic() + self._retry_seconds
+            try:
+                connection.close()
+            except psycopg.Error:
+                pass
             try:
                 return self._connection.execute(query, parameters).fetchall()
             except psycopg.Error as error:
@@ -185,3 +325,8 @@ class PostgresStore:
         for position, other in rows:
             near[int(position)].append(int(other))
         return near
+
+
+def _drop(connection: Any, table: str) -> None:
+    connection.execute(f"DROP TABLE IF EXISTS {table}")
+    connection.execute(f"DELETE FROM {BUILDS_TABLE} WHERE dense_table = %s", (table,))

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = Field(
         None, description="PostgreSQL connection URI for store=postgres (postgresql://user:password@host/database)."
     )
+    database_replica_urls: SecretStr | None = Field(
+        None,
+        description="Read replicas of database_url for store=postgres, comma-separated URIs. Each process sends its "
+        "searches to one of them once it holds the live build whole; builds, and searches while the replica lags "
+        "behind or has failed, go to database_url.",
+    )
+    replica_retry_seconds: float = Field(
+        5.0, gt=0, le=3600, description="How long searches stay on the primary before a lagging or failed replica is tried again."
+    )
     ann: Literal["exact", "hnsw", "ivf", "auto"] = Field(
         "auto",
         description="Dense index: exact inner product, HNSW, IVF (vectors in clusters, the nearest clusters searched), "
@@ -209,6 +218,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "ASSISTANT_STORE=postgres needs ASSISTANT_DATABASE_URL (postgresql://user:password@host/database). "
                 "Set it, or unset ASSISTANT_STORE to search in memory."
+            )
+        if self.database_replica_urls is not None and self.store != "postgres":
+            raise ValueError(
+                "ASSISTANT_DATABASE_REPLICA_URLS is only used with ASSISTANT_STORE=postgres. Set the store, or unset "
+                "the replica URLs."
             )
         return self
 

