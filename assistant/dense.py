@@ -104,6 +104,10 @@ class DenseStore(Protocol):
         """Remove what the store keeps outside the index folder (a build that failed)."""
         ...
 
+    def searched_on(self) -> str:
+        """Where searches run now: "memory", "primary" or "replica"."""
+        ...
+
 
 VECTORS_FILE, FAISS_FILE = "vectors.npy", "dense.faiss"
 DUPLICATE_PROBE = 2  # IVF clusters probed for near-duplicates: a twin at cosine >= 0.9 lies in its own cluster or the next
@@ -135,6 +139,9 @@ class FaissStore:
 
     def discard(self) -> None:
         """Nothing: a FAISS store lives in its build folder."""
+
+    def searched_on(self) -> str:
+        return "memory"
 
     def __len__(self) -> int:
         return len(self.vectors)

@@ -240,10 +240,10 @@ class PostgresStore:
     def dimension(self) -> int:
         return self._dimension
 
-    def reads_from_replica(self) -> bool:
-        """Whether searches now go to a read replica (else to the primary)."""
+    def searched_on(self) -> str:
+        """"replica" when searches now go to a read replica, else "primary"."""
         with self._lock:
-            return self._reading() is not self._connection
+            return "primary" if self._reading() is self._connection else "replica"
 
     # ------------------------------------------------------------ where reads go
 

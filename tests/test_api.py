@@ -48,6 +48,7 @@ def test_health_and_ready(client, tmp_path, real_retriever):
     assert client.get("/health").json() == {"status": "ok"}
     ready = client.get("/ready").json()
     assert ready["status"] == "ready" and ready["documents"] == 5 and ready["embedding_backend"] == "onnx"
+    assert ready["dense_store"] in ("exact", "hnsw", "ivf") and ready["searched_on"] == "memory"
     empty = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "no-index", data_dir=tmp_path / "d2")
     with TestClient(create_app(empty, real_retriever.embedder)) as not_built:
         assert not_built.get("/health").status_code == 200

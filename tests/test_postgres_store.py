@@ -173,7 +173,7 @@ def caught_up(primary: str, replica: str, seconds: float = 20.0) -> None:
 def dense_ids(settings: Settings, question: str) -> tuple[list[str], bool]:
     index = load_index(settings)
     ids = [hit.passage.passage_id for hit in Retriever(index, HashEmbedder(), settings).search(question, 5, mode="dense")]
-    return ids, index.dense.reads_from_replica()
+    return ids, index.dense.searched_on() == "replica"
 
 
 def test_searches_go_to_a_replica_that_holds_the_live_build_and_to_the_primary_until_it_does(
@@ -208,7 +208,7 @@ def test_searches_go_to_a_replica_that_holds_the_live_build_and_to_the_primary_u
     caught_up(postgres_url, replica)
     index = load_index(settings)
     time.sleep(0.3)  # past replica_retry_seconds
-    assert index.dense.reads_from_replica()
+    assert index.dense.searched_on() == "replica"
 
 
 def test_searches_fall_back_to_the_primary_when_the_replica_fails(hash_settings, postgres_url, postgres_replica):
@@ -222,11 +222,11 @@ def test_searches_fall_back_to_the_primary_when_the_replica_fails(hash_settings,
     retriever = Retriever(index, HashEmbedder(), settings)
     question = "What is security sector reform?"
     before = [hit.passage.passage_id for hit in retriever.search(question, 5, mode="dense")]
-    assert index.dense.reads_from_replica()
+    assert index.dense.searched_on() == "replica"
     _commands.pg_ctl(["-m", "immediate", "-w", "stop"], pgdata=postgres_replica.pgdata,  # type: ignore[attr-defined]
                      user=postgres_replica.system_user, timeout=30)
     after = [hit.passage.passage_id for hit in retriever.search(question, 5, mode="dense")]
-    assert after == before and not index.dense.reads_from_replica()
+    assert after == before and index.dense.searched_on() == "primary"
 
 
 def test_replica_urls_without_the_postgres_store_are_refused():

@@ -19,7 +19,9 @@ def health() -> dict[str, str]:
 @router.get("/ready", summary="Index loaded", responses={503: {"model": ErrorBody}})
 def ready(service: ServiceDep) -> dict[str, object]:
     """200 when the index is loaded and questions can be answered, 503 with the reason otherwise. `warning` says
-    when the build CURRENT names cannot be read and the one live before it is served instead."""
+    when the build CURRENT names cannot be read and the one live before it is served instead. `dense_store` is the
+    kind of passage-vector index; `searched_on` where its searches run now: "memory" (FAISS), or "primary" or
+    "replica" (PostgreSQL)."""
     answerer = service.answerer
     index = answerer.index
     return {
@@ -29,5 +31,7 @@ def ready(service: ServiceDep) -> dict[str, object]:
         "model": index.manifest.model,
         "embedding_backend": getattr(answerer.retriever.embedder, "backend", "unknown"),
         "built_at": index.manifest.built_at,
+        "dense_store": index.dense.kind,
+        "searched_on": index.dense.searched_on(),
         "warning": index.fallback,
     }
