@@ -232,3 +232,35 @@ def test_searches_fall_back_to_the_primary_when_the_replica_fails(hash_settings,
 def test_replica_urls_without_the_postgres_store_are_refused():
     with pytest.raises(ValueError, match="only used with ASSISTANT_STORE=postgres"):
         Settings(database_replica_urls="postgresql://replica/db")
+
+
+def test_every_question_of_the_qa_sets_gets_the_same_answer_through_either_store(hash_settings, postgres_url):
+    """The QA sets' questions, answered over an index in memory and over the same briefs with their vectors in
+    PostgreSQL: the same sentences, citations and level of support, question by question."""
+    import json
+    from pathlib import Path
+
+    from assistant.answering import Answerer
+    from assistant.payloads import answer_payload
+
+    root = Path(__file__).resolve().parent.parent
+    questions = [
+        json.loads(line)["question"]
+        for name in ("qa.jsonl", "practitioner-dev.jsonl")
+        for line in (root / "eval" / name).read_text().splitlines() if line.strip()
+    ]
+    in_memory = hash_settings.model_copy(update={"index_dir": hash_settings.index_dir.parent / "faiss-index"})
+    settings = postgres(hash_settings, postgres_url)
+    answerers = []
+    for each in (in_memory, settings):
+        build_index(each, HashEmbedder)
+        answerers.append(Answerer(Retriever(load_index(each), HashEmbedder(), each)))
+    assert answerers[1].retriever.index.dense.kind == "pgvector-hnsw"
+    differing = []
+    for question in questions:
+        ours, theirs = (answer_payload(answerer.ask(question)) for answerer in answerers)
+        for payload in (ours, theirs):
+            payload.pop("timings")
+        if ours != theirs:
+            differing.append(question)
+    assert len(questions) > 250 and differing == []
