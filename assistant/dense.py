@@ -131,7 +131,9 @@ class FaissStore:
 
     @classmethod
     def load(cls, folder: Path, kind: str, settings: Settings) -> "FaissStore":
-        return cls(saved_vectors(folder), load_dense(folder / FAISS_FILE), kind, settings)
+        """The saved store; its vectors (for filtered search and cosines of given passages) mapped from the file,
+        not read into memory beside the FAISS index's own copy."""
+        return cls(np.load(folder / VECTORS_FILE, mmap_mode="r"), load_dense(folder / FAISS_FILE), kind, settings)
 
     def save(self, folder: Path) -> None:
         np.save(folder / VECTORS_FILE, self.vectors)

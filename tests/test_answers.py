@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -232,6 +233,7 @@ def test_sentences_close_in_meaning_but_not_in_wording_are_both_quoted(tmp_path)
         "those principles.\n\n## Boats\n\nThe harbour keeps four patrol boats and one tug for rescues at sea.\n"
     )})
     first, second = (sentence_starting(answerer, start) for start in ("The principles of harbour", "Good harbour governance"))
+    answerer.index.sentence_vectors = np.array(answerer.index.sentence_vectors)  # a copy in memory to edit: the file is mapped read-only
     answerer.index.sentence_vectors[second] = answerer.index.sentence_vectors[first]
     assert not answerer._same_statement(first, second) and answerer._same_statement(first, first)
     quoted = " ".join(s.text for s in answerer.ask("What are the principles of harbour governance?").sentences)
@@ -315,6 +317,7 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
         "fleet of the Delta Harbour Police, and have left a marked shortage of patrol boats (14 boats and 3 tugs lost). Boats are "
         "repaired in the dry dock. The harbour police want faster boats.\n"
     )})
+    answerer.index.sentence_vectors = np.array(answerer.index.sentence_vectors)  # a copy in memory to edit
     for start in ("It is financed", "The floods in"):
         answerer.index.sentence_vectors[sentence_starting(answerer, start)] = 0
     for question in ("How much money does the Coastal Patrol Programme receive?",
