@@ -6,18 +6,19 @@
    they contain, and the rank of the passage they come from.
 3. When even the best sentence is a poor match the assistant abstains and shows the
    closest material instead of quoting it as an answer.
-4. Sentences are taken best first while they score near the best one; a sentence that
-   says what a chosen one says (the two forced-displacement briefs often repeat each
-   other) adds its citation to the chosen sentence instead of being repeated.
+4. The answer is composed from the scored sentences (composition.py): best first while
+   they score near the best one; a sentence that says what a chosen one says adds its
+   citation to it instead of being repeated.
 5. Entry points from the catalogue are attached when the question asks what to do or the
-   top passages sit in the sections that state push factors and entry points.
-6. A question that asks which factors the briefs name is answered from the catalogue:
-   every factor's heading, verbatim, cited in each brief that states it.
+   top passages sit in the sections that state push factors and entry points; a question
+   that asks which factors the briefs name is answered from the catalogue (entry_points.py).
+
+This module holds the answer's definition (`Answer`) and the `Answerer`, which runs the steps
+and scores the sentences; the support level comes from answerability.py.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections.abc import Sequence
@@ -40,7 +41,8 @@ from .answerability import (
 from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
-from .catalogue import EntryPoint, Factor
+from .composition import AnswerSentence, Candidate, Citation, Composer
+from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for, overlaps
 from .conversation import ResolvedQuestion, Turn, own_terms, resolve
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
@@ -56,7 +58,6 @@ from .ranking import (
     sentence_features,
 )
 from .retrieval import Retriever
-from .sentences import MIN_SENTENCE_WORDS, bullets_follow
 from .spelling import Correction, Speller, language_of, model_words
 
 NOT_COVERED = (
@@ -71,39 +72,7 @@ LANGUAGE_NOTE = (
     "Questions are understood in English, and this one looks written in another language ({language}). "
     "The quotes below are the closest matches found; asking in English gives better answers."
 )
-DISAGREEMENT_NOTE = "The briefs state this with different figures ({figures}); each version is quoted with its source."
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
-
-
-def figures(text: str) -> frozenset[str]:
-    """The numbers a sentence states ("40%", "25.9", "2014"), as written."""
-    return frozenset(match.group(0).replace(" ", "") for match in _FIGURE.finditer(text))
-
-
-def shown_in(sentence: str, answer: str) -> bool:
-    """Whether an earlier answer's text quoted the sentence (white space aside, and the HTML escapes a chat front
-    end sends back: "&amp;")."""
-    return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
-
-
-def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
-    """Whether two statements give different figures: each states one the other lacks. One that merely adds a
-    figure ("since 2008", a footnote number) states the same thing in more detail."""
-    return bool(first - second) and bool(second - first)
-
-
-_ACTION = re.compile(
-    r"\b(?:what can|what could|what should|how can|how could|how should|how to|what to do|do about|entry points?|"
-    r"recommend\w*|respond\w*|response\w*|address\w*|tackl\w*|interven\w*|measures?|options?|steps?|priorit\w*)\b",
-    re.IGNORECASE,
-)
-# "Which push factors …", "List the push factors": a question that asks for the catalogue's factors themselves
-_ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
-# A sentence that opens by pointing back at the one before it.
-_POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b", re.IGNORECASE)
-CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
-SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A question about a name or number the briefs never mention is most likely not covered:
 # its confidence drops by this much (calibrated with the threshold on the evaluation set).
 UNKNOWN_NAME_PENALTY = 0.2
@@ -112,10 +81,6 @@ ENTRY_POINT_WEIGHT = 0.15  # bonus for sentences stating a matched entry point, 
 LEXICAL_WEIGHT = 0.3  # weight of the share of question words a sentence contains
 RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
 LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
-# A chosen sentence that introduces a list ("… include the following:") brings the list with it.
-LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
-
-
 @dataclass(frozen=True)
 class QuestionTerms:
     """The question's content words and their IDF weights: what "coverage of the rare words" is measured by."""
@@ -145,28 +110,6 @@ class AnswerModels:
     support: SupportModel | None = None
     ranker: LinearModel | None = None
     sentence_weight: float | None = None
-
-
-@dataclass(frozen=True)
-class Citation:
-    """What the answer's [marker] points at: a verbatim sentence and how well it matched."""
-
-    marker: int
-    source: Quote
-    score: float
-
-
-@dataclass
-class AnswerSentence:
-    text: str
-    markers: list[int]
-
-
-@dataclass
-class EntryPointMatch:
-    entry: EntryPoint
-    factor: Factor | None
-    score: float
 
 
 @dataclass
@@ -204,15 +147,6 @@ class Answer:
         return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
 
 
-@dataclass
-class _Candidate:
-    sentence: int
-    score: float
-    cosine: float
-    rank: int
-    rare_coverage: float  # IDF-weighted share of the question's words the sentence holds
-
-
 class Answerer:
     """Answers questions from one loaded index; safe to share between threads."""
 
@@ -230,6 +164,7 @@ class Answerer:
         )
         self._speller: Speller | None = None
         self._vocabulary: list[str] | None = None
+        self.composer = Composer(self.index, self.settings, self._terms_of)
 
     @property
     def speller(self) -> Speller:
@@ -282,9 +217,9 @@ class Answerer:
             request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, sentence_weight=models.sentence_weight
         )
         retrieved = time.perf_counter()
-        matches = self._entry_points(resolved, hits)
+        matches = entry_points_for(self.index.catalogue, resolved.query, hits, self.settings.max_entry_points)
         # asked what to do: the statements of the best-matching entry points are what answers it
-        favoured = [s for m in matches[:2] for s in m.entry.sources] if _ACTION.search(resolved.query) else []
+        favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
         corrected = {typed for typed, _ in correction.changes}  # "Hunduras" searched as "Honduras" is not unknown
@@ -293,9 +228,9 @@ class Answerer:
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
         searched_as = correction.text if correction.changes else None
-        overview = self.factors_asked_for(request.query)
+        overview = factors_asked_for(self.index.catalogue, request.query)
         if overview:
-            sentences, citations = self._factor_overview(overview, vector)
+            sentences, citations = factor_overview(self.index, overview, vector)
             support, message = ANSWERED, None
         elif support == NOT_COVERED_LEVEL:
             sentences, citations, matches = [], [], []
@@ -304,7 +239,7 @@ class Answerer:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
-            sentences, citations, disagreement = self._compose(candidates, ranked=models.ranker is not None, said=said)
+            sentences, citations, disagreement = self.composer.compose(candidates, ranked=models.ranker is not None, said=said)
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (partial, disagreement) if m) or None
         if language != "en":
@@ -347,7 +282,7 @@ class Answerer:
         self,
         query: str,
         hits: list[SearchHit],
-        candidates: list[_Candidate],
+        candidates: list[Candidate],
         passage_cosines: dict[int, float],
         unknown: list[str],
         language: str,
@@ -362,7 +297,7 @@ class Answerer:
         covering = sorted(candidates, key=lambda c: (-c.rare_coverage, -c.cosine, c.sentence))[:3]
         looked = list(dict.fromkeys(c.sentence for c in best + covering))  # long sentences have low cosines
         best_texts = [table.text(sentence, documents) for sentence in looked]
-        best_texts += [table.text(f, documents) for f in map(self._pointing_back, looked) if f is not None]  # "It is financed by …"
+        best_texts += [table.text(f, documents) for f in map(self.composer.pointing_back, looked) if f is not None]  # "It is financed by …"
         typed = [s for s in dict.fromkeys(c.sentence for c in by_cosine[:5] + covering)
                  if holds_answer_type(query, table.text(s, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
@@ -421,7 +356,7 @@ class Answerer:
         query: np.ndarray | None,
         favoured: list[Quote],
         ranker: LinearModel | None,
-    ) -> tuple[list[_Candidate], np.ndarray]:
+    ) -> tuple[list[Candidate], np.ndarray]:
         """The sentences of the hits, best first, and their ranking features (rows in sentence-id order).
 
         Scored by the ranker's probability when there is one, else by hand-set weights."""
@@ -459,10 +394,10 @@ class Answerer:
             heading_coverage=np.array([rare_share(self._path_terms(path_of[int(i)])) for i in ids]),
             neighbour_coverage=np.array([neighbour(int(i)) for i in ids]),
             words=np.array([len(t.split()) for t in texts], dtype=np.float64),
-            introduces_list=np.array([self._introduces_list(int(i)) for i in ids], dtype=np.float64),
+            introduces_list=np.array([self.composer.introduces_list(int(i)) for i in ids], dtype=np.float64),
             holds_answer_type=np.array([holds_answer_type(text, t) for t in texts] if typed else [1.0] * len(texts), dtype=np.float64),
             states_entry_point=np.array(
-                [_overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)]
+                [overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)]
                 if favoured else [0.0] * len(ids),
                 dtype=np.float64,
             ),
@@ -485,7 +420,7 @@ class Answerer:
             )
         confidence = evidence.cosine if query is not None else coverage  # without a model: the share of question words found
         candidates = [
-            _Candidate(int(i), float(score), float(c), int(rank), float(share))
+            Candidate(int(i), float(score), float(c), int(rank), float(share))
             for i, score, c, rank, share in zip(ids, scores, confidence, ranks, evidence.rare_coverage)
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
@@ -502,238 +437,3 @@ class Answerer:
         if known is None:
             known = self._heading_terms[key] = frozenset(terms(key))
         return known
-
-    def _compose(
-        self, candidates: list[_Candidate], ranked: bool, said: str = ""
-    ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
-        """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
-        when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
-        quoted is quoted again only as the best one: a follow-up moves on rather than repeating. Returns them, their
-        citations, and a note when two briefs make the same statement with different figures (both are quoted)."""
-        table, documents = self.index.sentences, self.index.documents
-        floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
-        chosen: list[list[_Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
-        disagreements: list[list[str]] = []  # figures that differ between near-identical statements
-        words = 0
-        for candidate in candidates:
-            if candidate.score < floor and len(chosen) >= 2:
-                break
-            text = table.text(candidate.sentence, documents)
-            if chosen and said and shown_in(text, said):
-                continue
-            same = next((group for group in chosen if self._same_statement(group[0].sentence, candidate.sentence)), None)
-            if same is not None and disagree(figures(table.text(same[0].sentence, documents)), figures(text)):
-                # the same statement with other numbers: shown beside it (whatever the limits), never merged into it
-                disagreements.append(sorted(figures(table.text(same[0].sentence, documents)) ^ figures(text)))
-                chosen.append([candidate])
-                words += len(text.split())
-                continue
-            if same is not None:
-                if table.doc_ids[candidate.sentence] not in {table.doc_ids[c.sentence] for c in same}:
-                    same.append(candidate)
-                continue
-            length = len(text.split())
-            if len(chosen) >= self.settings.answer_max_sentences or (chosen and words + length > self.settings.answer_max_words):
-                continue
-            chosen.append([candidate])
-            words += length
-        chosen += self._lists_introduced(chosen, candidates)
-        chosen += self._continuations(chosen, candidates, words)
-        # reading order: documents in the order their best sentence ranks, then by place in the document
-        first_rank: dict[str, int] = {}
-        for i, group in enumerate(chosen):
-            first_rank.setdefault(table.doc_ids[group[0].sentence], i)
-        chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
-        sentences: list[AnswerSentence] = []
-        citations: list[Citation] = []
-        for group in chosen:
-            markers = []
-            for candidate in group:
-                citations.append(self._citation(len(citations) + 1, candidate))
-                markers.append(len(citations))
-            sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
-        note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
-        return sentences, citations, note
-
-    def _same_statement(self, first: int, second: int) -> bool:
-        """Whether two sentences say the same thing: close in meaning (cosine at least redundancy_threshold) and
-        in wording (most of the shorter one's words in the other). Sentences of one section share its heading in
-        their vectors, so closeness alone would merge a definition with the list it introduces."""
-        table, documents = self.index.sentences, self.index.documents
-        if table.text(first, documents) == table.text(second, documents):
-            return True
-        vectors = self.index.sentence_vectors
-        if float(vectors[first] @ vectors[second]) < self.settings.redundancy_threshold:
-            return False
-        a, b = self._terms_of(first), self._terms_of(second)
-        return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT_WORDS
-
-    def _pointing_back(self, sentence: int) -> int | None:
-        """The sentence right after this one when it points back to it ("It is …", "These include …")."""
-        table, following = self.index.sentences, sentence + 1
-        if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
-            return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
-        return None
-
-    def _continuations(self, chosen: list[list[_Candidate]], candidates: list[_Candidate], words: int) -> list[list[_Candidate]]:
-        """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):
-        without it the chosen sentence tells half the story. Within the answer's word budget."""
-        table, documents = self.index.sentences, self.index.documents
-        by_sentence = {c.sentence: c for c in candidates}
-        taken = {c.sentence for group in chosen for c in group}
-        added: list[list[_Candidate]] = []
-        for group in list(chosen):
-            following = self._pointing_back(group[0].sentence)
-            candidate = by_sentence.get(following) if following is not None else None
-            if candidate is None or following in taken:
-                continue
-            length = len(table.text(following, documents).split())
-            if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
-                continue
-            added.append([candidate])
-            taken.add(following)
-            words += length
-        return added
-
-    def _lists_introduced(self, chosen: list[list[_Candidate]], candidates: list[_Candidate]) -> list[list[_Candidate]]:
-        """The sentences that follow a chosen sentence ending in a colon: the list it introduces.
-
-        Items are taken in the same section while only bullets, white space or a short label
-        ("Peace processes.") separates them; real text in between (items the sentence table
-        does not hold) ends the list.
-        """
-        table, documents = self.index.sentences, self.index.documents
-        by_sentence = {c.sentence: c for c in candidates}
-        taken = {c.sentence for group in chosen for c in group}
-        added: list[list[_Candidate]] = []
-        for group in chosen:
-            intro = group[0].sentence
-            if not self._introduces_list(intro):
-                continue
-            doc_id = table.doc_ids[intro]
-            section = self._section_of(doc_id, int(table.starts[intro]))
-            text = documents[doc_id].text
-            words, previous_end = 0, int(table.ends[intro])
-            for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
-                candidate = by_sentence.get(following)
-                if following in taken:  # an item chosen on its own merit: the list goes on past it
-                    previous_end = int(table.ends[following])
-                    continue
-                if (
-                    candidate is None
-                    or table.doc_ids[following] != doc_id
-                    or len(_WORD.findall(text[previous_end : int(table.starts[following])])) >= MIN_SENTENCE_WORDS
-                    or self._section_of(doc_id, int(table.starts[following])) != section
-                ):
-                    break
-                previous_end = int(table.ends[following])
-                words += len(table.text(following, documents).split())
-                if words > LIST_MAX_WORDS:
-                    break
-                added.append([candidate])
-                taken.add(following)
-        return added
-
-    def _introduces_list(self, sentence: int) -> bool:
-        """The sentence ends with a colon, or bullets or numbered items follow it ("BMM focuses on" + bullets)."""
-        table, documents = self.index.sentences, self.index.documents
-        text = documents[table.doc_ids[sentence]].text
-        end = int(table.ends[sentence])
-        return text[int(table.starts[sentence]) : end].rstrip().endswith(":") or bullets_follow(text, end)
-
-    def _section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
-        position = self.index.passage_containing(doc_id, offset)
-        return self.index.passages[position].section_path if position is not None else None
-
-    def _citation(self, marker: int, candidate: _Candidate) -> Citation:
-        table = self.index.sentences
-        document = self.index.documents[table.doc_ids[candidate.sentence]]
-        start, end = int(table.starts[candidate.sentence]), int(table.ends[candidate.sentence])
-        section = next((s.label for s in document.sections if s.start <= start < s.end), "")
-        quote = document.quote(section, start, end)
-        return Citation(marker, quote, round(candidate.score, 4))
-
-    # ------------------------------------------------------------ the catalogue's factors, when asked for
-
-    def factors_asked_for(self, query: str) -> list[Factor]:
-        """All factors, when the question asks which factors the briefs name ("Which push factors …?").
-
-        The factors' shared label ("Push factor") must be in the question in the plural, with a
-        word that asks for a list, and no word of any one factor's name: "Which push factors
-        drive people out of countries at peace?" is about one factor and is answered as usual.
-        """
-        factors = self.index.catalogue.factors
-        if not factors or not _ENUMERATION.search(query):
-            return []
-        asked = set(terms(query))
-        labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
-        for label in labels:
-            label_terms = set(terms(label))
-            plural = re.search(rf"\b{re.escape(label.split()[-1])}s\b", query, re.IGNORECASE)
-            if not label_terms or not label_terms <= asked or not plural:
-                continue
-            named = {t for factor in factors for t in terms(factor.name)} - label_terms
-            return [] if asked & named else factors
-        return []
-
-    def _factor_overview(
-        self, factors: list[Factor], query: np.ndarray | None
-    ) -> tuple[list[AnswerSentence], list[Citation]]:
-        """One sentence per factor: its heading, verbatim, cited once in each brief that states it."""
-        sentences: list[AnswerSentence] = []
-        citations: list[Citation] = []
-        for factor in factors:
-            markers = []
-            cited_documents: set[str] = set()
-            for source in factor.sources:
-                if source.doc_id in cited_documents:
-                    continue
-                cited_documents.add(source.doc_id)
-                document = self.index.documents[source.doc_id]
-                heading = source.text.split("\n", 1)[0].strip()
-                start = source.start + source.text.index(heading)
-                end = start + len(heading)
-                quote = document.quote(source.section, start, end, heading)
-                position = self.index.passage_containing(source.doc_id, start)
-                score = float(self.index.dense.cosines(query, [position])[0]) if position is not None and query is not None else 0.0
-                citations.append(Citation(len(citations) + 1, quote, round(score, 4)))
-                markers.append(len(citations))
-            if markers:
-                sentences.append(AnswerSentence(citations[markers[0] - 1].source.text, markers))
-        return sentences, citations
-
-    # ------------------------------------------------------------ entry points
-
-    def _entry_points(self, resolved: ResolvedQuestion, hits: list[SearchHit]) -> list[EntryPointMatch]:
-        catalogue = self.index.catalogue
-        if not catalogue.entry_points or self.settings.max_entry_points == 0:
-            return []
-        asks_what_to_do = bool(_ACTION.search(resolved.query))
-        scores: dict[str, float] = {}
-        top_in_catalogue = False
-        for hit in hits:
-            for passage in (hit.passage, *hit.duplicates):
-                for entry in catalogue.entry_points:
-                    factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
-                    if _overlaps(passage.doc_id, passage.start, passage.end, entry.sources):
-                        weight = 1.0
-                    elif factor is not None and _overlaps(passage.doc_id, passage.start, passage.end, factor.sources):
-                        weight = 0.8
-                    else:
-                        continue
-                    scores[entry.entry_id] = max(scores.get(entry.entry_id, 0.0), weight / hit.rank)
-                    top_in_catalogue = top_in_catalogue or hit.rank <= 3
-        if not (asks_what_to_do or top_in_catalogue):
-            return []
-        ranked = sorted(scores, key=lambda e: -scores[e])[: self.settings.max_entry_points]
-        matches = []
-        for entry_id in ranked:
-            entry = catalogue.entry_point(entry_id)
-            assert entry is not None
-            factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
-            matches.append(EntryPointMatch(entry, factor, round(scores[entry_id], 4)))
-        return matches
-
-
-def _overlaps(doc_id: str, start: int, end: int, sources: list[Quote]) -> bool:
-    return any(s.doc_id == doc_id and s.start < end and start < s.end for s in sources)

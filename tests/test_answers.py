@@ -235,20 +235,20 @@ def test_sentences_close_in_meaning_but_not_in_wording_are_both_quoted(tmp_path)
     first, second = (sentence_starting(answerer, start) for start in ("The principles of harbour", "Good harbour governance"))
     answerer.index.sentence_vectors = np.array(answerer.index.sentence_vectors)  # a copy in memory to edit: the file is mapped read-only
     answerer.index.sentence_vectors[second] = answerer.index.sentence_vectors[first]
-    assert not answerer._same_statement(first, second) and answerer._same_statement(first, first)
+    assert not answerer.composer.same_statement(first, second) and answerer.composer.same_statement(first, first)
     quoted = " ".join(s.text for s in answerer.ask("What are the principles of harbour governance?").sentences)
     assert "openness, patrol logs and public audits" in quoted and "port police apply those principles" in quoted
 
 
 def test_figures_are_read_as_written():
-    from assistant.answering import figures
+    from assistant.composition import figures
 
     assert figures("In 2016, 110,000 minors (two thirds) left; 25.9 million refugees.") == {"2016", "110,000", "25.9"}
     assert figures("Up 40 % since 2014") == {"40%", "2014"}
 
 
 def test_a_statement_that_only_adds_a_figure_is_the_same_statement_not_a_disagreement():
-    from assistant.answering import disagree, figures
+    from assistant.composition import disagree, figures
 
     assert disagree(figures("About 40% patrol at night."), figures("About 50% patrol at night."))
     # one adds a year or a footnote number the other lacks: more detail, not another figure
@@ -363,7 +363,7 @@ def test_a_follow_up_moves_on_instead_of_repeating_the_last_answer(answerer):
 
 
 def test_an_earlier_answer_is_recognised_as_front_ends_send_it_back():
-    from assistant.answering import shown_in
+    from assistant.composition import shown_in
 
     assert shown_in("Police & courts were reformed in 2016.", "Police &amp; courts were\nreformed in 2016. [1] More. [2]")
     assert not shown_in("Police & courts were reformed in 2017.", "Police &amp; courts were reformed in 2016. [1]")

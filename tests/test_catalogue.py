@@ -1,6 +1,7 @@
 """The entry-point catalogue is read from document structure: the shipped briefs and one written here."""
 
 from assistant.answering import Answerer
+from assistant.entry_points import factors_asked_for
 from assistant.payloads import answer_payload
 from assistant.catalogue import build_catalogue, catalogue_from_json, catalogue_to_json
 from assistant.evaluation import citation_problems
@@ -136,9 +137,9 @@ def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_stru
     answer = answerer.ask("Which drivers does the brief identify?")
     assert [s.text for s in answer.sentences] == ["Driver 1 - Failing Rains", "Driver 2 - Contested Land"]
     assert citation_problems(answer_payload(answer), answerer.index.documents) == []
-    assert answerer.factors_asked_for("Which drivers lead to contested land?") == []  # about one of them
-    assert answerer.factors_asked_for("How do drivers work?") == []  # no list asked for
-    assert answerer.factors_asked_for("Which driver matters most?") == []  # not the plural
+    assert factors_asked_for(answerer.index.catalogue, "Which drivers lead to contested land?") == []  # about one of them
+    assert factors_asked_for(answerer.index.catalogue, "How do drivers work?") == []  # no list asked for
+    assert factors_asked_for(answerer.index.catalogue, "Which driver matters most?") == []  # not the plural
 
 
 def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):

@@ -1,0 +1,237 @@
+"""Composing an answer from scored candidate sentences: which sentences are quoted, in what order, with which
+citations, and when two briefs disagree.
+
+The best sentences are taken while they score above a floor, within the settings' sentence and word budgets; a
+sentence saying what a chosen one says (close in meaning and in wording) adds its citation to it instead of being
+repeated, unless their figures differ, when both are quoted and a note says so; a chosen sentence ending with a
+colon brings the list it introduces; one followed by a sentence pointing back at it ("It is financed by …") brings
+that sentence. Nothing here runs the model: a `Composer` works on the index's sentence table, their stored vectors
+and the settings, so each rule can be tested on briefs of one's own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .models import Quote
+from .sentences import MIN_SENTENCE_WORDS, bullets_follow
+from .settings import Settings
+from .store import Index
+
+DISAGREEMENT_NOTE = "The briefs state this with different figures ({figures}); each version is quoted with its source."
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
+
+
+def figures(text: str) -> frozenset[str]:
+    """The numbers a sentence states ("40%", "25.9", "2014"), as written."""
+    return frozenset(match.group(0).replace(" ", "") for match in _FIGURE.finditer(text))
+
+
+def shown_in(sentence: str, answer: str) -> bool:
+    """Whether an earlier answer's text quoted the sentence (white space aside, and the HTML escapes a chat front
+    end sends back: "&amp;")."""
+    return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
+
+
+def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two statements give different figures: each states one the other lacks. One that merely adds a
+    figure ("since 2008", a footnote number) states the same thing in more detail."""
+    return bool(first - second) and bool(second - first)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What the answer's [marker] points at: a verbatim sentence and how well it matched."""
+
+    marker: int
+    source: Quote
+    score: float
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    markers: list[int]
+
+
+_WORD = re.compile(r"[\w'’-]+")
+# A sentence that opens by pointing back at the one before it.
+_POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b", re.IGNORECASE)
+CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
+SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
+# A chosen sentence that introduces a list ("… include the following:") brings the list with it.
+LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
+
+
+@dataclass
+class Candidate:
+    """A sentence of the top passages, scored for the question."""
+
+    sentence: int
+    score: float
+    cosine: float
+    rank: int
+    rare_coverage: float  # IDF-weighted share of the question's words the sentence holds
+
+
+@dataclass
+class Composer:
+    """Turns one question's scored candidates into quoted sentences and citations. `terms_of(sentence)` gives a
+    sentence's words (the answerer caches them)."""
+
+    index: Index
+    settings: Settings
+    terms_of: Callable[[int], frozenset[str]]
+
+    def compose(
+        self, candidates: list[Candidate], ranked: bool, said: str = ""
+    ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
+        """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
+        when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
+        quoted is quoted again only as the best one: a follow-up moves on rather than repeating. Returns them, their
+        citations, and a note when two briefs make the same statement with different figures (both are quoted)."""
+        table, documents = self.index.sentences, self.index.documents
+        floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
+        chosen: list[list[Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
+        disagreements: list[list[str]] = []  # figures that differ between near-identical statements
+        words = 0
+        for candidate in candidates:
+            if candidate.score < floor and len(chosen) >= 2:
+                break
+            text = table.text(candidate.sentence, documents)
+            if chosen and said and shown_in(text, said):
+                continue
+            same = next((group for group in chosen if self.same_statement(group[0].sentence, candidate.sentence)), None)
+            if same is not None and disagree(figures(table.text(same[0].sentence, documents)), figures(text)):
+                # the same statement with other numbers: shown beside it (whatever the limits), never merged into it
+                disagreements.append(sorted(figures(table.text(same[0].sentence, documents)) ^ figures(text)))
+                chosen.append([candidate])
+                words += len(text.split())
+                continue
+            if same is not None:
+                if table.doc_ids[candidate.sentence] not in {table.doc_ids[c.sentence] for c in same}:
+                    same.append(candidate)
+                continue
+            length = len(text.split())
+            if len(chosen) >= self.settings.answer_max_sentences or (chosen and words + length > self.settings.answer_max_words):
+                continue
+            chosen.append([candidate])
+            words += length
+        chosen += self.lists_introduced(chosen, candidates)
+        chosen += self.continuations(chosen, candidates, words)
+        # reading order: documents in the order their best sentence ranks, then by place in the document
+        first_rank: dict[str, int] = {}
+        for i, group in enumerate(chosen):
+            first_rank.setdefault(table.doc_ids[group[0].sentence], i)
+        chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        for group in chosen:
+            markers = []
+            for candidate in group:
+                citations.append(self.citation(len(citations) + 1, candidate))
+                markers.append(len(citations))
+            sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
+        note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
+        return sentences, citations, note
+
+    def same_statement(self, first: int, second: int) -> bool:
+        """Whether two sentences say the same thing: close in meaning (cosine at least redundancy_threshold) and
+        in wording (most of the shorter one's words in the other). Sentences of one section share its heading in
+        their vectors, so closeness alone would merge a definition with the list it introduces."""
+        table, documents = self.index.sentences, self.index.documents
+        if table.text(first, documents) == table.text(second, documents):
+            return True
+        vectors = self.index.sentence_vectors
+        if float(vectors[first] @ vectors[second]) < self.settings.redundancy_threshold:
+            return False
+        a, b = self.terms_of(first), self.terms_of(second)
+        return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT_WORDS
+
+    def pointing_back(self, sentence: int) -> int | None:
+        """The sentence right after this one when it points back to it ("It is …", "These include …")."""
+        table, following = self.index.sentences, sentence + 1
+        if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
+            return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
+        return None
+
+    def continuations(self, chosen: list[list[Candidate]], candidates: list[Candidate], words: int) -> list[list[Candidate]]:
+        """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):
+        without it the chosen sentence tells half the story. Within the answer's word budget."""
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence = {c.sentence: c for c in candidates}
+        taken = {c.sentence for group in chosen for c in group}
+        added: list[list[Candidate]] = []
+        for group in list(chosen):
+            following = self.pointing_back(group[0].sentence)
+            candidate = by_sentence.get(following) if following is not None else None
+            if candidate is None or following in taken:
+                continue
+            length = len(table.text(following, documents).split())
+            if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
+                continue
+            added.append([candidate])
+            taken.add(following)
+            words += length
+        return added
+
+    def lists_introduced(self, chosen: list[list[Candidate]], candidates: list[Candidate]) -> list[list[Candidate]]:
+        """The sentences that follow a chosen sentence ending in a colon: the list it introduces.
+
+        Items are taken in the same section while only bullets, white space or a short label
+        ("Peace processes.") separates them; real text in between (items the sentence table
+        does not hold) ends the list.
+        """
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence = {c.sentence: c for c in candidates}
+        taken = {c.sentence for group in chosen for c in group}
+        added: list[list[Candidate]] = []
+        for group in chosen:
+            intro = group[0].sentence
+            if not self.introduces_list(intro):
+                continue
+            doc_id = table.doc_ids[intro]
+            section = self.section_of(doc_id, int(table.starts[intro]))
+            text = documents[doc_id].text
+            words, previous_end = 0, int(table.ends[intro])
+            for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
+                candidate = by_sentence.get(following)
+                if following in taken:  # an item chosen on its own merit: the list goes on past it
+                    previous_end = int(table.ends[following])
+                    continue
+                if (
+                    candidate is None
+                    or table.doc_ids[following] != doc_id
+                    or len(_WORD.findall(text[previous_end : int(table.starts[following])])) >= MIN_SENTENCE_WORDS
+                    or self.section_of(doc_id, int(table.starts[following])) != section
+                ):
+                    break
+                previous_end = int(table.ends[following])
+                words += len(table.text(following, documents).split())
+                if words > LIST_MAX_WORDS:
+                    break
+                added.append([candidate])
+                taken.add(following)
+        return added
+
+    def introduces_list(self, sentence: int) -> bool:
+        """The sentence ends with a colon, or bullets or numbered items follow it ("BMM focuses on" + bullets)."""
+        table, documents = self.index.sentences, self.index.documents
+        text = documents[table.doc_ids[sentence]].text
+        end = int(table.ends[sentence])
+        return text[int(table.starts[sentence]) : end].rstrip().endswith(":") or bullets_follow(text, end)
+
+    def section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
+        position = self.index.passage_containing(doc_id, offset)
+        return self.index.passages[position].section_path if position is not None else None
+
+    def citation(self, marker: int, candidate: Candidate) -> Citation:
+        table = self.index.sentences
+        document = self.index.documents[table.doc_ids[candidate.sentence]]
+        start, end = int(table.starts[candidate.sentence]), int(table.ends[candidate.sentence])
+        section = next((s.label for s in document.sections if s.start <= start < s.end), "")
+        quote = document.quote(section, start, end)
+        return Citation(marker, quote, round(candidate.score, 4))

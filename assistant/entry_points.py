@@ -1,0 +1,124 @@
+"""The catalogue in an answer: the SSR entry points listed beside it, and the push factors themselves when a
+question asks which ones the briefs name.
+
+Entry points are listed when the question asks what to do, or when the top passages sit in the sections that
+state push factors and entry points; each is scored by the best rank of a passage overlapping its statement (or,
+at a lower weight, its factor's). A question asking for the factors themselves is answered with every factor's
+heading, verbatim, cited once in each brief that states it. Pure functions of the catalogue, the retrieved
+passages and the settings; nothing here runs the model except the cosine of a factor's passage, read from the store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalogue import Catalogue, EntryPoint, Factor
+from .composition import AnswerSentence, Citation
+from .lexical import terms
+from .models import Quote, SearchHit
+from .store import Index
+
+_ACTION = re.compile(
+    r"\b(?:what can|what could|what should|how can|how could|how should|how to|what to do|do about|entry points?|"
+    r"recommend\w*|respond\w*|response\w*|address\w*|tackl\w*|interven\w*|measures?|options?|steps?|priorit\w*)\b",
+    re.IGNORECASE,
+)
+# "Which push factors …", "List the push factors": a question that asks for the catalogue's factors themselves
+_ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
+SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
+
+
+@dataclass
+class EntryPointMatch:
+    entry: EntryPoint
+    factor: Factor | None
+    score: float
+
+
+def asks_what_to_do(query: str) -> bool:
+    """Whether the question asks for action ("How can …", "What should …", "recommendations")."""
+    return bool(_ACTION.search(query))
+
+
+def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
+    """All factors, when the question asks which factors the briefs name ("Which push factors …?").
+
+    The factors' shared label ("Push factor") must be in the question in the plural, with a
+    word that asks for a list, and no word of any one factor's name: "Which push factors
+    drive people out of countries at peace?" is about one factor and is answered as usual.
+    """
+    factors = catalogue.factors
+    if not factors or not _ENUMERATION.search(query):
+        return []
+    asked = set(terms(query))
+    labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
+    for label in labels:
+        label_terms = set(terms(label))
+        plural = re.search(rf"\b{re.escape(label.split()[-1])}s\b", query, re.IGNORECASE)
+        if not label_terms or not label_terms <= asked or not plural:
+            continue
+        named = {t for factor in factors for t in terms(factor.name)} - label_terms
+        return [] if asked & named else factors
+    return []
+
+
+def factor_overview(index: Index, factors: list[Factor], query: np.ndarray | None) -> tuple[list[AnswerSentence], list[Citation]]:
+    """One sentence per factor: its heading, verbatim, cited once in each brief that states it."""
+    sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    for factor in factors:
+        markers = []
+        cited_documents: set[str] = set()
+        for source in factor.sources:
+            if source.doc_id in cited_documents:
+                continue
+            cited_documents.add(source.doc_id)
+            document = index.documents[source.doc_id]
+            heading = source.text.split("\n", 1)[0].strip()
+            start = source.start + source.text.index(heading)
+            end = start + len(heading)
+            quote = document.quote(source.section, start, end, heading)
+            position = index.passage_containing(source.doc_id, start)
+            score = float(index.dense.cosines(query, [position])[0]) if position is not None and query is not None else 0.0
+            citations.append(Citation(len(citations) + 1, quote, round(score, 4)))
+            markers.append(len(citations))
+        if markers:
+            sentences.append(AnswerSentence(citations[markers[0] - 1].source.text, markers))
+    return sentences, citations
+
+
+def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], limit: int) -> list[EntryPointMatch]:
+    """The entry points to list with the answer to `query`, best first, at most `limit`."""
+    if not catalogue.entry_points or limit == 0:
+        return []
+    scores: dict[str, float] = {}
+    top_in_catalogue = False
+    for hit in hits:
+        for passage in (hit.passage, *hit.duplicates):
+            for entry in catalogue.entry_points:
+                factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
+                if overlaps(passage.doc_id, passage.start, passage.end, entry.sources):
+                    weight = SOURCE_WEIGHT
+                elif factor is not None and overlaps(passage.doc_id, passage.start, passage.end, factor.sources):
+                    weight = FACTOR_WEIGHT
+                else:
+                    continue
+                scores[entry.entry_id] = max(scores.get(entry.entry_id, 0.0), weight / hit.rank)
+                top_in_catalogue = top_in_catalogue or hit.rank <= 3
+    if not (asks_what_to_do(query) or top_in_catalogue):
+        return []
+    matches = []
+    for entry_id in sorted(scores, key=lambda e: -scores[e])[:limit]:
+        entry = catalogue.entry_point(entry_id)
+        assert entry is not None
+        factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
+        matches.append(EntryPointMatch(entry, factor, round(scores[entry_id], 4)))
+    return matches
+
+
+def overlaps(doc_id: str, start: int, end: int, sources: list[Quote]) -> bool:
+    """Whether the span [start, end) of a document overlaps one of these quotes."""
+    return any(s.doc_id == doc_id and s.start < end and start < s.end for s in sources)

@@ -1,0 +1,96 @@
+"""Composing an answer from scored candidates, without the model: hand-made scores over briefs of our own
+(indexed with the hash embedder), so each rule is seen acting on structure and wording alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from assistant.composition import Candidate, Composer
+from assistant.indexing import build_index
+from assistant.settings import Settings
+from assistant.store import load_index
+from conftest import HashEmbedder
+
+BRIEF = """# Lake Patrol Note
+
+## Patrols
+
+The lake patrol has three duties:
+
+- Rescuing fishers caught on the lake in storms.
+- Logging every boat that lands on the shore.
+- Reporting smuggling on the lake to the harbour court.
+
+The patrol was founded in 2009. It is financed by the Lake Towns Fund with 2 million euros a year.
+
+## Courts
+
+The harbour court hears smuggling cases within ten days.
+"""
+
+OTHER = """# Lake Audit
+
+## Budget
+
+The patrol was founded in 2011 according to the audit.
+"""
+
+
+def composer_over(folder: Path) -> Composer:
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "lake-patrol.md").write_text(BRIEF)
+    (corpus / "lake-audit.md").write_text(OTHER)
+    settings = Settings(corpus_dir=corpus, index_dir=folder / "index", embedding_model="test-hash")
+    build_index(settings, HashEmbedder)
+    index = load_index(settings)
+    texts = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
+    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    composer.ids = texts  # type: ignore[attr-defined]
+    return composer
+
+
+def candidates(composer: Composer, scored: dict[str, float]) -> list[Candidate]:
+    """Candidates for every sentence, scored by the first words they start with (0 for the rest)."""
+    ids = composer.ids  # type: ignore[attr-defined]
+    out = []
+    for text, sentence in ids.items():
+        score = next((s for start, s in scored.items() if text.startswith(start)), 0.0)
+        out.append(Candidate(sentence, score, score, 1, 0.0))
+    return sorted(out, key=lambda c: (-c.score, c.sentence))
+
+
+def test_a_sentence_ending_with_a_colon_brings_its_list_and_one_pointed_back_to_brings_the_next(tmp_path):
+    composer = composer_over(tmp_path)
+    chosen = candidates(composer, {"The lake patrol has three duties": 0.9, "The patrol was founded in 2009": 0.8})
+    sentences, citations, note = composer.compose(chosen, ranked=False)
+    texts = [s.text for s in sentences]
+    assert texts[:4] == ["The lake patrol has three duties:", "Rescuing fishers caught on the lake in storms.",
+                         "Logging every boat that lands on the shore.", "Reporting smuggling on the lake to the harbour court."]
+    assert "It is financed by the Lake Towns Fund with 2 million euros a year." in texts
+    assert len(citations) == sum(len(s.markers) for s in sentences) and note is None
+
+
+def test_the_same_statement_with_other_figures_is_quoted_twice_with_a_note(tmp_path):
+    composer = composer_over(tmp_path)
+    first, second = composer.ids["The patrol was founded in 2009."], composer.ids["The patrol was founded in 2011 according to the audit."]  # type: ignore[attr-defined]
+    composer.index.sentence_vectors = np.array(composer.index.sentence_vectors)  # the same meaning, made so by hand
+    composer.index.sentence_vectors[second] = composer.index.sentence_vectors[first]
+    chosen = candidates(composer, {"The patrol was founded in 2009": 0.9, "The patrol was founded in 2011": 0.85})
+    sentences, citations, note = composer.compose(chosen, ranked=False)
+    texts = [s.text for s in sentences]
+    assert "The patrol was founded in 2009." in texts and "The patrol was founded in 2011 according to the audit." in texts
+    assert note is not None and "2009" in note and "2011" in note
+
+
+def test_a_sentence_the_last_answer_quoted_is_not_quoted_again_unless_it_is_the_best(tmp_path):
+    composer = composer_over(tmp_path)
+    chosen = candidates(composer, {"The harbour court hears": 0.9, "Reporting smuggling": 0.85, "The patrol was founded in 2009": 0.8})
+    said = "Reporting smuggling on the lake to the harbour court. [1]"
+    texts = [s.text for s in composer.compose(chosen, ranked=False, said=said)[0]]
+    assert "Reporting smuggling on the lake to the harbour court." not in texts
+    assert "The harbour court hears smuggling cases within ten days." in texts
+    best_only = candidates(composer, {"Reporting smuggling": 0.9})
+    assert [s.text for s in composer.compose(best_only, ranked=False, said=said)[0]][0].startswith("Reporting smuggling")
