@@ -133,7 +133,7 @@ class FaissStore:
     def load(cls, folder: Path, kind: str, settings: Settings) -> "FaissStore":
         """The saved store; its vectors (for filtered search and cosines of given passages) mapped from the file,
         not read into memory beside the FAISS index's own copy."""
-        return cls(np.load(folder / VECTORS_FILE, mmap_mode="r"), load_dense(folder / FAISS_FILE), kind, settings)
+        return cls(saved_vectors(folder), load_dense(folder / FAISS_FILE), kind, settings)
 
     def save(self, folder: Path) -> None:
         np.save(folder / VECTORS_FILE, self.vectors)
@@ -179,8 +179,9 @@ class FaissStore:
 
 
 def saved_vectors(folder: Path) -> np.ndarray:
-    """The passage vectors a saved build keeps in its folder, whatever its store (what an incremental build reuses)."""
-    return np.load(folder / VECTORS_FILE)
+    """The passage vectors a saved build keeps in its folder, whatever its store (what an incremental build reuses),
+    mapped from the file read-only rather than read into memory."""
+    return np.load(folder / VECTORS_FILE, mmap_mode="r")
 
 
 def new_store(vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> DenseStore:

@@ -42,10 +42,10 @@ MAX_EF_SEARCH = 1000  # pgvector's limit
 BUILDS_TABLE = "assistant_builds"
 
 
-def _unavailable(error: Exception, where: str = "ASSISTANT_DATABASE_URL") -> StoreUnavailable:
+def _unavailable(error: Exception) -> StoreUnavailable:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return StoreUnavailable(
-        f"The PostgreSQL store at {where} failed: {reason[:300]}. Check that the server runs, that the "
+        f"The PostgreSQL store at ASSISTANT_DATABASE_URL failed: {reason[:300]}. Check that the server runs, that the "
         "URL is right and that the pgvector extension can be created there."
     )
 
@@ -166,8 +166,10 @@ class PostgresStore:
         store = cls(record, settings)
         try:
             whole = store._holds_build(store._connection)
-            row = whole or store._one_on(store._connection, f"SELECT model, dimension, passages, chunking FROM "
-                                         f"{BUILDS_TABLE} WHERE dense_table = %s", (store.table,))
+            row = None if whole else store._one_on(
+                store._connection, f"SELECT model, dimension, passages, chunking FROM {BUILDS_TABLE} WHERE dense_table = %s",
+                (store.table,),
+            )
         except psycopg.Error as error:
             store._connection.close()
             raise _unavailable(error) from error
