@@ -38,7 +38,8 @@ The patrol was founded in 2011 according to the audit.
 """
 
 
-def composer_over(folder: Path) -> Composer:
+def composer_over(folder: Path) -> tuple[Composer, dict[str, int]]:
+    """A composer over the two briefs, and each sentence's id by its text."""
     corpus = folder / "corpus"
     corpus.mkdir()
     (corpus / "lake-patrol.md").write_text(BRIEF)
@@ -48,13 +49,11 @@ def composer_over(folder: Path) -> Composer:
     index = load_index(settings)
     texts = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
     composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
-    composer.ids = texts  # type: ignore[attr-defined]
-    return composer
+    return composer, texts
 
 
-def candidates(composer: Composer, scored: dict[str, float]) -> list[Candidate]:
+def candidates(ids: dict[str, int], scored: dict[str, float]) -> list[Candidate]:
     """Candidates for every sentence, scored by the first words they start with (0 for the rest)."""
-    ids = composer.ids  # type: ignore[attr-defined]
     out = []
     for text, sentence in ids.items():
         score = next((s for start, s in scored.items() if text.startswith(start)), 0.0)
@@ -63,8 +62,8 @@ def candidates(composer: Composer, scored: dict[str, float]) -> list[Candidate]:
 
 
 def test_a_sentence_ending_with_a_colon_brings_its_list_and_one_pointed_back_to_brings_the_next(tmp_path):
-    composer = composer_over(tmp_path)
-    chosen = candidates(composer, {"The lake patrol has three duties": 0.9, "The patrol was founded in 2009": 0.8})
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {"The lake patrol has three duties": 0.9, "The patrol was founded in 2009": 0.8})
     sentences, citations, note = composer.compose(chosen, ranked=False)
     texts = [s.text for s in sentences]
     assert texts[:4] == ["The lake patrol has three duties:", "Rescuing fishers caught on the lake in storms.",
@@ -74,11 +73,11 @@ def test_a_sentence_ending_with_a_colon_brings_its_list_and_one_pointed_back_to_
 
 
 def test_the_same_statement_with_other_figures_is_quoted_twice_with_a_note(tmp_path):
-    composer = composer_over(tmp_path)
-    first, second = composer.ids["The patrol was founded in 2009."], composer.ids["The patrol was founded in 2011 according to the audit."]  # type: ignore[attr-defined]
+    composer, ids = composer_over(tmp_path)
+    first, second = ids["The patrol was founded in 2009."], ids["The patrol was founded in 2011 according to the audit."]
     composer.index.sentence_vectors = np.array(composer.index.sentence_vectors)  # the same meaning, made so by hand
     composer.index.sentence_vectors[second] = composer.index.sentence_vectors[first]
-    chosen = candidates(composer, {"The patrol was founded in 2009": 0.9, "The patrol was founded in 2011": 0.85})
+    chosen = candidates(ids, {"The patrol was founded in 2009": 0.9, "The patrol was founded in 2011": 0.85})
     sentences, citations, note = composer.compose(chosen, ranked=False)
     texts = [s.text for s in sentences]
     assert "The patrol was founded in 2009." in texts and "The patrol was founded in 2011 according to the audit." in texts
@@ -86,11 +85,11 @@ def test_the_same_statement_with_other_figures_is_quoted_twice_with_a_note(tmp_p
 
 
 def test_a_sentence_the_last_answer_quoted_is_not_quoted_again_unless_it_is_the_best(tmp_path):
-    composer = composer_over(tmp_path)
-    chosen = candidates(composer, {"The harbour court hears": 0.9, "Reporting smuggling": 0.85, "The patrol was founded in 2009": 0.8})
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {"The harbour court hears": 0.9, "Reporting smuggling": 0.85, "The patrol was founded in 2009": 0.8})
     said = "Reporting smuggling on the lake to the harbour court. [1]"
     texts = [s.text for s in composer.compose(chosen, ranked=False, said=said)[0]]
     assert "Reporting smuggling on the lake to the harbour court." not in texts
     assert "The harbour court hears smuggling cases within ten days." in texts
-    best_only = candidates(composer, {"Reporting smuggling": 0.9})
+    best_only = candidates(ids, {"Reporting smuggling": 0.9})
     assert [s.text for s in composer.compose(best_only, ranked=False, said=said)[0]][0].startswith("Reporting smuggling")
