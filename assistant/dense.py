@@ -184,13 +184,18 @@ def saved_vectors(folder: Path) -> np.ndarray:
     return np.load(folder / VECTORS_FILE, mmap_mode="r")
 
 
-def new_store(vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> DenseStore:
+def new_store(vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings, index_dir: Path | None = None) -> DenseStore:
     """A store over a build's passage vectors (those of passages from `doc_ids`, in order), of the kind the
-    settings ask for (`store`)."""
+    settings ask for (`store`). With `index_dir` (a build of that index, under its build lock), what earlier
+    interrupted builds of it left in the database is removed first; without it (a benchmark), nothing is."""
     if settings.store == "postgres":
-        from .postgres_store import PostgresStore
+        from .postgres_store import PostgresStore, index_owner
 
-        return PostgresStore.build(vectors, doc_ids, settings)
+        if index_dir is None:
+            return PostgresStore.build(vectors, doc_ids, settings)
+        owner = index_owner(index_dir)
+        PostgresStore.drop_orphans(index_dir / "builds", owner, settings)
+        return PostgresStore.build(vectors, doc_ids, settings, owner)
     return FaissStore.build(vectors, settings)
 
 

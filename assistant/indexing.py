@@ -123,7 +123,7 @@ def build_index(
         jobs = [(vectors, i, passages[i].indexed_text()) for i in missing]
         jobs += [(sentence_vectors, i, sentence_texts[i]) for i in missing_sentences]
         _embed(jobs, embedder, max(settings.embedding_batch_size * 8, 64), progress)
-        dense = new_store(vectors, [p.doc_id for p in passages], settings)
+        dense = new_store(vectors, [p.doc_id for p in passages], settings, settings.index_dir)
         try:
             path, manifest, removed = _finish_build(
                 settings, started, previous, documents, problems, passages, dense, sentences, sentence_vectors, missing

@@ -5,7 +5,9 @@ recorded in the database's `assistant_builds` table (model, dimension, passage c
 transaction: the database holds a build's table whole, with its index and its record, or not at all. The build
 folder goes live as before (CURRENT is replaced atomically), so a reader sees the old build's table or the new one,
 never a half-written one. Loading a build checks the database's record against the folder's. Removing an old build
-drops its table and its record together; a build that fails leaves neither. The build folder also keeps the vectors
+drops its table and its record together; a build that fails leaves neither. Records name the index folder they were
+built for (`index_owner`), and each build first drops the tables its folder recorded that no build folder names
+(a build killed between the database's commit and its folder going live). The build folder also keeps the vectors
 (`vectors.npy`) so that an incremental build reuses them without the database. BM25 and the sentence vectors stay
 in the index folder.
 
@@ -40,6 +42,7 @@ STORE_FILE = "store.json"
 KIND = "pgvector-hnsw"
 MAX_EF_SEARCH = 1000  # pgvector's limit
 BUILDS_TABLE = "assistant_builds"
+OWNER_FILE = "OWNER"
 
 
 def _unavailable(error: Exception) -> StoreUnavailable:
@@ -70,8 +73,9 @@ def _connect(url: str, create: bool = False):  # type: ignore[no-untyped-def]
             connection.execute(
                 f"CREATE TABLE IF NOT EXISTS {BUILDS_TABLE} (dense_table text PRIMARY KEY, model text NOT NULL, "
                 "dimension integer NOT NULL, passages integer NOT NULL, chunking jsonb NOT NULL, "
-                "created timestamptz NOT NULL DEFAULT now())"
+                "created timestamptz NOT NULL DEFAULT now(), owner text)"
             )
+            connection.execute(f"ALTER TABLE {BUILDS_TABLE} ADD COLUMN IF NOT EXISTS owner text")  # made before owners
         register_vector(connection)
     except BaseException:
         connection.close()
@@ -87,6 +91,17 @@ def _primary(settings: Settings):  # type: ignore[no-untyped-def]
         return _connect(settings.database_url.get_secret_value(), create=True)
     except psycopg.Error as error:
         raise _unavailable(error) from error
+
+
+def index_owner(index_dir: Path) -> str:
+    """The id under which an index folder's builds are recorded in a database that other index folders may share:
+    made on its first PostgreSQL build (under the build lock), kept in the folder's OWNER file."""
+    path = index_dir / OWNER_FILE
+    if not path.exists():
+        temporary = path.with_name(f".{OWNER_FILE}.tmp")
+        temporary.write_text(uuid.uuid4().hex)
+        temporary.replace(path)
+    return path.read_text().strip()
 
 
 def _record(table: str, count: int, dimension: int, settings: Settings) -> dict[str, Any]:
@@ -116,9 +131,12 @@ class PostgresStore:
         self._connection.execute(f"SET hnsw.ef_search = {self._ef_search}")
 
     @classmethod
-    def build(cls, vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> "PostgresStore":
+    def build(
+        cls, vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings, owner: str | None = None
+    ) -> "PostgresStore":
         """A new table holding `vectors` (normalised rows, the passages of `doc_ids`) with an HNSW index over them
-        and its record in the builds table, in one transaction."""
+        and its record in the builds table, in one transaction. `owner`: the index folder it is built for (none
+        for a benchmark's table)."""
         import psycopg
 
         if len(doc_ids) != len(vectors):
@@ -128,7 +146,7 @@ class PostgresStore:
         store = cls(record, settings, vectors)
         try:
             with store._connection.transaction():
-                store._create(vectors, doc_ids, settings)
+                store._create(vectors, doc_ids, settings, owner)
         except BaseException as error:  # the transaction is rolled back: neither the table nor its record remain
             store._connection.close()
             if isinstance(error, psycopg.Error):
@@ -136,7 +154,7 @@ class PostgresStore:
             raise
         return store
 
-    def _create(self, vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings) -> None:
+    def _create(self, vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings, owner: str | None) -> None:
         connection, table = self._connection, self.table
         connection.execute(
             f"CREATE TABLE {table} (doc_id text NOT NULL, position integer NOT NULL, "
@@ -152,8 +170,9 @@ class PostgresStore:
             f"ef_construction = {int(settings.hnsw_ef_construction)})"
         )
         connection.execute(
-            f"INSERT INTO {BUILDS_TABLE} (dense_table, model, dimension, passages, chunking) VALUES (%s, %s, %s, %s, %s)",
-            (table, self._record["model"], self._dimension, self._count, json.dumps(self._record["chunking"])),
+            f"INSERT INTO {BUILDS_TABLE} (dense_table, model, dimension, passages, chunking, owner) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (table, self._record["model"], self._dimension, self._count, json.dumps(self._record["chunking"]), owner),
         )
 
     @classmethod
@@ -218,6 +237,27 @@ class PostgresStore:
                 _drop(connection, table)
         except psycopg.Error as error:
             raise _unavailable(error) from error
+
+    @staticmethod
+    def drop_orphans(builds: Path, owner: str, settings: Settings) -> list[str]:
+        """Drop, with their records, the tables recorded for this index folder (`owner`) that none of its build
+        folders names: left by a build interrupted after the database committed it and before its folder was
+        kept, or by an old build removed while the database was unreachable. Run under the build lock, so no
+        build of this folder is in flight. Returns the tables dropped."""
+        import psycopg
+
+        named = {json.loads(path.read_text())["table"] for path in builds.glob(f"*/{STORE_FILE}")} if builds.is_dir() else set()
+        try:
+            with _primary(settings) as connection, connection.transaction():
+                rows = connection.execute(
+                    f"SELECT dense_table FROM {BUILDS_TABLE} WHERE owner = %s FOR UPDATE", (owner,)
+                ).fetchall()
+                orphans = sorted(table for (table,) in rows if table not in named)
+                for table in orphans:
+                    _drop(connection, table)
+        except psycopg.Error as error:
+            raise _unavailable(error) from error
+        return orphans
 
     def save(self, folder: Path) -> None:
         if self._vectors is not None:

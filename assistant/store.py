@@ -4,6 +4,7 @@ Layout under `index_dir`:
 
     CURRENT                 name of the live build (replaced atomically)
     PREVIOUS                the build live before it (its readers keep its files)
+    OWNER                   with store=postgres: this folder's id in the database's build records
     builds/<build-id>/      manifest.json, documents.json, passages.jsonl, vectors.npy,
                             dense.faiss (or store.json naming a PostgreSQL table), lexical/,
                             duplicates.json, sentences.json, sentence_vectors.npy, catalogue.json

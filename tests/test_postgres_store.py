@@ -264,3 +264,35 @@ def test_every_question_of_the_qa_sets_gets_the_same_answer_through_either_store
         if ours != theirs:
             differing.append(question)
     assert len(questions) > 250 and differing == []
+
+
+def test_what_an_interrupted_build_left_in_the_database_is_dropped_by_the_next_build(hash_settings, postgres_url, monkeypatch):
+    """A build killed after the database committed its table, before its folder was kept, leaves the table and its
+    record behind (the live build untouched). The next build of the same index folder drops them; tables other
+    index folders sharing the database recorded are left alone."""
+    from assistant import indexing
+    from assistant.postgres_store import PostgresStore
+
+    settings = postgres(hash_settings, postgres_url)
+    neighbour = settings.model_copy(update={"index_dir": hash_settings.index_dir.parent / "neighbour-index"})
+    build_index(neighbour, HashEmbedder)
+    build_index(settings, HashEmbedder)
+    live = load_index(settings).dense.table
+    before = tables(postgres_url)
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt  # as if the process died: nothing after the commit runs
+
+    (hash_settings.corpus_dir / "extra.txt").write_text("Extra Brief\n\nSomething new about border management.\n")
+    with monkeypatch.context() as patched:
+        patched.setattr(indexing, "write_build", killed)
+        patched.setattr(PostgresStore, "discard", lambda self: None)  # a killed process cleans nothing up
+        with pytest.raises(KeyboardInterrupt):
+            build_index(settings, HashEmbedder)
+    [orphan] = tables(postgres_url) - before
+    assert rows(postgres_url, "SELECT count(*) FROM assistant_builds WHERE dense_table = %s", (orphan,)) == [(1,)]
+    assert load_index(settings).dense.table == live
+    build_index(settings, HashEmbedder)
+    after = tables(postgres_url)
+    assert orphan not in after and live in after and load_index(neighbour).dense.table in after
+    assert rows(postgres_url, "SELECT count(*) FROM assistant_builds WHERE dense_table = %s", (orphan,)) == [(0,)]
