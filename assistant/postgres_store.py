@@ -242,8 +242,7 @@ class PostgresStore:
     def drop_orphans(builds: Path, owner: str, settings: Settings) -> list[str]:
         """Drop, with their records, the tables recorded for this index folder (`owner`) that none of its build
         folders names: left by a build interrupted after the database committed it and before its folder was
-        kept, or by an old build removed while the database was unreachable. Run under the build lock, so no
-        build of this folder is in flight. Returns the tables dropped."""
+        kept. Run under the build lock, so no build of this folder is in flight. Returns the tables dropped."""
         import psycopg
 
         named = {json.loads(path.read_text())["table"] for path in builds.glob(f"*/{STORE_FILE}")} if builds.is_dir() else set()
