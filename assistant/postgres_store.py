@@ -122,7 +122,7 @@ class PostgresStore:
         self._vectors = vectors  # only while building: written to the folder for incremental builds
         self._ef_search = min(MAX_EF_SEARCH, settings.hnsw_ef_search)
         self._retry_seconds = settings.replica_retry_seconds
-        replicas = replica_urls(settings)
+        replicas = replica_urls(settings) if vectors is None else []  # a build reads what it just wrote: the primary
         self._replica = replicas[os.getpid() % len(replicas)] if replicas else None
         self._reader: Any = None  # the replica's connection, once it holds this build
         self._retry_at = 0.0
@@ -184,42 +184,34 @@ class PostgresStore:
         record = json.loads((folder / STORE_FILE).read_text())
         store = cls(record, settings)
         try:
-            whole = store._holds_build(store._connection)
-            row = None if whole else store._one_on(
-                store._connection, f"SELECT model, dimension, passages, chunking FROM {BUILDS_TABLE} WHERE dense_table = %s",
-                (store.table,),
-            )
+            problem = store._missing_from(store._connection)
         except psycopg.Error as error:
             store._connection.close()
             raise _unavailable(error) from error
-        if not whole:
+        if problem is not None:
             store._connection.close()
-            raise ValueError(
-                f"the database's record of table {store.table} ({row}) does not match the build folder's "
-                f"({record.get('model')}, {store._dimension}, {store._count}, {record.get('chunking')})"
-                if row else f"the database holds no build table {store.table} (restored from another backup, or dropped?)"
-            )
+            raise ValueError(problem)
         return store
 
-    def _holds_build(self, connection: Any) -> bool:
-        """Whether the server behind `connection` holds this build whole: its record as the folder has it, and
-        its table with every row."""
+    def _missing_from(self, connection: Any) -> str | None:
+        """What the server behind `connection` lacks of this build (None: it holds it whole, its record as the
+        folder has it and its table with every row)."""
         row = self._one_on(
             connection,
-            f"SELECT b.model, b.dimension, b.passages, b.chunking, to_regclass(b.dense_table) IS NOT NULL "
-            f"FROM {BUILDS_TABLE} b WHERE b.dense_table = %s",
+            f"SELECT model, dimension, passages, chunking, to_regclass(dense_table) IS NOT NULL FROM {BUILDS_TABLE} "
+            "WHERE dense_table = %s",
             (self.table,),
         )
         if row is None or not row[4]:
-            return False
-        model, dimension, passages, chunking, _ = row
+            return f"the database holds no build table {self.table} (restored from another backup, or dropped?)"
         record = self._record
-        if (model, dimension, passages) != (record.get("model"), self._dimension, self._count):
-            return False
-        if record.get("chunking") is not None and chunking != record["chunking"]:
-            return False
+        held, expected = row[:4], (record.get("model"), self._dimension, self._count, record.get("chunking"))
+        if held != expected:
+            return f"the database's record of table {self.table} {held} does not match the build folder's {expected}"
         count = self._one_on(connection, f"SELECT count(*) FROM {self.table}")
-        return count is not None and int(count[0]) == self._count
+        if count is None or int(count[0]) != self._count:
+            return f"table {self.table} holds {count and count[0]} rows, the build {self._count}"
+        return None
 
     @staticmethod
     def holds(folder: Path) -> bool:
@@ -300,7 +292,7 @@ class PostgresStore:
 
         try:
             reader = _connect(self._replica)
-            if self._holds_build(reader):
+            if self._missing_from(reader) is None:
                 reader.execute(f"SET hnsw.ef_search = {self._ef_search}")
                 self._reader = reader
                 return reader
