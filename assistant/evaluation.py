@@ -133,21 +133,26 @@ def gold_problems(items: list[QAItem], documents: dict[str, Document]) -> list[s
             document = documents.get(gold.doc_id)
             if document is None:
                 problems.append(f"{item.id}: unknown document '{gold.doc_id}'")
-            elif gold.quote not in document.text:
+            elif not quote_places(gold.quote, document.text):
                 problems.append(f"{item.id}: quote not verbatim in {gold.doc_id}: {gold.quote[:60]!r}")
     return problems
+
+
+def quote_places(quote: str, text: str) -> list[tuple[int, int]]:
+    """Every [start, end) of `text` that reads `quote` with runs of whitespace counted as one space: a gold quote is
+    verbatim "whitespace collapsed" (the QA format), so a list quoted on one line still matches its items' lines."""
+    words = quote.split()
+    if not words:
+        return []
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    return [(match.start(), match.end()) for match in pattern.finditer(text)]
 
 
 def quote_spans(item: QAItem, documents: dict[str, Document]) -> list[list[tuple[str, int, int]]]:
     """For each gold quote, every place it stands in its document (a brief may repeat a sentence)."""
     spans = []
     for gold in item.gold:
-        text = documents[gold.doc_id].text
-        places, start = [], text.find(gold.quote)
-        while start >= 0:
-            places.append((gold.doc_id, start, start + len(gold.quote)))
-            start = text.find(gold.quote, start + 1)
-        spans.append(places)
+        spans.append([(gold.doc_id, start, end) for start, end in quote_places(gold.quote, documents[gold.doc_id].text)])
     return spans
 
 

@@ -4,12 +4,15 @@ import ir_measures
 import pytest
 from ir_measures import Qrel, ScoredDoc
 
-from assistant.evaluation import MEASURES, QAItem, GoldQuote, evaluate_mode, gold_problems, judged_run, load_qa
+from assistant.evaluation import (
+    MEASURES, QAItem, GoldQuote, evaluate_mode, gold_problems, judged_run, load_qa, quote_places, quote_spans,
+)
 from assistant.errors import AssistantError, InvalidOption
 from assistant.models import Document, Passage, SearchHit
 from conftest import BACKGROUNDER
 
 QA = Path(__file__).resolve().parent.parent / "eval" / "qa.jsonl"
+DEV = QA.with_name("practitioner-dev.jsonl")
 
 
 def test_the_qa_set_is_valid_and_its_quotes_are_verbatim(corpus_documents):
@@ -17,6 +20,25 @@ def test_the_qa_set_is_valid_and_its_quotes_are_verbatim(corpus_documents):
     assert len(items) >= 30
     assert gold_problems(items, corpus_documents) == []
     assert all(2 <= len(item.answer_keywords) <= 5 for item in items if item.gold)
+
+
+def test_every_quote_of_the_independent_set_is_found_in_its_brief(corpus_documents):
+    # its quotes are verbatim with whitespace collapsed: a list quoted on one line stands on several in the brief
+    items = load_qa(DEV)
+    assert gold_problems(items, corpus_documents) == []
+    assert all(places for item in items for places in quote_spans(item, corpus_documents))
+
+
+def test_a_quote_matches_across_line_breaks_and_only_whole():
+    text = "Intro.\n\n1. Increase dialogue\n\n2. Support leaders\n\nEnd. 1. Increase dialogue 2. Support leaders"
+    first = text.index("1.")
+    assert quote_places("1. Increase dialogue 2. Support leaders", text) == [
+        (first, text.index("leaders") + len("leaders")), (text.rindex("1."), len(text)),
+    ]
+    assert quote_places("Increase  dialogue", text)[0] == (text.index("Increase"), text.index("Increase") + len("Increase dialogue"))
+    assert quote_places("1. Increase dialogue 3. Support", text) == []
+    assert quote_places("   ", text) == []
+    assert quote_places("End. (1)", "End. (1) x") == [(0, 8)]  # characters of regular expressions are plain text
 
 
 def test_a_bad_qa_line_is_named(tmp_path):
