@@ -58,7 +58,7 @@ from .ranking import (
     sentence_features,
 )
 from .retrieval import Retriever
-from .spelling import Correction, Speller, language_of, model_words
+from .spelling import Correction, Speller, english_words, language_of, model_words
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -178,7 +178,7 @@ class Answerer:
             except ModelUnavailable:
                 folder = None
             texts = (d.text for d in self.index.documents.values())
-            self._speller = Speller(texts, self.index.lexical.knows, model_words(folder))
+            self._speller = Speller(texts, self.index.lexical.knows, model_words(folder), english_words())
         return self._speller
 
     def _terms_of(self, sentence: int) -> frozenset[str]:

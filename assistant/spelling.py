@@ -1,8 +1,9 @@
 """Questions as people type them: guarded spelling correction and a language check.
 
-Spelling: a word is corrected only when the index does not know it *and* it is not a whole
-word of the embedding model's own vocabulary (so "died" or "Rohingya"-like real words are left
-alone), and only to a word the briefs use (SymSpell over the corpus's words, edit distance 2,
+Spelling: a word is corrected only when the index does not know it, it is not a whole word of
+the embedding model's own vocabulary, *and* it is not an English word (SymSpell's own English
+frequency list, 82,765 words, ships in symspellpy); so "died", "riddled" or "leanest" are left
+alone rather than turned into "did", "middle" or "latest", and only to a word the briefs use (SymSpell over the corpus's words, edit distance 2,
 1 for capitalised words and short words). The corrected question is what is searched; the
 answer shows it as "searched as".
 
@@ -38,11 +39,13 @@ class Correction:
 class Speller:
     """Corrects words of a question against the words of the briefs."""
 
-    def __init__(self, corpus_texts: Iterable[str], known_term, model_words: frozenset[str]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, corpus_texts: Iterable[str], known_term, model_words: frozenset[str], english: frozenset[str] = frozenset()
+    ) -> None:
         from symspellpy import SymSpell
 
         self._known_term = known_term  # stemmed term -> bool: does the index hold it
-        self._model_words = model_words
+        self._real_words = model_words | english  # words that are spelt right wherever they are not in the briefs
         self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         counts = Counter(word.lower() for text in corpus_texts for word in _WORD.findall(text) if len(word) >= MIN_LENGTH)
         for word, count in counts.items():
@@ -57,7 +60,7 @@ class Speller:
         def replace(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
-            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or lower in self._model_words:
+            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or lower in self._real_words:
                 return word
             stems = terms(lower)
             if not stems or all(self._known_term(t) for t in stems):
@@ -89,6 +92,15 @@ def model_words(model_folder: Path | None) -> frozenset[str]:
         return frozenset()
     words = vocabulary.read_text(encoding="utf-8").split("\n")
     return frozenset(w for w in words if _LETTERS.match(w) and len(w) >= MIN_LENGTH)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of symspellpy's English frequency dictionary (lower-case), MIN_LENGTH letters or more."""
+    from importlib.resources import files
+
+    listing = files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in (line.split(" ", 1)[0] for line in listing.splitlines()) if len(w) >= MIN_LENGTH and _LETTERS.match(w))
 
 
 @lru_cache(maxsize=1)

@@ -151,6 +151,10 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     # real words of the model's vocabulary are never "corrected", nor are words the briefs know
     assert answerer.ask("How many people died?").searched_as is None
     assert answerer.speller.correct("Rohingya refugees").changes == ()
+    # nor English words the model splits into pieces and the briefs never use
+    for sentence in ("Courts riddled with bribery", "Even the leanest governments", "People emigrate"):
+        assert answerer.speller.correct(sentence).changes == (), sentence
+    assert answerer.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
 
 
 def test_a_question_in_another_language_is_never_not_covered(answerer):
