@@ -134,7 +134,10 @@ class AskResponse(BaseModel):
     support_probability: float | None = Field(
         description="The answerability model's probability that the briefs answer the question (null when no model is loaded)."
     )
-    searched_as: str | None = Field(description="The query after spelling correction, when a misspelt word was corrected.")
+    searched_as: str | None = Field(
+        description="What was searched, when it differs from `effective_query`: misspelt words corrected, or, for a "
+        "question in another language, the briefs' English words its words resemble added to it."
+    )
     language: str = Field(description="The question's language code; questions are understood in English.")
     message: str | None = Field(description="A note on the support level: why nothing is quoted, or that the quotes may not answer directly.")
     confidence: float = Field(description="Best sentence match, minus a penalty for names the briefs never mention.")

@@ -43,7 +43,7 @@ from .answerability import (
 )
 from .composition import AnswerSentence, Candidate, Citation, Composer
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for, overlaps
-from .conversation import ResolvedQuestion, Turn, own_terms, resolve
+from .conversation import ResolvedQuestion, Turn, own_terms
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -57,8 +57,9 @@ from .ranking import (
     load_ranker,
     sentence_features,
 )
-from .retrieval import Retriever
-from .spelling import Correction, Speller, english_words, language_of, model_words
+from .retrieval import FusionWeights, Retriever
+from .querying import QueryReader
+from .spelling import Speller
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -105,11 +106,11 @@ class QuestionTerms:
 @dataclass(frozen=True)
 class AnswerModels:
     """The learned parts of answering: support levels and sentence choice (None: the hand-set fallback), and the
-    weight of passages' best sentences in retrieval (None: the retriever's own)."""
+    weights of hybrid search's sentence and phrase voices (None: the retriever's own)."""
 
     support: SupportModel | None = None
     ranker: LinearModel | None = None
-    sentence_weight: float | None = None
+    fusion: FusionWeights | None = None
 
 
 @dataclass
@@ -127,7 +128,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     support: str = ANSWERED  # answered | partial | not_covered; abstained is support == not_covered
     support_probability: float | None = None  # the answerability model's probability (None without a model)
-    searched_as: str | None = None  # the query after spelling correction, when it changed
+    searched_as: str | None = None  # what was searched, when spelling correction or borrowed words changed the query
     language: str = "en"
     evidence: Evidence | None = None
     # the candidate sentences and their ranking features (what `assistant fit` learns sentence choice from)
@@ -162,24 +163,13 @@ class Answerer:
             load_support_model(self.settings.support_model or MODEL_PATH, model),
             load_ranker(self.settings.sentence_ranker or RANKER_PATH, model),
         )
-        self._speller: Speller | None = None
+        self.reader = QueryReader(self.index, self.settings)
         self._vocabulary: list[str] | None = None
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     @property
     def speller(self) -> Speller:
-        """Built on first use from the briefs' words and the model's vocabulary."""
-        if self._speller is None:
-            from .embedding import resolve_model_path
-            from .errors import ModelUnavailable
-
-            try:
-                folder = resolve_model_path(self.settings.embedding_model)
-            except ModelUnavailable:
-                folder = None
-            texts = (d.text for d in self.index.documents.values())
-            self._speller = Speller(texts, self.index.lexical.knows, model_words(folder), english_words())
-        return self._speller
+        return self.reader.speller
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
         known = self._sentence_terms.get(sentence)
@@ -201,20 +191,15 @@ class Answerer:
         Raises InvalidQuestion or UnknownDocument for a bad request."""
         started = time.perf_counter()
         self.retriever.validate(question, top_k, doc_ids)
-        language = language_of(question)
-        resolved = resolve(question, history)
-        correction = (
-            self.speller.correct(resolved.query)
-            if self.settings.spelling_correction and language == "en"
-            else Correction(resolved.query, ())
-        )
-        request = self.retriever.validate(correction.text[: self.settings.max_question_chars], top_k, doc_ids)
+        read = self.reader.read(question, history)
+        language, resolved = read.language, read.resolved
+        request = self.retriever.validate(read.text, top_k, doc_ids)
         depth = max(request.top_k, self.settings.answer_passages)
         embedder = self.retriever.embedder
         vector = embedder.embed_query(request.query) if embedder is not None else None  # once, for passages and sentences
         models = models or self.models
         hits = self.retriever.search(
-            request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, sentence_weight=models.sentence_weight
+            request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion
         )
         retrieved = time.perf_counter()
         matches = entry_points_for(self.index.catalogue, resolved.query, hits, self.settings.max_entry_points)
@@ -222,12 +207,11 @@ class Answerer:
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
-        corrected = {typed for typed, _ in correction.changes}  # "Hunduras" searched as "Honduras" is not unknown
+        corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
-        searched_as = correction.text if correction.changes else None
         overview = factors_asked_for(self.index.catalogue, request.query)
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
@@ -246,7 +230,7 @@ class Answerer:
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(
             question, resolved, sentences, citations, hits[: request.top_k], matches, support == NOT_COVERED_LEVEL,
-            confidence, message, unknown, support=support, support_probability=probability, searched_as=searched_as,
+            confidence, message, unknown, support=support, support_probability=probability, searched_as=read.searched_as,
             language=language, evidence=evidence,
             candidate_sentences=sorted(c.sentence for c in candidates), candidate_features=features,
         )

@@ -243,7 +243,7 @@ def evaluate(
             held_out = load_fold_models(PUBLISHED_REPORTS / FOLD_MODELS, retriever.index.manifest.model)
             ask = in_process_ask(Answerer(retriever), held_out)
             histories = replay_histories(items, ask)
-            weights = {item_id: models.sentence_weight for item_id, models in held_out.items()}
+            weights = {item_id: models.fusion for item_id, models in held_out.items()}
             results = evaluate_modes(retriever, items, [m.strip() for m in compare.split(",") if m.strip()], histories, weights)
             manifest = retriever.index.manifest
             answer_result = evaluate_answers(ask, items, documents, histories) if answers else None
@@ -378,7 +378,7 @@ def fit(
     reports: Path = typer.Option(PUBLISHED_REPORTS, "--reports", help="Folder for answerability.md/.json and the fold models."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Fit the weight of passages' best sentences in retrieval, the answerability model (support levels answered /
+    """Fit the weights of hybrid search's sentence and phrase voices, the answerability model (support levels answered /
     partial / not_covered) and the sentence ranker on the QA sets with grouped cross-validation; write the three
     and a report of held-out figures only."""
     import numpy as np
@@ -396,9 +396,9 @@ def fit(
         _fail(error)
         return
     answerer.models = AnswerModels()  # evidence and candidates as the hand-set fallback gives them; models are fitted below
-    with console.status(f"Searching {len(items)} questions at {len(fitting.SENTENCE_WEIGHTS)} sentence weights…"):
+    with console.status(f"Searching {len(items)} questions, fusing at {len(fitting.SENTENCE_WEIGHTS) * len(fitting.PHRASE_WEIGHTS)} weight pairs…"):
         passages = fitting.fit_passage_ranking(answerer.retriever, items)
-    answerer.retriever.sentence_weight = passages.weight  # the answer models are fitted on retrieval as shipped
+    answerer.retriever.weights = passages.weights  # the answer models are fitted on retrieval as shipped
     with console.status(f"Answering {len(items)} questions to collect their evidence…"):
         data = fitting.collect(answerer, items)
     meta = {

@@ -26,7 +26,8 @@ from .errors import AssistantError, InvalidOption
 from .store import Index, Manifest
 from .models import Document, Passage, SearchHit
 from .payloads import answer_payload
-from .retrieval import Retriever
+from .querying import QueryReader
+from .retrieval import FusionWeights, Retriever
 from .runs import write_run
 from .significance import compare, comparisons_markdown, intervals
 
@@ -185,15 +186,15 @@ def evaluate_mode(
     top_k: int = 10,
     resolve_followups: bool = True,
     histories: dict[str, list[Turn]] | None = None,
-    sentence_weights: dict[str, float | None] | None = None,
+    fusion: dict[str, FusionWeights | None] | None = None,
 ) -> ModeResult:
     """Metrics of one retrieval mode over the answerable items.
 
-    A follow-up is searched with the query resolved from its earlier turns, as the service
-    does (`histories` holds replayed turns with real answers; the item's own turns otherwise);
-    with `resolve_followups=False` its bare question is searched instead. `sentence_weights` maps
-    item ids to the sentence weight fitted without their fold (`assistant fit`), so that hybrid
-    search is judged held out.
+    Each question is read as the service reads it (querying.py: spelling, a foreign question's
+    borrowed words). A follow-up is resolved from its earlier turns (`histories` holds replayed
+    turns with real answers; the item's own turns otherwise); with `resolve_followups=False` its
+    bare question is searched instead. `fusion` maps item ids to the fusion weights fitted
+    without their fold (`assistant fit`), so that hybrid search is judged held out.
     """
     documents = retriever.index.documents
     answerable = [item for item in items if item.gold]
@@ -202,14 +203,16 @@ def evaluate_mode(
     ranked: dict[str, list[tuple[str, float]]] = {}
     if not answerable:
         return ModeResult(mode, {m: 0.0 for m in MEASURES}, {}, {"p50": 0.0, "p95": 0.0}, {}, [0.0] * 10)
+    reader = QueryReader(retriever.index, retriever.settings)  # the question read as the service reads it
+    reader.read(answerable[0].question)  # build the speller before the clock runs
     retriever.search(answerable[0].question, top_k=top_k, mode=mode)  # warm the model
     if retriever.embedder is not None:
         retriever.embedder.clear_cache()  # every mode pays for its own query embeddings
     for item in answerable:
         started = time.perf_counter()
         turns = (histories or {}).get(item.id, item.turns())
-        query = resolve(item.question, turns).query if resolve_followups else item.question
-        hits = retriever.search(query, top_k=top_k, mode=mode, sentence_weight=(sentence_weights or {}).get(item.id))
+        query = reader.read(item.question, turns if resolve_followups else ()).text
+        hits = retriever.search(query, top_k=top_k, mode=mode, weights=(fusion or {}).get(item.id))
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
         ranked[item.id] = [(hit.passage.passage_id, hit.score) for hit in hits]
@@ -272,10 +275,10 @@ def evaluate_modes(
     items: list[QAItem],
     modes: list[str],
     histories: dict[str, list[Turn]] | None = None,
-    sentence_weights: dict[str, float | None] | None = None,
+    fusion: dict[str, FusionWeights | None] | None = None,
 ) -> list[ModeResult]:
     """Each mode in turn on the same loaded index and model, for a side-by-side table."""
-    return [evaluate_mode(retriever, items, mode, histories=histories, sentence_weights=sentence_weights) for mode in modes]
+    return [evaluate_mode(retriever, items, mode, histories=histories, fusion=fusion) for mode in modes]
 
 
 def export_beir(index: "Index", items: list[QAItem], folder: Path) -> dict[str, int]:
@@ -577,13 +580,13 @@ def followup_comparison(
     retriever: Retriever,
     items: list[QAItem],
     histories: dict[str, list[Turn]] | None = None,
-    sentence_weights: dict[str, float | None] | None = None,
+    fusion: dict[str, FusionWeights | None] | None = None,
 ) -> dict[str, float]:
     """hit@5 of follow-ups (resolved from their turns, and bare) beside standalone questions, default mode."""
     mode = retriever.settings.retrieval_mode
-    resolved = evaluate_mode(retriever, items, mode, histories=histories, sentence_weights=sentence_weights)
+    resolved = evaluate_mode(retriever, items, mode, histories=histories, fusion=fusion)
     followup_items = [i for i in items if i.kind == FOLLOWUP]
-    bare = evaluate_mode(retriever, followup_items, mode, resolve_followups=False, sentence_weights=sentence_weights)
+    bare = evaluate_mode(retriever, followup_items, mode, resolve_followups=False, fusion=fusion)
     standalone = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) != FOLLOWUP]
     followups = [q for item_id, q in resolved.per_query.items() if _kind(items, item_id) == FOLLOWUP]
     return {

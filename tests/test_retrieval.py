@@ -113,33 +113,66 @@ def test_query_embeddings_are_cached(real_retriever):
 
 
 def test_a_passages_best_sentence_is_a_third_voice_in_hybrid_search(real_retriever):
-    from assistant.retrieval import PASSAGE_RANKING_PATH, SearchRequest, convex_fusion, fitted_sentence_weight
+    from assistant.retrieval import PASSAGE_RANKING_PATH, FusionWeights, SearchRequest, convex_fusion, fitted_weights
 
     index = real_retriever.index
-    shipped = fitted_sentence_weight(PASSAGE_RANKING_PATH, index.manifest.model)
-    assert shipped > 0 and real_retriever.sentence_weight == shipped  # the weight `assistant fit` chose is the default
+    shipped = fitted_weights(PASSAGE_RANKING_PATH, index.manifest.model)
+    assert shipped.sentence > 0 and real_retriever.weights == shipped  # the weights `assistant fit` chose are the default
     question = "Why do people flee when the state cannot protect persecuted minorities?"
     vector = real_retriever.embedder.embed_query(question)
     request = SearchRequest(question, 10)
-    without = real_retriever.fused_scores(request, vector, sentence_weight=0.0)
+    without = real_retriever.fused_scores(request, vector, FusionWeights())
     best = real_retriever.best_sentences(without, vector)
     for position, cosine in list(best.items())[:5]:  # the cosine of the passage's best sentence, no other
         sentences = index.sentences.by_passage[position]
         assert cosine == pytest.approx(float(max(index.sentence_vectors[s] @ vector for s in sentences)), abs=1e-6)
-    with_sentences = real_retriever.fused_scores(request, vector, sentence_weight=0.7)
+    with_sentences = real_retriever.fused_scores(request, vector, FusionWeights(sentence=0.7))
     assert with_sentences == pytest.approx(convex_fusion([without, best], [1.0, 0.7]))
-    ranked = [hit.passage.passage_id for hit in real_retriever.search(question, top_k=10, vector=vector, sentence_weight=0.7)]
-    unranked = [hit.passage.passage_id for hit in real_retriever.search(question, top_k=10, vector=vector, sentence_weight=0.0)]
+    ranked = [hit.passage.passage_id for hit in real_retriever.search(question, top_k=10, vector=vector, weights=FusionWeights(0.7))]
+    unranked = [hit.passage.passage_id for hit in real_retriever.search(question, top_k=10, vector=vector, weights=FusionWeights())]
     assert ranked != unranked  # it moves passages
 
 
-def test_the_sentence_weight_setting_overrides_the_fitted_one(real_retriever):
-    settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0})
+def test_phrases_are_adjacent_content_words():
+    from assistant.retrieval import phrases
+
+    assert phrases("the Alliance for Prosperity") == {("allianc", "prosper")}  # "for" is a stopword: the pair stands
+    assert phrases("prosperity and an alliance") == {("prosper", "allianc")}  # order counts
+    assert phrases("Alliance") == frozenset() and phrases("") == frozenset()
+
+
+def test_a_passage_holding_the_questions_phrase_is_a_fourth_voice(real_retriever):
+    from assistant.retrieval import FusionWeights, SearchRequest, convex_fusion, phrases
+
+    index = real_retriever.index
+    assert real_retriever.weights.phrase > 0  # fitted with the sentence weight
+    question = "Common European Asylum System"
+    request = SearchRequest(question, 10)
+    voices = real_retriever.voices(request)
+    wanted = phrases(question)
+    idf = index.lexical.idf
+    total = sum(idf(a) + idf(b) for a, b in wanted)
+    for position, share in voices.phrases.items():  # IDF-weighted share of the question's pairs in the passage or its path
+        passage = index.passages[position]
+        held = phrases(passage.text) | phrases(" ".join(passage.section_path))
+        assert share == pytest.approx(sum(idf(a) + idf(b) for a, b in wanted & held) / total)
+    assert max(voices.phrases.values()) == pytest.approx(1.0)  # a passage names the system in full
+    weights = FusionWeights(0.5, 0.3)
+    assert voices.fused(weights) == pytest.approx(convex_fusion([voices.base, voices.sentences, voices.phrases], [1.0, 0.5, 0.3]))
+    assert voices.fused(FusionWeights(0.5, 0.0)) == pytest.approx(convex_fusion([voices.base, voices.sentences], [1.0, 0.5]))
+    # a question of one content word has no phrase
+    assert real_retriever.voices(SearchRequest("asylum", 10)).phrases == {}
+
+
+def test_the_weight_settings_override_the_fitted_ones(real_retriever):
+    from assistant.retrieval import FusionWeights
+
+    settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0, "phrase_weight": 0.0})
     plain = Retriever(real_retriever.index, real_retriever.embedder, settings)
     question = "Why do people flee when the state cannot protect persecuted minorities?"
-    assert plain.sentence_weight == 0.0
+    assert plain.weights == FusionWeights(0.0, 0.0)
     assert [h.passage.passage_id for h in plain.search(question)] == [
-        h.passage.passage_id for h in real_retriever.search(question, sentence_weight=0.0)
+        h.passage.passage_id for h in real_retriever.search(question, weights=FusionWeights())
     ]
 
 

@@ -1,0 +1,74 @@
+"""A question as it is searched: one place that turns what was typed into what retrieval is given.
+
+The question is resolved from the conversation (conversation.py), its language told, and then:
+- in English, misspelt words the briefs and the model do not know are corrected (spelling.py);
+- in another language, the briefs' own words that its words resemble once accents are dropped
+  ("sécurité" → "security", "gouvernance" → "governance") are added, so that a question the
+  English model cannot read still finds the passages that share its cognates.
+
+The answer path, the evaluation and the fitting all read questions here, so the figures measure
+what the service searches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .conversation import ResolvedQuestion, Turn, resolve
+from .spelling import Speller, english_words, language_of, model_words
+
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .store import Index
+
+
+@dataclass(frozen=True)
+class ReadQuestion:
+    resolved: ResolvedQuestion
+    language: str  # "en", or the code of the language the question is confidently written in
+    text: str  # what retrieval is given
+    corrected: tuple[tuple[str, str], ...] = ()  # (typed, searched as): English spelling corrections
+    borrowed: tuple[str, ...] = ()  # the briefs' words a non-English question's words resemble, added to it
+
+    @property
+    def searched_as(self) -> str | None:
+        """The text searched, when it is not the resolved question itself."""
+        return self.text if self.text != self.resolved.query else None
+
+
+class QueryReader:
+    """Reads questions against one loaded index; safe to share between threads once its speller is built."""
+
+    def __init__(self, index: "Index", settings: "Settings") -> None:
+        self.index = index
+        self.settings = settings
+        self._speller: Speller | None = None
+
+    @property
+    def speller(self) -> Speller:
+        """Built on first use from the briefs' words, the model's vocabulary and an English word list."""
+        if self._speller is None:
+            from .embedding import resolve_model_path
+            from .errors import ModelUnavailable
+
+            try:
+                folder = resolve_model_path(self.settings.embedding_model)
+            except ModelUnavailable:
+                folder = None
+            texts = (d.text for d in self.index.documents.values())
+            self._speller = Speller(texts, self.index.lexical.knows, model_words(folder), english_words())
+        return self._speller
+
+    def read(self, question: str, history: Sequence[Turn] = ()) -> ReadQuestion:
+        language = language_of(question)
+        resolved = resolve(question, history)
+        if not self.settings.spelling_correction:
+            return ReadQuestion(resolved, language, resolved.query)
+        if language == "en":
+            correction = self.speller.correct(resolved.query)  # same length: words are replaced, never added
+            return ReadQuestion(resolved, language, correction.text, corrected=correction.changes)
+        borrowed = self.speller.resembled(resolved.query, language)
+        text = f"{resolved.query} {' '.join(borrowed)}"[: self.settings.max_question_chars] if borrowed else resolved.query
+        return ReadQuestion(resolved, language, text, borrowed=borrowed)
