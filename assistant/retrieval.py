@@ -22,7 +22,7 @@ PASSAGE_RANKING_PATH = Path(__file__).parent / "data" / "passage_ranking.json"
 
 
 PHRASE_DEPTH = 30  # candidates (the best by BM25 + dense) whose phrases are looked at; the rest hold none for fusion
-PHRASE_CACHE = 16_384  # passages whose phrases are kept after first use
+PHRASE_CACHE = 1_024  # passages whose phrases are kept after first use (about 20 kB each)
 
 
 @dataclass(frozen=True)
