@@ -53,6 +53,7 @@ from .ranking import (
     asks_definition,
     asks_list,
     enumerates,
+    hand_set_scores,
     is_definitional,
     load_ranker,
     sentence_features,
@@ -74,14 +75,8 @@ LANGUAGE_NOTE = (
     "The quotes below are the closest matches found; asking in English gives better answers."
 )
 _WORD = re.compile(r"[\w'’-]+")
-# A question about a name or number the briefs never mention is most likely not covered:
-# its confidence drops by this much (calibrated with the threshold on the evaluation set).
-UNKNOWN_NAME_PENALTY = 0.2
-PASSAGE_WEIGHT = 0.5  # a sentence inherits part of its passage's relevance (context it lacks alone)
-ENTRY_POINT_WEIGHT = 0.15  # bonus for sentences stating a matched entry point, when asked what to do
-LEXICAL_WEIGHT = 0.3  # weight of the share of question words a sentence contains
-RANK_WEIGHT = 0.05  # bonus for sentences of the best-ranked passages
-LONG_SENTENCE, LENGTH_PENALTY = 35, 0.003  # long sentences make poor answers: a small cost per extra word
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """The question's content words and their IDF weights: what "coverage of the rare words" is measured by."""
@@ -209,7 +204,7 @@ class Answerer:
         candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
-        confidence = max((c.cosine for c in candidates), default=0.0) - (UNKNOWN_NAME_PENALTY if unknown else 0.0)
+        confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
@@ -394,14 +389,7 @@ class Answerer:
         if ranker is not None:
             scores = ranker.probabilities(features)
         else:
-            scores = (
-                evidence.cosine
-                + ENTRY_POINT_WEIGHT * evidence.states_entry_point
-                + PASSAGE_WEIGHT * evidence.passage_cosine
-                + LEXICAL_WEIGHT * evidence.coverage
-                + RANK_WEIGHT / evidence.rank
-                - LENGTH_PENALTY * np.maximum(0, evidence.words - LONG_SENTENCE)
-            )
+            scores = hand_set_scores(evidence, self.settings)
         confidence = evidence.cosine if query is not None else coverage  # without a model: the share of question words found
         candidates = [
             Candidate(int(i), float(score), float(c), int(rank), float(share))

@@ -4,7 +4,7 @@ Each candidate sentence gets a dozen features, most of them relative to the othe
 of the same question (a sentence is good compared with what else was found, not in the
 absolute). A LinearModel (linear.py) fitted by `assistant fit` with grouped cross-validation
 turns them into the probability that the sentence lies inside a gold quote. Without a fitted
-ranker the answerer falls back to its hand-set weights.
+ranker, hand_set_scores weighs a few of them by Settings' `fallback_*` weights.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .linear import LinearModel, usable
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 _ASKS_DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are)\b(?!.*\b(?:role|purpose|difference|reason)s?\b)|define\b|what\s+does\s+.+\s+mean\b|"
@@ -139,6 +143,21 @@ def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
         "log_position": np.log1p(e.position),
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in SENTENCE_FEATURES]) if len(e.cosine) else np.zeros((0, len(SENTENCE_FEATURES)))
+
+
+def hand_set_scores(evidence: SentenceEvidence, settings: "Settings") -> np.ndarray:
+    """Sentence scores when no ranker is fitted: the cosine with the question, plus shares of the passage's cosine,
+    of the question's words held, an entry-point bonus and a rank bonus, less a cost per word past a long sentence's
+    length (Settings' `fallback_*` weights, set by hand)."""
+    e = evidence
+    return (
+        e.cosine
+        + settings.fallback_entry_point_weight * e.states_entry_point
+        + settings.fallback_passage_weight * e.passage_cosine
+        + settings.fallback_lexical_weight * e.coverage
+        + settings.fallback_rank_weight / e.rank
+        - settings.fallback_length_penalty * np.maximum(0, e.words - settings.fallback_long_sentence_words)
+    )
 
 
 def load_ranker(path: Path, embedding_model: str) -> LinearModel | None:

@@ -148,6 +148,31 @@ class Settings(BaseSettings):
     redundancy_threshold: float = Field(
         0.85, ge=0, le=1.0001, description="Cosine above which two sentences say the same; the second is cited, not repeated."
     )
+    unknown_name_penalty: float = Field(
+        0.2, ge=0, le=1,
+        description="Taken off an answer's confidence (its best sentence's cosine) when the question names something the "
+        "briefs never mention; without an answerability model, confidence alone decides not_covered.",
+    )
+    fallback_passage_weight: float = Field(
+        0.5, ge=0, description="Without a fitted sentence ranker only: share of its passage's cosine a sentence inherits."
+    )
+    fallback_lexical_weight: float = Field(
+        0.3, ge=0, description="Without a fitted sentence ranker only: weight of the share of the question's words a sentence holds."
+    )
+    fallback_entry_point_weight: float = Field(
+        0.15, ge=0,
+        description="Without a fitted sentence ranker only: bonus of a sentence stating a matched entry point, when the "
+        "question asks what to do.",
+    )
+    fallback_rank_weight: float = Field(
+        0.05, ge=0, description="Without a fitted sentence ranker only: bonus of a sentence over its passage's rank."
+    )
+    fallback_long_sentence_words: int = Field(
+        35, ge=1, description="Without a fitted sentence ranker only: a sentence longer than this pays the length penalty per extra word."
+    )
+    fallback_length_penalty: float = Field(
+        0.003, ge=0, description="Without a fitted sentence ranker only: score taken off per word past the long-sentence length."
+    )
     abstain_threshold: float = Field(
         0.45, ge=0, le=1,
         description="Without an answerability model only: below this confidence the answer is not_covered.",

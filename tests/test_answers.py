@@ -137,6 +137,26 @@ def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answere
     assert all(0 <= c.score <= 1 for c in ranked.citations) and any(c.score > 1 for c in handset.citations)
 
 
+def test_without_a_ranker_sentences_are_scored_by_the_hand_set_weights_of_the_settings():
+    from assistant.ranking import SentenceEvidence, hand_set_scores
+    from assistant.settings import Settings
+
+    two = np.array([0.0, 0.0])
+    evidence = SentenceEvidence(
+        cosine=np.array([0.5, 0.5]), passage_cosine=np.array([0.2, 0.6]), rank=np.array([1.0, 2.0]), rare_coverage=two,
+        coverage=np.array([1.0, 0.0]), heading_coverage=two, neighbour_coverage=two, words=np.array([10.0, 45.0]),
+        introduces_list=two, holds_answer_type=two, states_entry_point=np.array([0.0, 1.0]), defines=two, enumerates=two,
+        position=two,
+    )
+    settings = Settings()
+    scores = hand_set_scores(evidence, settings)
+    assert scores == pytest.approx([0.5 + 0.5 * 0.2 + 0.3 * 1.0 + 0.05, 0.5 + 0.15 + 0.5 * 0.6 + 0.05 / 2 - 0.003 * 10])
+    lexical = hand_set_scores(evidence, settings.model_copy(update={"fallback_lexical_weight": 1.0}))
+    assert lexical - scores == pytest.approx([0.7, 0.0])
+    no_penalty = hand_set_scores(evidence, settings.model_copy(update={"fallback_long_sentence_words": 45}))
+    assert no_penalty[1] - scores[1] == pytest.approx(0.03)
+
+
 def test_names_are_looked_up_by_stem_and_start(answerer):
     assert answerer.unknown_names("What happens to migrants from North African countries?") == []  # the briefs say "Africa"
     assert answerer.unknown_names("Why do Eritreans leave?") == []
