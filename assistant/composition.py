@@ -120,6 +120,7 @@ class Composer:
                 continue
             chosen.append([candidate])
             words += length
+        chosen += self.antecedents(chosen, candidates, said)
         chosen += self.lists_introduced(chosen, candidates)
         chosen += self.continuations(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
@@ -175,6 +176,31 @@ class Composer:
                 continue
             added.append([candidate])
             taken.add(following)
+            words += length
+        return added
+
+    def antecedents(self, chosen: list[list[Candidate]], candidates: list[Candidate], said: str = "") -> list[list[Candidate]]:
+        """The sentence right before a chosen one that points back to it ("These terms serve as …" after the terms):
+        without it the chosen sentence says "these" of nothing. Within the answer's word budget, and not when the
+        previous answer (`said`) just quoted it: in a follow-up, "it" is what was just read."""
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence = {c.sentence: c for c in candidates}
+        taken = {c.sentence for group in chosen for c in group}
+        words = sum(len(table.text(g[0].sentence, documents).split()) for g in chosen)
+        added: list[list[Candidate]] = []
+        for group in list(chosen):
+            sentence = group[0].sentence
+            before = sentence - 1
+            candidate = by_sentence.get(before)
+            if candidate is None or before in taken or self.pointing_back(before) != sentence:
+                continue
+            if said and shown_in(table.text(before, documents), said):
+                continue
+            length = len(table.text(before, documents).split())
+            if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
+                continue
+            added.append([candidate])
+            taken.add(before)
             words += length
         return added
 

@@ -93,3 +93,19 @@ def test_a_sentence_the_last_answer_quoted_is_not_quoted_again_unless_it_is_the_
     assert "The harbour court hears smuggling cases within ten days." in texts
     best_only = candidates(ids, {"Reporting smuggling": 0.9})
     assert [s.text for s in composer.compose(best_only, ranked=False, said=said)[0]][0].startswith("Reporting smuggling")
+
+
+def test_a_sentence_that_points_back_brings_the_one_it_points_to(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {"It is financed by": 0.9, "The harbour court hears": 0.85})
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    # "It" is the patrol of the sentence before: quoted with it, in reading order
+    assert texts.index("The patrol was founded in 2009.") + 1 == texts.index(
+        "It is financed by the Lake Towns Fund with 2 million euros a year."
+    )
+    # a sentence that does not point back brings nothing before it
+    assert "Reporting smuggling on the lake to the harbour court." not in texts
+    # unless the last answer just quoted it: in a follow-up "it" is what the reader has just read
+    said = "The patrol was founded in 2009. [1]"
+    followed = [s.text for s in composer.compose(chosen, ranked=False, said=said)[0]]
+    assert "The patrol was founded in 2009." not in followed and followed[0].startswith("It is financed by")
