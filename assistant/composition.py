@@ -120,9 +120,10 @@ class Composer:
                 continue
             chosen.append([candidate])
             words += length
-        chosen += self.antecedents(chosen, candidates, said)
+        shown = sum(len(table.text(group[0].sentence, documents).split()) for group in chosen)
+        chosen += self.linked(chosen, candidates, shown, said, before=True)
         chosen += self.lists_introduced(chosen, candidates)
-        chosen += self.continuations(chosen, candidates, words)
+        chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}
         for i, group in enumerate(chosen):
@@ -159,48 +160,34 @@ class Composer:
             return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
         return None
 
-    def continuations(self, chosen: list[list[Candidate]], candidates: list[Candidate], words: int) -> list[list[Candidate]]:
-        """The sentence right after a chosen one when it points back to it ("It is financed by …", "These include …"):
-        without it the chosen sentence tells half the story. Within the answer's word budget."""
+    def linked(
+        self, chosen: list[list[Candidate]], candidates: list[Candidate], words: int, said: str = "", before: bool = False
+    ) -> list[list[Candidate]]:
+        """The sentence each chosen one is tied to by a pointer back: the one right after it that points back to it
+        ("It is financed by …"), or with `before`, the one right before a chosen sentence that itself points back
+        ("These terms serve as …" after the terms). Without it the chosen sentence tells half the story. Within the
+        answer's word budget (`words` already used); a sentence before is not brought when the previous answer
+        (`said`) just quoted it: in a follow-up, "it" is what was just read."""
         table, documents = self.index.sentences, self.index.documents
         by_sentence = {c.sentence: c for c in candidates}
         taken = {c.sentence for group in chosen for c in group}
-        added: list[list[Candidate]] = []
-        for group in list(chosen):
-            following = self.pointing_back(group[0].sentence)
-            candidate = by_sentence.get(following) if following is not None else None
-            if candidate is None or following in taken:
-                continue
-            length = len(table.text(following, documents).split())
-            if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
-                continue
-            added.append([candidate])
-            taken.add(following)
-            words += length
-        return added
-
-    def antecedents(self, chosen: list[list[Candidate]], candidates: list[Candidate], said: str = "") -> list[list[Candidate]]:
-        """The sentence right before a chosen one that points back to it ("These terms serve as …" after the terms):
-        without it the chosen sentence says "these" of nothing. Within the answer's word budget, and not when the
-        previous answer (`said`) just quoted it: in a follow-up, "it" is what was just read."""
-        table, documents = self.index.sentences, self.index.documents
-        by_sentence = {c.sentence: c for c in candidates}
-        taken = {c.sentence for group in chosen for c in group}
-        words = sum(len(table.text(g[0].sentence, documents).split()) for g in chosen)
         added: list[list[Candidate]] = []
         for group in list(chosen):
             sentence = group[0].sentence
-            before = sentence - 1
-            candidate = by_sentence.get(before)
-            if candidate is None or before in taken or self.pointing_back(before) != sentence:
+            other = sentence - 1 if before else self.pointing_back(sentence)
+            if other is None or (before and self.pointing_back(other) != sentence):
                 continue
-            if said and shown_in(table.text(before, documents), said):
+            candidate = by_sentence.get(other)
+            if candidate is None or other in taken:
                 continue
-            length = len(table.text(before, documents).split())
+            text = table.text(other, documents)
+            if before and said and shown_in(text, said):
+                continue
+            length = len(text.split())
             if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
                 continue
             added.append([candidate])
-            taken.add(before)
+            taken.add(other)
             words += length
         return added
 
