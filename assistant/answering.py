@@ -60,7 +60,6 @@ from .ranking import (
 )
 from .retrieval import FusionWeights, Retriever
 from .querying import QueryReader
-from .spelling import Speller
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -161,10 +160,6 @@ class Answerer:
         self.reader = QueryReader(self.index, self.settings)
         self._vocabulary: list[str] | None = None
         self.composer = Composer(self.index, self.settings, self._terms_of)
-
-    @property
-    def speller(self) -> Speller:
-        return self.reader.speller
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
         known = self._sentence_terms.get(sentence)

@@ -62,13 +62,17 @@ class QueryReader:
         return self._speller
 
     def read(self, question: str, history: Sequence[Turn] = ()) -> ReadQuestion:
+        """The question resolved, its language told and, when spelling correction is on, corrected (English) or
+        given the briefs' words it resembles (another language); the text searched is cut to max_question_chars,
+        which a correction or the borrowed words may pass."""
         language = language_of(question)
         resolved = resolve(question, history)
+        limit = self.settings.max_question_chars
         if not self.settings.spelling_correction:
-            return ReadQuestion(resolved, language, resolved.query)
+            return ReadQuestion(resolved, language, resolved.query[:limit])
         if language == "en":
-            correction = self.speller.correct(resolved.query)  # same length: words are replaced, never added
-            return ReadQuestion(resolved, language, correction.text, corrected=correction.changes)
+            correction = self.speller.correct(resolved.query)
+            return ReadQuestion(resolved, language, correction.text[:limit], corrected=correction.changes)
         borrowed = self.speller.resembled(resolved.query, language)
-        text = f"{resolved.query} {' '.join(borrowed)}"[: self.settings.max_question_chars] if borrowed else resolved.query
-        return ReadQuestion(resolved, language, text, borrowed=borrowed)
+        text = f"{resolved.query} {' '.join(borrowed)}" if borrowed else resolved.query
+        return ReadQuestion(resolved, language, text[:limit], borrowed=borrowed)

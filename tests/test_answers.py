@@ -170,11 +170,11 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     assert answer.unknown_names == []  # "Hunduras" was searched as "Honduras": the briefs do mention it
     # real words of the model's vocabulary are never "corrected", nor are words the briefs know
     assert answerer.ask("How many people died?").searched_as is None
-    assert answerer.speller.correct("Rohingya refugees").changes == ()
+    assert answerer.reader.speller.correct("Rohingya refugees").changes == ()
     # nor English words the model splits into pieces and the briefs never use
     for sentence in ("Courts riddled with bribery", "Even the leanest governments", "People emigrate"):
-        assert answerer.speller.correct(sentence).changes == (), sentence
-    assert answerer.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
+        assert answerer.reader.speller.correct(sentence).changes == (), sentence
+    assert answerer.reader.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
 
 
 def test_a_question_in_another_language_is_never_not_covered(answerer):
@@ -182,6 +182,14 @@ def test_a_question_in_another_language_is_never_not_covered(answerer):
     assert answer.language == "fr" and answer.support == "partial" and not answer.abstained
     assert "understood in English" in answer.message and answer.unknown_names == []
     assert answerer.ask("community policing").language == "en"
+
+
+def test_a_question_at_the_length_limit_is_answered_though_its_correction_is_longer(answerer):
+    limit = answerer.settings.max_question_chars
+    question = ("whats the definiton of securty sector reform " * (limit // 40 + 1))[:limit].strip()
+    read = answerer.reader.read(question)
+    assert read.corrected and len(read.text) == limit  # corrected words are longer: the search is cut to the limit
+    assert answerer.ask(question).searched_as == read.text
 
 
 def test_a_question_in_another_language_borrows_the_briefs_words_it_resembles(answerer):
