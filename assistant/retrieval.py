@@ -174,7 +174,7 @@ class Retriever:
         `vector` is the query's embedding when the caller already has it (it is computed otherwise);
         `weights` replace the retriever's own (cross-validation uses them)."""
         request = self.validate(query, top_k, doc_ids, mode)
-        return self.ranked(self.voices(request, vector).fused(weights or self.weights), request.top_k)
+        return self.ranked(self.fused_scores(request, vector, weights), request.top_k)
 
     def ranked(self, fused: dict[int, float], top_k: int) -> list[SearchHit]:
         """Fused scores as the top_k hits, best first, same-text passages merged."""
@@ -185,11 +185,13 @@ class Retriever:
         self, request: SearchRequest, vector: np.ndarray | None = None, weights: FusionWeights | None = None
     ) -> dict[int, float]:
         """Position -> fused score for the candidates of both retrievers (or of the one asked for)."""
-        return self.voices(request, vector).fused(weights or self.weights)
+        weights = weights or self.weights
+        return self.voices(request, vector, weights).fused(weights)
 
-    def voices(self, request: SearchRequest, vector: np.ndarray | None = None) -> Voices:
+    def voices(self, request: SearchRequest, vector: np.ndarray | None = None, weights: FusionWeights | None = None) -> Voices:
         """The candidates of both retrievers (or of the one asked for) fused, and, in hybrid search over an index of
-        briefs (one that holds sentences; a benchmark index does not), their best sentences and phrases."""
+        briefs (one that holds sentences; a benchmark index does not), their best sentences and phrases: those
+        `weights` give a weight, or both when `weights` is None (fitting weighs them afterwards)."""
         allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
         depth = max(self.settings.candidates, request.top_k * 4)
         lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
@@ -208,7 +210,9 @@ class Retriever:
             fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
         if not len(self.index.sentences):
             return Voices(fused)
-        return Voices(fused, self.best_sentences(fused, vector), self.phrase_shares(fused, request.query))
+        sentences = self.best_sentences(fused, vector) if weights is None or weights.sentence > 0 else {}
+        shares = self.phrase_shares(fused, request.query) if weights is None or weights.phrase > 0 else {}
+        return Voices(fused, sentences, shares)
 
     def phrase_shares(self, fused: dict[int, float], query: str) -> dict[int, float]:
         """Position -> IDF-weighted share of the query's phrases (phrases()) that the passage, with its section path,
