@@ -61,7 +61,7 @@ def build_mcp(service: Service) -> tuple[MCPServer, Starlette]:
                     "url": root + str(hit["url"]),
                     "snippet": _snippet(str(hit["text"])),
                 }
-                for hit in service.search(query, max(1, min(top_k, 20)))
+                for hit in service.search(query, max(1, min(top_k, 20)))["results"]
             ]
         }
 

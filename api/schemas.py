@@ -155,6 +155,10 @@ class AskResponse(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str = Field(description="The query as given.")
+    searched_as: str | None = Field(
+        description="What was searched, when it differs from the query: misspelt words corrected, or, for a query in "
+        "another language, the briefs' English words its words resemble added to it."
+    )
     results: list[PassageOut] = Field(description="Passages, best first.")
 
 

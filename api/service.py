@@ -194,9 +194,10 @@ class Service:
         """The service's address for absolute source URLs: ASSISTANT_PUBLIC_URL, or where the request was sent."""
         return (self.settings.public_url or request_root).rstrip("/")
 
-    def search(self, query: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> list[dict[str, object]]:
-        """Ranked passages as the API returns them."""
-        return [passage_payload(hit) for hit in self.answerer.retriever.search(query, top_k=top_k, doc_ids=doc_ids)]
+    def search(self, query: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> dict[str, object]:
+        """Ranked passages as the API returns them, with the query as given and as searched."""
+        read, hits = self.answerer.search(query, top_k, doc_ids)
+        return {"query": query, "searched_as": read.searched_as, "results": [passage_payload(hit) for hit in hits]}
 
     def entry_points(self, factor: str | None = None) -> dict[str, object]:
         """The catalogue (push factors and their entry points), or the factors matching `factor` and theirs."""

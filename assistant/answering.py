@@ -59,7 +59,7 @@ from .ranking import (
     sentence_features,
 )
 from .retrieval import FusionWeights, Retriever
-from .querying import QueryReader
+from .querying import QueryReader, ReadQuestion
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -167,6 +167,15 @@ class Answerer:
             known = frozenset(terms(self.index.sentences.text(sentence, self.index.documents)))
             self._sentence_terms[sentence] = known
         return known
+
+    def search(
+        self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
+    ) -> tuple[ReadQuestion, list[SearchHit]]:
+        """Ranked passages for a query read as a question is (spelling corrected, or a foreign query's borrowed words
+        added), without a conversation; and how it was read. Raises InvalidQuestion or UnknownDocument."""
+        self.retriever.validate(query, top_k, doc_ids, mode)
+        read = self.reader.read(query)
+        return read, self.retriever.search(read.text, top_k=top_k, doc_ids=doc_ids, mode=mode)
 
     def ask(
         self,

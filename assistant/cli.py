@@ -119,20 +119,24 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Ranked passages for a question, each with its document, section, pages and offsets."""
+    """Ranked passages for a question, each with its document, section, pages and offsets (the question read as
+    `ask` reads it: misspelt words corrected, a question in another language given the briefs' words it resembles)."""
+    from .answering import Answerer
     from .payloads import passage_payload
     from .retrieval import open_retriever
 
     settings = _settings(None, index)
     try:
-        retriever = open_retriever(settings, mode)
-        hits = retriever.search(question, top_k=top_k, doc_ids=doc, mode=mode)
+        read, hits = Answerer(open_retriever(settings, mode)).search(question, top_k=top_k, doc_ids=doc, mode=mode)
     except AssistantError as error:
         _fail(error)
         return
     if as_json:
-        print(json.dumps({"question": question, "results": [passage_payload(h) for h in hits]}, ensure_ascii=False, indent=2))
+        payload = {"question": question, "searched_as": read.searched_as, "results": [passage_payload(h) for h in hits]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    if read.searched_as:
+        console.print(f"[dim]Searched as: {read.searched_as}[/dim]", highlight=False)
     if not hits:
         console.print("No passage matches.")
     for hit in hits:

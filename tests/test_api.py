@@ -104,8 +104,16 @@ def test_malformed_json_is_a_400_with_a_hint(client):
 
 
 def test_search_and_entry_points(client):
-    results = client.get("/search", params={"q": "community policing", "top_k": 2, "doc": PUSH}).json()["results"]
-    assert len(results) == 2 and {r["doc_id"] for r in results} == {PUSH}
+    found = client.get("/search", params={"q": "community policing", "top_k": 2, "doc": PUSH}).json()
+    results = found["results"]
+    assert len(results) == 2 and {r["doc_id"] for r in results} == {PUSH} and found["searched_as"] is None
+    # read as /ask reads a question: misspelt words corrected, and said so
+    misspelt = client.get("/search", params={"q": "comunity policng", "top_k": 3}).json()
+    assert misspelt["query"] == "comunity policng" and misspelt["searched_as"] == "community policing"
+    assert [r["passage_id"] for r in misspelt["results"]] == [
+        r["passage_id"] for r in client.get("/search", params={"q": "community policing", "top_k": 3}).json()["results"]
+    ]
+    assert "characters long" in error_of(client.get("/search", params={"q": "x" * 2001}), 422)  # the limit holds before reading
     assert "between 1 and 50" in error_of(client.get("/search", params={"q": "x", "top_k": 99}), 422)
     assert "q: Field required" in error_of(client.get("/search"), 422)
     catalogue = client.get("/entry-points").json()

@@ -35,6 +35,9 @@ def test_search_and_documents_on_a_real_index(real_index_dir):
     first = payload["results"][0]
     assert {"doc_id", "title", "section", "pages", "start", "end", "text", "score", "also_in"} <= set(first)
 
+    result = run(["search", "comunity policng", "--top-k", "3", "--json"], env)
+    assert json.loads(result.output[result.output.index("{") :])["searched_as"] == "community policing"
+
     result = run(["search", "  ", "--mode", "bm25"], env)
     assert result.exit_code == 2 and "empty" in result.output
 

@@ -30,8 +30,10 @@ def search(
     top_k: Annotated[int | None, Query(description="How many passages (default ASSISTANT_TOP_K).")] = None,
     doc: Annotated[list[str] | None, Query(description="Only these document ids (repeatable).")] = None,
 ) -> dict[str, object]:
-    """Passages only, best first, each with document, section, pages, offsets and score."""
-    return {"query": q, "results": service.search(q, top_k, doc)}
+    """Passages only, best first, each with document, section, pages, offsets and score. The query is read as a
+    question to /ask is (misspelt words corrected, a query in another language given the briefs' words it
+    resembles); `searched_as` shows what was searched when that changed it."""
+    return service.search(q, top_k, doc)
 
 
 @router.get("/entry-points", summary="The entry-point catalogue", response_model=EntryPointsResponse)
