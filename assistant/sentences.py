@@ -32,6 +32,7 @@ _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
 ITEM_LABEL_WORDS = 6  # a list item opening with a sentence this short opens with its label
+UNMARKED_LIST_LINES, UNMARKED_ITEM_WORDS = 3, 25  # short unpunctuated lines in a row that make a list without bullets
 
 
 @dataclass
@@ -105,7 +106,67 @@ def answer_span(start: int, end: int, headings: list[tuple[int, int, int]], text
                 start = max(start, name_start)
             else:
                 return None
-    return (start, end) if is_answer_sentence(text, start, end) else None
+    item = in_unmarked_list(text, start, end, {heading_start for heading_start, _, _ in headings})
+    return (start, end) if is_answer_sentence(text, start, end, item) else None
+
+
+def _unmarked_item(line: str) -> bool:
+    """A line that can be an item of a list whose marks were lost: a few words, no bullet, no sentence's end."""
+    stripped = line.strip()
+    words = len(stripped.split())
+    return (
+        MIN_SENTENCE_WORDS <= words <= UNMARKED_ITEM_WORDS
+        and stripped[-1] not in ".!?;:"
+        and not _BULLET.match(stripped)
+        and not stripped.isupper()
+    )
+
+
+def in_unmarked_list(text: str, start: int, end: int, heading_starts: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
+    """Whether text[start:end] is a whole line among at least UNMARKED_LIST_LINES lines in a row (blank lines between
+    them allowed) that each read as an item of a list whose bullets were lost: "Migration for Employment Convention -
+    ILO, 1949", "Refugee Convention and its 1967 Protocol - UNHCR, 1951", … A heading breaks the run, and a run
+    beside a bulleted line is the wrapped text of marked items ("• DCAF-ISSAT" over a title), not a list."""
+    line = _line_at(text, start)
+    if text[line[0] : line[1]].strip() != text[start:end].strip() or not _unmarked_item(text[line[0] : line[1]]):
+        return False
+    run = 1
+    for step in (_line_before, _line_after):
+        near: tuple[int, int] | None = step(text, line)
+        while near is not None and near[0] not in heading_starts and _unmarked_item(text[near[0] : near[1]]):
+            run += 1
+            near = step(text, near)
+        if near is not None and _BULLET.match(text[near[0] : near[1]]):
+            return False
+    return run >= UNMARKED_LIST_LINES
+
+
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    line_end = text.find("\n", offset)
+    return text.rfind("\n", 0, offset) + 1, len(text) if line_end < 0 else line_end
+
+
+def _line_before(text: str, line: tuple[int, int]) -> tuple[int, int] | None:
+    """The nearest non-blank line before `line` ([start, end) offsets), if any."""
+    end = line[0] - 1
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        if text[begin:end].strip():
+            return begin, end
+        end = begin - 1
+    return None
+
+
+def _line_after(text: str, line: tuple[int, int]) -> tuple[int, int] | None:
+    """The nearest non-blank line after `line`, if any."""
+    begin = line[1] + 1
+    while begin < len(text):
+        end = text.find("\n", begin)
+        end = len(text) if end < 0 else end
+        if text[begin:end].strip():
+            return begin, end
+        begin = end + 1
+    return None
 
 
 def _title_case(line: str) -> bool:
@@ -114,12 +175,13 @@ def _title_case(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
-def is_answer_sentence(text: str, start: int, end: int) -> bool:
+def is_answer_sentence(text: str, start: int, end: int, unmarked_item: bool = False) -> bool:
     """Whether text[start:end] reads as a statement on its own.
 
     Not: a stub, a question, the tail of a list item, a "see also" arrow, a label glued to
     a title by the page's layout ("ResourceA Deadly Journey…"), or a subtitle or caption
-    (short, no sentence ending) unless it is a list item.
+    (short, no sentence ending) unless it is a list item, marked or (`unmarked_item`) a line of a
+    list whose bullets were lost.
     """
     sentence = text[start:end].rstrip()
     words = len(sentence.split())
@@ -133,7 +195,7 @@ def is_answer_sentence(text: str, start: int, end: int) -> bool:
         return False
     if sentence[-1] not in ".!;:…" and _title_case(sentence) and (": " in sentence or sentence.isupper()):
         return False  # a title with its subtitle (a reading-list entry) or a caption in capitals, not a statement
-    if sentence[-1] in ".!;:…)\"”'’":
+    if sentence[-1] in ".!;:…)\"”'’" or unmarked_item:
         return True
     # unpunctuated: a long line reads as a statement; a list item needs a heading's length (not "• DCAF-ISSAT")
     return words >= (HEADING_ANSWER_WORDS if list_item else HEADING_ANSWER_WORDS + 4)

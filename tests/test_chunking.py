@@ -113,3 +113,29 @@ def test_reading_list_entries_and_titles_never_answer():
     assert judged("The port police publish their budget every year (see the annual report).")
     line = "• Increase UN Security Council dialogue with host countries on reform"  # a recommendation, not a title
     assert is_answer_sentence(line, 2, len(line))
+
+
+def test_a_list_whose_bullets_were_lost_is_quoted_line_by_line():
+    from assistant.chunking import sentence_spans
+    from assistant.models import Document
+    from assistant.sentences import answer_span, heading_spans, in_unmarked_list
+
+    text = (
+        "Harbour Rules\n\nInstruments\n\nThe harbour follows these texts.\n\n"
+        "Harbour Safety Convention - IMO, 1974\n\nPort Workers (Rest Days) Convention - ILO, 1951\n\n"
+        "Fishing Boats Code - FAO, 2005\n\nReading\n\n• Port Guide\n\nHarbour Policing in Practice\n\n"
+        "Lisbon Harbour Office, Annual Review 2012\n\nCoastal Guard Handbook for Officers\n\n"
+        "SHIPPING TITLE\n\nA subtitle set on its own line\n\nOTHER HEADING\n\nBody text here."
+    )
+    document = Document("h", "Harbour Rules", "h.txt", "text", text, "x")
+    quoted = [text[a:b] for a, b in sentence_spans(text) if answer_span(a, b, heading_spans(document), text)]
+    # three short unpunctuated lines in a row, after a paragraph: the items of a list, each quotable
+    assert {"Harbour Safety Convention - IMO, 1974", "Port Workers (Rest Days) Convention - ILO, 1951",
+            "Fishing Boats Code - FAO, 2005"} <= set(quoted)
+    # beside a bulleted line they are the wrapped text of a marked item (a reading list), not a list
+    assert "Harbour Policing in Practice" not in quoted and "Coastal Guard Handbook for Officers" not in quoted
+    # a subtitle between lines in capitals is no list
+    start = text.index("A subtitle")
+    assert not in_unmarked_list(text, start, start + len("A subtitle set on its own line"))
+    # a line that is only part of its line is no item
+    assert not in_unmarked_list(text, text.index("Convention - IMO"), text.index(", 1974"))
