@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .models import Quote
-from .sentences import MIN_SENTENCE_WORDS, bullets_follow
+from .sentences import MIN_SENTENCE_WORDS, bullets_follow, unmarked_list_follows
 from .settings import Settings
 from .store import Index
 
@@ -231,11 +231,16 @@ class Composer:
         return added
 
     def introduces_list(self, sentence: int) -> bool:
-        """The sentence ends with a colon, or bullets or numbered items follow it ("BMM focuses on" + bullets)."""
+        """The sentence ends with a colon, or bullets, numbered items or the lines of a list whose bullets were lost
+        follow it ("BMM focuses on" + bullets)."""
         table, documents = self.index.sentences, self.index.documents
         text = documents[table.doc_ids[sentence]].text
         end = int(table.ends[sentence])
-        return text[int(table.starts[sentence]) : end].rstrip().endswith(":") or bullets_follow(text, end)
+        return (
+            text[int(table.starts[sentence]) : end].rstrip().endswith(":")
+            or bullets_follow(text, end)
+            or unmarked_list_follows(text, end)
+        )
 
     def section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
         position = self.index.passage_containing(doc_id, offset)

@@ -141,6 +141,12 @@ def in_unmarked_list(text: str, start: int, end: int, heading_starts: set[int] =
     return run >= UNMARKED_LIST_LINES
 
 
+def unmarked_list_follows(text: str, end: int) -> bool:
+    """Whether the line after the one holding offset `end` opens a list whose bullets were lost (in_unmarked_list)."""
+    following = _line_after(text, _line_at(text, max(0, end - 1)))
+    return following is not None and in_unmarked_list(text, following[0], following[1])
+
+
 def _line_at(text: str, offset: int) -> tuple[int, int]:
     line_end = text.find("\n", offset)
     return text.rfind("\n", 0, offset) + 1, len(text) if line_end < 0 else line_end

@@ -35,6 +35,16 @@ OTHER = """# Lake Audit
 ## Budget
 
 The patrol was founded in 2011 according to the audit.
+
+## Sources
+
+The audit drew on these texts.
+
+Lake Towns Fund Charter - LTF, 2008
+
+Harbour Court Rules - HC, 2010
+
+Patrol Logbook Standards - LP, 2012
 """
 
 
@@ -109,3 +119,11 @@ def test_a_sentence_that_points_back_brings_the_one_it_points_to(tmp_path):
     said = "The patrol was founded in 2009. [1]"
     followed = [s.text for s in composer.compose(chosen, ranked=False, said=said)[0]]
     assert "The patrol was founded in 2009." not in followed and followed[0].startswith("It is financed by")
+
+
+def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    lines = ["Lake Towns Fund Charter - LTF, 2008", "Harbour Court Rules - HC, 2010", "Patrol Logbook Standards - LP, 2012"]
+    assert set(lines) <= set(ids)  # each line of the list is a sentence of its own
+    texts = [s.text for s in composer.compose(candidates(ids, {"The audit drew on these texts": 0.9}), ranked=False)[0]]
+    assert texts[texts.index("The audit drew on these texts.") + 1 :][:3] == lines
