@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answe
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
 ITEM_LABEL_WORDS = 6  # a list item opening with a sentence this short opens with its label
 UNMARKED_LIST_LINES, UNMARKED_ITEM_WORDS = 3, 25  # short unpunctuated lines in a row that make a list without bullets
+UNMARKED_SCAN_LINES = 64  # lines looked at on each side of one when judging whether it is such an item
 
 
 @dataclass
@@ -89,7 +91,9 @@ def heading_spans(document: Document) -> list[tuple[int, int, int]]:
     return spans
 
 
-def answer_span(start: int, end: int, headings: list[tuple[int, int, int]], text: str) -> tuple[int, int] | None:
+def answer_span(
+    start: int, end: int, headings: list[tuple[int, int, int]], text: str, list_lines: Collection[int] = ()
+) -> tuple[int, int] | None:
     """The part of a sentence that can stand in an answer, or None.
 
     A heading or a question is not an answer, except a heading that is itself a full recommendation
@@ -106,7 +110,7 @@ def answer_span(start: int, end: int, headings: list[tuple[int, int, int]], text
                 start = max(start, name_start)
             else:
                 return None
-    item = in_unmarked_list(text, start, end, {heading_start for heading_start, _, _ in headings})
+    item = _whole_line(text, start, end) and _line_at(text, start)[0] in list_lines
     return (start, end) if is_answer_sentence(text, start, end, item) else None
 
 
@@ -122,23 +126,51 @@ def _unmarked_item(line: str) -> bool:
     )
 
 
-def in_unmarked_list(text: str, start: int, end: int, heading_starts: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
-    """Whether text[start:end] is a whole line among at least UNMARKED_LIST_LINES lines in a row (blank lines between
-    them allowed) that each read as an item of a list whose bullets were lost: "Migration for Employment Convention -
-    ILO, 1949", "Refugee Convention and its 1967 Protocol - UNHCR, 1951", … A heading breaks the run, and a run
-    beside a bulleted line is the wrapped text of marked items ("• DCAF-ISSAT" over a title), not a list."""
-    line = _line_at(text, start)
-    if text[line[0] : line[1]].strip() != text[start:end].strip() or not _unmarked_item(text[line[0] : line[1]]):
+def unmarked_list_lines(text: str, heading_starts: Collection[int] = (), lo: int = 0, hi: int | None = None) -> set[int]:
+    """Starts of the lines of text[lo:hi] that are items of a list whose bullets were lost: at least
+    UNMARKED_LIST_LINES lines in a row (blank lines between them allowed) that each read as an item
+    ("Migration for Employment Convention - ILO, 1949", "Refugee Convention and its 1967 Protocol - UNHCR, 1951", …).
+    A heading breaks a run, and a run beside a bulleted line is the wrapped text of marked items ("• DCAF-ISSAT" over
+    a title), not a list. One pass over the lines."""
+    hi = len(text) if hi is None else hi
+    found: set[int] = set()
+    run: list[int] = []
+    before = ""
+
+    def close(after: str) -> None:
+        if len(run) >= UNMARKED_LIST_LINES and not _BULLET.match(before) and not _BULLET.match(after):
+            found.update(run)
+
+    for match in re.finditer(r"[^\n]+", text[lo:hi]):
+        line = match.group(0)
+        if not line.strip():
+            continue
+        begin = lo + match.start()
+        if begin not in heading_starts and _unmarked_item(line):
+            run.append(begin)
+            continue
+        close(line)
+        run, before = [], line
+    close("")
+    return found
+
+
+def in_unmarked_list(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a whole line of a list whose bullets were lost (unmarked_list_lines), judged from
+    the UNMARKED_SCAN_LINES lines on either side of it."""
+    if not _whole_line(text, start, end):
         return False
-    run = 1
-    for step in (_line_before, _line_after):
-        near: tuple[int, int] | None = step(text, line)
-        while near is not None and near[0] not in heading_starts and _unmarked_item(text[near[0] : near[1]]):
-            run += 1
-            near = step(text, near)
-        if near is not None and _BULLET.match(text[near[0] : near[1]]):
-            return False
-    return run >= UNMARKED_LIST_LINES
+    line = _line_at(text, start)
+    lo, hi = line, line
+    for _ in range(UNMARKED_SCAN_LINES):
+        lo = _line_before(text, lo) or lo
+        hi = _line_after(text, hi) or hi
+    return line[0] in unmarked_list_lines(text, (), lo[0], hi[1])
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    line = _line_at(text, start)
+    return not text[line[0] : start].strip() and not text[end : line[1]].strip()
 
 
 def unmarked_list_follows(text: str, end: int) -> bool:
@@ -244,11 +276,12 @@ def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> S
     ends: list[int] = []
     by_passage: list[list[int]] = []
     headings = {doc_id: heading_spans(document) for doc_id, document in documents.items()}
+    list_lines = {doc_id: unmarked_list_lines(documents[doc_id].text, {h[0] for h in spans}) for doc_id, spans in headings.items()}
     for passage in passages:
         text = documents[passage.doc_id].text
         held = []
         for start, end in with_item_labels(text, sentence_spans(text, passage.start, passage.end)):
-            span = answer_span(start, end, headings[passage.doc_id], text)
+            span = answer_span(start, end, headings[passage.doc_id], text, list_lines[passage.doc_id])
             if span is None:
                 continue
             start, end = span

@@ -118,7 +118,7 @@ def test_reading_list_entries_and_titles_never_answer():
 def test_a_list_whose_bullets_were_lost_is_quoted_line_by_line():
     from assistant.chunking import sentence_spans
     from assistant.models import Document
-    from assistant.sentences import answer_span, heading_spans, in_unmarked_list
+    from assistant.sentences import answer_span, heading_spans, in_unmarked_list, unmarked_list_lines
 
     text = (
         "Harbour Rules\n\nInstruments\n\nThe harbour follows these texts.\n\n"
@@ -128,7 +128,9 @@ def test_a_list_whose_bullets_were_lost_is_quoted_line_by_line():
         "SHIPPING TITLE\n\nA subtitle set on its own line\n\nOTHER HEADING\n\nBody text here."
     )
     document = Document("h", "Harbour Rules", "h.txt", "text", text, "x")
-    quoted = [text[a:b] for a, b in sentence_spans(text) if answer_span(a, b, heading_spans(document), text)]
+    headings = heading_spans(document)
+    lines = unmarked_list_lines(text, {h[0] for h in headings})
+    quoted = [text[a:b] for a, b in sentence_spans(text) if answer_span(a, b, headings, text, lines)]
     # three short unpunctuated lines in a row, after a paragraph: the items of a list, each quotable
     assert {"Harbour Safety Convention - IMO, 1974", "Port Workers (Rest Days) Convention - ILO, 1951",
             "Fishing Boats Code - FAO, 2005"} <= set(quoted)
@@ -137,5 +139,15 @@ def test_a_list_whose_bullets_were_lost_is_quoted_line_by_line():
     # a subtitle between lines in capitals is no list
     start = text.index("A subtitle")
     assert not in_unmarked_list(text, start, start + len("A subtitle set on its own line"))
-    # a line that is only part of its line is no item
+    # a line that is only part of its line is no item; the one-line judgement agrees with the whole text's
     assert not in_unmarked_list(text, text.index("Convention - IMO"), text.index(", 1974"))
+    assert {line for line in lines} == {text.index(item) for item in ("Harbour Safety", "Port Workers", "Fishing Boats")}
+    first = text.index("Harbour Safety")
+    assert in_unmarked_list(text, first, first + len("Harbour Safety Convention - IMO, 1974"))
+
+
+def test_every_row_of_a_long_table_is_an_item():
+    from assistant.sentences import unmarked_list_lines
+
+    rows = "\n".join(f"Row number {i} of the long table here" for i in range(20_000))
+    assert len(unmarked_list_lines("Intro.\n" + rows)) == 20_000  # one pass over the lines, not one walk per row
