@@ -160,7 +160,8 @@ def test_follow_up_resolution_reads_a_bounded_window_of_the_history():
     started = time.perf_counter()
     resolved = resolve("And what about that?", turns)
     assert time.perf_counter() - started < 0.5
-    assert len(resolved.query) < 2000 and "topic 1999" in resolved.query
+    # every turn refers back, so the topic is the first question of the window: nothing older is read
+    assert len(resolved.query) < 2000 and f"topic {2000 - HISTORY_WINDOW}" in resolved.query
     assert f"topic {2000 - HISTORY_WINDOW - 1}" not in resolved.query
 
 
