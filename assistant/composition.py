@@ -120,8 +120,7 @@ class Composer:
                 continue
             chosen.append([candidate])
             words += length
-        shown = sum(len(table.text(group[0].sentence, documents).split()) for group in chosen)
-        chosen += self.linked(chosen, candidates, shown, said, before=True)
+        chosen += self.linked(chosen, candidates, words, said, before=True)
         chosen += self.lists_introduced(chosen, candidates)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document

@@ -3,8 +3,9 @@
 Spelling: a word is corrected only when the index does not know it, it is not a whole word of
 the embedding model's own vocabulary, *and* it is not an English word (SymSpell's own English
 frequency list, 82,765 words, ships in symspellpy); so "died", "riddled" or "leanest" are left
-alone rather than turned into "did", "middle" or "latest", and only to a word the briefs use (SymSpell over the corpus's words, edit distance 2,
-1 for capitalised words and short words). The corrected question is what is searched; the
+alone rather than turned into "did", "middle" or "latest". A word is corrected only to a word
+the briefs use (SymSpell over the corpus's words, edit distance 2, 1 for capitalised words and
+short words). The corrected question is what is searched; the
 answer shows it as "searched as". A question in another language gets the briefs' words that its
 own words resemble, accents dropped, added to it instead.
 
@@ -84,10 +85,11 @@ class Speller:
         that language's stopwords and words the question already holds."""
         from symspellpy import Verbosity
 
-        typed = {word.lower() for word in re.findall(r"\w+", question)}
+        words = re.findall(r"\w+", question)
+        typed = {word.lower() for word in words}
         stopwords = _stopwords(language)
         found: list[str] = []
-        for word in re.findall(r"\w+", question):
+        for word in words:
             lower = word.lower()
             if len(word) < MIN_LENGTH or lower in stopwords or not word.isalpha():
                 continue
