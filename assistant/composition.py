@@ -14,10 +14,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import Quote
-from .sentences import MIN_SENTENCE_WORDS, bullets_follow, unmarked_list_follows
+from .sentences import MIN_SENTENCE_WORDS, bullets_follow, document_list_lines, unmarked_list_follows
 from .settings import Settings
 from .store import Index
 
@@ -85,6 +85,8 @@ class Composer:
     index: Index
     settings: Settings
     terms_of: Callable[[int], frozenset[str]]
+    _introduces: dict[int, bool] = field(default_factory=dict, init=False, repr=False)  # sentence -> introduces_list
+    _list_lines: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)  # doc -> its unmarked lists
 
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = ""
@@ -231,15 +233,22 @@ class Composer:
 
     def introduces_list(self, sentence: int) -> bool:
         """The sentence ends with a colon, or bullets, numbered items or the lines of a list whose bullets were lost
-        follow it ("BMM focuses on" + bullets)."""
-        table, documents = self.index.sentences, self.index.documents
-        text = documents[table.doc_ids[sentence]].text
-        end = int(table.ends[sentence])
-        return (
-            text[int(table.starts[sentence]) : end].rstrip().endswith(":")
-            or bullets_follow(text, end)
-            or unmarked_list_follows(text, end)
-        )
+        follow it ("BMM focuses on" + bullets). A property of the index, so found once per sentence and document."""
+        known = self._introduces.get(sentence)
+        if known is None:
+            table, documents = self.index.sentences, self.index.documents
+            doc_id = table.doc_ids[sentence]
+            document = documents[doc_id]
+            if doc_id not in self._list_lines:
+                self._list_lines[doc_id] = document_list_lines(document)
+            end = int(table.ends[sentence])
+            known = (
+                document.text[int(table.starts[sentence]) : end].rstrip().endswith(":")
+                or bullets_follow(document.text, end)
+                or unmarked_list_follows(document.text, end, self._list_lines[doc_id])
+            )
+            self._introduces[sentence] = known
+        return known
 
     def section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
         position = self.index.passage_containing(doc_id, offset)

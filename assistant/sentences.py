@@ -34,7 +34,6 @@ MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answe
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
 ITEM_LABEL_WORDS = 6  # a list item opening with a sentence this short opens with its label
 UNMARKED_LIST_LINES, UNMARKED_ITEM_WORDS = 3, 25  # short unpunctuated lines in a row that make a list without bullets
-UNMARKED_SCAN_LINES = 64  # lines looked at on each side of one when judging whether it is such an item
 
 
 @dataclass
@@ -155,28 +154,21 @@ def unmarked_list_lines(text: str, heading_starts: Collection[int] = (), lo: int
     return found
 
 
-def in_unmarked_list(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is a whole line of a list whose bullets were lost (unmarked_list_lines), judged from
-    the UNMARKED_SCAN_LINES lines on either side of it."""
-    if not _whole_line(text, start, end):
-        return False
-    line = _line_at(text, start)
-    lo, hi = line, line
-    for _ in range(UNMARKED_SCAN_LINES):
-        lo = _line_before(text, lo) or lo
-        hi = _line_after(text, hi) or hi
-    return line[0] in unmarked_list_lines(text, (), lo[0], hi[1])
-
-
 def _whole_line(text: str, start: int, end: int) -> bool:
     line = _line_at(text, start)
     return not text[line[0] : start].strip() and not text[end : line[1]].strip()
 
 
-def unmarked_list_follows(text: str, end: int) -> bool:
-    """Whether the line after the one holding offset `end` opens a list whose bullets were lost (in_unmarked_list)."""
+def document_list_lines(document: Document) -> set[int]:
+    """unmarked_list_lines of a whole document, its headings breaking runs: what its sentences are judged by."""
+    return unmarked_list_lines(document.text, {span[0] for span in heading_spans(document)})
+
+
+def unmarked_list_follows(text: str, end: int, list_lines: Collection[int]) -> bool:
+    """Whether the line after the one holding offset `end` opens a list whose bullets were lost: its start is one of
+    `list_lines` (document_list_lines)."""
     following = _line_after(text, _line_at(text, max(0, end - 1)))
-    return following is not None and in_unmarked_list(text, following[0], following[1])
+    return following is not None and following[0] in list_lines
 
 
 def _line_at(text: str, offset: int) -> tuple[int, int]:
@@ -276,7 +268,7 @@ def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> S
     ends: list[int] = []
     by_passage: list[list[int]] = []
     headings = {doc_id: heading_spans(document) for doc_id, document in documents.items()}
-    list_lines = {doc_id: unmarked_list_lines(documents[doc_id].text, {h[0] for h in spans}) for doc_id, spans in headings.items()}
+    list_lines = {doc_id: document_list_lines(document) for doc_id, document in documents.items()}
     for passage in passages:
         text = documents[passage.doc_id].text
         held = []

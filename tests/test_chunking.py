@@ -118,7 +118,7 @@ def test_reading_list_entries_and_titles_never_answer():
 def test_a_list_whose_bullets_were_lost_is_quoted_line_by_line():
     from assistant.chunking import sentence_spans
     from assistant.models import Document
-    from assistant.sentences import answer_span, heading_spans, in_unmarked_list, unmarked_list_lines
+    from assistant.sentences import answer_span, document_list_lines, heading_spans, unmarked_list_follows, unmarked_list_lines
 
     text = (
         "Harbour Rules\n\nInstruments\n\nThe harbour follows these texts.\n\n"
@@ -136,14 +136,14 @@ def test_a_list_whose_bullets_were_lost_is_quoted_line_by_line():
             "Fishing Boats Code - FAO, 2005"} <= set(quoted)
     # beside a bulleted line they are the wrapped text of a marked item (a reading list), not a list
     assert "Harbour Policing in Practice" not in quoted and "Coastal Guard Handbook for Officers" not in quoted
-    # a subtitle between lines in capitals is no list
-    start = text.index("A subtitle")
-    assert not in_unmarked_list(text, start, start + len("A subtitle set on its own line"))
-    # a line that is only part of its line is no item; the one-line judgement agrees with the whole text's
-    assert not in_unmarked_list(text, text.index("Convention - IMO"), text.index(", 1974"))
-    assert {line for line in lines} == {text.index(item) for item in ("Harbour Safety", "Port Workers", "Fishing Boats")}
-    first = text.index("Harbour Safety")
-    assert in_unmarked_list(text, first, first + len("Harbour Safety Convention - IMO, 1974"))
+    # a subtitle between lines in capitals is no list; only whole lines are items
+    assert text.index("A subtitle") not in lines
+    assert "Convention - IMO" not in quoted
+    assert lines == {text.index(item) for item in ("Harbour Safety", "Port Workers", "Fishing Boats")}
+    assert document_list_lines(document) == lines
+    # the sentence before the run introduces the list; the last item introduces nothing
+    assert unmarked_list_follows(text, text.index(" texts.") + len(" texts."), lines)
+    assert not unmarked_list_follows(text, text.index(", 2005") + len(", 2005"), lines)
 
 
 def test_every_row_of_a_long_table_is_an_item():
