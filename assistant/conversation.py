@@ -10,7 +10,10 @@ the topic of the previous question:
   points address weak state protection?" + "And in authoritarian regimes?" becomes
   "Which entry points address authoritarian regimes";
 * a reference keeps the question and adds the previous topic, and the phrases of the
-  previous answer that hold the follow-up's own words ("Which principles are those?").
+  previous answer that hold the follow-up's own words ("Which principles are those?");
+  when the topic asked what or who something is ("What is the BMM programme?"), a pronoun
+  standing for it is replaced by that thing instead ("Who pays for it?" is searched as
+  "Who pays for the BMM programme"), so that what is asked about it keeps its weight.
 
 A question with words of its own and no pointer back stands alone: the old topic is
 not dragged along. The effective query is returned so the behaviour is visible.
@@ -46,6 +49,10 @@ _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
     re.IGNORECASE,
 )
+# A topic that asks what or who something is names it: "What is the Better Migration Management programme"
+_NAMING_TOPIC = re.compile(r"^(?:what|who)\s+(?:is|are|was|were)\s+(?=\S)", re.IGNORECASE)
+# A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that")
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b|\b(?:that|this)\s*$", re.IGNORECASE)
 _QUESTION_WORDS = frozenset(terms("what which who whom whose when where why how does do did is are was were can could should would will say says tell give list explain describe mean"))
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
 HISTORY_WINDOW = 6
@@ -127,13 +134,30 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
         anchored = anchors(text, answer)
+        named = _named(text, previous.topic)
+        reason = f"refers back with '{reference.group(0)}'"
+        if named is not None:
+            reason += f", read as '{named[1]}'"
         return ResolvedQuestion(
-            question, _after(text, previous) + (f" ({anchored})" if anchored else ""), True,
-            f"refers back with '{reference.group(0)}'", previous.topic,
+            question, (named[0] if named else _after(text, previous)) + (f" ({anchored})" if anchored else ""), True,
+            reason, previous.topic,
         )
     if len(own) <= 1:
         return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
     return ResolvedQuestion(question, text, False, "stands on its own", text)
+
+
+def _named(text: str, topic: str) -> tuple[str, str] | None:
+    """The question with its first pronoun replaced by the thing the topic asks about, and that thing, when the
+    topic asks what or who something is: "Who pays for it?" after "What is the BMM programme" gives "Who pays for
+    the BMM programme". None otherwise (a topic of another form does not say which of its words "it" stands for)."""
+    frame = _NAMING_TOPIC.match(topic)
+    pronoun = _PRONOUN.search(text)
+    if frame is None or pronoun is None:
+        return None
+    thing = topic[frame.end() :].strip()
+    possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
+    return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
 
 
 def _after(text: str, previous: ResolvedQuestion) -> str:

@@ -46,7 +46,7 @@ def test_that_as_a_conjunction_is_not_a_reference():
 
 def test_assistant_turns_and_empty_turns_are_ignored():
     turns = [Turn("assistant", "Hello"), Turn("user", "  "), Turn("user", "What is SSR?")]
-    assert resolve("And its goal?", turns).query == "And its goal — What is SSR"
+    assert resolve("And its goal?", turns).query == "And SSR's goal"
 
 
 def test_an_existential_there_is_not_a_reference():
@@ -70,7 +70,38 @@ def test_a_chain_keeps_its_topic_not_the_follow_ups_in_between():
     resolved = resolve("Was there an initiative aimed at those push factors?", turns)
     assert resolved.query == "Was there an initiative aimed at those push factors — What push factor affects countries formally at peace"
     # one level down, the question it follows is kept with it
-    second = resolve("Who funds it?", history("What is the Better Migration Management programme?"))
-    assert second.query == "Who funds it — What is the Better Migration Management programme"
-    third = resolve("Who runs it?", history("What is the Better Migration Management programme?", "Who funds it?"))
-    assert third.query == "Who runs it — What is the Better Migration Management programme" and "funds" not in third.query
+    second = resolve("Who funds it?", history("Why was the Better Migration Management programme set up?"))
+    assert second.query == "Who funds it — Why was the Better Migration Management programme set up"
+    third = resolve("Who runs it?", history("Why was the Better Migration Management programme set up?", "Who funds it?"))
+    assert third.query == "Who runs it — Why was the Better Migration Management programme set up" and "funds" not in third.query
+    # after a topic that names its thing, every follow-up of the chain reads the pronoun as that thing
+    named = resolve("Who runs it?", history("What is the Harbour Pilots Scheme?", "Who funds it?"))
+    assert named.query == "Who runs the Harbour Pilots Scheme"
+
+
+@pytest.mark.parametrize(
+    ("question", "query"),
+    [
+        ("Who pays for it?", "Who pays for the Harbour Pilots Scheme"),
+        ("What are its aims?", "What are the Harbour Pilots Scheme's aims"),
+        ("Which ports does it cover, and since when?", "Which ports does the Harbour Pilots Scheme cover, and since when"),
+        ("Give me examples of that.", "Give me examples of the Harbour Pilots Scheme"),
+    ],
+)
+def test_a_pronoun_after_a_topic_that_names_a_thing_is_read_as_that_thing(question, query):
+    resolved = resolve(question, history("What is the Harbour Pilots Scheme?"))
+    assert resolved.followup and resolved.query == query
+    assert "read as 'the Harbour Pilots Scheme'" in resolved.reason
+
+
+@pytest.mark.parametrize(
+    ("topic", "question"),
+    [
+        ("Why do harbour pilots strike?", "Who pays for it?"),  # the topic does not say which of its words "it" is
+        ("What is the Harbour Pilots Scheme?", "Is that scheme legal?"),  # "that scheme" names its own noun
+        ("What is the Harbour Pilots Scheme?", "Why?"),  # no pronoun: too few words of its own
+    ],
+)
+def test_other_references_keep_the_question_with_its_topic(topic, question):
+    resolved = resolve(question, history(topic))
+    assert resolved.followup and resolved.query.endswith(" — " + topic.rstrip("?")) and "read as" not in resolved.reason
