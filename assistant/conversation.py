@@ -51,8 +51,9 @@ _FOCUS_WORD = re.compile(
 )
 # A topic that asks what or who something is names it: "What is the Better Migration Management programme"
 _NAMING_TOPIC = re.compile(r"^(?:what|who)\s+(?:is|are|was|were)\s+(?=\S)", re.IGNORECASE)
-# A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that")
-_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b|\b(?:that|this)\s*$", re.IGNORECASE)
+# A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
+# Lower case or capitalised only: "IT systems" is no pronoun.
+_PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
 _QUESTION_WORDS = frozenset(terms("what which who whom whose when where why how does do did is are was were can could should would will say says tell give list explain describe mean"))
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
 HISTORY_WINDOW = 6

@@ -86,6 +86,8 @@ def test_a_chain_keeps_its_topic_not_the_follow_ups_in_between():
         ("What are its aims?", "What are the Harbour Pilots Scheme's aims"),
         ("Which ports does it cover, and since when?", "Which ports does the Harbour Pilots Scheme cover, and since when"),
         ("Give me examples of that.", "Give me examples of the Harbour Pilots Scheme"),
+        ("Which IT systems does it use?", "Which IT systems does the Harbour Pilots Scheme use"),
+        ("Is it funded by the port?", "Is the Harbour Pilots Scheme funded by the port"),
     ],
 )
 def test_a_pronoun_after_a_topic_that_names_a_thing_is_read_as_that_thing(question, query):
