@@ -28,6 +28,12 @@ _ACTION = re.compile(
 )
 # "Which push factors …", "List the push factors": a question that asks for the catalogue's factors themselves
 _ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
+# The thing "what …" or "which …" asks for, past words that only qualify it: "What resources", "Which kinds of drivers"
+_ASKED_THING = re.compile(
+    r"\b(?:what|which)\s+(?:(?:kinds?|types?|sorts?|main|key|other|different|major|specific)\s+(?:of\s+)?)*"
+    r"(?!(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|the|of)\b)([^\W\d_]+)",
+    re.IGNORECASE,
+)
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
 
 
@@ -49,11 +55,14 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
     The factors' shared label ("Push factor") must be in the question in the plural, with a
     word that asks for a list, and no word of any one factor's name: "Which push factors
     drive people out of countries at peace?" is about one factor and is answered as usual.
+    A question that asks for other things ("What resources does the page on push factors
+    list?") is not asking for the factors either.
     """
     factors = catalogue.factors
     if not factors or not _ENUMERATION.search(query):
         return []
     asked = set(terms(query))
+    thing = _ASKED_THING.search(query)
     labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
     for label in labels:
         label_terms = set(terms(label))
@@ -61,7 +70,8 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
         if not label_terms or not label_terms <= asked or not plural:
             continue
         named = {t for factor in factors for t in terms(factor.name)} - label_terms
-        return [] if asked & named else factors
+        other_thing = thing is not None and not set(terms(thing.group(1))) <= label_terms
+        return [] if asked & named or other_thing else factors
     return []
 
 

@@ -140,6 +140,12 @@ def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_stru
     assert factors_asked_for(answerer.index.catalogue, "Which drivers lead to contested land?") == []  # about one of them
     assert factors_asked_for(answerer.index.catalogue, "How do drivers work?") == []  # no list asked for
     assert factors_asked_for(answerer.index.catalogue, "Which driver matters most?") == []  # not the plural
+    # other things asked for, about the drivers: not the drivers themselves
+    assert factors_asked_for(answerer.index.catalogue, "What resources does the brief on drivers list?") == []
+    assert factors_asked_for(answerer.index.catalogue, "Which agencies respond to the drivers the brief names?") == []
+    # words that only qualify what is asked for
+    assert factors_asked_for(answerer.index.catalogue, "What kinds of drivers does the brief list?") != []
+    assert factors_asked_for(answerer.index.catalogue, "What are the main drivers?") != []
 
 
 def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):
