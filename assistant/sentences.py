@@ -159,9 +159,11 @@ def _whole_line(text: str, start: int, end: int) -> bool:
     return not text[line[0] : start].strip() and not text[end : line[1]].strip()
 
 
-def document_list_lines(document: Document) -> set[int]:
-    """unmarked_list_lines of a whole document, its headings breaking runs: what its sentences are judged by."""
-    return unmarked_list_lines(document.text, {span[0] for span in heading_spans(document)})
+def document_list_lines(document: Document, headings: list[tuple[int, int, int]] | None = None) -> set[int]:
+    """unmarked_list_lines of a whole document, its headings (heading_spans, found when not given) breaking runs:
+    what its sentences are judged by."""
+    spans = heading_spans(document) if headings is None else headings
+    return unmarked_list_lines(document.text, {span[0] for span in spans})
 
 
 def unmarked_list_follows(text: str, end: int, list_lines: Collection[int]) -> bool:
@@ -268,7 +270,7 @@ def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> S
     ends: list[int] = []
     by_passage: list[list[int]] = []
     headings = {doc_id: heading_spans(document) for doc_id, document in documents.items()}
-    list_lines = {doc_id: document_list_lines(document) for doc_id, document in documents.items()}
+    list_lines = {doc_id: document_list_lines(document, headings[doc_id]) for doc_id, document in documents.items()}
     for passage in passages:
         text = documents[passage.doc_id].text
         held = []
