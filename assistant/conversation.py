@@ -11,9 +11,10 @@ the topic of the previous question:
   "Which entry points address authoritarian regimes";
 * a reference keeps the question and adds the previous topic, and the phrases of the
   previous answer that hold the follow-up's own words ("Which principles are those?");
-  when the topic asked what or who something is ("What is the BMM programme?"), a pronoun
-  standing for it is replaced by that thing instead ("Who pays for it?" is searched as
-  "Who pays for the BMM programme"), so that what is asked about it keeps its weight.
+  when the topic names a thing ("What is the BMM programme?", "Tell me about …", or a few
+  search-box words), a pronoun standing for it is replaced by that thing instead ("Who pays
+  for it?" is searched as "Who pays for the BMM programme"), so that what is asked about it
+  keeps its weight.
 
 A question with words of its own and no pointer back stands alone: the old topic is
 not dragged along. The effective query is returned so the behaviour is visible.
@@ -49,8 +50,12 @@ _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
     re.IGNORECASE,
 )
-# A topic that asks what or who something is names it: "What is the Better Migration Management programme"
-_NAMING_TOPIC = re.compile(r"^(?:what|who)\s+(?:is|are|was|were)\s+(?=\S)", re.IGNORECASE)
+# A topic that asks what or who something is, or asks to be told about it, names it: "What is the Better Migration
+# Management programme", "Tell me about the EU-Turkey Deal"; so does a search-box topic of a few words ("BMM programme")
+_NAMING_TOPIC = re.compile(
+    r"^(?:(?:what|who)\s+(?:is|are|was|were)|tell\s+me\s+about|explain|describe|define)\s+(?=\S)", re.IGNORECASE
+)
+_KEYWORD_TOPIC_WORDS = 5
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
@@ -149,16 +154,27 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
 
 
 def _named(text: str, topic: str) -> tuple[str, str] | None:
-    """The question with its first pronoun replaced by the thing the topic asks about, and that thing, when the
-    topic asks what or who something is: "Who pays for it?" after "What is the BMM programme" gives "Who pays for
-    the BMM programme". None otherwise (a topic of another form does not say which of its words "it" stands for)."""
-    frame = _NAMING_TOPIC.match(topic)
+    """The question with its first pronoun replaced by the thing the topic names, and that thing: "Who pays for
+    it?" after "What is the BMM programme" gives "Who pays for the BMM programme". None when the topic names no
+    thing (_thing) or the question has no such pronoun."""
+    thing = _thing(topic)
     pronoun = _PRONOUN.search(text)
-    if frame is None or pronoun is None:
+    if thing is None or pronoun is None:
         return None
-    thing = topic[frame.end() :].strip()
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
+
+
+def _thing(topic: str) -> str | None:
+    """What a topic names: X in "What/Who is X", "Tell me about X", "Explain X"; the whole of a search-box topic of
+    a few words and no question word ("Better Migration Management"). None for other topics, which do not say which
+    of their words "it" stands for ("Why do people flee military service?")."""
+    frame = _NAMING_TOPIC.match(topic)
+    if frame is not None:
+        return topic[frame.end() :].strip()
+    if len(topic.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(topic):
+        return topic.strip()
+    return None
 
 
 def _after(text: str, previous: ResolvedQuestion) -> str:

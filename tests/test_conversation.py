@@ -97,9 +97,18 @@ def test_a_pronoun_after_a_topic_that_names_a_thing_is_read_as_that_thing(questi
 
 
 @pytest.mark.parametrize(
+    "topic", ["Tell me about the Harbour Pilots Scheme.", "Explain the Harbour Pilots Scheme", "the Harbour Pilots Scheme"]
+)
+def test_a_topic_asked_to_be_told_about_or_typed_as_a_few_words_names_its_thing(topic):
+    resolved = resolve("Who pays for it?", history(topic))
+    assert resolved.query == "Who pays for the Harbour Pilots Scheme"
+
+
+@pytest.mark.parametrize(
     ("topic", "question"),
     [
         ("Why do harbour pilots strike?", "Who pays for it?"),  # the topic does not say which of its words "it" is
+        ("Pilots strike over pay in the harbour", "Who pays for it?"),  # a statement, not a few search-box words
         ("What is the Harbour Pilots Scheme?", "Is that scheme legal?"),  # "that scheme" names its own noun
         ("What is the Harbour Pilots Scheme?", "Why?"),  # no pronoun: too few words of its own
     ],
