@@ -59,7 +59,12 @@ _KEYWORD_TOPIC_WORDS = 5
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
-_QUESTION_WORDS = frozenset(terms("what which who whom whose when where why how does do did is are was were can could should would will say says tell give list explain describe mean"))
+_QUESTION_WORDS = frozenset(terms(
+    "what which who whom whose when where why how does do did is are was were can could should would will say says tell give "
+    "list explain describe mean"
+    # the words that address the reader rather than the briefs: "Can you tell me about …", "I would like to know …"
+    " me you your us we our i my please about know want like"
+))
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
 HISTORY_WINDOW = 6
 

@@ -116,3 +116,15 @@ def test_a_topic_asked_to_be_told_about_or_typed_as_a_few_words_names_its_thing(
 def test_other_references_keep_the_question_with_its_topic(topic, question):
     resolved = resolve(question, history(topic))
     assert resolved.followup and resolved.query.endswith(" — " + topic.rstrip("?")) and "read as" not in resolved.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Tell me about the harbour pilots scheme", "Can you tell me about the harbour pilots scheme?",
+     "I would like to know about the harbour pilots scheme", "Please explain the harbour pilots scheme"],
+)
+def test_words_that_address_the_reader_are_not_words_of_the_question(question):
+    from assistant.conversation import own_terms
+
+    # "me", "you", "about", "please" would count as words the briefs never use, and make the question look unanswerable
+    assert own_terms(question) == own_terms("What is the harbour pilots scheme?") == ["harbour", "pilot", "scheme"]
