@@ -125,13 +125,12 @@ def _unmarked_item(line: str) -> bool:
     )
 
 
-def unmarked_list_lines(text: str, heading_starts: Collection[int] = (), lo: int = 0, hi: int | None = None) -> set[int]:
-    """Starts of the lines of text[lo:hi] that are items of a list whose bullets were lost: at least
+def unmarked_list_lines(text: str, heading_starts: Collection[int] = ()) -> set[int]:
+    """Starts of the lines of `text` that are items of a list whose bullets were lost: at least
     UNMARKED_LIST_LINES lines in a row (blank lines between them allowed) that each read as an item
     ("Migration for Employment Convention - ILO, 1949", "Refugee Convention and its 1967 Protocol - UNHCR, 1951", …).
     A heading breaks a run, and a run beside a bulleted line is the wrapped text of marked items ("• DCAF-ISSAT" over
     a title), not a list. One pass over the lines."""
-    hi = len(text) if hi is None else hi
     found: set[int] = set()
     run: list[int] = []
     before = ""
@@ -140,11 +139,11 @@ def unmarked_list_lines(text: str, heading_starts: Collection[int] = (), lo: int
         if len(run) >= UNMARKED_LIST_LINES and not _BULLET.match(before) and not _BULLET.match(after):
             found.update(run)
 
-    for match in re.finditer(r"[^\n]+", text[lo:hi]):
+    for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
         if not line.strip():
             continue
-        begin = lo + match.start()
+        begin = match.start()
         if begin not in heading_starts and _unmarked_item(line):
             run.append(begin)
             continue
@@ -176,17 +175,6 @@ def unmarked_list_follows(text: str, end: int, list_lines: Collection[int]) -> b
 def _line_at(text: str, offset: int) -> tuple[int, int]:
     line_end = text.find("\n", offset)
     return text.rfind("\n", 0, offset) + 1, len(text) if line_end < 0 else line_end
-
-
-def _line_before(text: str, line: tuple[int, int]) -> tuple[int, int] | None:
-    """The nearest non-blank line before `line` ([start, end) offsets), if any."""
-    end = line[0] - 1
-    while end > 0:
-        begin = text.rfind("\n", 0, end) + 1
-        if text[begin:end].strip():
-            return begin, end
-        end = begin - 1
-    return None
 
 
 def _line_after(text: str, line: tuple[int, int]) -> tuple[int, int] | None:
