@@ -222,7 +222,9 @@ class Answerer:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
-            sentences, citations, disagreement = self.composer.compose(candidates, ranked=models.ranker is not None, said=said)
+            sentences, citations, disagreement = self.composer.compose(
+                candidates, ranked=models.ranker is not None, said=said, wants_list=asks_list(request.query)
+            )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (partial, disagreement) if m) or None
         if language != "en":

@@ -64,6 +64,7 @@ CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answ
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
 LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
+_FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after it is not its continuation
 
 
 @dataclass
@@ -89,12 +90,13 @@ class Composer:
     _list_lines: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)  # doc -> its unmarked lists
 
     def compose(
-        self, candidates: list[Candidate], ranked: bool, said: str = ""
+        self, candidates: list[Candidate], ranked: bool, said: str = "", wants_list: bool = False
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
-        quoted is quoted again only as the best one: a follow-up moves on rather than repeating. Returns them, their
-        citations, and a note when two briefs make the same statement with different figures (both are quoted)."""
+        quoted is quoted again only as the best one: a follow-up moves on rather than repeating. A chosen sentence
+        brings the list it introduces (lists_introduced; `wants_list`: the question asks for a list). Returns them,
+        their citations, and a note when two briefs make the same statement with different figures (both quoted)."""
         table, documents = self.index.sentences, self.index.documents
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
@@ -123,7 +125,7 @@ class Composer:
             chosen.append([candidate])
             words += length
         chosen += self.linked(chosen, candidates, words, said, before=True)
-        chosen += self.lists_introduced(chosen, candidates)
+        chosen += self.lists_introduced(chosen, candidates, wants_list)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}
@@ -192,8 +194,13 @@ class Composer:
             words += length
         return added
 
-    def lists_introduced(self, chosen: list[list[Candidate]], candidates: list[Candidate]) -> list[list[Candidate]]:
-        """The sentences that follow a chosen sentence ending in a colon: the list it introduces.
+    def lists_introduced(
+        self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False
+    ) -> list[list[Candidate]]:
+        """The items of the list a chosen sentence introduces (introduces_list). A sentence that opens into its list
+        (it ends in a colon, or in no full stop: "BMM focuses on" + bullets) always brings it; a full sentence that a
+        list merely follows brings it only when the question asks for a list (`wants_list`), or a fact question
+        about one sentence would be answered with the next paragraph's list.
 
         Items are taken in the same section while only bullets, white space or a short label
         ("Peace processes.") separates them; real text in between (items the sentence table
@@ -208,8 +215,10 @@ class Composer:
             if not self.introduces_list(intro):
                 continue
             doc_id = table.doc_ids[intro]
-            section = self.section_of(doc_id, int(table.starts[intro]))
             text = documents[doc_id].text
+            if not wants_list and text[int(table.starts[intro]) : int(table.ends[intro])].rstrip()[-1:] in _FULL_STOPS:
+                continue
+            section = self.section_of(doc_id, int(table.starts[intro]))
             words, previous_end = 0, int(table.ends[intro])
             for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
                 candidate = by_sentence.get(following)

@@ -125,5 +125,10 @@ def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(
     composer, ids = composer_over(tmp_path)
     lines = ["Lake Towns Fund Charter - LTF, 2008", "Harbour Court Rules - HC, 2010", "Patrol Logbook Standards - LP, 2012"]
     assert set(lines) <= set(ids)  # each line of the list is a sentence of its own
-    texts = [s.text for s in composer.compose(candidates(ids, {"The audit drew on these texts": 0.9}), ranked=False)[0]]
+    chosen = candidates(ids, {"The audit drew on these texts": 0.9})
+    texts = [s.text for s in composer.compose(chosen, ranked=False, wants_list=True)[0]]
     assert texts[texts.index("The audit drew on these texts.") + 1 :][:3] == lines
+    # a whole sentence that a list merely follows brings it only when the question asks for a list
+    unasked = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    assert "The audit drew on these texts." in unasked and not set(lines) & set(unasked)
+
