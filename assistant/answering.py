@@ -52,6 +52,7 @@ from .ranking import (
     SentenceEvidence,
     asks_definition,
     asks_list,
+    asks_yes_no,
     enumerates,
     hand_set_scores,
     is_definitional,
@@ -222,8 +223,10 @@ class Answerer:
                 message = f"The briefs never mention {', '.join(unknown)}. " + message
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
+            wants_list = asks_list(request.query)  # "Does the note list the principles?" asks for them all the same
             sentences, citations, disagreement = self.composer.compose(
-                candidates, ranked=models.ranker is not None, said=said, wants_list=asks_list(request.query)
+                candidates, ranked=models.ranker is not None, said=said, wants_list=wants_list,
+                yes_no=asks_yes_no(question) and not wants_list,
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (partial, disagreement) if m) or None

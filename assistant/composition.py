@@ -90,12 +90,13 @@ class Composer:
     _list_lines: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)  # doc -> its unmarked lists
 
     def compose(
-        self, candidates: list[Candidate], ranked: bool, said: str = "", wants_list: bool = False
+        self, candidates: list[Candidate], ranked: bool, said: str = "", wants_list: bool = False, yes_no: bool = False
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
         quoted is quoted again only as the best one: a follow-up moves on rather than repeating. A chosen sentence
-        brings the list it introduces (lists_introduced; `wants_list`: the question asks for a list). Returns them,
+        brings the list it introduces (lists_introduced; `wants_list`: the question asks for a list), unless the
+        question asks yes or no (`yes_no`: its answer is a statement, and a list only buries it). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted)."""
         table, documents = self.index.sentences, self.index.documents
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
@@ -125,7 +126,8 @@ class Composer:
             chosen.append([candidate])
             words += length
         chosen += self.linked(chosen, candidates, words, said, before=True)
-        chosen += self.lists_introduced(chosen, candidates, wants_list)
+        if not yes_no:
+            chosen += self.lists_introduced(chosen, candidates, wants_list)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}

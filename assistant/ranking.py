@@ -49,6 +49,17 @@ _ASKS_LIST = re.compile(
 )
 
 
+_ASKS_YES_NO = re.compile(
+    r"^\W*(?:is|are|was|were|can|could|do|does|did|should|would|will|has|have|had|may|might|must|shall)\b(?!\s*,)",
+    re.IGNORECASE,
+)
+
+
+def asks_yes_no(question: str) -> bool:
+    """"Can reforms be imposed …?", "Does SSR apply to …?": the answer is a statement, never a list."""
+    return bool(_ASKS_YES_NO.search(question))
+
+
 def asks_list(question: str) -> bool:
     """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …"."""
     return bool(_ASKS_LIST.search(question))

@@ -132,3 +132,15 @@ def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(
     unasked = [s.text for s in composer.compose(chosen, ranked=False)[0]]
     assert "The audit drew on these texts." in unasked and not set(lines) & set(unasked)
 
+
+
+def test_a_question_asking_yes_or_no_gets_statements_not_the_list_a_sentence_introduces(tmp_path):
+    from assistant.ranking import asks_list, asks_yes_no
+
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {"The lake patrol has three duties": 0.9, "The patrol was founded in 2009": 0.8})
+    texts = [s.text for s in composer.compose(chosen, ranked=False, yes_no=True)[0]]
+    assert "The lake patrol has three duties:" in texts and "Rescuing fishers caught on the lake in storms." not in texts
+    assert asks_yes_no("Does the lake patrol rescue fishers?") and asks_yes_no("Can patrols be imposed by donors?")
+    assert not asks_yes_no("What does the lake patrol do?") and not asks_yes_no("Which duties does the patrol have?")
+    assert asks_list("Does the note list the patrol's duties?")  # asked yes or no, but for a list: the answer sets it
