@@ -41,9 +41,9 @@ from .answerability import (
 from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
-from .composition import AnswerSentence, Candidate, Citation, Composer
+from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for, overlaps
-from .conversation import ResolvedQuestion, Turn, own_terms
+from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -224,9 +224,11 @@ class Answerer:
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
             wants_list = asks_list(request.query)  # "Does the note list the principles?" asks for them all the same
+            form = QuestionForm(wants_list, asks_yes_no(question) and not wants_list, bool(said) and asks_for_more(question))
+            if form.more:  # "Who else …?": nothing the conversation has quoted so far
+                said = " ".join(turn.content for turn in history if turn.role == "assistant")
             sentences, citations, disagreement = self.composer.compose(
-                candidates, ranked=models.ranker is not None, said=said, wants_list=wants_list,
-                yes_no=asks_yes_no(question) and not wants_list,
+                candidates, ranked=models.ranker is not None, said=said, form=form
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (partial, disagreement) if m) or None

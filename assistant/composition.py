@@ -67,6 +67,17 @@ LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
 _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after it is not its continuation
 
 
+@dataclass(frozen=True)
+class QuestionForm:
+    """What the form of the question asks of an answer: a list (`wants_list`: "Which countries …", "What are the
+    …"), a yes or no (`yes_no`: "Can …", "Does …"; its answer is a statement), or more than the previous answer
+    gave (`more`: "Who else …", "Any other examples?")."""
+
+    wants_list: bool = False
+    yes_no: bool = False
+    more: bool = False
+
+
 @dataclass
 class Candidate:
     """A sentence of the top passages, scored for the question."""
@@ -90,15 +101,19 @@ class Composer:
     _list_lines: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)  # doc -> its unmarked lists
 
     def compose(
-        self, candidates: list[Candidate], ranked: bool, said: str = "", wants_list: bool = False, yes_no: bool = False
+        self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm()
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
-        quoted is quoted again only as the best one: a follow-up moves on rather than repeating. A chosen sentence
-        brings the list it introduces (lists_introduced; `wants_list`: the question asks for a list), unless the
-        question asks yes or no (`yes_no`: its answer is a statement, and a list only buries it). Returns them,
-        their citations, and a note when two briefs make the same statement with different figures (both quoted)."""
+        quoted is quoted again only as the best one, and never when the question asks for more (`form.more`): a
+        follow-up moves on rather than repeating. A chosen sentence brings the list it introduces
+        (lists_introduced; `form.wants_list`), unless the question asks yes or no (`form.yes_no`: its answer is a
+        statement, and a list only buries it). Returns them, their citations, and a note when two briefs make the
+        same statement with different figures (both quoted)."""
         table, documents = self.index.sentences, self.index.documents
+        if form.more and said:
+            fresh = [c for c in candidates if not shown_in(table.text(c.sentence, documents), said)]
+            candidates = fresh or candidates
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
         disagreements: list[list[str]] = []  # figures that differ between near-identical statements
@@ -126,8 +141,8 @@ class Composer:
             chosen.append([candidate])
             words += length
         chosen += self.linked(chosen, candidates, words, said, before=True)
-        if not yes_no:
-            chosen += self.lists_introduced(chosen, candidates, wants_list)
+        if not form.yes_no:
+            chosen += self.lists_introduced(chosen, candidates, form.wants_list)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}

@@ -16,8 +16,9 @@ the topic of the previous question:
   for it?" is searched as "Who pays for the BMM programme"), so that what is asked about it
   keeps its weight.
 
-A question with words of its own and no pointer back stands alone: the old topic is
-not dragged along. The effective query is returned so the behaviour is visible.
+A question with at most one word of its own besides words asking for more of the same ("How much
+money?", "Who else contributes?") leans on the conversation too. A question with words of its own
+and no pointer back stands alone: the old topic is not dragged along. The effective query is returned so the behaviour is visible.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ _QUESTION_WORDS = frozenset(terms(
     # the words that address the reader rather than the briefs: "Can you tell me about …", "I would like to know …"
     " me you your us we our i my please about know want like"
 ))
+# Words that ask for more of the same rather than name a subject: "Who else contributes?", "How much money?",
+# "Any other examples?". A question left with at most one word besides them leans on the conversation.
+_MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too also any"))
+_MORE = re.compile(r"\b(?:else|more|other|others|another|further)\b", re.IGNORECASE)
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
 HISTORY_WINDOW = 6
 
@@ -91,6 +96,11 @@ class ResolvedQuestion:
 def own_terms(text: str) -> list[str]:
     """Content words of a question, without question words."""
     return [t for t in terms(text) if t not in _QUESTION_WORDS]
+
+
+def asks_for_more(question: str) -> bool:
+    """"Who else contributes?", "Any other examples?", "Tell me more": more than the last answer gave."""
+    return bool(_MORE.search(question))
 
 
 def _strip(text: str) -> str:
@@ -153,7 +163,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
             question, (named[0] if named else _after(text, previous)) + (f" ({anchored})" if anchored else ""), True,
             reason, previous.topic,
         )
-    if len(own) <= 1:
+    if len([t for t in own if t not in _MORE_OF_THE_SAME]) <= 1:
         return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
     return ResolvedQuestion(question, text, False, "stands on its own", text)
 

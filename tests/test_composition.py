@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.composition import Candidate, Composer
+from assistant.composition import Candidate, Composer, QuestionForm
 from assistant.indexing import build_index
 from assistant.settings import Settings
 from assistant.store import load_index
@@ -126,7 +126,7 @@ def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(
     lines = ["Lake Towns Fund Charter - LTF, 2008", "Harbour Court Rules - HC, 2010", "Patrol Logbook Standards - LP, 2012"]
     assert set(lines) <= set(ids)  # each line of the list is a sentence of its own
     chosen = candidates(ids, {"The audit drew on these texts": 0.9})
-    texts = [s.text for s in composer.compose(chosen, ranked=False, wants_list=True)[0]]
+    texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(wants_list=True))[0]]
     assert texts[texts.index("The audit drew on these texts.") + 1 :][:3] == lines
     # a whole sentence that a list merely follows brings it only when the question asks for a list
     unasked = [s.text for s in composer.compose(chosen, ranked=False)[0]]
@@ -139,8 +139,18 @@ def test_a_question_asking_yes_or_no_gets_statements_not_the_list_a_sentence_int
 
     composer, ids = composer_over(tmp_path)
     chosen = candidates(ids, {"The lake patrol has three duties": 0.9, "The patrol was founded in 2009": 0.8})
-    texts = [s.text for s in composer.compose(chosen, ranked=False, yes_no=True)[0]]
+    texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(yes_no=True))[0]]
     assert "The lake patrol has three duties:" in texts and "Rescuing fishers caught on the lake in storms." not in texts
     assert asks_yes_no("Does the lake patrol rescue fishers?") and asks_yes_no("Can patrols be imposed by donors?")
     assert not asks_yes_no("What does the lake patrol do?") and not asks_yes_no("Which duties does the patrol have?")
     assert asks_list("Does the note list the patrol's duties?")  # asked yes or no, but for a list: the answer sets it
+
+
+def test_a_question_asking_for_more_never_quotes_again_what_the_conversation_quoted(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {"The harbour court hears": 0.9, "The patrol was founded in 2009": 0.85, "It is financed by": 0.8})
+    said = "The harbour court hears smuggling cases within ten days. [1]"
+    again = [s.text for s in composer.compose(chosen, ranked=False, said=said)[0]]
+    assert "The harbour court hears smuggling cases within ten days." in again  # the best is quoted again …
+    more = [s.text for s in composer.compose(chosen, ranked=False, said=said, form=QuestionForm(more=True))[0]]
+    assert "The harbour court hears smuggling cases within ten days." not in more and more  # … unless more is asked

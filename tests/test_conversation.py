@@ -128,3 +128,18 @@ def test_words_that_address_the_reader_are_not_words_of_the_question(question):
 
     # "me", "you", "about", "please" would count as words the briefs never use, and make the question look unanswerable
     assert own_terms(question) == own_terms("What is the harbour pilots scheme?") == ["harbour", "pilot", "scheme"]
+
+
+@pytest.mark.parametrize("question", ["How much money?", "Who else contributes?", "Any other examples?", "What else?"])
+def test_a_question_asking_for_more_of_the_same_leans_on_the_conversation(question):
+    resolved = resolve(question, history("What does the Harbour Pilots Fund pay for?"))
+    assert resolved.followup and resolved.query.endswith("What does the Harbour Pilots Fund pay for")
+
+
+def test_asking_for_more_is_told_from_asking_anew():
+    from assistant.conversation import asks_for_more
+
+    assert asks_for_more("Who else contributes?") and asks_for_more("Any other examples?") and asks_for_more("Tell me more")
+    assert not asks_for_more("Who contributes to the Harbour Pilots Fund?")
+    # words of its own besides "other": a question of its own
+    assert not resolve("What other names are used for harbour pilotage?", history("What is the Harbour Pilots Fund?")).followup
