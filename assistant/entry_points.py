@@ -53,15 +53,17 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
     """All factors, when the question asks which factors the briefs name ("Which push factors …?").
 
     The factors' shared label ("Push factor") must be in the question in the plural, with a
-    word that asks for a list, and no word of any one factor's name: "Which push factors
+    word that asks for a list or as the thing "what"/"which" asks for ("What push factors drive
+    displacement?"), and no word of any one factor's name: "Which push factors
     drive people out of countries at peace?" is about one factor and is answered as usual.
     A question that asks for other things ("What resources does the page on push factors
     list?") is not asking for the factors either.
     """
     factors = catalogue.factors
-    if not factors or not _ENUMERATION.search(query):
+    if not factors:
         return []
     asked = set(terms(query))
+    enumeration = _ENUMERATION.search(query)
     thing = _ASKED_THING.search(query)
     labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
     for label in labels:
@@ -70,7 +72,10 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
         if not label_terms or not label_terms <= asked or not plural:
             continue
         named = {t for factor in factors for t in terms(factor.name)} - label_terms
-        other_thing = thing is not None and not set(terms(thing.group(1))) <= label_terms
+        asks_label = thing is not None and set(terms(thing.group(1))) <= label_terms  # "What push factors …"
+        if not (enumeration or asks_label):
+            continue
+        other_thing = thing is not None and not asks_label
         return [] if asked & named or other_thing else factors
     return []
 

@@ -146,6 +146,9 @@ def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_stru
     # words that only qualify what is asked for
     assert factors_asked_for(answerer.index.catalogue, "What kinds of drivers does the brief list?") != []
     assert factors_asked_for(answerer.index.catalogue, "What are the main drivers?") != []
+    # the label as the thing "what" asks for is a list asked for; asking what to do about them is not
+    assert factors_asked_for(answerer.index.catalogue, "What drivers push herders off their pastures?") != []
+    assert factors_asked_for(answerer.index.catalogue, "What can the ministry do about the drivers?") == []
 
 
 def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):
