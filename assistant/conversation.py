@@ -9,6 +9,8 @@ the topic of the previous question:
   focus word ("about", "address", "in", …) give way to the new ones, so "Which entry
   points address weak state protection?" + "And in authoritarian regimes?" becomes
   "Which entry points address authoritarian regimes";
+* "the second one", "the last point" is the last answer's statement in that place ("Tell me more
+  about the second one" after a list of factors asks about the second factor);
 * a reference keeps the question and adds the previous topic, and the phrases of the
   previous answer that hold the follow-up's own words ("Which principles are those?");
   when the topic names a thing ("What is the BMM programme?", "Tell me about …", or a few
@@ -54,7 +56,8 @@ _FOCUS_WORD = re.compile(
 # A topic that asks what or who something is, or asks to be told about it, names it: "What is the Better Migration
 # Management programme", "Tell me about the EU-Turkey Deal"; so does a search-box topic of a few words ("BMM programme")
 _NAMING_TOPIC = re.compile(
-    r"^(?:(?:what|who)\s+(?:is|are|was|were)|tell\s+me\s+about|explain|describe|define)\s+(?=\S)", re.IGNORECASE
+    r"^(?:(?:what|who)\s+(?:is|are|was|were)|tell\s+me\s+(?:more\s+)?about|explain|describe|define)\s+(?=\S)",
+    re.IGNORECASE,
 )
 _KEYWORD_TOPIC_WORDS = 5
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
@@ -70,6 +73,15 @@ _QUESTION_WORDS = frozenset(terms(
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.
 _MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too also any"))
 _MORE = re.compile(r"\b(?:else|more|other|others|another|further)\b", re.IGNORECASE)
+# "the second one", "the last point": a statement of the last answer, by its place
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "last": -1}
+_ORDINAL = re.compile(
+    rf"\bthe\s+({'|'.join(_ORDINALS)})(?:\s+(?:ones?|points?|items?|statements?|factors?|examples?|quotes?))?\b",
+    re.IGNORECASE,
+)
+_MARKERS = re.compile(r"(?:\s*\[\d+\])+")  # "… state protection [1][2]": where each quoted statement ends
+_SOURCES = re.compile(r"^\s*(?:\[\d+\]|Sources:)", re.MULTILINE)  # the list of sources a chat reply ends with
+_ITEM_NUMBER = re.compile(r"^(?:[IVX]+|\d+|[a-z])[.)]\s+")  # "II. Push factor: …"
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
 HISTORY_WINDOW = 6
 
@@ -138,10 +150,34 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     return "; ".join(phrases)
 
 
+def statements(answer: str) -> list[str]:
+    """The quoted statements of an answer's text, in order: each ends with its [n] markers (a note before the first
+    one, set off by a blank line, and the list of sources a chat reply ends with are not statements)."""
+    sources = _SOURCES.search(answer)
+    pieces = _MARKERS.split(answer[: sources.start()] if sources else answer)[:-1]
+    return [s for s in (piece.split("\n\n")[-1].strip() for piece in pieces) if s]
+
+
+def _by_place(text: str, answer: str) -> tuple[str, str] | None:
+    """The question with "the second one" replaced by the last answer's second statement (its item number and full
+    stop dropped), and what the ordinal said; None without an ordinal or such a statement."""
+    ordinal = _ORDINAL.search(text)
+    quoted = statements(answer) if ordinal else []
+    place = _ORDINALS[ordinal.group(1).lower()] if ordinal else 0
+    if ordinal is None or not quoted or place >= len(quoted):
+        return None
+    statement = _ITEM_NUMBER.sub("", quoted[place]).rstrip(".")
+    return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0)
+
+
 def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
     text = _strip(question)
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
+    by_place = _by_place(text, answer)
+    if by_place is not None:
+        query, ordinal = by_place
+        return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of the last answer", query)
     own = own_terms(text)
     continuation = _CONTINUATION.match(text)
     without_that = _CONJUNCTION_THAT.sub(" ", text)

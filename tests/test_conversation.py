@@ -143,3 +143,24 @@ def test_asking_for_more_is_told_from_asking_anew():
     assert not asks_for_more("Who contributes to the Harbour Pilots Fund?")
     # words of its own besides "other": a question of its own
     assert not resolve("What other names are used for harbour pilotage?", history("What is the Harbour Pilots Fund?")).followup
+
+
+def test_the_second_one_is_the_second_statement_of_the_last_answer():
+    from assistant.conversation import statements
+
+    answer = (
+        "The briefs may not answer this directly.\n\n1. Silting of the harbour mouth. [1] "
+        "2. Unlicensed pilots on the night tides. [2][3] 3. Storm damage to the quays. [4]\n\nSources:\n[1] Harbour note"
+    )
+    assert statements(answer) == [
+        "1. Silting of the harbour mouth.", "2. Unlicensed pilots on the night tides.", "3. Storm damage to the quays."
+    ]
+    turns = [Turn("user", "What risks does the harbour note name?"), Turn("assistant", answer)]
+    second = resolve("Tell me more about the second one.", turns)
+    assert second.followup and second.query == "Tell me more about Unlicensed pilots on the night tides"
+    assert resolve("What can be done about the last point?", turns).query == "What can be done about Storm damage to the quays"
+    # what comes next refers to the statement the ordinal picked
+    later = resolve("Who licenses them?", [*turns, Turn("user", "Tell me more about the second one."), Turn("assistant", "A [5].")])
+    assert "Unlicensed pilots on the night tides" in later.query
+    # an ordinal beyond the last answer, or with no answer quoted, is left as it is
+    assert "the fifth one" in resolve("And the fifth one?", turns).query
