@@ -58,8 +58,13 @@ class AnswerSentence:
 
 
 _WORD = re.compile(r"[\w'’-]+")
-# A sentence that opens by pointing back at the one before it.
-_POINTS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|The former)\b", re.IGNORECASE)
+# A sentence that opens by pointing back at the one before it, maybe after a short lead-in ("In concrete terms, this
+# entails …", "As a result, they …").
+_POINTS_BACK = re.compile(
+    r"^(?:[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+)?(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|"
+    r"The former)\b",
+    re.IGNORECASE,
+)
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.

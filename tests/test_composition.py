@@ -36,6 +36,8 @@ OTHER = """# Lake Audit
 
 The patrol was founded in 2011 according to the audit.
 
+The audit found the fund short by a third. In concrete terms, this means one patrol boat fewer each year.
+
 ## Sources
 
 The audit drew on these texts.
@@ -154,3 +156,12 @@ def test_a_question_asking_for_more_never_quotes_again_what_the_conversation_quo
     assert "The harbour court hears smuggling cases within ten days." in again  # the best is quoted again …
     more = [s.text for s in composer.compose(chosen, ranked=False, said=said, form=QuestionForm(more=True))[0]]
     assert "The harbour court hears smuggling cases within ten days." not in more and more  # … unless more is asked
+
+
+def test_a_sentence_pointing_back_after_a_short_lead_in_is_brought_with_the_one_it_continues(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {"The audit found the fund short": 0.9, "The harbour court hears": 0.85})
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    assert texts.index("The audit found the fund short by a third.") + 1 == texts.index(
+        "In concrete terms, this means one patrol boat fewer each year."
+    )
