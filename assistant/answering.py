@@ -50,6 +50,7 @@ from .models import Passage, Quote, SearchHit
 from .ranking import (
     RANKER_PATH,
     SentenceEvidence,
+    about_the_text,
     asks_definition,
     asks_list,
     asks_yes_no,
@@ -360,7 +361,7 @@ class Answerer:
                     if sentence not in rank_of:
                         rank_of[sentence], path_of[sentence], place_of[sentence] = hit.rank, passage.section_path, place
         if not rank_of:
-            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 14))
+            return [], sentence_features(SentenceEvidence(*[np.zeros(0)] * 15))
         ids = np.array(sorted(rank_of), dtype=np.int64)
         cosines = self.index.sentence_vectors[ids] @ query if query is not None else np.zeros(len(ids))
         question = QuestionTerms.of(text, self.index.lexical)
@@ -394,6 +395,9 @@ class Answerer:
             defines=np.array([is_definitional(t) for t in texts] if asks_definition(text) else [0.0] * len(texts), dtype=np.float64),
             enumerates=np.array([enumerates(t) for t in texts] if asks_list(text) else [0.0] * len(texts), dtype=np.float64),
             position=np.array([place_of[int(i)] for i in ids], dtype=np.float64),
+            about_the_text=np.array(
+                [about_the_text(t) for t in texts] if not about_the_text(text) else [0.0] * len(texts), dtype=np.float64
+            ),
         )
         coverage = evidence.coverage
         features = sentence_features(evidence)

