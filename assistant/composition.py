@@ -190,9 +190,10 @@ class Composer:
     ) -> list[list[Candidate]]:
         """The sentence each chosen one is tied to by a pointer back: the one right after it that points back to it
         ("It is financed by …"), or with `before`, the one right before a chosen sentence that itself points back
-        ("These terms serve as …" after the terms). Without it the chosen sentence tells half the story. Within the
-        answer's word budget (`words` already used); a sentence before is not brought when the previous answer
-        (`said`) just quoted it: in a follow-up, "it" is what was just read."""
+        ("These terms serve as …" after the terms). Without it the chosen sentence tells half the story. A sentence
+        after comes within the answer's word budget (`words` already used); a sentence before comes whatever its
+        length (the terms "These terms" stand for are the answer), unless the previous answer (`said`) just quoted
+        it: in a follow-up, "it" is what was just read."""
         table, documents = self.index.sentences, self.index.documents
         by_sentence = {c.sentence: c for c in candidates}
         taken = {c.sentence for group in chosen for c in group}
@@ -209,7 +210,7 @@ class Composer:
             if before and said and shown_in(text, said):
                 continue
             length = len(text.split())
-            if words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
+            if not before and words + length > self.settings.answer_max_words + CONTINUATION_WORDS:
                 continue
             added.append([candidate])
             taken.add(other)

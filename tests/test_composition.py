@@ -30,6 +30,10 @@ The patrol was founded in 2009. It is financed by the Lake Towns Fund with 2 mil
 The harbour court hears smuggling cases within ten days.
 """
 
+LONG_SENTENCE = "The audit lists the patrol's duties, among them " + ", ".join(
+    f"keeping watch over landing stage number {n} on the northern shore" for n in range(1, 21)
+) + "."
+
 OTHER = """# Lake Audit
 
 ## Budget
@@ -37,6 +41,10 @@ OTHER = """# Lake Audit
 The patrol was founded in 2011 according to the audit.
 
 The audit found the fund short by a third. In concrete terms, this means one patrol boat fewer each year.
+
+## Duties
+
+""" + LONG_SENTENCE + """ These duties are shared between the three lake towns.
 
 ## Sources
 
@@ -165,3 +173,11 @@ def test_a_sentence_pointing_back_after_a_short_lead_in_is_brought_with_the_one_
     assert texts.index("The audit found the fund short by a third.") + 1 == texts.index(
         "In concrete terms, this means one patrol boat fewer each year."
     )
+
+
+def test_a_sentence_pointing_back_brings_the_one_it_points_to_however_long(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    assert len(LONG_SENTENCE.split()) > composer.settings.answer_max_words + 40  # past any word budget
+    chosen = candidates(ids, {"These duties are shared": 0.9, "The harbour court hears": 0.85})
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    assert texts.index(LONG_SENTENCE) + 1 == texts.index("These duties are shared between the three lake towns.")
