@@ -19,7 +19,8 @@ the topic of the previous question:
   keeps its weight.
 
 A question with at most one word of its own besides words asking for more of the same ("How much
-money?", "Who else contributes?") leans on the conversation too. A question with words of its own
+money?", "Who else contributes?") leans on the conversation too, unless that word is a name ("What
+is SSR?"). A question with words of its own
 and no pointer back stands alone: the old topic is not dragged along. The effective query is returned so the behaviour is visible.
 """
 
@@ -199,9 +200,17 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
             question, (named[0] if named else _after(text, previous)) + (f" ({anchored})" if anchored else ""), True,
             reason, previous.topic,
         )
-    if len([t for t in own if t not in _MORE_OF_THE_SAME]) <= 1:
+    own = [t for t in own if t not in _MORE_OF_THE_SAME]
+    if len(own) <= 1 and not _names_a_subject(text, own):
         return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
     return ResolvedQuestion(question, text, False, "stands on its own", text)
+
+
+def _names_a_subject(text: str, own: list[str]) -> bool:
+    """Whether the one word of its own a short question has is a name ("What is SSR?", "Who runs Frontex?"): a
+    capitalised word past the first, not a common noun ("Which countries?"). Such a question asks anew."""
+    words = re.findall(r"[\w'’-]+", text)[1:]
+    return bool(own) and any(w[0].isupper() and terms(w) == own for w in words)
 
 
 def _named(text: str, topic: str) -> tuple[str, str] | None:

@@ -164,3 +164,11 @@ def test_the_second_one_is_the_second_statement_of_the_last_answer():
     assert "Unlicensed pilots on the night tides" in later.query
     # an ordinal beyond the last answer, or with no answer quoted, is left as it is
     assert "the fifth one" in resolve("And the fifth one?", turns).query
+
+
+def test_a_short_question_naming_a_new_subject_asks_anew():
+    turns = history("What does the Harbour Pilots Fund pay for?")
+    assert not resolve("What is HPS?", turns).followup  # one word of its own, but a name: a new subject
+    assert not resolve("Who runs Portwatch?", turns).followup
+    assert resolve("Which boats?", turns).followup  # one common noun: about the fund still
+    assert resolve("Why?", turns).followup
