@@ -53,7 +53,7 @@ from .ranking import (
     about_the_text,
     asks_definition,
     asks_list,
-    asks_yes_no,
+    asks_for_statement,
     enumerates,
     hand_set_scores,
     is_definitional,
@@ -225,7 +225,8 @@ class Answerer:
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
             wants_list = asks_list(request.query)  # "Does the note list the principles?" asks for them all the same
-            form = QuestionForm(wants_list, asks_yes_no(question) and not wants_list, bool(said) and asks_for_more(question))
+            statement = asks_for_statement(question) and not wants_list
+            form = QuestionForm(wants_list, statement, bool(said) and asks_for_more(question))
             if form.more:  # "Who else …?": nothing the conversation has quoted so far
                 said = " ".join(turn.content for turn in history if turn.role == "assistant")
             sentences, citations, disagreement = self.composer.compose(

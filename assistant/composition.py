@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .models import Quote
-from .sentences import MIN_SENTENCE_WORDS, bullets_follow, document_list_lines, unmarked_list_follows
+from .sentences import MIN_SENTENCE_WORDS, bullets_follow, document_list_lines, in_list_item, unmarked_list_follows
 from .settings import Settings
 from .store import Index
 
@@ -75,11 +75,11 @@ _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after
 @dataclass(frozen=True)
 class QuestionForm:
     """What the form of the question asks of an answer: a list (`wants_list`: "Which countries …", "What are the
-    …"), a yes or no (`yes_no`: "Can …", "Does …"; its answer is a statement), or more than the previous answer
+    …"), a statement (`statement`: "Can …", "Does …", "What is …"; not a list), or more than the previous answer
     gave (`more`: "Who else …", "Any other examples?")."""
 
     wants_list: bool = False
-    yes_no: bool = False
+    statement: bool = False
     more: bool = False
 
 
@@ -112,9 +112,9 @@ class Composer:
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
         quoted is quoted again only as the best one, and never when the question asks for more (`form.more`): a
         follow-up moves on rather than repeating. A chosen sentence brings the list it introduces
-        (lists_introduced; `form.wants_list`), unless the question asks yes or no (`form.yes_no`: its answer is a
-        statement, and a list only buries it). Returns them, their citations, and a note when two briefs make the
-        same statement with different figures (both quoted)."""
+        (lists_introduced; `form.wants_list`), unless the question asks for a statement (`form.statement`: a list
+        only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
+        their citations, and a note when two briefs make the same statement with different figures (both quoted)."""
         table, documents = self.index.sentences, self.index.documents
         if form.more and said:
             fresh = [c for c in candidates if not shown_in(table.text(c.sentence, documents), said)]
@@ -128,6 +128,8 @@ class Composer:
                 break
             text = table.text(candidate.sentence, documents)
             if chosen and said and shown_in(text, said):
+                continue
+            if form.statement and self.opens_into_list(candidate.sentence):
                 continue
             same = next((group for group in chosen if self.same_statement(group[0].sentence, candidate.sentence)), None)
             if same is not None and disagree(figures(table.text(same[0].sentence, documents)), figures(text)):
@@ -146,7 +148,7 @@ class Composer:
             chosen.append([candidate])
             words += length
         chosen += self.linked(chosen, candidates, words, said, before=True)
-        if not form.yes_no:
+        if not form.statement:
             chosen += self.lists_introduced(chosen, candidates, form.wants_list)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
@@ -239,7 +241,7 @@ class Composer:
                 continue
             doc_id = table.doc_ids[intro]
             text = documents[doc_id].text
-            if not wants_list and text[int(table.starts[intro]) : int(table.ends[intro])].rstrip()[-1:] in _FULL_STOPS:
+            if not wants_list and not self.opens_into_list(intro, item_too=True):
                 continue
             section = self.section_of(doc_id, int(table.starts[intro]))
             words, previous_end = 0, int(table.ends[intro])
@@ -262,6 +264,21 @@ class Composer:
                 added.append([candidate])
                 taken.add(following)
         return added
+
+    def opens_into_list(self, sentence: int, item_too: bool = False) -> bool:
+        """The sentence is unfinished without the list after it: it ends in a colon, or a list follows it and it
+        ends in no full stop ("BMM focuses on" + bullets). A list item followed by the next item counts only with
+        `item_too` (the items after a chosen one come with it)."""
+        table, documents = self.index.sentences, self.index.documents
+        doc_id = table.doc_ids[sentence]
+        text = documents[doc_id].text
+        start = int(table.starts[sentence])
+        ending = text[start : int(table.ends[sentence])].rstrip()[-1:]
+        if ending == ":":
+            return True
+        if ending in _FULL_STOPS or not self.introduces_list(sentence):
+            return False
+        return item_too or not in_list_item(text, start, self._list_lines[doc_id])
 
     def introduces_list(self, sentence: int) -> bool:
         """The sentence ends with a colon, or bullets, numbered items or the lines of a list whose bullets were lost

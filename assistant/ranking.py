@@ -72,6 +72,15 @@ def about_the_text(sentence: str) -> bool:
     return bool(_ABOUT_THE_TEXT.search(sentence))
 
 
+_ASKS_WHAT_IT_IS = re.compile(r"^\W*(?:what|who)\s+(?:is|was)\b(?!\s+there\b)|^\W*define\b", re.IGNORECASE)
+
+
+def asks_for_statement(question: str) -> bool:
+    """"Can …?", "Does …?", "What is …?", "Who was …?", "Define …": the answer is a statement, not a list (unless the
+    question also asks for one: asks_list)."""
+    return asks_yes_no(question) or bool(_ASKS_WHAT_IT_IS.search(question))
+
+
 def asks_list(question: str) -> bool:
     """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …"."""
     return bool(_ASKS_LIST.search(question))

@@ -172,6 +172,13 @@ def unmarked_list_follows(text: str, end: int, list_lines: Collection[int]) -> b
     return following is not None and following[0] in list_lines
 
 
+def in_list_item(text: str, start: int, list_lines: Collection[int]) -> bool:
+    """Whether the sentence starting at `start` belongs to a list item: its line opens with an item's mark ("• ",
+    "2. ") or is a line of a list whose bullets were lost (`list_lines`, document_list_lines)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_BULLET.match(text[line_start : start + 1])) or line_start in list_lines
+
+
 def _line_at(text: str, offset: int) -> tuple[int, int]:
     line_end = text.find("\n", offset)
     return text.rfind("\n", 0, offset) + 1, len(text) if line_end < 0 else line_end

@@ -144,15 +144,19 @@ def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(
 
 
 
-def test_a_question_asking_yes_or_no_gets_statements_not_the_list_a_sentence_introduces(tmp_path):
-    from assistant.ranking import asks_list, asks_yes_no
+def test_a_question_asking_for_a_statement_gets_no_list_and_no_sentence_left_hanging_without_one(tmp_path):
+    from assistant.ranking import asks_for_statement, asks_list
 
     composer, ids = composer_over(tmp_path)
     chosen = candidates(ids, {"The lake patrol has three duties": 0.9, "The patrol was founded in 2009": 0.8})
-    texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(yes_no=True))[0]]
-    assert "The lake patrol has three duties:" in texts and "Rescuing fishers caught on the lake in storms." not in texts
-    assert asks_yes_no("Does the lake patrol rescue fishers?") and asks_yes_no("Can patrols be imposed by donors?")
-    assert not asks_yes_no("What does the lake patrol do?") and not asks_yes_no("Which duties does the patrol have?")
+    texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(statement=True))[0]]
+    # "… three duties:" is unfinished without its list, and a statement was asked for: neither is quoted
+    assert "The lake patrol has three duties:" not in texts and "Rescuing fishers caught on the lake in storms." not in texts
+    assert "The patrol was founded in 2009." in texts
+    assert asks_for_statement("Does the lake patrol rescue fishers?") and asks_for_statement("Can patrols be imposed by donors?")
+    assert asks_for_statement("What is the lake patrol?") and asks_for_statement("Define the harbour court")
+    assert not asks_for_statement("What does the lake patrol do?") and not asks_for_statement("Which duties does the patrol have?")
+    assert not asks_for_statement("What are the patrol's duties?") and asks_for_statement("Is there a patrol fund?")
     assert asks_list("Does the note list the patrol's duties?")  # asked yes or no, but for a list: the answer sets it
 
 
