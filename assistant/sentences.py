@@ -28,7 +28,10 @@ _MARK_ONLY = re.compile(rf"^\s*{ITEM_MARK}\s+$")
 _REFERENCE = re.compile(
     r"\((?:eds?|ed)\.?\)|\bpp?\.\s?\d|\([A-Z][\w .,'’&-]{1,60}:\s[^()]{2,120}\b(?:1[89]|20)\d\d\b[^()]*\)"
 )
-_POINTER = re.compile(r"^[➔→►▶⇒>]")
+# A pointer to further reading, not a statement: "➔ For more information …", "Resource: »A Deadly Journey« …"
+_POINTER = re.compile(
+    r"^(?:[➔→►▶⇒>]|(?:Resources?|Sources?|See also|Further reading|Read more|Recommended reading)\s*:)", re.IGNORECASE
+)
 _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right

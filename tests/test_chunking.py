@@ -73,6 +73,8 @@ def test_which_sentences_can_stand_in_an_answer():
     assert judged("• |Increase UN Security Council dialogue with host countries on reform")  # a recommendation's length
     assert not judged("|Is this a question about reform?")
     assert not judged("|Too short.")
+    assert not judged("|Resource: »Harbour Pilots at Work« A Guide to Night Tides, the Port Institute, 2017.")  # reading
+    assert not judged("|See also: the harbour court's annual report on smuggling cases.")
 
 
 def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
