@@ -21,7 +21,9 @@ the topic of the previous question:
 A question with at most one word of its own besides words asking for more of the same ("How much
 money?", "Who else contributes?") leans on the conversation too, unless that word is a name ("What
 is SSR?"). A question with words of its own
-and no pointer back stands alone: the old topic is not dragged along. The effective query is returned so the behaviour is visible.
+and no pointer back stands alone: the old topic is not dragged along; unless it is short and
+about "the" thing the last answer named ("What did the evaluation find?" after "An external
+evaluation found …"). The effective query is returned so the behaviour is visible.
 """
 
 from __future__ import annotations
@@ -38,9 +40,13 @@ _CONTINUATION = re.compile(
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
 _REFERENCE = re.compile(
-    r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter)\b",
+    r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
+    r"afterwards?|beforehand|since then|at the time)\b",
     re.IGNORECASE,
 )
+# "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation
+_DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
+_MAX_OWN_TERMS_FOR_DEFINITE = 3
 # "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
 _CONJUNCTION_THAT = re.compile(
     r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b"
@@ -203,7 +209,24 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
     own = [t for t in own if t not in _MORE_OF_THE_SAME]
     if len(own) <= 1 and not _names_a_subject(text, own):
         return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
+    if _speaks_of_the_answer(text, own, answer):
+        anchored = anchors(text, answer)
+        return ResolvedQuestion(
+            question, _after(text, previous) + (f" ({anchored})" if anchored else ""), True,
+            "speaks of what the last answer named", previous.topic,
+        )
     return ResolvedQuestion(question, text, False, "stands on its own", text)
+
+
+def _speaks_of_the_answer(text: str, own: list[str], answer: str) -> bool:
+    """A short question about "the" thing the last answer named: "What did the evaluation find?" after "An external
+    evaluation found …". At least half its few words of its own are in that answer ("find" is not "found"), and
+    none is a name (a name asks anew)."""
+    if not _DEFINITE.search(text) or not 1 <= len(own) <= _MAX_OWN_TERMS_FOR_DEFINITE:
+        return False
+    said = set(terms(re.sub(r"\[\d+\]", " ", answer)))
+    names = {t for w in re.findall(r"[\w'’-]+", text)[1:] if w[0].isupper() for t in terms(w)}
+    return 2 * sum(t in said for t in own) >= len(own) and not names & set(own)
 
 
 def _names_a_subject(text: str, own: list[str]) -> bool:

@@ -172,3 +172,14 @@ def test_a_short_question_naming_a_new_subject_asks_anew():
     assert not resolve("Who runs Portwatch?", turns).followup
     assert resolve("Which boats?", turns).followup  # one common noun: about the fund still
     assert resolve("Why?", turns).followup
+
+
+def test_a_short_question_about_the_thing_the_last_answer_named_is_a_follow_up():
+    answer = "The fund pays the night pilots. [1] An external audit found the fund short by a third. [2]"
+    turns = [Turn("user", "What does the Harbour Pilots Fund pay for?"), Turn("assistant", answer)]
+    audit = resolve("What did the audit conclude?", turns)  # "the audit": the one the answer named
+    assert audit.followup and "Harbour Pilots Fund" in audit.query and "audit found the fund" in audit.query
+    assert resolve("What happened afterwards?", turns).followup  # a time that points back
+    # words of its own the answer never used, or a name: a question of its own
+    assert not resolve("What did the port authority decide about dredging?", turns).followup
+    assert not resolve("What did the Audit Office conclude?", turns).followup
