@@ -43,7 +43,7 @@ from .answerability import (
 )
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for, overlaps
-from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms
+from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, typed_as_keywords
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -62,6 +62,7 @@ from .ranking import (
 )
 from .retrieval import FusionWeights, Retriever
 from .querying import QueryReader, ReadQuestion
+from .spelling import english_words
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -214,14 +215,15 @@ class Answerer:
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
+        # what no brief mentions, said only of a question in English: "Centroamérica" is not read, not missing
+        missing = (unknown or [w for w in self.unknown_keywords(question) if w not in corrected]) if language == "en" else []
+        never = f"The briefs never mention {', '.join(missing)}." if missing and support != ANSWERED else None
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
             support, message = ANSWERED, None
         elif support == NOT_COVERED_LEVEL:
             sentences, citations, matches = [], [], []
-            message = NOT_COVERED
-            if unknown:
-                message = f"The briefs never mention {', '.join(unknown)}. " + message
+            message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
             wants_list = asks_list(request.query)  # "Does the note list the principles?" asks for them all the same
@@ -233,7 +235,7 @@ class Answerer:
                 candidates, ranked=models.ranker is not None, said=said, form=form
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
-            message = " ".join(m for m in (partial, disagreement) if m) or None
+            message = " ".join(m for m in (never, partial, disagreement) if m) or None
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(
@@ -321,6 +323,20 @@ class Answerer:
         Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
         its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
         return [w for w in self._names(question) if not all(self._mentioned(t) for t in terms(w))]
+
+    def unknown_keywords(self, question: str) -> list[str]:
+        """For a question typed as a few search-box words ("zeppelin", "Frontex mandate"), the words no brief
+        mentions (looked up as unknown_names does) that read as English or as a name: an English word, or a
+        capitalised one in plain letters. Not "seguridad" or "Centroamérica": a short query's language cannot be
+        told, and a word of another language is not read rather than missing. Nothing for a question in words."""
+        if not typed_as_keywords(question):
+            return []
+        english = english_words()
+        return [
+            w for w in _WORD.findall(question)
+            if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
+            and not all(self._mentioned(t) for t in terms(w))
+        ]
 
     @staticmethod
     def _names(question: str) -> list[str]:

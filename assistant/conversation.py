@@ -122,6 +122,12 @@ def asks_for_more(question: str) -> bool:
     return bool(_MORE.search(question))
 
 
+def typed_as_keywords(text: str) -> bool:
+    """A few search-box words, not a question: at most five words and no question word ("BMM programme",
+    "frontex")."""
+    return len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text)
+
+
 def _strip(text: str) -> str:
     return text.strip().rstrip("?.!").strip()
 
@@ -255,7 +261,7 @@ def _thing(topic: str) -> str | None:
     frame = _NAMING_TOPIC.match(topic)
     if frame is not None:
         return topic[frame.end() :].strip()
-    if len(topic.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(topic):
+    if typed_as_keywords(topic):
         return topic.strip()
     return None
 

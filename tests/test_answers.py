@@ -124,6 +124,13 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     answer = answerer.ask("How many Rohingya refugees live in Bangladesh?")
     assert answer.unknown_names == ["Rohingya", "Bangladesh"] and answer.support == "not_covered"
     assert answer.text.startswith("The briefs never mention Rohingya, Bangladesh.")
+    # typed as search-box words, any word (not only a capitalised one past the first) is looked up
+    for typed, missing in [("zeppelin", "zeppelin"), ("Zeppelin fleet", "Zeppelin"), ("zeppelin refugees", "zeppelin")]:
+        answer = answerer.ask(typed)  # "zeppelin refugees" may be partial: its closest quotes come under the same words
+        assert answer.support != "answered" and answer.text.startswith(f"The briefs never mention {missing}.")
+    # words of another language are not read, not missing: a short query's language cannot be told
+    assert "never mention" not in answerer.ask("seguridad fronteriza").text
+    assert "never mention" not in answerer.ask("migración Centroamérica").text
 
 
 def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answerer):
