@@ -216,7 +216,8 @@ class Answerer:
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
         # what no brief mentions, said only of a question in English: "Centroamérica" is not read, not missing
-        missing = (unknown or [w for w in self.unknown_keywords(question) if w not in corrected]) if language == "en" else []
+        typed = [w for w in self.unknown_keywords(question) if w not in corrected and w not in unknown]
+        missing = unknown + typed if language == "en" else []
         never = f"The briefs never mention {', '.join(missing)}." if missing and support != ANSWERED else None
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)

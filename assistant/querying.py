@@ -65,7 +65,7 @@ class QueryReader:
         """The question resolved, its language told and, when spelling correction is on, corrected (English) or
         given the briefs' words it resembles (another language); the text searched is cut to max_question_chars,
         which a correction or the borrowed words may pass."""
-        language = language_of(question)
+        language = language_of(question, self.speller if self.settings.spelling_correction else None)
         resolved = resolve(question, history)
         limit = self.settings.max_question_chars
         if not self.settings.spelling_correction:

@@ -79,6 +79,18 @@ class Speller:
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
 
+    def reads_as_english(self, word: str) -> bool:
+        """A word spelt right in English or in the briefs, or a misspelling of a word of the briefs ("goverance")."""
+        from symspellpy import Verbosity
+
+        lower = word.lower()
+        if len(word) < MIN_LENGTH or not _LETTERS.match(word) or lower in self._real_words:
+            return True
+        stems = terms(lower)
+        if not stems or all(self._known_term(t) for t in stems):
+            return True
+        return bool(self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=1 if len(word) <= 5 else 2))
+
     def resembled(self, question: str, language: str) -> tuple[str, ...]:
         """The briefs' words that the words of a question in `language` resemble once accents are dropped, within
         edit distance 1 (five letters or fewer) or 2 ("sécurité" → "security", "principes" → "principles"), leaving out
@@ -149,9 +161,15 @@ def _identifier():  # type: ignore[no-untyped-def]
     return identifier
 
 
-def language_of(question: str) -> str:
-    """The question's language code when it is confidently not English, else "en"."""
-    if len(re.findall(r"\w+", question)) < MIN_LANGUAGE_WORDS:
-        return "en"
+def language_of(question: str, speller: "Speller | None" = None) -> str:
+    """The question's language code when it is confidently not English, else "en". A question of fewer than
+    MIN_LANGUAGE_WORDS words is too short to tell confidently; with a `speller`, it is in the language the identifier
+    ranks first when none of its words reads as English (Speller.reads_as_english) and one is in lower case (names
+    are no language's words): "seguridad fronteriza"."""
+    words = re.findall(r"\w+", question)
     language, confidence = _identifier().classify(question)
+    if len(words) < MIN_LANGUAGE_WORDS:
+        # names ("Darfur", "Frontex") are no language's words: only words in lower case tell one
+        foreign = speller is not None and any(w.islower() for w in words) and not any(speller.reads_as_english(w) for w in words)
+        return language if foreign else "en"
     return language if language != "en" and confidence >= MIN_LANGUAGE_CONFIDENCE else "en"
