@@ -43,7 +43,7 @@ from .answerability import (
 )
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for, overlaps
-from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, typed_as_keywords
+from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -227,6 +227,8 @@ class Answerer:
             message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
             said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
+            if resolved.followup:
+                said = " ".join(turn.content for turn in recent_turns(history) if turn.role == "assistant")
             wants_list = asks_list(request.query)  # "Does the note list the principles?" asks for them all the same
             statement = asks_for_statement(question) and not wants_list
             form = QuestionForm(wants_list, statement, bool(said) and asks_for_more(question))

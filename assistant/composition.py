@@ -148,8 +148,11 @@ class Composer:
             chosen.append([candidate])
             words += length
         chosen += self.linked(chosen, candidates, words, said, before=True)
+        # a list's items are not brought again when the conversation has quoted them, unless the question asks for
+        # the list whole
+        brought_said = "" if form.wants_list else said
         if not form.statement:
-            chosen += self.lists_introduced(chosen, candidates, form.wants_list)
+            chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, then by place in the document
         first_rank: dict[str, int] = {}
@@ -220,7 +223,7 @@ class Composer:
         return added
 
     def lists_introduced(
-        self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False
+        self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False, said: str = ""
     ) -> list[list[Candidate]]:
         """The items of the list a chosen sentence introduces (introduces_list). A sentence that opens into its list
         (it ends in a colon, or in no full stop: "BMM focuses on" + bullets) always brings it; a full sentence that a
@@ -247,8 +250,8 @@ class Composer:
             words, previous_end = 0, int(table.ends[intro])
             for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
                 candidate = by_sentence.get(following)
-                if following in taken:  # an item chosen on its own merit: the list goes on past it
-                    previous_end = int(table.ends[following])
+                if following in taken or (said and shown_in(table.text(following, documents), said)):
+                    previous_end = int(table.ends[following])  # chosen on its own merit, or just read: the list goes on
                     continue
                 if (
                     candidate is None

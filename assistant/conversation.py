@@ -137,8 +137,7 @@ def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
 
     Only the last HISTORY_WINDOW user turns (and the answers after them) count: a follow-up points at
     the recent conversation, and the work stays linear however long the history sent."""
-    starts = [i for i, turn in enumerate(history) if turn.role == "user" and turn.content.strip()]
-    recent = history[starts[-HISTORY_WINDOW]:] if len(starts) > HISTORY_WINDOW else history
+    recent = recent_turns(history)
     previous: ResolvedQuestion | None = None
     answer = ""
     for turn in recent:
@@ -148,6 +147,12 @@ def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
         elif turn.role == "assistant":
             answer = turn.content
     return _resolve_one(question, previous, answer)
+
+
+def recent_turns(history: Sequence[Turn]) -> Sequence[Turn]:
+    """The turns from the HISTORY_WINDOW-th last user turn on: what a follow-up can point at."""
+    starts = [i for i, turn in enumerate(history) if turn.role == "user" and turn.content.strip()]
+    return history[starts[-HISTORY_WINDOW]:] if len(starts) > HISTORY_WINDOW else history
 
 
 def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:

