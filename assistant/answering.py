@@ -155,6 +155,7 @@ class Answerer:
         self._sentence_terms: dict[int, frozenset[str]] = {}  # filled as sentences are first scored
         self._heading_terms: dict[str, frozenset[str]] = {}
         self._passage_term_cache: dict[str, frozenset[str]] = {}
+        self._about: dict[int, bool] = {}  # sentence -> about_the_text, found on first use
         model = self.index.manifest.model
         self.models = AnswerModels(
             load_support_model(self.settings.support_model or MODEL_PATH, model),
@@ -416,7 +417,8 @@ class Answerer:
             enumerates=np.array([enumerates(t) for t in texts] if asks_list(text) else [0.0] * len(texts), dtype=np.float64),
             position=np.array([place_of[int(i)] for i in ids], dtype=np.float64),
             about_the_text=np.array(
-                [about_the_text(t) for t in texts] if not about_the_text(text) else [0.0] * len(texts), dtype=np.float64
+                [self._about_the_text(int(i), t) for i, t in zip(ids, texts)] if not about_the_text(text) else [0.0] * len(texts),
+                dtype=np.float64,
             ),
         )
         coverage = evidence.coverage
@@ -431,6 +433,13 @@ class Answerer:
             for i, score, c, rank, share in zip(ids, scores, confidence, ranks, evidence.rare_coverage)
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
+
+    def _about_the_text(self, sentence: int, text: str) -> bool:
+        """about_the_text of a sentence of the index, found once."""
+        known = self._about.get(sentence)
+        if known is None:
+            known = self._about[sentence] = about_the_text(text)
+        return known
 
     def _passage_terms(self, passage: Passage) -> frozenset[str]:
         known = self._passage_term_cache.get(passage.passage_id)

@@ -167,9 +167,9 @@ def language_of(question: str, speller: "Speller | None" = None) -> str:
     ranks first when none of its words reads as English (Speller.reads_as_english) and one is in lower case (names
     are no language's words): "seguridad fronteriza"."""
     words = re.findall(r"\w+", question)
-    language, confidence = _identifier().classify(question)
     if len(words) < MIN_LANGUAGE_WORDS:
         # names ("Darfur", "Frontex") are no language's words: only words in lower case tell one
         foreign = speller is not None and any(w.islower() for w in words) and not any(speller.reads_as_english(w) for w in words)
-        return language if foreign else "en"
+        return _identifier().classify(question)[0] if foreign else "en"
+    language, confidence = _identifier().classify(question)
     return language if language != "en" and confidence >= MIN_LANGUAGE_CONFIDENCE else "en"
