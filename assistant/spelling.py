@@ -63,10 +63,7 @@ class Speller:
         def replace(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
-            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or lower in self._real_words:
-                return word
-            stems = terms(lower)
-            if not stems or all(self._known_term(t) for t in stems):
+            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or self._spelt_right(lower):
                 return word
             distance = 1 if word[0].isupper() or len(word) <= 5 else 2
             suggestions = self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=distance)
@@ -79,17 +76,26 @@ class Speller:
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
 
+    def _spelt_right(self, lower: str) -> bool:
+        """A (lower-case) word of the model's vocabulary or the English list, or whose stems the index holds."""
+        if lower in self._real_words:
+            return True
+        stems = terms(lower)
+        return not stems or all(self._known_term(t) for t in stems)
+
     def reads_as_english(self, word: str) -> bool:
-        """A word spelt right in English or in the briefs, or a misspelling of a word of the briefs ("goverance")."""
+        """A word spelt right in English or in the briefs, or a misspelling of a word of the briefs ("goverance");
+        not one with letters English does not use ("migración"). A short word or a number tells nothing (True)."""
         from symspellpy import Verbosity
 
         lower = word.lower()
-        if len(word) < MIN_LENGTH or not _LETTERS.match(word) or lower in self._real_words:
+        if len(word) < MIN_LENGTH or not word.isalpha():
             return True
-        stems = terms(lower)
-        if not stems or all(self._known_term(t) for t in stems):
-            return True
-        return bool(self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=1 if len(word) <= 5 else 2))
+        if not _LETTERS.match(word):
+            return False
+        return self._spelt_right(lower) or bool(
+            self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=1 if len(word) <= 5 else 2)
+        )
 
     def resembled(self, question: str, language: str) -> tuple[str, ...]:
         """The briefs' words that the words of a question in `language` resemble once accents are dropped, within
