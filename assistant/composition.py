@@ -232,7 +232,8 @@ class Composer:
 
         Items are taken in the same section while only bullets, white space or a short label
         ("Peace processes.") separates them; real text in between (items the sentence table
-        does not hold) ends the list.
+        does not hold) ends the list. An item the conversation quoted (`said`) is passed over, not
+        brought again.
         """
         table, documents = self.index.sentences, self.index.documents
         by_sentence = {c.sentence: c for c in candidates}
