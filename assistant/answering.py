@@ -216,10 +216,7 @@ class Answerer:
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
-        # what no brief mentions, said only of a question in English: "Centroamérica" is not read, not missing
-        typed = [w for w in self.unknown_keywords(question) if w not in corrected and w not in unknown]
-        missing = unknown + typed if language == "en" else []
-        never = f"The briefs never mention {', '.join(missing)}." if missing and support != ANSWERED else None
+        never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
             support, message = ANSWERED, None
@@ -227,14 +224,13 @@ class Answerer:
             sentences, citations, matches = [], [], []
             message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
-            said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
-            if resolved.followup:
-                said = " ".join(turn.content for turn in recent_turns(history) if turn.role == "assistant")
+            answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
             wants_list = asks_list(request.query)  # "Does the note list the principles?" asks for them all the same
             statement = asks_for_statement(question) and not wants_list
-            form = QuestionForm(wants_list, statement, bool(said) and asks_for_more(question))
-            if form.more:  # "Who else …?": nothing the conversation has quoted so far
-                said = " ".join(turn.content for turn in history if turn.role == "assistant")
+            form = QuestionForm(wants_list, statement, bool(answers) and asks_for_more(question))
+            # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
+            # every recent answer; a question of its own from the last one
+            said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
             sentences, citations, disagreement = self.composer.compose(
                 candidates, ranked=models.ranker is not None, said=said, form=form
             )
@@ -327,6 +323,13 @@ class Answerer:
         Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
         its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
         return [w for w in self._names(question) if not all(self._mentioned(t) for t in terms(w))]
+
+    def _never_mentioned(self, question: str, unknown: list[str], corrected: set[str]) -> str | None:
+        """The note naming the question's unknown names and search-box words ("The briefs never mention …"), or None.
+        Asked only of a question in English: a word of another language ("Centroamérica") is not read, not missing."""
+        typed = [w for w in self.unknown_keywords(question) if w not in corrected and w not in unknown]
+        missing = unknown + typed
+        return f"The briefs never mention {', '.join(missing)}." if missing else None
 
     def unknown_keywords(self, question: str) -> list[str]:
         """For a question typed as a few search-box words ("zeppelin", "Frontex mandate"), the words no brief
