@@ -236,15 +236,18 @@ def _speaks_of_the_answer(text: str, own: list[str], answer: str) -> bool:
     if not _DEFINITE.search(text) or not 1 <= len(own) <= _MAX_OWN_TERMS_FOR_DEFINITE:
         return False
     said = set(terms(re.sub(r"\[\d+\]", " ", answer)))
-    names = {t for w in re.findall(r"[\w'’-]+", text)[1:] if w[0].isupper() for t in terms(w)}
-    return 2 * sum(t in said for t in own) >= len(own) and not names & set(own)
+    return 2 * sum(t in said for t in own) >= len(own) and not _name_terms(text) & set(own)
 
 
 def _names_a_subject(text: str, own: list[str]) -> bool:
-    """Whether the one word of its own a short question has is a name ("What is SSR?", "Who runs Frontex?"): a
-    capitalised word past the first, not a common noun ("Which countries?"). Such a question asks anew."""
-    words = re.findall(r"[\w'’-]+", text)[1:]
-    return bool(own) and any(w[0].isupper() and terms(w) == own for w in words)
+    """Whether the one word of its own a short question has is a name ("What is SSR?", "Who runs Frontex?"), not a
+    common noun ("Which countries?"). Such a question asks anew."""
+    return len(own) == 1 and own[0] in _name_terms(text)
+
+
+def _name_terms(text: str) -> set[str]:
+    """The terms of the capitalised words past the first: the names a question holds."""
+    return {t for w in re.findall(r"[\w'’-]+", text)[1:] if w[0].isupper() for t in terms(w)}
 
 
 def _named(text: str, topic: str) -> tuple[str, str] | None:
