@@ -216,7 +216,7 @@ def is_answer_sentence(text: str, start: int, end: int, unmarked_item: bool = Fa
     sentence = text[start:end].rstrip()
     words = len(sentence.split())
     line_start = text.rfind("\n", 0, start) + 1
-    list_item = bool(_BULLET.match(text[line_start : start + 1]))  # "• processes that …" may start in lower case
+    list_item = in_list_item(text, start, ())  # "• processes that …" may start in lower case
     # "… flight follows. this has been seen …": a sentence the brief forgot to capitalise, not a fragment
     after_full_stop = bool(_FULL_STOP_BEFORE.search(text[line_start:start]))
     if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not (list_item or after_full_stop)):
