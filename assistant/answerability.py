@@ -19,6 +19,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,7 @@ _MONTH = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # asked again for every candidate sentence of a question
 def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
     percentage or proportion), "month", "count" (how many, how much), "year" (when), or None."""
@@ -175,8 +177,10 @@ def holds_answer_type(question: str, sentence: str) -> bool:
     fraction for "what share", a month for "which month", a count or amount for "how many" (a figure that is
     neither a year nor one the question states, or a count in words), a year for "when" (one the question does
     not state); any sentence does for other questions ("who" is answered by roles as often as by names)."""
-    stated = set(_FIGURE.findall(question))
     kind = asked_type(question)
+    if kind is None:
+        return True
+    stated = _figures(question)
 
     def new_count() -> bool:
         return bool(_COUNT_WORD.search(sentence)) or any(
@@ -191,9 +195,12 @@ def holds_answer_type(question: str, sentence: str) -> bool:
         return any(month not in question for month in _MONTH.findall(sentence))
     if kind == "count":
         return new_count()
-    if kind == "year":
-        return any(year not in stated for year in _YEAR.findall(sentence))
-    return True
+    return any(year not in stated for year in _YEAR.findall(sentence))  # "year"
+
+
+@lru_cache(maxsize=1024)
+def _figures(question: str) -> frozenset[str]:
+    return frozenset(_FIGURE.findall(question))
 
 
 def answer_type_missing(question: str, best_sentences: list[str]) -> bool:

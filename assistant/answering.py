@@ -41,8 +41,9 @@ from .answerability import (
 from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
+from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
-from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for, overlaps
+from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
@@ -85,15 +86,17 @@ class QuestionTerms:
 
     wanted: list[str]
     weights: dict[str, float]
+    total: float  # the weights' sum (1.0 when there are none)
 
     @classmethod
     def of(cls, query: str, lexical: "LexicalIndex") -> "QuestionTerms":
         wanted = list(dict.fromkeys(own_terms(query)))
-        return cls(wanted, {t: lexical.idf(t) for t in wanted})
+        weights = {t: lexical.idf(t) for t in wanted}
+        return cls(wanted, weights, sum(weights.values()) or 1.0)
 
     def rare_share(self, held: frozenset[str] | set[str]) -> float:
         """IDF-weighted share of the question's words that `held` contains."""
-        return sum(w for t, w in self.weights.items() if t in held) / (sum(self.weights.values()) or 1.0)
+        return sum(w for t, w in self.weights.items() if t in held) / self.total
 
     def share(self, held: frozenset[str] | set[str]) -> float:
         """Plain share of the question's words that `held` contains."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 from .chunking import sentence_spans
 from .headings import NUMBERING, heading_line, parse_heading
@@ -66,10 +67,39 @@ class Catalogue:
     def factor(self, factor_id: str) -> Factor | None:
         return next((f for f in self.factors if f.factor_id == factor_id), None)
 
+    def stated_in(self, doc_id: str, start: int, end: int) -> dict[str, bool]:
+        """Entry point id -> True for those the span [start, end) of a document states, False for those whose factor
+        it states only. Worked out once per span (a passage), as every answer asks for its hits'."""
+        key = (doc_id, start, end)
+        if key not in self._stated:
+            found: dict[str, bool] = {}
+            for entry, factor_sources in self._entry_sources:
+                if overlaps(doc_id, start, end, entry.sources):
+                    found[entry.entry_id] = True
+                elif overlaps(doc_id, start, end, factor_sources):
+                    found[entry.entry_id] = False
+            self._stated[key] = found
+        return self._stated[key]
+
+    @cached_property
+    def _entry_sources(self) -> list[tuple[EntryPoint, list[Quote]]]:
+        """Each entry point with its factor's quotes (none without a factor)."""
+        factors = {f.factor_id: f for f in self.factors}
+        return [(e, factors[e.factor_id].sources if e.factor_id in factors else []) for e in self.entry_points]
+
+    @cached_property
+    def _stated(self) -> dict[tuple[str, int, int], dict[str, bool]]:
+        return {}
+
     def matching_factors(self, query: str) -> list[Factor]:
         """Factors whose id or name contains every word of `query` (case-insensitive), or all for ''."""
         words = query.lower().split()
         return [f for f in self.factors if all(w in f"{f.factor_id} {f.name}".lower() for w in words)]
+
+
+def overlaps(doc_id: str, start: int, end: int, sources: list[Quote]) -> bool:
+    """Whether the span [start, end) of a document overlaps one of these quotes."""
+    return any(s.doc_id == doc_id and s.start < end and start < s.end for s in sources)
 
 
 def _label_key(label: str | None) -> str:

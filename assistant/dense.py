@@ -180,8 +180,9 @@ class FaissStore:
 
 def saved_vectors(folder: Path) -> np.ndarray:
     """The passage vectors a saved build keeps in its folder, whatever its store (what an incremental build reuses),
-    mapped from the file read-only rather than read into memory."""
-    return np.load(folder / VECTORS_FILE, mmap_mode="r")
+    mapped from the file read-only rather than read into memory (a plain array over the mapping: numpy's memmap type
+    costs a Python call on every row taken)."""
+    return np.load(folder / VECTORS_FILE, mmap_mode="r").view(np.ndarray)
 
 
 def new_store(vectors: np.ndarray, doc_ids: Sequence[str], settings: Settings, index_dir: Path | None = None) -> DenseStore:

@@ -18,7 +18,7 @@ import numpy as np
 from .catalogue import Catalogue, EntryPoint, Factor
 from .composition import AnswerSentence, Citation
 from .lexical import terms
-from .models import Quote, SearchHit
+from .models import SearchHit
 from .store import Index
 
 _ACTION = re.compile(
@@ -113,15 +113,9 @@ def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], li
     top_in_catalogue = False
     for hit in hits:
         for passage in (hit.passage, *hit.duplicates):
-            for entry in catalogue.entry_points:
-                factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
-                if overlaps(passage.doc_id, passage.start, passage.end, entry.sources):
-                    weight = SOURCE_WEIGHT
-                elif factor is not None and overlaps(passage.doc_id, passage.start, passage.end, factor.sources):
-                    weight = FACTOR_WEIGHT
-                else:
-                    continue
-                scores[entry.entry_id] = max(scores.get(entry.entry_id, 0.0), weight / hit.rank)
+            for entry_id, itself in catalogue.stated_in(passage.doc_id, passage.start, passage.end).items():
+                weight = SOURCE_WEIGHT if itself else FACTOR_WEIGHT
+                scores[entry_id] = max(scores.get(entry_id, 0.0), weight / hit.rank)
                 top_in_catalogue = top_in_catalogue or hit.rank <= 3
     if not (asks_what_to_do(query) or top_in_catalogue):
         return []
@@ -132,8 +126,3 @@ def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], li
         factor = catalogue.factor(entry.factor_id) if entry.factor_id else None
         matches.append(EntryPointMatch(entry, factor, round(scores[entry_id], 4)))
     return matches
-
-
-def overlaps(doc_id: str, start: int, end: int, sources: list[Quote]) -> bool:
-    """Whether the span [start, end) of a document overlaps one of these quotes."""
-    return any(s.doc_id == doc_id and s.start < end and start < s.end for s in sources)

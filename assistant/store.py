@@ -247,8 +247,10 @@ def read_documents(build: Path) -> dict[str, Document]:
 def read_sentences(build: Path) -> tuple[SentenceTable, np.ndarray]:
     """The build's answer sentences and their vectors (row i embeds sentence i). The vectors are mapped from the
     file, not read into memory: an answer touches the rows of its candidate passages' sentences only, and the
-    operating system keeps the pages in use (the largest part of an index: about five sentences per passage)."""
-    return SentenceTable.load(build / "sentences.json"), np.load(build / "sentence_vectors.npy", mmap_mode="r")
+    operating system keeps the pages in use (the largest part of an index: about five sentences per passage). They
+    are handed out as a plain array over the mapping: numpy's memmap type costs a Python call on every row taken."""
+    vectors = np.load(build / "sentence_vectors.npy", mmap_mode="r")
+    return SentenceTable.load(build / "sentences.json"), vectors.view(np.ndarray)
 
 
 def read_passages(build: Path) -> list[Passage]:

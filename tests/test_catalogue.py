@@ -127,6 +127,20 @@ def test_a_brief_with_other_labels_gives_its_own_catalogue(tmp_path):
     ]
 
 
+def test_a_span_states_the_entry_points_it_overlaps_and_only_the_factor_of_the_others(tmp_path):
+    path = tmp_path / "water-brief.md"
+    path.write_text(OWN_BRIEF)
+    catalogue = build_catalogue([load_document(path)])
+    rains = catalogue.factors[0]
+    committees, harvesting = rains.entry_point_ids
+    intro, first = rains.sources[0], catalogue.entry_point(committees).sources[0]
+    # the factor's own text speaks for each of its entry points, none of them itself; an entry point's text for itself
+    assert catalogue.stated_in(intro.doc_id, intro.start, intro.end) == {committees: False, harvesting: False}
+    assert catalogue.stated_in(first.doc_id, first.start, first.end) == {committees: True}
+    assert catalogue.stated_in(first.doc_id, intro.start, first.end) == {committees: True, harvesting: False}
+    assert catalogue.stated_in("another-brief", intro.start, first.end) == {}
+
+
 def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_structure(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "water-brief.md").write_text(OWN_BRIEF)

@@ -35,6 +35,14 @@ def hash_retriever(hash_settings):
     return Retriever(load_index(hash_settings), embedder, hash_settings)
 
 
+def test_a_loaded_index_maps_its_vectors_from_disk_as_plain_arrays(hash_retriever):
+    """Mapped, not read into memory; handed out as plain arrays, since numpy's memmap type costs a Python call on
+    every row an answer takes."""
+    index = hash_retriever.index
+    for vectors in (index.sentence_vectors, index.dense.vectors):
+        assert type(vectors) is np.ndarray and isinstance(vectors.base, np.memmap)
+
+
 @pytest.mark.parametrize(
     ("question", "kwargs", "error", "message"),
     [
