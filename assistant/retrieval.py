@@ -12,6 +12,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
+from .conversation import typed_as_keywords
 from .lexical import terms
 from .store import Index
 from .models import SearchHit
@@ -60,6 +61,7 @@ class Voices:
     base: dict[int, float]
     sentences: dict[int, float] = field(default_factory=dict)
     phrases: dict[int, float] = field(default_factory=dict)
+    worded: frozenset[int] | None = None  # for a search-box query: the candidates holding one of its words
 
     def fused(self, weights: FusionWeights) -> dict[int, float]:
         voices, shares = [self.base], [1.0]
@@ -67,7 +69,13 @@ class Voices:
             if weight > 0 and voice:
                 voices.append(voice)
                 shares.append(weight)
-        return convex_fusion(voices, shares) if len(voices) > 1 else self.base
+        fused = convex_fusion(voices, shares) if len(voices) > 1 else self.base
+        if not self.worded:
+            return fused
+        # someone who types "Alliance for Prosperity" expects the passages that say it first, however close in
+        # meaning another passage is: those without any of the words score below zero, in their order
+        shift = max(fused.values()) + 1.0
+        return {p: score if p in self.worded else score - shift for p, score in fused.items()}
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
@@ -191,7 +199,8 @@ class Retriever:
     def voices(self, request: SearchRequest, vector: np.ndarray | None = None, weights: FusionWeights | None = None) -> Voices:
         """The candidates of both retrievers (or of the one asked for) fused, and, in hybrid search over an index of
         briefs (one that holds sentences; a benchmark index does not), their best sentences and phrases: those
-        `weights` give a weight, or both when `weights` is None (fitting weighs them afterwards)."""
+        `weights` give a weight, or both when `weights` is None (fitting weighs them afterwards). There, a query
+        typed as search-box words (typed_as_keywords) ranks the candidates holding one of its words first."""
         allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
         depth = max(self.settings.candidates, request.top_k * 4)
         lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
@@ -212,7 +221,8 @@ class Retriever:
             return Voices(fused)
         sentences = self.best_sentences(fused, vector) if weights is None or weights.sentence > 0 else {}
         shares = self.phrase_shares(fused, request.query) if weights is None or weights.phrase > 0 else {}
-        return Voices(fused, sentences, shares)
+        worded = frozenset(lexical) if typed_as_keywords(request.query) else None
+        return Voices(fused, sentences, shares, worded)
 
     def phrase_shares(self, fused: dict[int, float], query: str) -> dict[int, float]:
         """Position -> IDF-weighted share of the query's phrases (phrases()) that the passage, with its section path,

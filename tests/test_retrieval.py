@@ -3,10 +3,12 @@ import pytest
 from assistant.errors import InvalidQuestion, UnknownDocument
 from assistant.indexing import build_index
 from assistant.store import load_index
-from assistant.retrieval import Retriever, convex_fusion, reciprocal_rank_fusion, top_positions
+from assistant.lexical import terms
+from assistant.retrieval import FusionWeights, Retriever, Voices, convex_fusion, reciprocal_rank_fusion, top_positions
 from conftest import BRIEFING_NOTE, PUSH_FACTORS, UN_REVIEW, HashEmbedder
 
 import numpy as np
+from dataclasses import replace
 
 
 def test_reciprocal_rank_fusion_by_hand():
@@ -41,6 +43,27 @@ def test_a_loaded_index_maps_its_vectors_from_disk_as_plain_arrays(hash_retrieve
     index = hash_retriever.index
     for vectors in (index.sentence_vectors, index.dense.vectors):
         assert type(vectors) is np.ndarray and isinstance(vectors.base, np.memmap)
+
+
+def test_search_box_words_rank_the_passages_holding_them_first(hash_retriever):
+    """A query of a few words, not a question: the passages holding one of them come before those holding none,
+    however close the others' vectors are."""
+
+    def holds(query, hits):
+        wanted = set(terms(query))
+        return [bool(wanted & set(terms(hit.passage.indexed_text()))) for hit in hits]
+
+    for query in ("Khartoum Process", "Hobbes social contract"):
+        found = holds(query, hash_retriever.search(query, top_k=20))
+        assert True in found and False in found and found == sorted(found, reverse=True)
+
+
+def test_fusion_puts_the_worded_candidates_first_in_their_own_order():
+    voices = Voices({1: 0.9, 2: 0.5, 3: 0.4, 4: 0.1}, worded=frozenset({3, 4}))
+    fused = voices.fused(FusionWeights())
+    assert sorted(fused, key=lambda p: -fused[p]) == [3, 4, 1, 2]
+    assert fused[3] == 0.4 and fused[4] == 0.1  # the worded keep their scores
+    assert Voices({1: 0.9, 2: 0.5}).fused(FusionWeights()) == {1: 0.9, 2: 0.5}
 
 
 @pytest.mark.parametrize(
@@ -150,13 +173,13 @@ def test_phrases_are_adjacent_content_words():
 
 
 def test_a_passage_holding_the_questions_phrase_is_a_fourth_voice(real_retriever):
-    from assistant.retrieval import FusionWeights, SearchRequest, convex_fusion, phrases
+    from assistant.retrieval import SearchRequest, phrases
 
     index = real_retriever.index
     assert real_retriever.weights.phrase > 0  # fitted with the sentence weight
     question = "Common European Asylum System"
     request = SearchRequest(question, 10)
-    voices = real_retriever.voices(request)
+    voices = replace(real_retriever.voices(request), worded=None)  # search-box words; their gate has tests of its own
     wanted = phrases(question)
     idf = index.lexical.idf
     total = sum(idf(a) + idf(b) for a, b in wanted)
@@ -173,7 +196,6 @@ def test_a_passage_holding_the_questions_phrase_is_a_fourth_voice(real_retriever
 
 
 def test_the_weight_settings_override_the_fitted_ones(real_retriever):
-    from assistant.retrieval import FusionWeights
 
     settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0, "phrase_weight": 0.0})
     plain = Retriever(real_retriever.index, real_retriever.embedder, settings)
