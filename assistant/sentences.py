@@ -32,6 +32,13 @@ _REFERENCE = re.compile(
 _POINTER = re.compile(
     r"^(?:[➔→►▶⇒>]|(?:Resources?|Sources?|See also|Further reading|Read more|Recommended reading)\s*:)", re.IGNORECASE
 )
+# A publisher's notice, not the brief's content: copyright, licence, leave to copy, a disclaimer.
+_NOTICE = re.compile(
+    r"©|\bcopyright\b|\ball rights reserved\b|\bIS[BS]N\b|\bcreative commons\b|\blicen[cs]ed under\b|"
+    r"\bdo not necessarily (?:reflect|represent)\b|\bnot for commercial use\b|\bfor non-?commercial (?:use|purposes) only\b|"
+    r"\b(?:copy|copied|reproduce[ds]?|distribute[ds]?)\b[^.]{0,80}\b(?:provided|permission|credited|acknowledged)\b",
+    re.IGNORECASE,
+)
 _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
@@ -208,7 +215,8 @@ def _title_case(line: str) -> bool:
 def is_answer_sentence(text: str, start: int, end: int, unmarked_item: bool = False) -> bool:
     """Whether text[start:end] reads as a statement on its own.
 
-    Not: a stub, a question, the tail of a list item, a "see also" arrow, a label glued to
+    Not: a stub, a question, the tail of a list item, a "see also" arrow, a publisher's notice
+    (copyright, licence, leave to copy, disclaimer), a label glued to
     a title by the page's layout ("ResourceA Deadly Journey…"), or a subtitle or caption
     (short, no sentence ending) unless it is a list item, marked or (`unmarked_item`) a line of a
     list whose bullets were lost.
@@ -221,7 +229,7 @@ def is_answer_sentence(text: str, start: int, end: int, unmarked_item: bool = Fa
     after_full_stop = bool(_FULL_STOP_BEFORE.search(text[line_start:start]))
     if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not (list_item or after_full_stop)):
         return False
-    if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence) or _REFERENCE.search(sentence):
+    if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence) or _REFERENCE.search(sentence) or _NOTICE.search(sentence):
         return False
     if sentence[-1] not in ".!;:…" and _title_case(sentence) and (": " in sentence or sentence.isupper()):
         return False  # a title with its subtitle (a reading-list entry) or a caption in capitals, not a statement

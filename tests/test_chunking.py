@@ -75,6 +75,12 @@ def test_which_sentences_can_stand_in_an_answer():
     assert not judged("|Too short.")
     assert not judged("|Resource: »Harbour Pilots at Work« A Guide to Night Tides, the Port Institute, 2017.")  # reading
     assert not judged("|See also: the harbour court's annual report on smuggling cases.")
+    # a publisher's notice says nothing of the subject
+    assert not judged("|Readers may copy and distribute this note provided that the Port Institute is credited.")
+    assert not judged("|© Port Institute 2019. All rights reserved.")
+    assert not judged("|Not for commercial use.")
+    assert not judged("|The views expressed here do not necessarily reflect those of the harbour board.")
+    assert judged("|The port police may copy records of seized cargo to the customs office.")  # copying as content
 
 
 def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
