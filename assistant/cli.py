@@ -199,6 +199,10 @@ def evaluate(
     ),
     max_queries: Optional[int] = typer.Option(None, "--max-queries", help="BEIR: only the first N test queries."),
     max_docs: Optional[int] = typer.Option(None, "--max-docs", help="BEIR: their relevant documents plus others up to N."),
+    fold_models: Optional[Path] = typer.Option(
+        None, "--fold-models", help="The models fitted without each item's fold that judge it held out (default: "
+        "eval/reports/fold-models.json, written by `assistant fit`).",
+    ),
     index: Optional[Path] = IndexOption,
 ) -> None:
     """Retrieval quality (hit@1, hit@5, recall@10, MRR@10, nDCG@10, latency; overall and per kind) and answer
@@ -244,7 +248,7 @@ def evaluate(
         else:
             retriever = open_retriever(settings, "hybrid")
             documents = retriever.index.documents
-            held_out = load_fold_models(PUBLISHED_REPORTS / FOLD_MODELS, retriever.index.manifest.model)
+            held_out = load_fold_models(fold_models or PUBLISHED_REPORTS / FOLD_MODELS, retriever.index.manifest.model)
             ask = in_process_ask(Answerer(retriever), held_out)
             histories = replay_histories(items, ask)
             weights = {item_id: models.fusion for item_id, models in held_out.items()}
@@ -380,6 +384,10 @@ def fit(
         "shipped in the package).",
     ),
     reports: Path = typer.Option(PUBLISHED_REPORTS, "--reports", help="Folder for answerability.md/.json and the fold models."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", help="How the items are dealt into the grouped folds (default: the seed of the published "
+        "models; eval/bench_seeds.py shows how much the held-out figures move with it).",
+    ),
     index: Optional[Path] = IndexOption,
 ) -> None:
     """Fit the weights of hybrid search's sentence and phrase voices, the answerability model (support levels answered /
@@ -399,9 +407,10 @@ def fit(
     except AssistantError as error:
         _fail(error)
         return
+    seed = fitting.SEED if seed is None else seed
     answerer.models = AnswerModels()  # evidence and candidates as the hand-set fallback gives them; models are fitted below
     with console.status(f"Searching {len(items)} questions, fusing at {len(fitting.SENTENCE_WEIGHTS) * len(fitting.PHRASE_WEIGHTS)} weight pairs…"):
-        passages = fitting.fit_passage_ranking(answerer.retriever, items)
+        passages = fitting.fit_passage_ranking(answerer.retriever, items, seed)
     answerer.retriever.weights = passages.weights  # the answer models are fitted on retrieval as shipped
     with console.status(f"Answering {len(items)} questions to collect their evidence…"):
         data = fitting.collect(answerer, items)
@@ -410,11 +419,12 @@ def fit(
         "qa_sets": sorted({item.qa_set for item in items}),
         "items": len(items),
         "folds": fitting.FOLDS,
+        "seed": seed,
     }
-    folds = fitting.cross_validate(data, meta)
+    folds = fitting.cross_validate(data, meta, seed)
     english = data.readable
-    model = fitting.fit_model(data.features[english], data.answerable[english], data.groups[english], meta)
-    ranker = fitting.fit_ranker(data, np.ones(len(data.sentence_rows), dtype=bool), meta)
+    model = fitting.fit_model(data.features[english], data.answerable[english], data.groups[english], meta, seed)
+    ranker = fitting.fit_ranker(data, np.ones(len(data.sentence_rows), dtype=bool), meta, seed)
     print(fitting.write(model, ranker, passages, fitting.report(data, folds), folds, output, reports))
 
 

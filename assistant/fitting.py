@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .retrieval import Retriever
 
 FOLDS = 5
-SEED = 13
+SEED = 13  # how items are dealt into folds; `assistant fit --seed` deals them otherwise (eval/bench_seeds.py)
 MAX_FALSE_NOT_COVERED = 0.01  # target on training folds, well below the 0.03 promised on held-out questions
 MIN_UNANSWERABLE_FLAGGED = 0.75  # partial or not_covered, target on training folds (0.70 promised)
 MAX_ANSWERABLE_PARTIAL = 0.35  # never mark more answerable questions partial than this, to reach the above
@@ -111,37 +111,40 @@ def item_groups(items: Sequence[QAItem]) -> np.ndarray:
     return np.array([renumber[root] for root in roots])
 
 
-def fit_model(features: np.ndarray, answerable: np.ndarray, groups: np.ndarray, meta: dict | None = None) -> SupportModel:  # type: ignore[type-arg]
+def fit_model(
+    features: np.ndarray, answerable: np.ndarray, groups: np.ndarray, meta: dict | None = None, seed: int = SEED,  # type: ignore[type-arg]
+) -> SupportModel:
     """Logistic regression on all given rows, its regularisation and thresholds chosen on inner
     out-of-fold probabilities of those rows."""
-    strength, inner = choose_strength(features, answerable, groups, FEATURES, DIRECTION)
+    strength, inner = choose_strength(features, answerable, groups, FEATURES, DIRECTION, seed)
     low, high = choose_thresholds(inner, answerable)
     return SupportModel(fit_linear(features, answerable, FEATURES, DIRECTION, strength, meta), low, high)
 
 
 def choose_strength(
-    rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, features: tuple[str, ...], directions: dict[str, int]
+    rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, features: tuple[str, ...], directions: dict[str, int],
+    seed: int = SEED,
 ) -> tuple[float, np.ndarray]:
     """The regularisation with the best inner grouped-CV ROC AUC, and its out-of-fold probabilities."""
-    inner = {c: out_of_fold_probabilities(rows, labels, groups, c, features, directions) for c in REGULARISATIONS}
+    inner = {c: out_of_fold_probabilities(rows, labels, groups, c, features, directions, seed) for c in REGULARISATIONS}
     strength = max(REGULARISATIONS, key=lambda c: (round(roc_auc(inner[c], labels), 6), -c))
     return strength, inner[strength]
 
 
-def _folds(groups: np.ndarray, folds: int = FOLDS) -> list[np.ndarray]:
+def _folds(groups: np.ndarray, folds: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
     from sklearn.model_selection import GroupKFold
 
-    splitter = GroupKFold(n_splits=min(folds, len(set(groups.tolist()))), shuffle=True, random_state=SEED)
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups.tolist()))), shuffle=True, random_state=seed)
     return [test for _, test in splitter.split(np.zeros(len(groups)), groups=groups)]
 
 
 def out_of_fold_probabilities(
     rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, strength: float,
-    features: tuple[str, ...] = FEATURES, directions: dict[str, int] = DIRECTION,
+    features: tuple[str, ...] = FEATURES, directions: dict[str, int] = DIRECTION, seed: int = SEED,
 ) -> np.ndarray:
     """Each row's probability from a model fitted without its group's fold."""
     probabilities = np.zeros(len(rows))
-    for test in _folds(groups):
+    for test in _folds(groups, seed=seed):
         train = np.setdiff1d(np.arange(len(rows)), test)
         model = fit_linear(rows[train], labels[train], features, directions, strength)
         probabilities[test] = model.probabilities(rows[test])
@@ -178,7 +181,7 @@ class PassageRanking:
     figures: dict  # type: ignore[type-arg]  # held-out figures, with those of no voice beside them
 
 
-def fit_passage_ranking(retriever: "Retriever", items: list[QAItem]) -> PassageRanking:
+def fit_passage_ranking(retriever: "Retriever", items: list[QAItem], seed: int = SEED) -> PassageRanking:
     """Each answerable item searched once (follow-ups resolved from their turns) and its voices fused at every pair
     of SENTENCE_WEIGHTS x PHRASE_WEIGHTS; per outer fold the pair with the best mean MRR@10 + hit@5 on the other
     folds, judged on the fold."""
@@ -206,7 +209,7 @@ def fit_passage_ranking(retriever: "Retriever", items: list[QAItem]) -> PassageR
 
     held: dict[str, FusionWeights] = {}  # item id -> the weights chosen without its fold
     fold_weights = []
-    for test in _folds(item_groups(items)):
+    for test in _folds(item_groups(items), seed=seed):
         train = np.setdiff1d(np.arange(len(items)), test)
         weights = best(train.tolist())
         fold_weights.append(weights)
@@ -248,7 +251,7 @@ class CrossValidation:
     sentence_probabilities: np.ndarray  # held-out ranker probability per candidate sentence
 
 
-def cross_validate(data: Dataset, meta: dict) -> CrossValidation:  # type: ignore[type-arg]
+def cross_validate(data: Dataset, meta: dict, seed: int = SEED) -> CrossValidation:  # type: ignore[type-arg]
     """Outer grouped folds: model and thresholds fitted on the others, levels judged on the fold.
 
     Questions not in English are judged but never fitted on: their level is at most partial whatever
@@ -259,28 +262,28 @@ def cross_validate(data: Dataset, meta: dict) -> CrossValidation:  # type: ignor
     sentence_probabilities = np.zeros(len(data.sentence_rows))
     fold_of: dict[str, int] = {}
     models, rankers = [], []
-    for number, test in enumerate(_folds(data.groups)):
+    for number, test in enumerate(_folds(data.groups, seed=seed)):
         train = np.setdiff1d(np.arange(len(data.items)), test)
         readable = train[data.readable[train]]
-        model = fit_model(data.features[readable], data.answerable[readable], data.groups[readable], {**meta, "fold": number})
+        model = fit_model(data.features[readable], data.answerable[readable], data.groups[readable], {**meta, "fold": number}, seed)
         models.append(model)
         for row in test.tolist():
             probabilities[row] = model.probability(data.features[row])
             levels[row] = model.level(probabilities[row], bool(data.readable[row]))
             fold_of[data.items[row].id] = number
-        ranker = fit_ranker(data, np.isin(data.sentence_item, train), {**meta, "fold": number})
+        ranker = fit_ranker(data, np.isin(data.sentence_item, train), {**meta, "fold": number}, seed)
         rankers.append(ranker)
         held = np.isin(data.sentence_item, test)
         sentence_probabilities[held] = ranker.probabilities(data.sentence_rows[held])
     return CrossValidation(levels, probabilities, fold_of, models, rankers, sentence_probabilities)
 
 
-def fit_ranker(data: Dataset, rows: np.ndarray, meta: dict | None = None) -> LinearModel:  # type: ignore[type-arg]
+def fit_ranker(data: Dataset, rows: np.ndarray, meta: dict | None = None, seed: int = SEED) -> LinearModel:  # type: ignore[type-arg]
     """The sentence ranker on the candidate sentences selected by the boolean mask `rows`, its regularisation
     chosen by inner grouped CV (groups of their items)."""
     features, labels = data.sentence_rows[rows], data.sentence_labels[rows]
     groups = data.groups[data.sentence_item[rows]]
-    strength, _ = choose_strength(features, labels, groups, SENTENCE_FEATURES, SENTENCE_DIRECTION)
+    strength, _ = choose_strength(features, labels, groups, SENTENCE_FEATURES, SENTENCE_DIRECTION, seed)
     return fit_linear(features, labels, SENTENCE_FEATURES, SENTENCE_DIRECTION, strength, meta)
 
 

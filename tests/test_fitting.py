@@ -22,6 +22,20 @@ def test_items_of_one_conversation_or_one_gold_quote_share_a_group():
     assert groups[0] == groups[1] == groups[2] != groups[3]
 
 
+def test_the_fold_seed_deals_groups_into_folds_whole_and_reproducibly():
+    groups = np.repeat(np.arange(40), 3)  # 40 groups of three items
+
+    def dealt(seed):
+        return [frozenset(groups[test].tolist()) for test in fitting._folds(groups, seed=seed)]
+
+    for seed in (fitting.SEED, 1):
+        folds = dealt(seed)
+        assert len(folds) == fitting.FOLDS and frozenset().union(*folds) == frozenset(range(40))
+        assert sum(len(f) for f in folds) == 40  # a group never spans two folds
+        assert dealt(seed) == folds
+    assert set(dealt(1)) != set(dealt(fitting.SEED))  # another seed deals them otherwise
+
+
 def test_thresholds_keep_false_not_covered_under_the_target():
     rng = np.random.default_rng(0)
     good = rng.uniform(0.2, 1.0, 500)
