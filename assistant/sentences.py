@@ -36,7 +36,8 @@ _POINTER = re.compile(
 _NOTICE = re.compile(
     r"©|\bcopyright\b|\ball rights reserved\b|\bIS[BS]N\b|\bcreative commons\b|\blicen[cs]ed under\b|"
     r"\bdo not necessarily (?:reflect|represent)\b|\bnot for commercial use\b|\bfor non-?commercial (?:use|purposes) only\b|"
-    r"\b(?:copy|copied|reproduce[ds]?|distribute[ds]?)\b[^.]{0,80}\b(?:provided|permission|credited|acknowledged)\b",
+    r"\b(?:may|can|must|not)\s+(?:be\s+)?(?:freely\s+)?(?:copy|copied|reproduce|reproduced|distribute|distributed)\b"
+    r"[^.]{0,80}\b(?:provided|permission|credited|acknowledged)\b",
     re.IGNORECASE,
 )
 _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")

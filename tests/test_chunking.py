@@ -81,6 +81,8 @@ def test_which_sentences_can_stand_in_an_answer():
     assert not judged("|Not for commercial use.")
     assert not judged("|The views expressed here do not necessarily reflect those of the harbour board.")
     assert judged("|The port police may copy records of seized cargo to the customs office.")  # copying as content
+    assert judged("|Aid agencies distributed food provided by the harbour board to the crews.")
+    assert not judged("|No part of this note may be reproduced without the written permission of the Port Institute.")
 
 
 def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
