@@ -230,6 +230,10 @@ def evaluate(
     )
     from .retrieval import open_retriever
 
+    if fold_models is not None and not fold_models.is_file():  # said before the long run, not after it
+        raise typer.BadParameter(
+            f"no file at {fold_models}: `assistant fit --reports DIR` writes DIR/fold-models.json.", param_hint="--fold-models"
+        )
     settings = _settings(None, index)
     reports = reports or (PUBLISHED_REPORTS if publish else RUN_REPORTS)
     held_out: dict = {}  # type: ignore[type-arg]

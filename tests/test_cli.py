@@ -19,6 +19,11 @@ def test_search_without_an_index_says_how_to_build_one(tmp_path):
     assert "assistant build" in result.output
 
 
+def test_eval_with_fold_models_that_are_not_there_says_so_before_running(tmp_path):
+    result = run(["eval", "--fold-models", str(tmp_path / "fold-models.json"), "--index", str(tmp_path / "index")], {"COLUMNS": "200"})
+    assert result.exit_code == 2 and "fold-models.json" in result.output and "assistant fit --reports" in result.output
+
+
 def test_build_with_a_missing_corpus_is_a_clear_error(tmp_path):
     result = run(["build", "--corpus", str(tmp_path / "nowhere"), "--index", str(tmp_path / "index")], {})
     assert result.exit_code == 3
