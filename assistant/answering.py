@@ -78,6 +78,7 @@ LANGUAGE_NOTE = (
     "The quotes below are the closest matches found; asking in English gives better answers."
 )
 _WORD = re.compile(r"[\w'’-]+")
+_POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ class Answerer:
             return []
         english = english_words()
         return [
-            w for w in _WORD.findall(question)
+            w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(question))
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
             and not all(self._mentioned(t) for t in terms(w))
         ]
@@ -351,8 +352,8 @@ class Answerer:
     @staticmethod
     def _names(question: str) -> list[str]:
         """Capitalised words after the first, and numbers: what a question is specifically about."""
-        words = _WORD.findall(question)
-        return [w for i, w in enumerate(words) if (i > 0 and w[0].isupper()) or any(c.isdigit() for c in w)]
+        words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(question)]
+        return [w for i, w in enumerate(words) if w and ((i > 0 and w[0].isupper()) or any(c.isdigit() for c in w))]
 
     def _mentioned(self, term: str) -> bool:
         if self.index.lexical.knows(term):

@@ -172,6 +172,8 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     assert answerer.unknown_names("What happens to migrants from North African countries?") == []  # the briefs say "Africa"
     assert answerer.unknown_names("Why do Eritreans leave?") == []
     assert answerer.unknown_names("What about the Rohingya?") == ["Rohingya"]
+    assert answerer.unknown_names("What did Bern's partners conclude?") == ["Bern"]  # named without the possessive
+    assert answerer.unknown_keywords("Frontex's mandate") == ["Frontex"]
 
 
 def test_misspelt_words_are_corrected_against_the_briefs(answerer):
