@@ -41,7 +41,9 @@ _CONTINUATION = re.compile(
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
-    r"afterwards?|beforehand|since then|at the time)\b",
+    r"afterwards?|beforehand|since then|at the time)\b"
+    # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
+    r"|\b(?:next|then|later)\s*$",
     re.IGNORECASE,
 )
 # "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation

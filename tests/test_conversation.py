@@ -180,6 +180,9 @@ def test_a_short_question_about_the_thing_the_last_answer_named_is_a_follow_up()
     audit = resolve("What did the audit conclude?", turns)  # "the audit": the one the answer named
     assert audit.followup and "Harbour Pilots Fund" in audit.query and "audit found the fund" in audit.query
     assert resolve("What happened afterwards?", turns).followup  # a time that points back
+    assert resolve("What happened next?", turns).followup
+    assert resolve("And what came later?", turns).followup
+    assert not resolve("What are the next steps for dredging reform?", turns).followup  # "next" of its own
     # words of its own the answer never used, or a name: a question of its own
     assert not resolve("What did the port authority decide about dredging?", turns).followup
     assert not resolve("What did the Audit Office conclude?", turns).followup
