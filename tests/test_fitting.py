@@ -48,6 +48,18 @@ def test_thresholds_keep_false_not_covered_under_the_target():
     assert (bad < high).mean() >= fitting.MIN_UNANSWERABLE_FLAGGED or (good < high).mean() > fitting.MAX_ANSWERABLE_PARTIAL - 0.01
 
 
+def test_the_inner_folds_are_dealt_several_ways_and_their_probabilities_pooled_for_the_thresholds():
+    features, answerable, groups = synthetic()
+    strength, inner = fitting.choose_strength(features, answerable, groups, FEATURES, fitting.DIRECTION)
+    assert strength in fitting.REGULARISATIONS
+    assert inner.shape == (fitting.INNER_DEALS, len(features))
+    assert len(set(fitting.inner_deals())) == fitting.INNER_DEALS and fitting.inner_deals()[0] == fitting.SEED
+    assert not np.allclose(inner[0], inner[1])  # other deals, other held-out probabilities
+    pooled = fitting.choose_thresholds(inner.ravel(), np.tile(answerable, fitting.INNER_DEALS))
+    assert fitting.choose_thresholds(inner, answerable) == pooled
+    assert fitting.choose_thresholds(inner[:1], answerable) == fitting.choose_thresholds(inner[0], answerable)
+
+
 def synthetic(n=240, seed=1):
     rng = np.random.default_rng(seed)
     answerable = rng.random(n) < 0.7
