@@ -101,6 +101,7 @@ class Evidence:
     typed_coverage: float  # … in the best-covering of those sentences (as for names_missing_sentences)
     coverage_sentence: float  # plain share of question terms in the best sentence
     answer_type_missing: bool  # asks for an amount, share, month, count or year that none of the three sentences closest by cosine, the three covering most of the question, nor a sentence after them pointing back holds
+    year_elsewhere: bool  # the question names a year; the sentences of names_missing_sentences name other years, never it
     non_english: bool
 
 
@@ -119,6 +120,7 @@ FEATURES = (
     "typed_coverage",
     "coverage_sentence",
     "answer_type_missing",
+    "year_elsewhere",
 )
 # The direction each feature must push the probability in (0: either). A fitted weight of the other sign
 # is an accident of a small sample; fitting.py drops such a feature and fits again.
@@ -137,6 +139,7 @@ DIRECTION = {
     "typed_coverage": 1,
     "coverage_sentence": 1,
     "answer_type_missing": -1,
+    "year_elsewhere": -1,
 }
 # Not features, on purpose: score gaps and the mean of the top sentences (collinear with the above, they took
 # signs no reader could explain and made a perfect match look unanswerable), and whether the question is a
@@ -161,6 +164,7 @@ def feature_vector(evidence: Evidence) -> np.ndarray:
         "typed_coverage": evidence.typed_coverage,
         "coverage_sentence": evidence.coverage_sentence,
         "answer_type_missing": float(evidence.answer_type_missing),
+        "year_elsewhere": float(evidence.year_elsewhere),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
@@ -206,6 +210,19 @@ def _figures(question: str) -> frozenset[str]:
 def answer_type_missing(question: str, best_sentences: list[str]) -> bool:
     """The question asks for a kind of answer (see `asked_type`) and none of the given sentences holds one."""
     return not any(holds_answer_type(question, sentence) for sentence in best_sentences)
+
+
+_NAMED_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")  # "in 2017", "2015-16"; not a decade ("the 1990s")
+
+
+def year_elsewhere(question: str, sentences: list[str]) -> bool:
+    """The question names a year and the sentences name other years but never one it names: asked about 2017,
+    they tell of 2016. What the briefs say is about another time, not an answer."""
+    named = set(_NAMED_YEAR.findall(question))
+    if not named:
+        return False
+    found = {year for sentence in sentences for year in _NAMED_YEAR.findall(sentence)}
+    return bool(found) and not found & named
 
 
 @dataclass(frozen=True)

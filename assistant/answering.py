@@ -37,6 +37,7 @@ from .answerability import (
     feature_vector,
     holds_answer_type,
     load_support_model,
+    year_elsewhere,
 )
 from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
@@ -318,6 +319,7 @@ class Answerer:
             typed_coverage=max((rare_share(self._terms_of(sentence)) for sentence in typed), default=0.0),
             coverage_sentence=question.share(best_terms),
             answer_type_missing=answer_type_missing(query, best_texts),
+            year_elsewhere=year_elsewhere(query, [table.text(sentence, documents) for sentence in typed]),
             non_english=language != "en",
         )
 

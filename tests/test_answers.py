@@ -390,6 +390,26 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
     assert evidence is not None and evidence.answer_type_missing  # no amount of money anywhere near
 
 
+def test_a_year_the_briefs_tell_of_only_as_another_year_is_evidence_against_an_answer(tmp_path):
+    from assistant.answerability import year_elsewhere
+
+    told = ["As many as 4500 boats were lost in 2016.", "The fleet was rebuilt in the late 1990s."]
+    assert year_elsewhere("How many boats were lost in 2017?", told)
+    assert not year_elsewhere("How many boats were lost in 2016?", told)
+    assert not year_elsewhere("How many boats were lost in 2015-16?", ["Boats lost in 2015 and 2016: 40."])
+    assert not year_elsewhere("How many boats were lost?", told)  # no year asked about
+    assert not year_elsewhere("How many boats were lost in 2017?", ["Many boats were lost."])  # no year told of
+    assert not year_elsewhere("What happened in the 1990s?", told)  # a decade is not a year named
+    answerer = answerer_over(tmp_path, {"harbour-losses.md": (
+        "# Harbour Losses\n\n## Boats\n\nAs many as 4500 patrol boats of the Delta Harbour Police were lost in "
+        "storms in 2016. Boats are repaired in the dry dock.\n"
+    )})
+    asked_elsewhere = answerer.ask("How many patrol boats did the Delta Harbour Police lose in storms in 2019?").evidence
+    asked_there = answerer.ask("How many patrol boats did the Delta Harbour Police lose in storms in 2016?").evidence
+    assert asked_elsewhere is not None and asked_elsewhere.year_elsewhere
+    assert asked_there is not None and not asked_there.year_elsewhere
+
+
 def test_a_sentence_followed_by_bullets_brings_them_with_their_labels(tmp_path):
     """A brief of our own: the list's introduction has no colon, its items open with short labels."""
     answerer = answerer_over(tmp_path, {"harbour-programme.md": (
