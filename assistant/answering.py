@@ -43,6 +43,7 @@ from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
 from .catalogue import overlaps
+from .definitions import asked_term, defines
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
@@ -237,7 +238,8 @@ class Answerer:
             # every recent answer; a question of its own from the last one
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
             sentences, citations, disagreement = self.composer.compose(
-                candidates, ranked=models.ranker is not None, said=said, form=form
+                candidates, ranked=models.ranker is not None, said=said, form=form,
+                lead=self._definition(request.query, candidates),
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None
@@ -442,6 +444,14 @@ class Answerer:
             for i, score, c, rank, share in zip(ids, scores, confidence, ranks, evidence.rare_coverage)
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
+
+    def _definition(self, query: str, candidates: list[Candidate]) -> int | None:
+        """For a question asking what a term is, the best-scored sentence defining it (definitions.defines)."""
+        term = asked_term(query)
+        if term is None:
+            return None
+        table, documents = self.index.sentences, self.index.documents
+        return next((c.sentence for c in candidates if defines(table.text(c.sentence, documents), term)), None)
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
         """about_the_text of a sentence of the index, found once."""

@@ -106,7 +106,8 @@ class Composer:
     _list_lines: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)  # doc -> its unmarked lists
 
     def compose(
-        self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm()
+        self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
+        lead: int | None = None,
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
@@ -114,8 +115,12 @@ class Composer:
         follow-up moves on rather than repeating. A chosen sentence brings the list it introduces
         (lists_introduced; `form.wants_list`), unless the question asks for a statement (`form.statement`: a list
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
-        their citations, and a note when two briefs make the same statement with different figures (both quoted)."""
+        their citations, and a note when two briefs make the same statement with different figures (both quoted).
+        A `lead` sentence (one defining what the question asks about) is chosen first and shown first, with the
+        sentences right after it that the answer quotes."""
         table, documents = self.index.sentences, self.index.documents
+        if lead is not None:
+            candidates = sorted(candidates, key=lambda c: c.sentence != lead)  # stable: the rest keep their order
         if form.more and said:
             fresh = [c for c in candidates if not shown_in(table.text(c.sentence, documents), said)]
             candidates = fresh or candidates
@@ -159,6 +164,12 @@ class Composer:
         for i, group in enumerate(chosen):
             first_rank.setdefault(table.doc_ids[group[0].sentence], i)
         chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
+        at = next((i for i, group in enumerate(chosen) if group[0].sentence == lead), None)
+        if at is not None:
+            end = at + 1
+            while end < len(chosen) and chosen[end][0].sentence == chosen[end - 1][0].sentence + 1:
+                end += 1  # the sentences continuing it
+            chosen = chosen[at:end] + chosen[:at] + chosen[end:]
         sentences: list[AnswerSentence] = []
         citations: list[Citation] = []
         for group in chosen:

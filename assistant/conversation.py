@@ -58,6 +58,8 @@ _CONJUNCTION_THAT = re.compile(
 # Narrowing what was just said: "Only the ILO ones", "Just the part about corruption", "Of the conventions listed, …"
 _NARROWING = re.compile(r"^(?:only|just)\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b", re.IGNORECASE)
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
+# A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
+_ASKING_VERB = re.compile(r"^\W*(?:define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e)\b", re.IGNORECASE)
 _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
     re.IGNORECASE,
@@ -115,8 +117,8 @@ class ResolvedQuestion:
 
 
 def own_terms(text: str) -> list[str]:
-    """Content words of a question, without question words."""
-    return [t for t in terms(text) if t not in _QUESTION_WORDS]
+    """Content words of a question, without question words nor the verb of a request ("Define HPL": "hpl")."""
+    return [t for t in terms(_ASKING_VERB.sub(" ", text, count=1)) if t not in _QUESTION_WORDS]
 
 
 def asks_for_more(question: str) -> bool:
@@ -125,9 +127,9 @@ def asks_for_more(question: str) -> bool:
 
 
 def typed_as_keywords(text: str) -> bool:
-    """A few search-box words, not a question: at most five words and no question word ("BMM programme",
-    "frontex")."""
-    return len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text)
+    """A few search-box words, not a question: at most five words, no question word and no request ("BMM programme",
+    "frontex"; not "Define SSR")."""
+    return len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text) and not _ASKING_VERB.match(text)
 
 
 def _strip(text: str) -> str:

@@ -186,3 +186,13 @@ def test_a_short_question_about_the_thing_the_last_answer_named_is_a_follow_up()
     # words of its own the answer never used, or a name: a question of its own
     assert not resolve("What did the port authority decide about dredging?", turns).followup
     assert not resolve("What did the Audit Office conclude?", turns).followup
+
+
+def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
+    from assistant.conversation import own_terms, typed_as_keywords
+
+    assert typed_as_keywords("harbour pilot licensing") and typed_as_keywords("Frontex mandate")
+    for request in ("Define HPL", "Explain night pilotage", "List the harbour dues", "Describe the licensing"):
+        assert not typed_as_keywords(request), request
+    assert own_terms("Define HPL") == ["hpl"]  # the request's verb is no word of the question
+    assert "defin" in own_terms("Which harbour rules define a pilot?")  # a verb of the question's own

@@ -1,0 +1,105 @@
+"""Definition questions: the term a question asks to have defined, and the sentences that define it.
+
+"What is security sector reform?" asks for a sentence whose subject is that term, or the short
+form its initials ("SSR"), followed by a defining verb: "SSR is
+the political and technical process …". Such a sentence is the answer whatever else the
+ranker prefers; lists of what a programme can include, or what makes it different, come after.
+A short form is recognised by its letters, the initials of the term's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexical import terms
+
+# "What is X", "What are X", "What is meant by X", "Define X", "What does (the term) X mean / stand for / refer to /
+# cover …", "the definition / meaning of X", "Who counts as X", "Who is considered X"
+_ASKED_TERM = (
+    re.compile(r"\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*(?:what|who)\s+(?:is|are)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
+    re.compile(
+        r"^\W*what\s+does\s+(?:the\s+(?:term|word|phrase|label|expression)\s+)?(?P<term>.+?)\s+"
+        r"(?:mean|stand\s+for|refer\s+to|cover)\b.*$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\W*who\s+(?:counts|count|is\s+considered|are\s+considered)\s+(?:as\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
+)
+_QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# Not a term to define: "What is the role of …", "What is being done …", "What are the main …"
+_NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
+MAX_TERM_WORDS = 6
+# "X is the …", "X are all …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …"
+_DEFINING = re.compile(
+    r"\s+(?:is|are)\s+(?:the|a|an|any|all)\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
+    r"(?:is|are)\s+(?:composed|made\s+up)\s+of|comprises?|consists?\s+of)\b"
+)
+_LABEL = re.compile(r"^(?P<subject>[^:.;]{1,60}):\s+\S")  # "Migrant: Any person who …"
+_BRACKETS = re.compile(r"\([^)]*\)")
+_WORD = re.compile(r"[\w'’]+")
+_FUNCTION_WORDS = frozenset("of and for the in on to a an at by with".split())
+
+
+def asked_term(question: str) -> str | None:
+    """The term a definition question asks about ("security sector reform" of "What is security sector reform?"), or
+    None for any other question, or one whose object is no term ("What is the role of …", a clause of more than
+    MAX_TERM_WORDS words)."""
+    for pattern in _ASKED_TERM:
+        match = pattern.search(question.strip())
+        if match is None:
+            continue
+        term = match.group("term")
+        quoted = _QUOTED.search(term)
+        term = _LEADING_ARTICLE.sub("", (quoted.group(1) if quoted else term).strip())
+        if term and not _NOT_A_TERM.match(term) and len(term.split()) <= MAX_TERM_WORDS and terms(term):
+            return term
+        return None
+    return None
+
+
+def _initials(words: list[str], every: bool) -> str:
+    kept = words if every else [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    return "".join(w[0] for w in kept).upper()
+
+
+def stands_for(short: str, long: str) -> bool:
+    """Whether `short` is written as the initials of `long`'s words ("SSR" and "security sector reform", "IDPs" and
+    "internally displaced persons", "EMN" and "European Migration Network"), with or without its small words."""
+    letters = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+    words = _WORD.findall(long)
+    return (
+        2 <= len(letters) <= 8 and letters.isupper() and letters.isalpha() and len(words) >= 2
+        and letters in (_initials(words, True), _initials(words, False))
+    )
+
+
+def defines(sentence: str, term: str) -> bool:
+    """The sentence's subject is the term, or its initials, or what its initials stand for, and a defining verb follows
+    it ("SSR is the political and technical process …" for "security sector reform", "The security sector is composed
+    of …", "In such contexts, security sector reform (SSR) is the process …"); or it is the term as a label defined
+    after a colon ("Migrant: Any person who …")."""
+    verb = _DEFINING.search(sentence)
+    subjects = []
+    if verb is not None:
+        subjects.append(sentence[: verb.start()].rsplit(",", 1)[-1])  # after an opening clause
+    label = _LABEL.match(sentence)
+    if label is not None:
+        subjects.append(label.group("subject"))
+    for subject in subjects:
+        subject = _LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", subject).strip())
+        if terms(_spelt_out(subject, term)) == terms(_spelt_out(term, subject)):
+            return True
+    return False
+
+
+def _spelt_out(text: str, other: str) -> str:
+    """`text` with each short form spelt out as the words (of `text` or `other`) whose initials it is: "Good SSG"
+    beside "good security sector governance" reads "Good security sector governance"."""
+    words = _WORD.findall(text) + _WORD.findall(other)
+    out = []
+    for word in _WORD.findall(text):
+        spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 8) + 1))
+        out.append(next((span for span in spans if stands_for(word, span)), word) if word.isupper() or word[:-1].isupper() else word)
+    return " ".join(out)

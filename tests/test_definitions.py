@@ -1,0 +1,96 @@
+"""Definition questions: the term asked about, and the sentence defining it (by its words or its initials)."""
+
+import pytest
+
+from assistant.definitions import asked_term, defines, stands_for
+
+
+@pytest.mark.parametrize(
+    "question, term",
+    [
+        ("What is harbour pilot licensing?", "harbour pilot licensing"),
+        ("What are HPLs?", "HPLs"),
+        ("Define a tidal surge", "tidal surge"),
+        ("What does the term 'night pilotage' cover in port thinking?", "night pilotage"),
+        ("What does HPL stand for?", "HPL"),
+        ("What is the definition of a dredging permit?", "dredging permit"),
+        ("whats the meaning of harbour dues", "harbour dues"),
+        ("Who counts as a registered pilot?", "registered pilot"),
+        ("What is meant by pilotage?", "pilotage"),
+    ],
+)
+def test_the_term_a_definition_question_asks_about(question, term):
+    assert asked_term(question) == term
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the role of the harbour master?", "What is being done about silt?", "How are pilots licensed?",
+     "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?"],
+)
+def test_other_questions_ask_about_no_term(question):
+    assert asked_term(question) is None
+
+
+def test_initials_stand_for_the_words_they_abbreviate():
+    assert stands_for("HPL", "harbour pilot licensing")
+    assert stands_for("HPLs", "harbour pilot licences")
+    assert stands_for("DHA", "Department of Harbour Affairs") and stands_for("DOHA", "Department of Harbour Affairs")
+    assert not stands_for("HPL", "harbour licensing")
+    assert not stands_for("Hpl", "harbour pilot licensing")  # not written as initials
+
+
+@pytest.mark.parametrize(
+    "sentence, term",
+    [
+        ("HPL is the process by which the port authority certifies pilots.", "harbour pilot licensing"),
+        ("Harbour pilot licensing is the process by which pilots are certified.", "HPL"),
+        ("In most ports, harbour pilot licensing (HPL) is the process of certifying pilots.", "harbour pilot licensing"),
+        ("Good HPL means that every pilot is certified.", "good harbour pilot licensing"),
+        ("The pilot corps is composed of all licensed pilots.", "pilot corps"),
+        ("Pilot: Any person who guides ships into the harbour.", "pilot"),
+        ("Night pilotage refers to guiding ships after dark.", "night pilotage"),
+    ],
+)
+def test_a_sentence_defines_a_term_it_opens_with_before_a_defining_verb(sentence, term):
+    assert defines(sentence, term)
+
+
+@pytest.mark.parametrize(
+    "sentence, term",
+    [
+        ("HPL programming is different in every port.", "harbour pilot licensing"),  # the term, but no definition
+        ("The HPL handbooks are a resource for pilots.", "harbour pilot licensing"),
+        ("Pilot licensing is the process of certifying pilots.", "harbour pilot licensing"),  # another term
+        ("Ports say that HPL is the answer.", "harbour pilot licensing"),  # not the sentence's subject
+    ],
+)
+def test_a_sentence_not_opening_with_the_term_defines_nothing(sentence, term):
+    assert not defines(sentence, term)
+
+
+def test_the_definition_comes_first_though_other_sentences_hold_more_of_the_question(tmp_path):
+    """A brief of our own: its definition uses the initials and comes last in its section; the list and the sentences
+    before it spell the term out."""
+    from tests.test_answers import answerer_over
+
+    answerer = answerer_over(tmp_path, {"harbour-licensing.md": (
+        "# Harbour Pilot Licensing\n\n## What is harbour pilot licensing?\n\n"
+        "Harbour pilot licensing can cover:\n\n"
+        "- one harbour pilot licensing office – for example the licensing desk of a river harbour;\n"
+        "- harbour pilot licensing rules for one kind of ship – for example tankers or ferries;\n"
+        "- the role of one harbour institution in harbour pilot licensing – for example the harbour master;\n"
+        "- one level of harbour pilot licensing – for example national, provincial or municipal harbour licensing.\n\n"
+        "Harbour pilot licensing differs in every port, because harbour pilots, harbour traffic and licensing needs "
+        "differ. For this reason, harbour pilot licensing needs careful analysis of each harbour before pilots are "
+        "licensed.\n\n"
+        "HPL is the process by which a port authority tests, certifies and supervises those who steer ships in. Its "
+        "goal is safe passage.\n\n"
+        "## Why license pilots?\n\nUnlicensed pilots wreck ships. Licensing keeps harbours open.\n"
+    )})
+    for question in ("What is harbour pilot licensing?", "Define HPL"):
+        texts = [s.text for s in answerer.ask(question).sentences]
+        assert texts[:2] == ["HPL is the process by which a port authority tests, certifies and supervises those who steer "
+                             "ships in.", "Its goal is safe passage."], question  # with the sentence continuing it
+    why = [s.text for s in answerer.ask("Why license pilots?").sentences]
+    assert not why[0].startswith("HPL is")  # not a definition question: the reading order stands
