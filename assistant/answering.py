@@ -81,6 +81,7 @@ LANGUAGE_NOTE = (
 )
 _WORD = re.compile(r"[\w'’-]+")
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
+MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ class Answerer:
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
             sentences, citations, disagreement = self.composer.compose(
                 candidates, ranked=models.ranker is not None, said=said, form=form,
-                lead=self._definition(request.query, candidates),
+                lead=self._definitions(request.query, candidates),
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None
@@ -445,13 +446,22 @@ class Answerer:
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
 
-    def _definition(self, query: str, candidates: list[Candidate]) -> int | None:
-        """For a question asking what a term is, the best-scored sentence defining it (definitions.defines)."""
+    def _definitions(self, query: str, candidates: list[Candidate]) -> list[int]:
+        """For a question asking what a term is, the best-scored sentence defining it (definitions.defines) in each
+        of the first MAX_DEFINITIONS briefs that define it, best first: where briefs define a term differently, each
+        definition is shown."""
         term = asked_term(query)
         if term is None:
-            return None
+            return []
         table, documents = self.index.sentences, self.index.documents
-        return next((c.sentence for c in candidates if defines(table.text(c.sentence, documents), term)), None)
+        found: dict[str, int] = {}
+        for candidate in candidates:
+            doc_id = table.doc_ids[candidate.sentence]
+            if doc_id not in found and defines(table.text(candidate.sentence, documents), term):
+                found[doc_id] = candidate.sentence
+                if len(found) == MAX_DEFINITIONS:
+                    break
+        return list(found.values())
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
         """about_the_text of a sentence of the index, found once."""

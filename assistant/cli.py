@@ -394,7 +394,7 @@ def fit(
     ),
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Fit the weights of hybrid search's sentence and phrase voices, the answerability model (support levels answered /
+    """Fit the weights of hybrid search's sentence, phrase and definition voices, the answerability model (support levels answered /
     partial / not_covered) and the sentence ranker on the QA sets with grouped cross-validation; write the three
     and a report of held-out figures only."""
     import numpy as np

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .models import Quote
@@ -107,7 +107,7 @@ class Composer:
 
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
-        lead: int | None = None,
+        lead: Sequence[int] = (),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
@@ -116,11 +116,12 @@ class Composer:
         (lists_introduced; `form.wants_list`), unless the question asks for a statement (`form.statement`: a list
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
-        A `lead` sentence (one defining what the question asks about) is chosen first and shown first, with the
-        sentences right after it that the answer quotes."""
+        `lead` sentences (those defining what the question asks about) are chosen first and shown first, in their
+        order, each with the sentences after it that point back to it."""
         table, documents = self.index.sentences, self.index.documents
-        if lead is not None:
-            candidates = sorted(candidates, key=lambda c: c.sentence != lead)  # stable: the rest keep their order
+        if lead:
+            place = {sentence: n for n, sentence in enumerate(lead)}
+            candidates = sorted(candidates, key=lambda c: place.get(c.sentence, len(lead)))  # stable: the rest keep their order
         if form.more and said:
             fresh = [c for c in candidates if not shown_in(table.text(c.sentence, documents), said)]
             candidates = fresh or candidates
@@ -164,12 +165,7 @@ class Composer:
         for i, group in enumerate(chosen):
             first_rank.setdefault(table.doc_ids[group[0].sentence], i)
         chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
-        at = next((i for i, group in enumerate(chosen) if group[0].sentence == lead), None)
-        if at is not None:
-            end = at + 1
-            while end < len(chosen) and chosen[end][0].sentence == chosen[end - 1][0].sentence + 1:
-                end += 1  # the sentences continuing it
-            chosen = chosen[at:end] + chosen[:at] + chosen[end:]
+        chosen = self._leading(chosen, lead)
         sentences: list[AnswerSentence] = []
         citations: list[Citation] = []
         for group in chosen:
@@ -180,6 +176,21 @@ class Composer:
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
+
+    def _leading(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[list[Candidate]]:
+        """The groups in reading order, with each lead sentence's group and those of the sentences after it that point
+        back to it ("Its goal is …") moved to the front, in the order of `lead`."""
+        front: list[list[Candidate]] = []
+        for sentence in lead:
+            at = next((i for i, group in enumerate(chosen) if group[0].sentence == sentence), None)
+            if at is None:
+                continue
+            end = at + 1
+            while end < len(chosen) and chosen[end][0].sentence == self.pointing_back(chosen[end - 1][0].sentence):
+                end += 1
+            front += chosen[at:end]
+            chosen = chosen[:at] + chosen[end:]
+        return front + chosen
 
     def same_statement(self, first: int, second: int) -> bool:
         """Whether two sentences say the same thing: close in meaning (cosine at least redundancy_threshold) and

@@ -16,7 +16,11 @@ from .lexical import terms
 # "What is X", "What are X", "What is meant by X", "Define X", "What does (the term) X mean / stand for / refer to /
 # cover …", "the definition / meaning of X", "Who counts as X", "Who is considered X"
 _ASKED_TERM = (
-    re.compile(r"\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
+    re.compile(
+        r"\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)"
+        r"(?:\s+(?:is|are|was|were|do|does|did|used|given|in|by|according|from|that|which)\b.*)?\W*$",
+        re.IGNORECASE,
+    ),
     re.compile(r"^\W*(?:what|who)\s+(?:is|are)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(

@@ -43,6 +43,7 @@ DEAL_STEP = 7919  # a prime: the derived seeds of neighbouring outer seeds do no
 REGULARISATIONS = (0.01, 0.03, 0.1, 0.3, 1.0)  # inverse L2 strengths tried; inner grouped CV picks one by ROC AUC
 SENTENCE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0)  # weights of passages' best sentences tried in retrieval
 PHRASE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5)  # weights of the share of the question's phrases a passage holds
+DEFINITION_WEIGHTS = (0.0, 0.2, 0.5, 1.0)  # weights of a passage defining the term a question asks about
 
 
 @dataclass
@@ -199,30 +200,37 @@ class PassageRanking:
 
 
 def fit_passage_ranking(retriever: "Retriever", items: list[QAItem], seed: int = SEED) -> PassageRanking:
-    """Each answerable item searched once (follow-ups resolved from their turns) and its voices fused at every pair
-    of SENTENCE_WEIGHTS x PHRASE_WEIGHTS; per outer fold the pair with the best mean MRR@10 + hit@5 on the other
-    folds, judged on the fold."""
+    """Each answerable item searched once (follow-ups resolved from their turns) and its voices fused at every triple
+    of SENTENCE_WEIGHTS x PHRASE_WEIGHTS x DEFINITION_WEIGHTS; per outer fold the triple with the best mean MRR@10 +
+    hit@5 on the other folds, judged on the fold."""
     from .evaluation import MEASURES, judged_run, score_runs
     from .querying import QueryReader
 
     answerable = [n for n, item in enumerate(items) if item.gold]
     documents = retriever.index.documents
     reader = QueryReader(retriever.index, retriever.settings)
-    grid = [FusionWeights(s, p) for s in SENTENCE_WEIGHTS for p in PHRASE_WEIGHTS]
+    pairs = [(s, p) for s in SENTENCE_WEIGHTS for p in PHRASE_WEIGHTS]
+    grid = [FusionWeights(s, p, d) for s, p in pairs for d in DEFINITION_WEIGHTS]
     runs: dict[FusionWeights, list] = {w: [] for w in grid}  # type: ignore[type-arg]
     for n in answerable:
         item = items[n]
         request = retriever.validate(reader.read(item.question, item.turns()).text, 10)
         voices = retriever.voices(request)
-        for weights in grid:
-            runs[weights] += judged_run(item, retriever.ranked(voices.fused(weights), 10), documents)
+        for s, p in pairs:
+            if voices.definitions:
+                for d in DEFINITION_WEIGHTS:
+                    runs[FusionWeights(s, p, d)] += judged_run(item, retriever.ranked(voices.fused(FusionWeights(s, p, d)), 10), documents)
+                continue
+            judged = judged_run(item, retriever.ranked(voices.fused(FusionWeights(s, p)), 10), documents)
+            for d in DEFINITION_WEIGHTS:  # without a definition voice, every definition weight ranks alike
+                runs[FusionWeights(s, p, d)] += judged
     chosen_items = [items[n] for n in answerable]
     per_query = {w: score_runs(str(w), chosen_items, runs[w], [0.0]).per_query for w in grid}
 
     def best(rows: list[int]) -> FusionWeights:  # MRR@10 plus hit@5: answers quote from the top five, so reach counts as much as order
         ids = [items[n].id for n in rows if items[n].gold]
         score = {w: float(np.mean([per_query[w][i]["mrr@10"] + per_query[w][i]["hit@5"] for i in ids])) for w in grid}
-        return max(grid, key=lambda w: (round(score[w], 6), -w.sentence, -w.phrase))  # ties: the smaller weights
+        return max(grid, key=lambda w: (round(score[w], 6), -w.sentence, -w.phrase, -w.definition))  # ties: the smaller weights
 
     held: dict[str, FusionWeights] = {}  # item id -> the weights chosen without its fold
     fold_weights = []
@@ -243,7 +251,8 @@ def fit_passage_ranking(retriever: "Retriever", items: list[QAItem], seed: int =
         "items": len(ids),
         "sentence_weights_tried": list(SENTENCE_WEIGHTS),
         "phrase_weights_tried": list(PHRASE_WEIGHTS),
-        "fold_weights": [[w.sentence, w.phrase] for w in fold_weights],
+        "definition_weights_tried": list(DEFINITION_WEIGHTS),
+        "fold_weights": [[w.sentence, w.phrase, w.definition] for w in fold_weights],
         "held_out": {m: mean(m, held, ids) for m in MEASURES},
         "without_voices": {m: mean(m, without, ids) for m in MEASURES},
         "per_kind": {
@@ -423,13 +432,15 @@ def passage_markdown(figures: dict) -> str:  # type: ignore[type-arg]
         f"{r['without_voices']['mrr@10']:.3f} | {r['held_out']['mrr@10']:.3f} |"
         for kind, r in figures["per_kind"].items()
     )
-    chosen = ", ".join(f"({s}, {p})" for s, p in figures["fold_weights"])
+    chosen = ", ".join("(" + ", ".join(str(w) for w in weights) + ")" for weights in figures["fold_weights"])
     return (
         "\n## Passage ranking, cross-validated\n\n"
-        "Two voices join BM25 and the passage's own cosine in hybrid search: each candidate passage's best-matching "
-        "sentence (its cosine with the question), and the IDF-weighted share of the question's phrases (adjacent content "
-        "words) the passage holds. Their weights are chosen as a pair, the sentence weight from "
-        f"{figures['sentence_weights_tried']} and the phrase weight from {figures['phrase_weights_tried']}, by "
+        "Three voices join BM25 and the passage's own cosine in hybrid search: each candidate passage's best-matching "
+        "sentence (its cosine with the question), the IDF-weighted share of the question's phrases (adjacent content "
+        "words) the passage holds, and, for a question asking what a term is, whether the passage holds a sentence "
+        "defining it. Their weights are chosen together, the sentence weight from "
+        f"{figures['sentence_weights_tried']}, the phrase weight from {figures['phrase_weights_tried']} and the "
+        f"definition weight from {figures.get('definition_weights_tried', [0.0])}, by "
         f"MRR@10 + hit@5 on the other folds (the same grouped folds; chosen per fold: {chosen}). {figures['items']} "
         "answerable items, follow-ups resolved from their own turns; every figure held out.\n\n"
         "| | hit@1 | hit@5 | recall@10 | MRR@10 | nDCG@10 |\n|---|---|---|---|---|---|\n"
@@ -454,7 +465,10 @@ def write(
     model_dir.mkdir(parents=True, exist_ok=True)
     (model_dir / "answerability.json").write_text(json.dumps(model.to_json(), indent=1) + "\n")
     (model_dir / "sentence_ranker.json").write_text(json.dumps(ranker.to_json(), indent=1) + "\n")
-    ranking = {"sentence_weight": passages.weights.sentence, "phrase_weight": passages.weights.phrase, "meta": model.meta}
+    ranking = {
+        "sentence_weight": passages.weights.sentence, "phrase_weight": passages.weights.phrase,
+        "definition_weight": passages.weights.definition, "meta": model.meta,
+    }
     (model_dir / "passage_ranking.json").write_text(json.dumps(ranking, indent=1) + "\n")
     figures = {**figures, "passage_ranking": passages.figures}
     reports.mkdir(parents=True, exist_ok=True)
@@ -465,7 +479,7 @@ def write(
         "fold_of": folds.fold_of,
         "models": [m.to_json() for m in folds.fold_models],
         "rankers": [r.to_json() for r in folds.fold_rankers],
-        "fusion_weights": [[w.sentence, w.phrase] for w in passages.fold_weights],
+        "fusion_weights": [[w.sentence, w.phrase, w.definition] for w in passages.fold_weights],
     }
     (reports / FOLD_MODELS).write_text(json.dumps(fold_file) + "\n")
     return text

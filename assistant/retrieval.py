@@ -13,6 +13,7 @@ import numpy as np
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
 from .conversation import typed_as_keywords
+from .definitions import asked_term, defines
 from .lexical import terms
 from .store import Index
 from .models import SearchHit
@@ -28,11 +29,13 @@ PHRASE_CACHE = 1_024  # passages whose phrases are kept after first use (about 2
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """Weights of the two voices that join BM25 + dense fusion in hybrid search over briefs (fitted by `assistant
-    fit`): each candidate's best-matching sentence, and the share of the question's phrases it holds."""
+    """Weights of the voices that join BM25 + dense fusion in hybrid search over briefs (fitted by `assistant fit`):
+    each candidate's best-matching sentence, the share of the question's phrases it holds, and, for a question asking
+    what a term is, whether it holds a sentence defining that term."""
 
     sentence: float = 0.0
     phrase: float = 0.0
+    definition: float = 0.0
 
 
 def fitted_weights(path: Path, embedding_model: str) -> FusionWeights:
@@ -42,7 +45,9 @@ def fitted_weights(path: Path, embedding_model: str) -> FusionWeights:
     data = json.loads(path.read_text())
     if data.get("meta", {}).get("embedding_model") != embedding_model:
         return FusionWeights()
-    return FusionWeights(float(data.get("sentence_weight", 0.0)), float(data.get("phrase_weight", 0.0)))
+    return FusionWeights(
+        float(data.get("sentence_weight", 0.0)), float(data.get("phrase_weight", 0.0)), float(data.get("definition_weight", 0.0))
+    )
 
 
 def phrases(text: str) -> frozenset[tuple[str, str]]:
@@ -55,17 +60,21 @@ def phrases(text: str) -> frozenset[tuple[str, str]]:
 @dataclass(frozen=True)
 class Voices:
     """What hybrid search over briefs fuses, per candidate position: the BM25 + dense fusion (or the one retriever
-    asked for), the cosine of the candidate's best-matching sentence, and the IDF-weighted share of the question's
-    phrases it holds (both empty where they do not apply)."""
+    asked for), the cosine of the candidate's best-matching sentence, the IDF-weighted share of the question's
+    phrases it holds, and 1 where it holds a sentence defining the term the question asks about (each empty where it
+    does not apply)."""
 
     base: dict[int, float]
     sentences: dict[int, float] = field(default_factory=dict)
     phrases: dict[int, float] = field(default_factory=dict)
     worded: frozenset[int] | None = None  # for a search-box query: the candidates holding one of its words
+    definitions: dict[int, float] = field(default_factory=dict)
 
     def fused(self, weights: FusionWeights) -> dict[int, float]:
         voices, shares = [self.base], [1.0]
-        for voice, weight in ((self.sentences, weights.sentence), (self.phrases, weights.phrase)):
+        for voice, weight in (
+            (self.sentences, weights.sentence), (self.phrases, weights.phrase), (self.definitions, weights.definition),
+        ):
             if weight > 0 and voice:
                 voices.append(voice)
                 shares.append(weight)
@@ -133,6 +142,7 @@ class Retriever:
         self.weights = FusionWeights(
             fitted.sentence if settings.sentence_weight is None else settings.sentence_weight,
             fitted.phrase if settings.phrase_weight is None else settings.phrase_weight,
+            fitted.definition if settings.definition_weight is None else settings.definition_weight,
         )
         self._phrases_of = lru_cache(maxsize=PHRASE_CACHE)(self._passage_phrases)
 
@@ -222,7 +232,23 @@ class Retriever:
         sentences = self.best_sentences(fused, vector) if weights is None or weights.sentence > 0 else {}
         shares = self.phrase_shares(fused, request.query) if weights is None or weights.phrase > 0 else {}
         worded = frozenset(lexical) if typed_as_keywords(request.query) else None
-        return Voices(fused, sentences, shares, worded)
+        defining = self.defining(fused, request.query) if weights is None or weights.definition > 0 else {}
+        return Voices(fused, sentences, shares, worded, defining)
+
+    def defining(self, fused: dict[int, float], query: str) -> dict[int, float]:
+        """For a question asking what a term is (definitions.asked_term): position -> 1 for the PHRASE_DEPTH best
+        candidates holding a sentence that defines it, 0 for the others; empty for any other question, or when none
+        defines it."""
+        term = asked_term(query)
+        if term is None:
+            return {}
+        table, documents = self.index.sentences, self.index.documents
+        best = sorted(fused, key=lambda position: (-fused[position], position))[:PHRASE_DEPTH]
+        found = {
+            p: float(any(defines(table.text(int(s), documents), term) for s in table.by_passage[p])) if p < len(table.by_passage) else 0.0
+            for p in best
+        }
+        return found if any(found.values()) else {}
 
     def phrase_shares(self, fused: dict[int, float], query: str) -> dict[int, float]:
         """Position -> IDF-weighted share of the query's phrases (phrases()) that the passage, with its section path,

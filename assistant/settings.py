@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         "dropped) that a candidate passage holds, fused like the sentence weight; unset: the weight `assistant fit` "
         "chose with it, 0 without one.",
     )
+    definition_weight: float | None = Field(
+        None, ge=0, le=4,
+        description="For a question asking what a term is: weight of a candidate passage holding a sentence that defines "
+        "it (the term, its initials or what they stand for, before a defining verb), fused like the sentence weight; "
+        "unset: the weight `assistant fit` chose with it, 0 without one.",
+    )
     store: Literal["faiss", "postgres"] = Field(
         "faiss",
         description="Where passage vectors are searched: in memory with FAISS, or in PostgreSQL with pgvector (HNSW) at "

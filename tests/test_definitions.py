@@ -17,6 +17,8 @@ from assistant.definitions import asked_term, defines, stands_for
         ("whats the meaning of harbour dues", "harbour dues"),
         ("Who counts as a registered pilot?", "registered pilot"),
         ("What is meant by pilotage?", "pilotage"),
+        ("Whose definition of a pilot is used?", "pilot"),
+        ("What is the definition of harbour dues according to the port?", "harbour dues"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question, term):
@@ -94,3 +96,24 @@ def test_the_definition_comes_first_though_other_sentences_hold_more_of_the_ques
                              "ships in.", "Its goal is safe passage."], question  # with the sentence continuing it
     why = [s.text for s in answerer.ask("Why license pilots?").sentences]
     assert not why[0].startswith("HPL is")  # not a definition question: the reading order stands
+
+
+def test_where_two_briefs_define_the_term_each_definition_leads(tmp_path):
+    from tests.test_answers import answerer_over
+
+    answerer = answerer_over(tmp_path, {
+        "harbour-licensing.md": (
+            "# Harbour Pilot Licensing\n\n## Scope\n\nHarbour pilot licensing can cover river ports, sea ports and "
+            "ferry terminals, and harbour pilot licensing offices differ in size.\n\n"
+            "HPL is the process by which a port authority tests, certifies and supervises those who steer ships in.\n"
+        ),
+        "port-code.md": (
+            "# The Port Code\n\n## Licences\n\nUnder the code, harbour pilot licensing means the yearly renewal of a "
+            "pilot's permit after a sea trial. Harbour pilot licensing fees go to the harbour fund.\n"
+        ),
+    })
+    texts = [s.text for s in answerer.ask("What is harbour pilot licensing?").sentences]
+    assert set(texts[:2]) == {
+        "HPL is the process by which a port authority tests, certifies and supervises those who steer ships in.",
+        "Under the code, harbour pilot licensing means the yearly renewal of a pilot's permit after a sea trial.",
+    }, texts

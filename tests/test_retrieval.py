@@ -195,15 +195,33 @@ def test_a_passage_holding_the_questions_phrase_is_a_fourth_voice(real_retriever
     assert real_retriever.voices(SearchRequest("asylum", 10)).phrases == {}
 
 
+def test_a_passage_defining_the_term_a_question_asks_about_is_a_fifth_voice(real_retriever):
+    from assistant.definitions import defines
+    from assistant.retrieval import SearchRequest
+
+    index = real_retriever.index
+    table, documents = index.sentences, index.documents
+    assert real_retriever.weights.definition > 0  # fitted with the other two
+    voices = real_retriever.voices(SearchRequest("What is security sector reform?", 10))
+    assert voices.definitions and set(voices.definitions.values()) == {0.0, 1.0}
+    for position, value in voices.definitions.items():  # 1 exactly where a sentence of the passage defines the term
+        held = any(defines(table.text(int(s), documents), "security sector reform") for s in table.by_passage[position])
+        assert value == float(held)
+    weights = FusionWeights(0.5, 0.0, 1.0)
+    assert voices.fused(weights) == pytest.approx(convex_fusion([voices.base, voices.sentences, voices.definitions], [1.0, 0.5, 1.0]))
+    # any other question has no such voice
+    assert real_retriever.voices(SearchRequest("Why do people flee compulsory military service?", 10)).definitions == {}
+
+
 def test_the_weight_settings_override_the_fitted_ones(real_retriever):
 
-    settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0, "phrase_weight": 0.0})
+    settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0, "phrase_weight": 0.0, "definition_weight": 0.0})
     plain = Retriever(real_retriever.index, real_retriever.embedder, settings)
-    question = "Why do people flee when the state cannot protect persecuted minorities?"
-    assert plain.weights == FusionWeights(0.0, 0.0)
-    assert [h.passage.passage_id for h in plain.search(question)] == [
-        h.passage.passage_id for h in real_retriever.search(question, weights=FusionWeights())
-    ]
+    assert plain.weights == FusionWeights(0.0, 0.0, 0.0)
+    for question in ("Why do people flee when the state cannot protect persecuted minorities?", "What is security sector reform?"):
+        assert [h.passage.passage_id for h in plain.search(question)] == [
+            h.passage.passage_id for h in real_retriever.search(question, weights=FusionWeights())
+        ]
 
 
 def test_bm25_built_in_chunks_scores_exactly_as_bm25s_does_from_words(tmp_path, monkeypatch):
