@@ -10,6 +10,7 @@ A short form is recognised by its letters, the initials of the term's words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexical import terms
 
@@ -35,6 +36,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Not a term to define: "What is the role of …", "What is being done …", "What are the main …"
 _NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
 MAX_TERM_WORDS = 6
+MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
 # "X is the …", "X are all …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …"
 _DEFINING = re.compile(
     r"\s+(?:is|are)\s+(?:the|a|an|any|all)\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
@@ -49,7 +51,9 @@ _FUNCTION_WORDS = frozenset("of and for the in on to a an at by with".split())
 def asked_term(question: str) -> str | None:
     """The term a definition question asks about ("security sector reform" of "What is security sector reform?"), or
     None for any other question, or one whose object is no term ("What is the role of …", a clause of more than
-    MAX_TERM_WORDS words)."""
+    MAX_TERM_WORDS words). A question longer than MAX_QUESTION_CHARS asks more than what a term is."""
+    if len(question) > MAX_QUESTION_CHARS:
+        return None
     for pattern in _ASKED_TERM:
         match = pattern.search(question.strip())
         if match is None:
@@ -84,18 +88,26 @@ def defines(sentence: str, term: str) -> bool:
     it ("SSR is the political and technical process …" for "security sector reform", "The security sector is composed
     of …", "In such contexts, security sector reform (SSR) is the process …"); or it is the term as a label defined
     after a colon ("Migrant: Any person who …")."""
+    return any(_names(subject, term) for subject in subjects(sentence))
+
+
+@lru_cache(maxsize=65_536)  # asked of the same sentences for every definition question
+def subjects(sentence: str) -> tuple[str, ...]:
+    """What the sentence defines, if it reads as a definition: the words before its defining verb (after an opening
+    clause), or its label before a colon; brackets and a leading article dropped."""
+    found = []
     verb = _DEFINING.search(sentence)
-    subjects = []
     if verb is not None:
-        subjects.append(sentence[: verb.start()].rsplit(",", 1)[-1])  # after an opening clause
+        found.append(sentence[: verb.start()].rsplit(",", 1)[-1])
     label = _LABEL.match(sentence)
     if label is not None:
-        subjects.append(label.group("subject"))
-    for subject in subjects:
-        subject = _LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", subject).strip())
-        if terms(_spelt_out(subject, term)) == terms(_spelt_out(term, subject)):
-            return True
-    return False
+        found.append(label.group("subject"))
+    return tuple(_LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", subject).strip()) for subject in found)
+
+
+@lru_cache(maxsize=65_536)
+def _names(subject: str, term: str) -> bool:
+    return terms(_spelt_out(subject, term)) == terms(_spelt_out(term, subject))
 
 
 def _spelt_out(text: str, other: str) -> str:

@@ -34,6 +34,11 @@ def test_other_questions_ask_about_no_term(question):
     assert asked_term(question) is None
 
 
+def test_a_long_question_asks_about_no_term():
+    assert asked_term("What is " + "very " * 50 + "long pilotage?") is None
+    assert asked_term("the definition of " + "x " * 1000 + " " * 1000 + "z") is None  # and costs next to nothing
+
+
 def test_initials_stand_for_the_words_they_abbreviate():
     assert stands_for("HPL", "harbour pilot licensing")
     assert stands_for("HPLs", "harbour pilot licences")
