@@ -43,10 +43,10 @@ from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
 from .catalogue import overlaps
-from .definitions import asked_term, defines
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
+from .definitions import asked_term, defines
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit

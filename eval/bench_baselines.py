@@ -117,7 +117,7 @@ def write(results: list[ModeResult], words: int, windows_count: int, passages: i
         "",
         f"`eval/bench_baselines.py --words {words}`: {len(ours.per_query)} answerable QA items; ours over "
         f"{passages} passages, the baselines over {windows_count} plain {words}-word windows. Ours is held out "
-        "(sentence weight fitted without the item's fold); the baselines fit nothing. Follow-ups: ours resolved "
+        "(fusion weights and answer models fitted without the item's fold); the baselines fit nothing. Follow-ups: ours resolved "
         "from replayed turns, the baselines with the previous question put in front.",
         "",
         "| system | hit@1 | hit@5 | MRR@10 | nDCG@10 |",
