@@ -110,7 +110,7 @@ class QuestionTerms:
 @dataclass(frozen=True)
 class AnswerModels:
     """The learned parts of answering: support levels and sentence choice (None: the hand-set fallback), and the
-    weights of hybrid search's sentence and phrase voices (None: the retriever's own)."""
+    weights of hybrid search's sentence, phrase and definition voices (None: the retriever's own)."""
 
     support: SupportModel | None = None
     ranker: LinearModel | None = None

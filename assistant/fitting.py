@@ -190,9 +190,9 @@ def choose_thresholds(probabilities: np.ndarray, answerable: np.ndarray) -> tupl
 
 @dataclass
 class PassageRanking:
-    """The weights of hybrid search's two fitted voices (each candidate's best-matching sentence, the question's
-    phrases it holds), chosen by MRR@10 + hit@5 with the answer models' grouped folds: `weights` on all items,
-    `fold_weights[k]` without fold k."""
+    """The weights of hybrid search's three fitted voices (each candidate's best-matching sentence, the question's
+    phrases it holds, whether it defines the term asked about), chosen by MRR@10 + hit@5 with the answer models'
+    grouped folds: `weights` on all items, `fold_weights[k]` without fold k."""
 
     weights: FusionWeights
     fold_weights: list[FusionWeights]
