@@ -37,10 +37,12 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
 MAX_TERM_WORDS = 6
 MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
-# "X is the …", "X are all …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …"
+# "X is the …", "X are all …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …",
+# … or "X are a, b and c": an enumeration whose first item ends within four words of the verb
 _DEFINING = re.compile(
     r"\s+(?:is|are)\s+(?:the|a|an|any|all)\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
-    r"(?:is|are)\s+(?:composed|made\s+up)\s+of|comprises?|consists?\s+of)\b"
+    r"(?:is|are)\s+(?:composed|made\s+up)\s+of|comprises?|consists?\s+of)\b|"
+    r"\s+are\s+(?=[\w'’-]+(?:\s+[\w'’-]+){0,3},\s)"
 )
 _LABEL = re.compile(r"^(?P<subject>[^:.;]{1,60}):\s+\S")  # "Migrant: Any person who …"
 _BRACKETS = re.compile(r"\([^)]*\)")

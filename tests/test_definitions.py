@@ -57,6 +57,7 @@ def test_initials_stand_for_the_words_they_abbreviate():
         ("The pilot corps is composed of all licensed pilots.", "pilot corps"),
         ("Pilot: Any person who guides ships into the harbour.", "pilot"),
         ("Night pilotage refers to guiding ships after dark.", "night pilotage"),
+        ("The duties of a pilot are steering, signalling and reporting.", "duties of a pilot"),
     ],
 )
 def test_a_sentence_defines_a_term_it_opens_with_before_a_defining_verb(sentence, term):
@@ -70,6 +71,7 @@ def test_a_sentence_defines_a_term_it_opens_with_before_a_defining_verb(sentence
         ("The HPL handbooks are a resource for pilots.", "harbour pilot licensing"),
         ("Pilot licensing is the process of certifying pilots.", "harbour pilot licensing"),  # another term
         ("Ports say that HPL is the answer.", "harbour pilot licensing"),  # not the sentence's subject
+        ("Pilots are needed to consolidate harbour safety, and ports pay them.", "pilots"),  # no enumeration after "are"
     ],
 )
 def test_a_sentence_not_opening_with_the_term_defines_nothing(sentence, term):
