@@ -32,6 +32,7 @@ _ASKED_TERM = (
     re.compile(r"^\W*who\s+(?:counts|count|is\s+considered|are\s+considered)\s+(?:as\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
 )
 _QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
+_ACCORDING_TO = re.compile(r",?\s+(?:according\s+to|as\s+defined\s+(?:by|in))\b.*$", re.IGNORECASE)  # whose definition
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Not a term to define: "What is the role of …", "What is being done …", "What are the main …"
 _NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
@@ -62,7 +63,7 @@ def asked_term(question: str) -> str | None:
             continue
         term = match.group("term")
         quoted = _QUOTED.search(term)
-        term = _LEADING_ARTICLE.sub("", (quoted.group(1) if quoted else term).strip())
+        term = _LEADING_ARTICLE.sub("", _ACCORDING_TO.sub("", quoted.group(1) if quoted else term).strip())
         if term and not _NOT_A_TERM.match(term) and len(term.split()) <= MAX_TERM_WORDS and terms(term):
             return term
         return None

@@ -17,6 +17,8 @@ from assistant.definitions import asked_term, defines, stands_for
         ("whats the meaning of harbour dues", "harbour dues"),
         ("Who counts as a registered pilot?", "registered pilot"),
         ("What is meant by pilotage?", "pilotage"),
+        ("What is pilotage, according to the port code?", "pilotage"),
+        ("What is a pilot as defined by the code?", "pilot"),
         ("Whose definition of a pilot is used?", "pilot"),
         ("What is the definition of harbour dues according to the port?", "harbour dues"),
     ],
