@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .lexical import terms
 
-# "What is X", "What are X", "What is meant by X", "Define X", "What does (the term) X mean / stand for / refer to /
+# "What is X", "What are X", "What was X", "What is meant by X", "Define X", "What does (the term) X mean / stand for / refer to /
 # cover …", "the definition / meaning of X", "Who counts as X", "Who is considered X"
 _ASKED_TERM = (
     re.compile(
@@ -22,7 +22,7 @@ _ASKED_TERM = (
         r"(?:\s+(?:is|are|was|were|do|does|did|used|given|in|by|according|from|that|which)\b.*)?\W*$",
         re.IGNORECASE,
     ),
-    re.compile(r"^\W*(?:what|who)\s+(?:is|are)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(
         r"^\W*what\s+does\s+(?:the\s+(?:term|word|phrase|label|expression)\s+)?(?P<term>.+?)\s+"
@@ -41,7 +41,7 @@ MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
 # "X is the …", "X are all …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …",
 # … or "X are a, b and c": an enumeration whose first item ends within four words of the verb
 _DEFINING = re.compile(
-    r"\s+(?:is|are)\s+(?:the|a|an|any|all)\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
+    r"\s+(?:is|are|was|were)\s+(?:the|a|an|any|all)\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
     r"(?:is|are)\s+(?:composed|made\s+up)\s+of|comprises?|consists?\s+of)\b|"
     r"\s+are\s+(?=[\w'’-]+(?:\s+[\w'’-]+){0,3},\s)"
 )

@@ -17,6 +17,7 @@ from assistant.definitions import asked_term, defines, stands_for
         ("whats the meaning of harbour dues", "harbour dues"),
         ("Who counts as a registered pilot?", "registered pilot"),
         ("What is meant by pilotage?", "pilotage"),
+        ("What was the Harbour Accord?", "Harbour Accord"),
         ("What is pilotage, according to the port code?", "pilotage"),
         ("What is a pilot as defined by the code?", "pilot"),
         ("Whose definition of a pilot is used?", "pilot"),
@@ -59,6 +60,7 @@ def test_initials_stand_for_the_words_they_abbreviate():
         ("The pilot corps is composed of all licensed pilots.", "pilot corps"),
         ("Pilot: Any person who guides ships into the harbour.", "pilot"),
         ("Night pilotage refers to guiding ships after dark.", "night pilotage"),
+        ("The Harbour Accord was a pact between the port and its pilots.", "Harbour Accord"),
         ("The duties of a pilot are steering, signalling and reporting.", "duties of a pilot"),
     ],
 )
