@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 FOLDS = 5
 SEED = 13  # how items are dealt into folds; `assistant fit --seed` deals them otherwise (eval/bench_seeds.py)
 MAX_FALSE_NOT_COVERED = 0.01  # target on training folds, well below the 0.03 promised on held-out questions
-MIN_UNANSWERABLE_FLAGGED = 0.75  # partial or not_covered, target on training folds (0.70 promised)
+MIN_UNANSWERABLE_FLAGGED = 0.80  # partial or not_covered, target on training folds (0.70 promised; held out runs a few points below it)
 MAX_ANSWERABLE_PARTIAL = 0.35  # never mark more answerable questions partial than this, to reach the above
 # The inner folds are dealt this many ways: regularisation and thresholds are chosen on all of them, so that one
 # lucky or unlucky deal of a few dozen unanswerable questions does not decide them (eval/reports/seeds.md).
