@@ -1,10 +1,10 @@
 """Definition questions: the term a question asks to have defined, and the sentences that define it.
 
-"What is security sector reform?" asks for a sentence whose subject is that term, or the short
-form its initials ("SSR"), followed by a defining verb: "SSR is
-the political and technical process …". Such a sentence is the answer whatever else the
-ranker prefers; lists of what a programme can include, or what makes it different, come after.
-A short form is recognised by its letters, the initials of the term's words.
+"What is security sector reform?" asks for a sentence whose subject is that term, or its initials
+("SSR"), followed by a defining verb: "SSR is the political and technical process …". Such a
+sentence leads the answer whatever else the ranker prefers; lists of what a programme can
+include, or what makes it different, come after it. A short form is recognised by its letters,
+the initials of the term's words, so no list of abbreviations is needed.
 """
 
 from __future__ import annotations
