@@ -46,7 +46,7 @@ from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
-from .definitions import asked_term, defines
+from .definitions import asked_term, definition_strength
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -447,21 +447,21 @@ class Answerer:
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
 
     def _definitions(self, query: str, candidates: list[Candidate]) -> list[int]:
-        """For a question asking what a term is, the best-scored sentence defining it (definitions.defines) in each
-        of the first MAX_DEFINITIONS briefs that define it, best first: where briefs define a term differently, each
-        definition is shown."""
+        """For a question asking what a term is, the sentence defining it most closely (definitions.definition_strength:
+        what it is before what kind of thing it is), best-scored first among equals, in each of the first
+        MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown."""
         term = asked_term(query)
         if term is None:
             return []
         table, documents = self.index.sentences, self.index.documents
-        found: dict[str, int] = {}
+        best: dict[str, tuple[int, int]] = {}  # doc -> (strength, sentence), the first candidate of the highest strength
         for candidate in candidates:
+            strength = definition_strength(table.text(candidate.sentence, documents), term)
             doc_id = table.doc_ids[candidate.sentence]
-            if doc_id not in found and defines(table.text(candidate.sentence, documents), term):
-                found[doc_id] = candidate.sentence
-                if len(found) == MAX_DEFINITIONS:
-                    break
-        return list(found.values())
+            if strength and strength > best.get(doc_id, (0, 0))[0]:
+                best[doc_id] = (strength, candidate.sentence)
+        order = sorted(best.values(), key=lambda found: -found[0])  # stable: candidates' order among equals
+        return [sentence for _, sentence in order[:MAX_DEFINITIONS]]
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
         """about_the_text of a sentence of the index, found once."""

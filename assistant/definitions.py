@@ -38,13 +38,16 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
 MAX_TERM_WORDS = 6
 MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
-# "X is the …", "X are all …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …",
-# … or "X are a, b and c": an enumeration whose first item ends within four words of the verb
-_DEFINING = re.compile(
-    r"\s+(?:is|are|was|were)\s+(?:the|a|an|any|all)\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
+# "X is the …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …", or "X are a,
+# b and c" (an enumeration whose first item ends within four words of the verb): what X is
+_IDENTITY = re.compile(
+    r"\s+(?:is|are|was|were)\s+the\b|\s+(?:means?|refers?\s+to|(?:is|are)\s+defined\s+as|describes?|"
     r"(?:is|are)\s+(?:composed|made\s+up)\s+of|comprises?|consists?\s+of)\b|"
     r"\s+are\s+(?=[\w'’-]+(?:\s+[\w'’-]+){0,3},\s)"
 )
+# "X is a …", "X are all …": what kind of thing X is, a definition or one of its traits ("SSR is a long-term endeavour")
+_KIND = re.compile(r"\s+(?:is|are|was|were)\s+(?:a|an|any|all)\b")
+IDENTITY, KIND = 2, 1  # how closely a sentence defines (definition_strength)
 _LABEL = re.compile(r"^(?P<subject>[^:.;]{1,60}):\s+\S")  # "Migrant: Any person who …"
 _BRACKETS = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[\w'’]+")
@@ -91,21 +94,30 @@ def defines(sentence: str, term: str) -> bool:
     it ("SSR is the political and technical process …" for "security sector reform", "The security sector is composed
     of …", "In such contexts, security sector reform (SSR) is the process …"); or it is the term as a label defined
     after a colon ("Migrant: Any person who …")."""
-    return any(_names(subject, term) for subject in subjects(sentence))
+    return definition_strength(sentence, term) > 0
+
+
+def definition_strength(sentence: str, term: str) -> int:
+    """IDENTITY when the sentence says what the term is ("is the …", "means", "refers to", an enumeration, a label),
+    KIND when it says what kind of thing it is ("is a …": a definition, or a trait such as "SSR is a long-term
+    endeavour"), 0 when it does not define the term."""
+    return max((strength for subject, strength in subjects(sentence) if _names(subject, term)), default=0)
 
 
 @lru_cache(maxsize=65_536)  # asked of the same sentences for every definition question
-def subjects(sentence: str) -> tuple[str, ...]:
-    """What the sentence defines, if it reads as a definition: the words before its defining verb (after an opening
-    clause), or its label before a colon; brackets and a leading article dropped."""
+def subjects(sentence: str) -> tuple[tuple[str, int], ...]:
+    """What the sentence defines, if it reads as a definition, and how closely (definition_strength): the words before
+    its first defining verb (after an opening clause), or its label before a colon; brackets and a leading article
+    dropped."""
     found = []
-    verb = _DEFINING.search(sentence)
-    if verb is not None:
-        found.append(sentence[: verb.start()].rsplit(",", 1)[-1])
+    verbs = [(m.start(), strength) for pattern, strength in ((_IDENTITY, IDENTITY), (_KIND, KIND)) if (m := pattern.search(sentence))]
+    if verbs:
+        start, strength = min(verbs)
+        found.append((sentence[:start].rsplit(",", 1)[-1], strength))
     label = _LABEL.match(sentence)
     if label is not None:
-        found.append(label.group("subject"))
-    return tuple(_LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", subject).strip()) for subject in found)
+        found.append((label.group("subject"), IDENTITY))
+    return tuple((_LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", subject).strip()), strength) for subject, strength in found)
 
 
 @lru_cache(maxsize=65_536)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.definitions import asked_term, defines, stands_for
+from assistant.definitions import IDENTITY, KIND, asked_term, definition_strength, defines, stands_for
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,30 @@ def test_where_two_briefs_define_the_term_each_definition_leads(tmp_path):
         "HPL is the process by which a port authority tests, certifies and supervises those who steer ships in.",
         "Under the code, harbour pilot licensing means the yearly renewal of a pilot's permit after a sea trial.",
     }, texts
+
+
+def test_what_a_term_is_defines_it_more_closely_than_what_kind_of_thing_it_is():
+    assert definition_strength("HPL is the process by which pilots are certified.", "HPL") == IDENTITY
+    assert definition_strength("HPL means certifying pilots.", "HPL") == IDENTITY
+    assert definition_strength("Pilot: Any person who guides ships in.", "pilot") == IDENTITY
+    assert definition_strength("HPL is a long-term endeavour.", "HPL") == KIND
+    assert definition_strength("HPL programming differs by port.", "HPL") == 0
+    assert IDENTITY > KIND > 0
+
+
+def test_a_definition_question_leads_with_what_the_term_is_not_with_a_trait(tmp_path):
+    """A brief of our own with a trait ("is a long-term endeavour") and a definition of the same term; the trait scored
+    first, as a bare "Define HPL" can leave the ranker's scores tied."""
+    from assistant.composition import Candidate
+    from tests.test_answers import answerer_over, sentence_starting
+
+    answerer = answerer_over(tmp_path, {"harbour-licensing.md": (
+        "# Harbour Pilot Licensing\n\n## Time\n\nHPL is a long-term endeavour. Ports plan HPL over decades.\n\n"
+        "## Meaning\n\nHPL is the process by which a port authority tests, certifies and supervises those who steer "
+        "ships in.\n"
+    )})
+    trait, definition = (sentence_starting(answerer, start) for start in ("HPL is a long-term", "HPL is the process"))
+    scored = [Candidate(trait, 1.0, 0.7, 1, 1.0), Candidate(definition, 1.0, 0.6, 2, 1.0)]
+    assert answerer._definitions("Define HPL", scored) == [definition]
+    assert answerer._definitions("Define HPL", scored[:1]) == [trait]  # a trait when nothing says what it is
+    assert answerer._definitions("Why plan HPL?", scored) == []
