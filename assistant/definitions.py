@@ -54,6 +54,7 @@ _WORD = re.compile(r"[\w'’]+")
 _FUNCTION_WORDS = frozenset("of and for the in on to a an at by with".split())
 
 
+@lru_cache(maxsize=1024)  # asked once by retrieval and once by answering for each question
 def asked_term(question: str) -> str | None:
     """The term a definition question asks about ("security sector reform" of "What is security sector reform?"), or
     None for any other question, or one whose object is no term ("What is the role of …", a clause of more than
