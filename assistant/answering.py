@@ -241,6 +241,8 @@ class Answerer:
             sentences, citations, disagreement = self.composer.compose(
                 candidates, ranked=models.ranker is not None, said=said, form=form,
                 lead=self._definitions(request.query, candidates),
+                # the question itself asks for a list a heading it names holds, not the topic it follows
+                listed=self.composer.heading_list(candidates, frozenset(own_terms(question))) if asks_list(question) else (),
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .lexical import terms
 from .models import Quote
 from .sentences import MIN_SENTENCE_WORDS, bullets_follow, document_list_lines, in_list_item, unmarked_list_follows
 from .settings import Settings
@@ -34,6 +35,18 @@ def shown_in(sentence: str, answer: str) -> bool:
     """Whether an earlier answer's text quoted the sentence (white space aside, and the HTML escapes a chat front
     end sends back: "&amp;")."""
     return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
+
+
+def names_heading(heading: str, asked: frozenset[str]) -> bool:
+    """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
+    the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
+    names "From Policy to Practice - Key Findings")."""
+    for part in (heading, *_HEADING_PARTS.split(heading)):
+        words = set(terms(part))
+        held = len(words & asked)
+        if held >= MIN_HEADING_TERMS and 2 * held >= len(words):
+            return True
+    return False
 
 
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
@@ -66,9 +79,15 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
+# A heading's parts: "From Policy to Practice - Key Findings", "Push factor: Weak state protection"
+_HEADING_PARTS = re.compile(r"\s+[-–—]\s+|:\s+")
+MIN_HEADING_TERMS = 2  # words a question must share with a heading (or a part of it) to name it
+MIN_HEADING_LIST_ITEMS = 3
+MAX_LIST_INTRO = 4  # sentences of a listing section that may stand before its items
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
 LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
+WHOLE_LIST_MAX_WORDS = 400  # a list asked for by its heading comes whole up to this many words
 _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after it is not its continuation
 
 
@@ -107,7 +126,7 @@ class Composer:
 
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
-        lead: Sequence[int] = (),
+        lead: Sequence[int] = (), listed: Sequence[int] = (),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
@@ -117,8 +136,12 @@ class Composer:
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
         `lead` sentences (those defining what the question asks about) are chosen first and shown first, in their
-        order, each with the sentences after it that point back to it."""
+        order, each with the sentences after it that point back to it. `listed` sentences (heading_list: the list a
+        heading the question names holds) are the answer whole, in their order."""
         table, documents = self.index.sentences, self.index.documents
+        if listed:
+            by_sentence = {c.sentence: c for c in candidates}
+            return self._quoted([[by_sentence[s]] for s in listed]) + (None,)
         if lead:
             place = {sentence: n for n, sentence in enumerate(lead)}
             candidates = sorted(candidates, key=lambda c: place.get(c.sentence, len(lead)))  # stable: the rest keep their order
@@ -165,7 +188,13 @@ class Composer:
         for i, group in enumerate(chosen):
             first_rank.setdefault(table.doc_ids[group[0].sentence], i)
         chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
-        chosen = self._leading(chosen, lead)
+        sentences, citations = self._quoted(self._leading(chosen, lead))
+        note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
+        return sentences, citations, note
+
+    def _quoted(self, chosen: list[list[Candidate]]) -> tuple[list[AnswerSentence], list[Citation]]:
+        """The chosen groups as answer sentences, each with the markers of its citations (one per candidate)."""
+        table, documents = self.index.sentences, self.index.documents
         sentences: list[AnswerSentence] = []
         citations: list[Citation] = []
         for group in chosen:
@@ -174,8 +203,7 @@ class Composer:
                 citations.append(self.citation(len(citations) + 1, candidate))
                 markers.append(len(citations))
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
-        note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
-        return sentences, citations, note
+        return sentences, citations
 
     def _leading(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[list[Candidate]]:
         """The groups in reading order, with each lead sentence's group and those of the sentences after it that point
@@ -290,6 +318,44 @@ class Composer:
                 added.append([candidate])
                 taken.add(following)
         return added
+
+    def heading_list(self, candidates: list[Candidate], asked: frozenset[str]) -> list[int]:
+        """The list a section holds under a heading the question names (names_heading), for a question asking for a
+        list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list,
+        after at most MAX_LIST_INTRO other sentences. The items in document order, within WHOLE_LIST_MAX_WORDS, after the
+        one of those other sentences that holds the most of the heading's words ("The report offers five strategic
+        recommendations …" under "Strategic Recommendations …"), if any does; from the first such section among the
+        candidates' (best first), or [] when no section qualifies."""
+        table, documents = self.index.sentences, self.index.documents
+        sections: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for candidate in candidates:
+            doc_id = table.doc_ids[candidate.sentence]
+            path = self.section_of(doc_id, int(table.starts[candidate.sentence]))
+            if path:
+                sections.setdefault((doc_id, path), []).append(candidate.sentence)
+        for (doc_id, path), held in sections.items():
+            if not names_heading(path[-1], asked):
+                continue
+            text = documents[doc_id].text
+            if doc_id not in self._list_lines:
+                self._list_lines[doc_id] = document_list_lines(documents[doc_id])
+            ordered = sorted(held)
+            items = [in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) for s in ordered]
+            first = items.index(True) if True in items else len(items)
+            if first > MAX_LIST_INTRO or not all(items[first:]) or len(items) - first < MIN_HEADING_LIST_ITEMS:
+                continue
+            heading = set(terms(path[-1]))  # the introduction is the sentence before the items that speaks of it most
+            intro = max(ordered[:first], key=lambda s: len(heading & set(terms(table.text(s, documents)))), default=None)
+            if intro is not None and not heading & set(terms(table.text(intro, documents))):
+                intro = None
+            chosen, words = [], 0
+            for sentence in ([intro] if intro is not None else []) + ordered[first:]:
+                words += len(table.text(sentence, documents).split())
+                if chosen and words > WHOLE_LIST_MAX_WORDS:
+                    break
+                chosen.append(sentence)
+            return chosen
+        return []
 
     def opens_into_list(self, sentence: int, item_too: bool = False) -> bool:
         """The sentence is unfinished without the list after it: it ends in a colon, or a list follows it and it

@@ -43,7 +43,7 @@ def is_definitional(sentence: str) -> bool:
 
 
 _ASKS_LIST = re.compile(
-    r"\b(?:list\w*|enumerat\w*|which \w+s|what (?:are|were) the|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
+    r"\b(?:list\w*|enumerat\w*|which \w+s|what (?:are|were) (?:the|its|their)|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
     r"name (?:the|some|a few))\b",
     re.IGNORECASE,
 )

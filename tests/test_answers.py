@@ -474,3 +474,28 @@ def test_a_follow_up_does_not_bring_again_a_list_the_conversation_has_quoted(ans
     assert any("coordinated by GIZ" in s for s in last)  # who runs it
     # at most the best sentence and the one continuing it ("It is financed by …") come again: not the lists
     assert sum(s in earlier for s in last) <= 2
+
+
+def test_a_list_asked_for_by_its_heading_comes_whole_and_only_when_the_question_itself_asks_for_it(tmp_path):
+    """A brief of our own whose findings stand under a heading, with no sentence introducing them and none of the
+    question's words in them: asked for the findings, the answer is that list; a question after it that asks
+    something else, though its topic asked for the list, is not answered with the list again."""
+    findings = [
+        "Creation of a river police unit in each of the four districts",
+        "Weak record keeping on arrests made by the ferry guards",
+        "Lack of coordination between ferry guards and the river police",
+        "Inadequate budgets for the repair of patrol launches",
+    ]
+    answerer = answerer_over(tmp_path, {"river-review.md": (
+        "# River Policing Review\n\n## About the review\n\n"
+        "An independent team reviewed river policing in the delta from 2015 to 2020. "
+        "It interviewed 80 officers, boat owners and district officials.\n\n"
+        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in findings) + "\n"
+        "## Costs\n\nThe ferry guards are paid from harbour fees collected by the districts.\n"
+    )})
+    first = answerer.ask("What are the key findings of the review?")
+    assert [s.text for s in first.sentences] == findings
+    history = [Turn("user", "What are the key findings of the review?"), Turn("assistant", first.text)]
+    paid = answerer.ask("How are the ferry guards paid according to it?", history)
+    assert "The ferry guards are paid from harbour fees collected by the districts." in [s.text for s in paid.sentences]
+    assert [s.text for s in paid.sentences] != findings

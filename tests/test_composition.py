@@ -55,6 +55,12 @@ Lake Towns Fund Charter - LTF, 2008
 Harbour Court Rules - HC, 2010
 
 Patrol Logbook Standards - LP, 2012
+
+## Lessons - What the Audit Learned
+
+- Night patrols found more smugglers than day patrols did.
+- Fishers reported storms sooner when their radios were free.
+- Boats logged by hand were often logged twice in a season.
 """
 
 
@@ -182,3 +188,24 @@ def test_a_sentence_pointing_back_brings_the_one_it_points_to_however_long(tmp_p
     chosen = candidates(ids, {"These duties are shared": 0.9, "The harbour court hears": 0.85})
     texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
     assert texts.index(LONG_SENTENCE) + 1 == texts.index("These duties are shared between the three lake towns.")
+
+
+def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds(tmp_path):
+    from assistant.composition import names_heading
+    from assistant.conversation import own_terms
+
+    composer, ids = composer_over(tmp_path)
+    lessons = ["Night patrols found more smugglers than day patrols did.", "Fishers reported storms sooner when their radios were free.",
+               "Boats logged by hand were often logged twice in a season."]
+    # the items hold none of the question's words: only the heading names them, so they score last
+    chosen = candidates(ids, {"The audit found the fund short": 0.9, "The audit drew on": 0.8})
+    asked = frozenset(own_terms("What are the lessons of the audit?"))
+    listed = composer.heading_list(chosen, asked)
+    assert [composer.index.sentences.text(s, composer.index.documents) for s in listed] == lessons
+    sentences, citations, note = composer.compose(chosen, ranked=False, listed=listed)
+    assert [s.text for s in sentences] == lessons and len(citations) == 3 and note is None
+    # a heading is named by two of its words at least, half of them or more; a section that is no list never answers
+    assert names_heading("Lessons - What the Audit Learned", frozenset(own_terms("What did the audit learn?")))
+    assert not names_heading("Lessons - What the Audit Learned", frozenset(own_terms("What are the lessons?")))
+    assert composer.heading_list(chosen, frozenset(own_terms("What are the budget lessons of the audit fund?"))) == listed
+    assert composer.heading_list(chosen, frozenset(own_terms("What does the audit say on the patrol budget?"))) == []
