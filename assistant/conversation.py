@@ -16,7 +16,8 @@ the topic of the previous question:
   when the topic names a thing ("What is the BMM programme?", "Tell me about …", or a few
   search-box words), a pronoun standing for it is replaced by that thing instead ("Who pays
   for it?" is searched as "Who pays for the BMM programme"), so that what is asked about it
-  keeps its weight.
+  keeps its weight; so is "the" and the thing's last word ("Was the deal legal?" after "Tell
+  me about the EU-Turkey deal" is searched as "Was the EU-Turkey deal legal").
 
 A question with at most one word of its own besides words asking for more of the same ("How much
 money?", "Who else contributes?") leans on the conversation too, unless that word is a name ("What
@@ -71,6 +72,10 @@ _NAMING_TOPIC = re.compile(
     re.IGNORECASE,
 )
 _KEYWORD_TOPIC_WORDS = 5
+# "the deal", "the programme": a definite noun a follow-up may name the topic's thing by (_described)
+_DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+([\w'’-]+)\b")
+_LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
+_WORDS = re.compile(r"[\w'’-]+")
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
@@ -221,6 +226,10 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
             question, (named[0] if named else _after(text, previous)) + (f" ({anchored})" if anchored else ""), True,
             reason, previous.topic,
         )
+    described = _described(text, previous.topic)
+    if described is not None:
+        query, phrase, thing = described
+        return ResolvedQuestion(question, query, True, f"refers back with '{phrase}', read as '{thing}'", previous.topic)
     own = [t for t in own if t not in _MORE_OF_THE_SAME]
     if len(own) <= 1 and not _names_a_subject(text, own):
         return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
@@ -264,6 +273,23 @@ def _named(text: str, topic: str) -> tuple[str, str] | None:
         return None
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
+
+
+def _described(text: str, topic: str) -> tuple[str, str, str] | None:
+    """The question with "the" and the last word of the thing the topic names replaced by that thing ("Was the deal
+    legal?" after "Tell me about the EU-Turkey deal" gives "Was the EU-Turkey deal legal"), that phrase, and the
+    thing; None when the topic names no thing (_thing) of two words or more or the question does not say "the" and
+    its last word."""
+    thing = _thing(topic)
+    words = _WORDS.findall(thing or "")
+    if thing is None or len([w for w in words if w.lower() not in ("the", "a", "an")]) < 2 or not terms(words[-1]):
+        return None
+    head = terms(words[-1])[0]
+    for match in _DEFINITE_NOUN.finditer(text):
+        if terms(match.group(1)) == [head]:
+            spelt = thing if _LEADING_THE.match(thing) else f"the {thing}"
+            return f"{text[: match.start()]}{spelt}{text[match.end() :]}", match.group(0), thing
+    return None
 
 
 def _thing(topic: str) -> str | None:

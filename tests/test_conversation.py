@@ -196,3 +196,23 @@ def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
         assert not typed_as_keywords(request), request
     assert own_terms("Define HPL") == ["hpl"]  # the request's verb is no word of the question
     assert "defin" in own_terms("Which harbour rules define a pilot?")  # a verb of the question's own
+
+
+@pytest.mark.parametrize(
+    ("topic", "question", "query"),
+    [
+        ("Tell me about the harbour pilots deal", "Was the deal legal?", "Was the harbour pilots deal legal"),
+        ("What is the Harbour Pilots Scheme?", "Who pays for the scheme?", "Who pays for the Harbour Pilots Scheme"),
+        ("ferry licensing reform", "When did the reform start?", "When did the ferry licensing reform start"),
+    ],
+)
+def test_the_last_word_of_the_thing_a_topic_names_after_the_reads_as_that_thing(topic, question, query):
+    resolved = resolve(question, history(topic))
+    assert resolved.followup and resolved.query == query
+
+
+def test_a_definite_noun_that_is_not_the_topics_thing_or_a_one_word_thing_is_not_replaced():
+    assert resolve("Was the audit legal?", history("Tell me about the harbour pilots deal")).query != "Was the harbour pilots deal legal"
+    assert "HPS" not in resolve("Who leads the reform?", history("What is HPS?")).query  # one word: which noun it is, unsaid
+    # a topic that names no thing ("Why …?") lends none
+    assert resolve("Was the deal legal?", history("Why did the harbour pilots sign a deal?")).query.startswith("Was the deal legal")
