@@ -16,7 +16,7 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "9"
+CHUNKER_VERSION = "10"
 STUB_WORDS = 12  # a section of one line this short holds only its heading
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
 

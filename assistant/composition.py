@@ -126,7 +126,7 @@ class Composer:
 
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
-        lead: Sequence[int] = (), listed: Sequence[int] = (),
+        lead: Sequence[int] = (), listed: Sequence[Candidate] = (),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
@@ -140,8 +140,7 @@ class Composer:
         heading the question names holds) are the answer whole, in their order."""
         table, documents = self.index.sentences, self.index.documents
         if listed:
-            by_sentence = {c.sentence: c for c in candidates}
-            return self._quoted([[by_sentence[s]] for s in listed]) + (None,)
+            return self._quoted([[candidate] for candidate in listed]) + (None,)
         if lead:
             place = {sentence: n for n, sentence in enumerate(lead)}
             candidates = sorted(candidates, key=lambda c: place.get(c.sentence, len(lead)))  # stable: the rest keep their order
@@ -300,7 +299,7 @@ class Composer:
             section = self.section_of(doc_id, int(table.starts[intro]))
             words, previous_end = 0, int(table.ends[intro])
             for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
-                candidate = by_sentence.get(following)
+                candidate = by_sentence.get(following) or self._stub(following, group[0])
                 if following in taken or (said and shown_in(table.text(following, documents), said)):
                     previous_end = int(table.ends[following])  # chosen on its own merit, or just read: the list goes on
                     continue
@@ -319,27 +318,28 @@ class Composer:
                 taken.add(following)
         return added
 
-    def heading_list(self, candidates: list[Candidate], asked: frozenset[str]) -> list[int]:
+    def heading_list(self, candidates: list[Candidate], asked: frozenset[str]) -> list[Candidate]:
         """The list a section holds under a heading the question names (names_heading), for a question asking for a
         list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list,
-        after at most MAX_LIST_INTRO other sentences. The items in document order, within WHOLE_LIST_MAX_WORDS, after the
-        one of those other sentences that holds the most of the heading's words ("The report offers five strategic
-        recommendations …" under "Strategic Recommendations …"), if any does; from the first such section among the
-        candidates' (best first), or [] when no section qualifies."""
+        after at most MAX_LIST_INTRO other sentences. The items in document order (short ones too: list_stub), within
+        WHOLE_LIST_MAX_WORDS, after the one of those other sentences that holds the most of the heading's words ("The
+        report offers five strategic recommendations …" under "Strategic Recommendations …"), if any does; from the
+        first such section among the candidates' (best first), or [] when no section qualifies."""
         table, documents = self.index.sentences, self.index.documents
-        sections: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        sections: dict[tuple[str, tuple[str, ...]], Candidate] = {}  # each section's best candidate
         for candidate in candidates:
             doc_id = table.doc_ids[candidate.sentence]
             path = self.section_of(doc_id, int(table.starts[candidate.sentence]))
             if path:
-                sections.setdefault((doc_id, path), []).append(candidate.sentence)
-        for (doc_id, path), held in sections.items():
+                sections.setdefault((doc_id, path), candidate)
+        by_sentence = {c.sentence: c for c in candidates}
+        for (doc_id, path), best in sections.items():
             if not names_heading(path[-1], asked):
                 continue
             text = documents[doc_id].text
             if doc_id not in self._list_lines:
                 self._list_lines[doc_id] = document_list_lines(documents[doc_id])
-            ordered = sorted(held)
+            ordered = self._section_sentences(best.sentence, doc_id, path)
             items = [in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) for s in ordered]
             first = items.index(True) if True in items else len(items)
             if first > MAX_LIST_INTRO or not all(items[first:]) or len(items) - first < MIN_HEADING_LIST_ITEMS:
@@ -348,14 +348,36 @@ class Composer:
             intro = max(ordered[:first], key=lambda s: len(heading & set(terms(table.text(s, documents)))), default=None)
             if intro is not None and not heading & set(terms(table.text(intro, documents))):
                 intro = None
-            chosen, words = [], 0
+            chosen: list[Candidate] = []
+            words = 0
             for sentence in ([intro] if intro is not None else []) + ordered[first:]:
                 words += len(table.text(sentence, documents).split())
                 if chosen and words > WHOLE_LIST_MAX_WORDS:
                     break
-                chosen.append(sentence)
+                chosen.append(by_sentence.get(sentence) or Candidate(sentence, 0.0, 0.0, best.rank, 0.0))
             return chosen
         return []
+
+    def _section_sentences(self, sentence: int, doc_id: str, path: tuple[str, ...]) -> list[int]:
+        """The sentences of the table (short list items too) in the section around `sentence`, in document order."""
+        table = self.index.sentences
+
+        def inside(other: int) -> bool:
+            return (
+                0 <= other < len(table) and table.doc_ids[other] == doc_id
+                and self.section_of(doc_id, int(table.starts[other])) == path
+            )
+
+        first, last = sentence, sentence
+        while inside(first - 1):
+            first -= 1
+        while inside(last + 1):
+            last += 1
+        return list(range(first, last + 1))
+
+    def _stub(self, sentence: int, like: Candidate) -> Candidate | None:
+        """A short list item (list_stub) as a candidate brought with its list, ranked as the sentence bringing it."""
+        return Candidate(sentence, 0.0, 0.0, like.rank, 0.0) if sentence in self.index.sentences.list_stubs else None
 
     def opens_into_list(self, sentence: int, item_too: bool = False) -> bool:
         """The sentence is unfinished without the list after it: it ends in a colon, or a list follows it and it

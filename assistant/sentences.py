@@ -42,6 +42,7 @@ _NOTICE = re.compile(
 )
 _GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
+MIN_STUB_WORDS = 2  # a list item this long is quoted with its list (list_stub)
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
 ITEM_LABEL_WORDS = 6  # a list item opening with a sentence this short opens with its label
 UNMARKED_LIST_LINES, UNMARKED_ITEM_WORDS = 3, 25  # short unpunctuated lines in a row that make a list without bullets
@@ -53,6 +54,9 @@ class SentenceTable:
     starts: np.ndarray
     ends: np.ndarray
     by_passage: list[list[int]]  # passage position -> sentence ids, in document order
+    # short list items ("2. Support senior mission leaders on SSR"): in the table, in document order, but in no
+    # passage's list, so they are never ranked nor answer alone; quoted only with their list (list_stub)
+    list_stubs: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -74,6 +78,7 @@ class SentenceTable:
             "starts": self.starts.tolist(),
             "ends": self.ends.tolist(),
             "by_passage": self.by_passage,
+            "list_stubs": sorted(self.list_stubs),
         }
         path.write_text(json.dumps(payload))
 
@@ -85,6 +90,7 @@ class SentenceTable:
             np.array(data["starts"], dtype=np.int64),
             np.array(data["ends"], dtype=np.int64),
             data["by_passage"],
+            frozenset(data.get("list_stubs", ())),
         )
 
 
@@ -122,6 +128,32 @@ def answer_span(
                 return None
     item = _whole_line(text, start, end) and _line_at(text, start)[0] in list_lines
     return (start, end) if is_answer_sentence(text, start, end, item) else None
+
+
+def list_stub(text: str, start: int, end: int, headings: list[tuple[int, int, int]]) -> bool:
+    """A marked list item too short to stand as a statement ("2. Support senior mission leaders on SSR", "• Resource
+    SSR work better"): a whole line after its bullet or number, of at least MIN_STUB_WORDS words, followed by another
+    item, or last after one (a heading or nothing next); not the first line of an entry of a reading list ("• UN SSR
+    Taskforce" and its title on the next line); no heading itself, no question, no pointer to reading nor notice.
+    Quoted only as an item of its list."""
+    line_start, line_end = _line_at(text, start)
+    sentence = text[start:end].rstrip()
+    after = _line_after(text, (line_start, line_end))
+    before = text[:line_start].rstrip().rpartition("\n")[2]
+
+    def item(line: str) -> bool:
+        return bool(_BULLET.match(line))
+
+    last = after is None or any(h[0] == after[0] for h in headings)  # the list's last item: a heading or the end next
+    return (
+        bool(_MARK_ONLY.match(text[line_start:start]))
+        and not text[end:line_end].strip()
+        and ((after is not None and item(text[after[0] : after[1]])) or (last and item(before)))
+        and len(sentence.split()) >= MIN_STUB_WORDS
+        and not sentence.endswith("?")
+        and not any(start <= heading_start < end or heading_start <= start < heading_end for heading_start, _, heading_end in headings)
+        and not (_POINTER.match(sentence) or _REFERENCE.search(sentence) or _NOTICE.search(sentence))
+    )
 
 
 def _unmarked_item(line: str) -> bool:
@@ -276,6 +308,7 @@ def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> S
     starts: list[int] = []
     ends: list[int] = []
     by_passage: list[list[int]] = []
+    stubs: set[int] = set()
     headings = {doc_id: heading_spans(document) for doc_id, document in documents.items()}
     list_lines = {doc_id: document_list_lines(document, headings[doc_id]) for doc_id, document in documents.items()}
     for passage in passages:
@@ -283,15 +316,21 @@ def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> S
         held = []
         for start, end in with_item_labels(text, sentence_spans(text, passage.start, passage.end)):
             span = answer_span(start, end, headings[passage.doc_id], text, list_lines[passage.doc_id])
-            if span is None:
+            stub = span is None and list_stub(text, start, end, headings[passage.doc_id])
+            if span is None and not stub:
                 continue
-            start, end = span
+            start, end = span or (start, end)
             key = (passage.doc_id, start, end)
             if key not in ids:
                 ids[key] = len(doc_ids)
                 doc_ids.append(passage.doc_id)
                 starts.append(start)
                 ends.append(end)
-            held.append(ids[key])
+            if stub:
+                stubs.add(ids[key])
+            else:
+                held.append(ids[key])
         by_passage.append(held)
-    return SentenceTable(doc_ids, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), by_passage)
+    return SentenceTable(
+        doc_ids, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), by_passage, frozenset(stubs)
+    )

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from assistant.chunking import chunk_document, sentence_spans
 from assistant.models import Document, Section
 from conftest import BRIEFING_NOTE
@@ -161,3 +163,31 @@ def test_every_row_of_a_long_table_is_an_item():
 
     rows = "\n".join(f"Row number {i} of the long table here" for i in range(20_000))
     assert len(unmarked_list_lines("Intro.\n" + rows)) == 20_000  # one pass over the lines, not one walk per row
+
+
+def test_short_list_items_are_kept_to_be_quoted_with_their_list_but_never_on_their_own():
+    from assistant.chunking import chunk_document
+    from assistant.ingest import load_document
+    from assistant.sentences import sentence_table
+
+    text = (
+        "# Harbour Review\n\n## Recommendations\n\nThe review makes four recommendations:\n\n"
+        "1. Increase harbour patrols at night along the northern quays\n\n2. Train pilots yearly\n\n"
+        "3. Publish the port budget\n\n4. Hire inspectors\n\n"
+        "## Reading\n\n• Port Guide\n\nHarbour Policing in Practice (Lisbon, 2012).\n\n• Ana Costa\n\n"
+        "Coastal Guard Handbook for Officers (Porto, 2010).\n\n• Single\n\n## Notes\n\nBody text is here.\n"
+    )
+    document = load_document(Path("harbour-review.md"), text.encode())
+    table = sentence_table({document.doc_id: document}, chunk_document(document))
+    texts = {table.text(i, {document.doc_id: document}): i for i in range(len(table))}
+    stubs = {"Train pilots yearly", "Publish the port budget", "Hire inspectors"}
+    assert {t for t, i in texts.items() if i in table.list_stubs} == stubs  # the short items of a run of items
+    assert "Increase harbour patrols at night along the northern quays" not in stubs and texts.keys() >= stubs
+    held = {i for ids in table.by_passage for i in ids}
+    assert not held & table.list_stubs  # in no passage's sentences: never ranked, never an answer alone
+    # items in document order among the other sentences, so a list's introduction is followed by its items
+    order = [texts[t] for t in ("The review makes four recommendations:", "Increase harbour patrols at night along the northern quays",
+                                "Train pilots yearly", "Publish the port budget", "Hire inspectors")]
+    assert order == sorted(order) == list(range(order[0], order[0] + 5))
+    # the first line of a reading list's entry (its title on the next line) and a lone word are no items
+    assert "Port Guide" not in texts and "Ana Costa" not in texts and "Single" not in texts

@@ -61,6 +61,16 @@ Patrol Logbook Standards - LP, 2012
 - Night patrols found more smugglers than day patrols did.
 - Fishers reported storms sooner when their radios were free.
 - Boats logged by hand were often logged twice in a season.
+
+## Plans - Next Steps for the Towns
+
+The audit names three next steps for the towns:
+
+1. Buy storm radios
+
+2. Hire two pilots
+
+3. Publish the budget
 """
 
 
@@ -201,7 +211,7 @@ def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds
     chosen = candidates(ids, {"The audit found the fund short": 0.9, "The audit drew on": 0.8})
     asked = frozenset(own_terms("What are the lessons of the audit?"))
     listed = composer.heading_list(chosen, asked)
-    assert [composer.index.sentences.text(s, composer.index.documents) for s in listed] == lessons
+    assert [composer.index.sentences.text(c.sentence, composer.index.documents) for c in listed] == lessons
     sentences, citations, note = composer.compose(chosen, ranked=False, listed=listed)
     assert [s.text for s in sentences] == lessons and len(citations) == 3 and note is None
     # a heading is named by two of its words at least, half of them or more; a section that is no list never answers
@@ -209,3 +219,19 @@ def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds
     assert not names_heading("Lessons - What the Audit Learned", frozenset(own_terms("What are the lessons?")))
     assert composer.heading_list(chosen, frozenset(own_terms("What are the budget lessons of the audit fund?"))) == listed
     assert composer.heading_list(chosen, frozenset(own_terms("What does the audit say on the patrol budget?"))) == []
+
+
+def test_short_list_items_come_with_their_list_and_never_alone(tmp_path):
+    from assistant.conversation import own_terms
+
+    composer, ids = composer_over(tmp_path)
+    steps = ["The audit names three next steps for the towns:", "Buy storm radios", "Hire two pilots", "Publish the budget"]
+    assert {ids[t] for t in steps[1:]} == set(composer.index.sentences.list_stubs)
+    # not candidates (no passage holds them), yet brought by the sentence introducing them …
+    chosen = [c for c in candidates(ids, {"The audit names three next steps": 0.9, "The harbour court hears": 0.8})
+              if c.sentence not in composer.index.sentences.list_stubs]
+    texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(wants_list=True))[0]]
+    assert texts[texts.index(steps[0]) : texts.index(steps[0]) + 4] == steps
+    # … and by a question naming their heading
+    listed = composer.heading_list(chosen, frozenset(own_terms("What are the next steps for the towns?")))
+    assert [composer.index.sentences.text(c.sentence, composer.index.documents) for c in listed] == steps
