@@ -13,7 +13,7 @@ import numpy as np
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
 from .conversation import typed_as_keywords
-from .definitions import asked_term, defines
+from .definitions import IDENTITY, asked_term, definition_strength
 from .lexical import terms
 from .store import Index
 from .models import SearchHit
@@ -237,15 +237,17 @@ class Retriever:
 
     def defining(self, fused: dict[int, float], query: str) -> dict[int, float]:
         """For a question asking what a term is (definitions.asked_term): position -> 1 for the PHRASE_DEPTH best
-        candidates holding a sentence that defines it, 0 for the others; empty for any other question, or when none
-        defines it."""
+        candidates holding a sentence saying what it is, 0.5 for those holding only one saying what kind of thing it
+        is (definitions.definition_strength), 0 for the others; empty for any other question, or when none defines
+        it."""
         term = asked_term(query)
         if term is None:
             return {}
         table, documents = self.index.sentences, self.index.documents
         best = sorted(fused, key=lambda position: (-fused[position], position))[:PHRASE_DEPTH]
         found = {
-            p: float(any(defines(table.text(int(s), documents), term) for s in table.by_passage[p])) if p < len(table.by_passage) else 0.0
+            p: max((definition_strength(table.text(int(s), documents), term) for s in table.by_passage[p]), default=0) / IDENTITY
+            if p < len(table.by_passage) else 0.0
             for p in best
         }
         return found if any(found.values()) else {}

@@ -196,17 +196,19 @@ def test_a_passage_holding_the_questions_phrase_is_a_fourth_voice(real_retriever
 
 
 def test_a_passage_defining_the_term_a_question_asks_about_is_a_fifth_voice(real_retriever):
-    from assistant.definitions import defines
+    from assistant.definitions import IDENTITY, KIND, definition_strength
     from assistant.retrieval import SearchRequest
 
     index = real_retriever.index
     table, documents = index.sentences, index.documents
     assert real_retriever.weights.definition > 0  # fitted with the other two
     voices = real_retriever.voices(SearchRequest("What is security sector reform?", 10))
-    assert voices.definitions and set(voices.definitions.values()) == {0.0, 1.0}
-    for position, value in voices.definitions.items():  # 1 exactly where a sentence of the passage defines the term
-        held = any(defines(table.text(int(s), documents), "security sector reform") for s in table.by_passage[position])
-        assert value == float(held)
+    # 1 where a sentence of the passage says what the term is ("SSR is the …"), 0.5 where one only says what kind of
+    # thing it is ("SSR is a long-term endeavour"), 0 elsewhere
+    assert voices.definitions and set(voices.definitions.values()) == {0.0, KIND / IDENTITY, 1.0}
+    for position, value in voices.definitions.items():
+        strengths = [definition_strength(table.text(int(s), documents), "security sector reform") for s in table.by_passage[position]]
+        assert value == max(strengths, default=0) / IDENTITY
     weights = FusionWeights(0.5, 0.0, 1.0)
     assert voices.fused(weights) == pytest.approx(convex_fusion([voices.base, voices.sentences, voices.definitions], [1.0, 0.5, 1.0]))
     # any other question has no such voice
