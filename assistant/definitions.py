@@ -123,7 +123,22 @@ def subjects(sentence: str) -> tuple[tuple[str, int], ...]:
 
 @lru_cache(maxsize=65_536)
 def _names(subject: str, term: str) -> bool:
-    return terms(_spelt_out(subject, term)) == terms(_spelt_out(term, subject))
+    wanted = terms(_spelt_out(term, subject))
+    return any(terms(_spelt_out(variant, term)) == wanted for variant in _alternatives(subject))
+
+
+MAX_SLASHES = 3  # readings double with each slash
+_SLASHED = re.compile(r"([\w'’-]+)\s*/\s*([\w'’-]+)")
+
+
+def _alternatives(subject: str) -> list[str]:
+    """The subject, and each reading of its slashed alternatives: "National/ local ownership" names "national
+    ownership" and "local ownership" as well. A subject of more than MAX_SLASHES slashes is read as it stands."""
+    match = _SLASHED.search(subject)
+    if match is None or subject.count("/") > MAX_SLASHES:
+        return [subject]
+    before, after = subject[: match.start()], subject[match.end() :]
+    return [subject] + [v for word in match.groups() for v in _alternatives(before + word + after)]
 
 
 def _spelt_out(text: str, other: str) -> str:

@@ -62,6 +62,8 @@ def test_initials_stand_for_the_words_they_abbreviate():
         ("Night pilotage refers to guiding ships after dark.", "night pilotage"),
         ("The Harbour Accord was a pact between the port and its pilots.", "Harbour Accord"),
         ("The duties of a pilot are steering, signalling and reporting.", "duties of a pilot"),
+        ("Port/ harbour licensing refers to certifying pilots.", "harbour licensing"),  # slashed alternatives
+        ("Port/harbour licensing refers to certifying pilots.", "port licensing"),
     ],
 )
 def test_a_sentence_defines_a_term_it_opens_with_before_a_defining_verb(sentence, term):
@@ -76,6 +78,8 @@ def test_a_sentence_defines_a_term_it_opens_with_before_a_defining_verb(sentence
         ("Pilot licensing is the process of certifying pilots.", "harbour pilot licensing"),  # another term
         ("Ports say that HPL is the answer.", "harbour pilot licensing"),  # not the sentence's subject
         ("Pilots are needed to consolidate harbour safety, and ports pay them.", "pilots"),  # no enumeration after "are"
+        ("Port/ harbour licensing refers to certifying pilots.", "licensing"),  # an alternative is no word to drop
+        ("North/south/east/west/inland ports refers to all ports.", "north ports"),  # past three slashes, as it stands
     ],
 )
 def test_a_sentence_not_opening_with_the_term_defines_nothing(sentence, term):
