@@ -40,6 +40,9 @@ _CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
+_ANY_PREPOSITION = re.compile(
+    r"^(in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|concerning)\s+\S", re.IGNORECASE
+)
 _REFERENCE = re.compile(
     r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
     r"afterwards?|beforehand|since then|at the time)\b"
@@ -210,11 +213,13 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
     without_that = _CONJUNCTION_THAT.sub(" ", text)
     reference = _REFERENCE.search(without_that) or _NARROWING.search(text)
     if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
-        rest = _LEADING_PREPOSITION.sub("", text[continuation.end() :]).strip()
+        after = text[continuation.end() :].strip()
+        rest = _LEADING_PREPOSITION.sub("", after).strip()
         cue = continuation.group(0).strip()
         if _QUESTION_CLAUSE.search(rest):  # "And in the Sahel, what is being done?": a question of its own
             return ResolvedQuestion(question, rest, True, f"continues with '{cue}' and a question of its own", rest)
-        query = _replace_focus(previous.topic, rest)
+        preposition = _ANY_PREPOSITION.match(after)
+        query = _replace_focus(previous.topic, rest, after if preposition else "", preposition.group(1) if preposition else "")
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
         anchored = anchors(text, answer)
@@ -314,9 +319,16 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
     return " — ".join(parts)
 
 
-def _replace_focus(previous_query: str, new_focus: str) -> str:
+def _replace_focus(previous_query: str, new_focus: str, with_preposition: str = "", preposition: str = "") -> str:
+    """The previous query with its focus given way to the new one: from the last place it uses the preposition the
+    continuation opens with ("Whose definition of a migrant is used" + "And of the forcibly displaced?" → "Whose
+    definition of the forcibly displaced"); else from its first focus word ("Which entry points address weak state
+    protection" + "And in authoritarian regimes?" → "Which entry points address authoritarian regimes")."""
     if not new_focus:
         return previous_query
+    same = [m for m in re.finditer(rf"\b{re.escape(preposition)}\b", previous_query, re.IGNORECASE)] if preposition else []
+    if same:
+        return f"{previous_query[: same[-1].start()]}{with_preposition}"
     focus = _FOCUS_WORD.search(previous_query)
     if focus is None:
         return f"{previous_query} {new_focus}"

@@ -216,3 +216,16 @@ def test_a_definite_noun_that_is_not_the_topics_thing_or_a_one_word_thing_is_not
     assert "HPS" not in resolve("Who leads the reform?", history("What is HPS?")).query  # one word: which noun it is, unsaid
     # a topic that names no thing ("Why …?") lends none
     assert resolve("Was the deal legal?", history("Why did the harbour pilots sign a deal?")).query.startswith("Was the deal legal")
+
+
+@pytest.mark.parametrize(
+    ("topic", "question", "query"),
+    [
+        ("Whose definition of a harbour pilot is used?", "And of the river pilots?", "Whose definition of the river pilots"),
+        ("What are the harbour dues in Porto?", "And in Lisbon?", "What are the harbour dues in Lisbon"),
+        # no "in" in the topic: its first focus word gives way, as before
+        ("Which rules address night pilotage?", "And in storms?", "Which rules address storms"),
+    ],
+)
+def test_an_ellipsis_opening_with_a_preposition_replaces_what_follows_that_preposition_in_the_topic(topic, question, query):
+    assert resolve(question, history(topic)).query == query
