@@ -37,6 +37,13 @@ def shown_in(sentence: str, answer: str) -> bool:
     return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
 
 
+def _semicolon_item(text: str, offset: int) -> bool:
+    """Whether the paragraph holding `offset` ends with a semicolon: an item of a list set as paragraphs ("Moving SSR
+    from a crisis response option to a prevention measure …;"), whatever its sentences end with."""
+    end = text.find("\n\n", offset)
+    return text[: len(text) if end < 0 else end].rstrip().endswith(";")
+
+
 def names_heading(heading: str, asked: frozenset[str]) -> bool:
     """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
     the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
@@ -83,6 +90,7 @@ CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answ
 _HEADING_PARTS = re.compile(r"\s+[-–—]\s+|:\s+")
 MIN_HEADING_TERMS = 2  # words a question must share with a heading (or a part of it) to name it
 MIN_HEADING_LIST_ITEMS = 3
+
 MAX_LIST_INTRO = 4  # sentences of a listing section that may stand before its items
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
@@ -320,8 +328,9 @@ class Composer:
 
     def heading_list(self, candidates: list[Candidate], asked: frozenset[str]) -> list[Candidate]:
         """The list a section holds under a heading the question names (names_heading), for a question asking for a
-        list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list,
-        after at most MAX_LIST_INTRO other sentences. The items in document order (short ones too: list_stub), within
+        list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list
+        (marked, lines of a list whose marks were lost, or paragraphs ending with a semicolon), after at most
+        MAX_LIST_INTRO other sentences. The items in document order (short ones too: list_stub), within
         WHOLE_LIST_MAX_WORDS, after the one of those other sentences that holds the most of the heading's words ("The
         report offers five strategic recommendations …" under "Strategic Recommendations …"), if any does; from the
         first such section among the candidates' (best first), or [] when no section qualifies."""
@@ -340,7 +349,10 @@ class Composer:
             if doc_id not in self._list_lines:
                 self._list_lines[doc_id] = document_list_lines(documents[doc_id])
             ordered = self._section_sentences(best.sentence, doc_id, path)
-            items = [in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) for s in ordered]
+            items = [
+                in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) or _semicolon_item(text, int(table.ends[s]))
+                for s in ordered
+            ]
             first = items.index(True) if True in items else len(items)
             if first > MAX_LIST_INTRO or not all(items[first:]) or len(items) - first < MIN_HEADING_LIST_ITEMS:
                 continue

@@ -71,6 +71,14 @@ The audit names three next steps for the towns:
 2. Hire two pilots
 
 3. Publish the budget
+
+## Concerns under Review
+
+Moving the patrols from rescue to prevention along the quays;
+
+Ensuring that fishers are heard before rules change. The towns can help by meeting them each month;
+
+Publishing the patrol budget every year;
 """
 
 
@@ -235,3 +243,15 @@ def test_short_list_items_come_with_their_list_and_never_alone(tmp_path):
     # … and by a question naming their heading
     listed = composer.heading_list(chosen, frozenset(own_terms("What are the next steps for the towns?")))
     assert [composer.index.sentences.text(c.sentence, composer.index.documents) for c in listed] == steps
+
+
+def test_a_list_set_as_paragraphs_ending_with_semicolons_is_a_list_its_heading_can_be_asked_for(tmp_path):
+    from assistant.conversation import own_terms
+
+    composer, ids = composer_over(tmp_path)
+    concerns = ["Moving the patrols from rescue to prevention along the quays;", "Ensuring that fishers are heard before rules change.",
+                "The towns can help by meeting them each month;", "Publishing the patrol budget every year;"]
+    chosen = [c for c in candidates(ids, {"The audit found the fund short": 0.9})]
+    listed = composer.heading_list(chosen, frozenset(own_terms("Which concerns are under review?")))
+    # the second item is two sentences, the first ending with a full stop: the paragraph's end makes it an item
+    assert [composer.index.sentences.text(c.sentence, composer.index.documents) for c in listed] == concerns
