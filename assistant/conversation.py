@@ -24,7 +24,8 @@ money?", "Who else contributes?") leans on the conversation too, unless that wor
 is SSR?"). A question with words of its own
 and no pointer back stands alone: the old topic is not dragged along; unless it is short and
 about "the" thing the last answer named ("What did the evaluation find?" after "An external
-evaluation found …"). The effective query is returned so the behaviour is visible.
+evaluation found …"), or asks which, who or how many with a word or two the topic used ("Which
+countries are affected?"). The effective query is returned so the behaviour is visible.
 """
 
 from __future__ import annotations
@@ -53,14 +54,20 @@ _REFERENCE = re.compile(
 # "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation
 _DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
 _MAX_OWN_TERMS_FOR_DEFINITE = 3
+# A question asking which, who, how many, how much, when or where (_asks_after_the_topic)
+_ASKS_WHICH = re.compile(r"^\W*(?:which|who|whom|how\s+many|how\s+much|when|where)\b", re.IGNORECASE)
+_MAX_OWN_TERMS_FOR_WHICH = 2
 # "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
 _CONJUNCTION_THAT = re.compile(
     r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b"
     r"|\b(?:is|are|was|were|will|has|have|had)\s+there\b|\bthere\s+(?:is|are|was|were|has|have|had)\b",
     re.IGNORECASE,
 )
-# Narrowing what was just said: "Only the ILO ones", "Just the part about corruption", "Of the conventions listed, …"
-_NARROWING = re.compile(r"^(?:only|just)\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b", re.IGNORECASE)
+# Narrowing what was just said: "Only the ILO ones", "Just the part about corruption", "Of the conventions listed, …",
+# "Which one is about human rights?"
+_NARROWING = re.compile(
+    r"^(?:only|just)\b|^\W*which\s+ones?\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b", re.IGNORECASE
+)
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
 _ASKING_VERB = re.compile(r"^\W*(?:define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e)\b", re.IGNORECASE)
@@ -244,7 +251,19 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
             question, _after(text, previous) + (f" ({anchored})" if anchored else ""), True,
             "speaks of what the last answer named", previous.topic,
         )
+    if _asks_after_the_topic(text, own, previous.topic, answer):
+        return ResolvedQuestion(question, _after(text, previous), True, "asks which, who or how many of the topic", previous.topic)
     return ResolvedQuestion(question, text, False, "stands on its own", text)
+
+
+def _asks_after_the_topic(text: str, own: list[str], topic: str, answer: str) -> bool:
+    """A question asking which, who, how many, when or where with at most _MAX_OWN_TERMS_FOR_WHICH words of its own,
+    at least half of them used by the topic or the last answer: "Which countries are affected?" after a question on
+    violence in countries at peace. No name (a name asks anew)."""
+    if not _ASKS_WHICH.match(text) or not 1 <= len(own) <= _MAX_OWN_TERMS_FOR_WHICH or _name_terms(text) & set(own):
+        return False
+    said = set(terms(topic)) | set(terms(re.sub(r"\[\d+\]", " ", answer)))
+    return 2 * sum(t in said for t in own) >= len(own)
 
 
 def _speaks_of_the_answer(text: str, own: list[str], answer: str) -> bool:

@@ -229,3 +229,15 @@ def test_a_definite_noun_that_is_not_the_topics_thing_or_a_one_word_thing_is_not
 )
 def test_an_ellipsis_opening_with_a_preposition_replaces_what_follows_that_preposition_in_the_topic(topic, question, query):
     assert resolve(question, history(topic)).query == query
+
+
+def test_a_short_which_who_or_how_many_question_on_the_topics_words_is_about_the_topic():
+    turns = history("What do the briefs say about violence in harbour towns at peace?")
+    towns = resolve("Which towns are affected?", turns)
+    assert towns.followup and "harbour towns at peace" in towns.query
+    assert resolve("How many towns?", turns).followup
+    # its own words, a name, or more than two words of its own: a question of its own
+    assert not resolve("Which pilots strike?", turns).followup
+    assert not resolve("Which towns does Portwatch cover?", turns).followup
+    assert not resolve("Which harbour towns signed the dredging pact?", turns).followup
+    assert resolve("Which one is about pilots?", turns).followup  # "which one" of what was just said
