@@ -3,7 +3,7 @@ question asks which ones the briefs name.
 
 Entry points are listed when the question asks what to do, or when the top passages sit in the sections that
 state push factors and entry points; each is scored by the best rank of a passage overlapping its statement (or,
-at a lower weight, its factor's). A question asking for the factors themselves is answered with every factor's
+at a lower weight, its factor's), and those of a factor the question names come first. A question asking for the factors themselves is answered with every factor's
 heading, verbatim, cited once in each brief that states it. Pure functions of the catalogue, the retrieved
 passages and the settings; nothing here runs the model except the cosine of a factor's passage, read from the store.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalogue import Catalogue, EntryPoint, Factor
-from .composition import AnswerSentence, Citation
+from .composition import AnswerSentence, Citation, names_heading
 from .lexical import terms
 from .models import SearchHit
 from .store import Index
@@ -35,6 +35,7 @@ _ASKED_THING = re.compile(
     re.IGNORECASE,
 )
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
+NAMED_FACTOR_BONUS = 1.0  # lifts the entry points of a factor the question names above any found by retrieval alone
 
 
 @dataclass
@@ -105,6 +106,16 @@ def factor_overview(index: Index, factors: list[Factor], query: np.ndarray | Non
     return sentences, citations
 
 
+def factor_named(catalogue: Catalogue, query: str) -> Factor | None:
+    """The factor whose name the question names (names_heading: at least two, and at least half, of its words),
+    the one whose words it holds the largest share of; None when it names none. "What are the SSR entry points for
+    armed violence in countries at peace?" names "Armed violence in countries formally at peace"."""
+    asked = frozenset(terms(query))
+    named = [(len(asked & set(terms(f.name))) / max(1, len(set(terms(f.name)))), n, f)
+             for n, f in enumerate(catalogue.factors) if names_heading(f.name, asked)]
+    return max(named, key=lambda found: (found[0], -found[1]))[2] if named else None
+
+
 def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], limit: int) -> list[EntryPointMatch]:
     """The entry points to list with the answer to `query`, best first, at most `limit`."""
     if not catalogue.entry_points or limit == 0:
@@ -119,6 +130,10 @@ def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], li
                 top_in_catalogue = top_in_catalogue or hit.rank <= 3
     if not (asks_what_to_do(query) or top_in_catalogue):
         return []
+    named = factor_named(catalogue, query)
+    if named is not None:  # the factor the question names: its entry points first, in their order
+        for place, entry_id in enumerate(named.entry_point_ids):
+            scores[entry_id] = NAMED_FACTOR_BONUS + max(scores.get(entry_id, 0.0), FACTOR_WEIGHT / (place + 1) / len(named.entry_point_ids))
     matches = []
     for entry_id in sorted(scores, key=lambda e: -scores[e])[:limit]:
         entry = catalogue.entry_point(entry_id)

@@ -169,3 +169,23 @@ def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):
     path = tmp_path / "plain.md"
     path.write_text("# Plain\n\n## Background\n\nSome text here about things.\n\n## Section: Details\n\nMore text.\n")
     assert build_catalogue([load_document(path)]).entry_points == []
+
+
+def test_the_entry_points_of_a_factor_the_question_names_come_first(tmp_path):
+    from assistant.entry_points import entry_points_for, factor_named
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "water-brief.md").write_text(OWN_BRIEF)
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", embedding_model="test-hash")
+    embedder = HashEmbedder()
+    build_index(settings, lambda: embedder)
+    retriever = Retriever(load_index(settings), embedder, settings)
+    catalogue = retriever.index.catalogue
+    assert factor_named(catalogue, "What responses suit contested land between herders?").name == "Contested Land"
+    assert factor_named(catalogue, "What can be done about land?") is None  # one word of its name: not named
+    # retrieval finds the rains' responses first (their words), yet the factor named leads the entry points
+    question = "What responses to contested land can councils fund: elected water committees, wells shared fairly, tanks for schools?"
+    hits = retriever.search(question, top_k=8)
+    matches = entry_points_for(catalogue, question, hits, 3)
+    assert matches[0].entry.title == "Mediation Councils"
+    assert {m.entry.title for m in matches[1:]} <= {"Community Water Committees", "Rainwater Harvesting"}
