@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .headings import names_heading
 from .lexical import terms
 from .models import Quote
 from .sentences import MIN_SENTENCE_WORDS, bullets_follow, document_list_lines, in_list_item, unmarked_list_follows
@@ -42,18 +43,6 @@ def _semicolon_item(text: str, offset: int) -> bool:
     from a crisis response option to a prevention measure …;"), whatever its sentences end with."""
     end = text.find("\n\n", offset)
     return text[: len(text) if end < 0 else end].rstrip().endswith(";")
-
-
-def names_heading(heading: str, asked: frozenset[str]) -> bool:
-    """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
-    the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
-    names "From Policy to Practice - Key Findings")."""
-    for part in (heading, *_HEADING_PARTS.split(heading)):
-        words = set(terms(part))
-        held = len(words & asked)
-        if held >= MIN_HEADING_TERMS and 2 * held >= len(words):
-            return True
-    return False
 
 
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
@@ -86,11 +75,7 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
-# A heading's parts: "From Policy to Practice - Key Findings", "Push factor: Weak state protection"
-_HEADING_PARTS = re.compile(r"\s+[-–—]\s+|:\s+")
-MIN_HEADING_TERMS = 2  # words a question must share with a heading (or a part of it) to name it
 MIN_HEADING_LIST_ITEMS = 3
-
 MAX_LIST_INTRO = 4  # sentences of a listing section that may stand before its items
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.

@@ -225,8 +225,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
         cue = continuation.group(0).strip()
         if _QUESTION_CLAUSE.search(rest):  # "And in the Sahel, what is being done?": a question of its own
             return ResolvedQuestion(question, rest, True, f"continues with '{cue}' and a question of its own", rest)
-        preposition = _ANY_PREPOSITION.match(after)
-        query = _replace_focus(previous.topic, rest, after if preposition else "", preposition.group(1) if preposition else "")
+        query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
         anchored = anchors(text, answer)
@@ -338,16 +337,17 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
     return " — ".join(parts)
 
 
-def _replace_focus(previous_query: str, new_focus: str, with_preposition: str = "", preposition: str = "") -> str:
-    """The previous query with its focus given way to the new one: from the last place it uses the preposition the
-    continuation opens with ("Whose definition of a migrant is used" + "And of the forcibly displaced?" → "Whose
-    definition of the forcibly displaced"); else from its first focus word ("Which entry points address weak state
-    protection" + "And in authoritarian regimes?" → "Which entry points address authoritarian regimes")."""
+def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") -> str:
+    """The previous query with its focus given way to `new_focus`: from the last place it uses the preposition the
+    `continuation` opens with, which then follows it ("Whose definition of a migrant is used" + "of the forcibly
+    displaced" → "Whose definition of the forcibly displaced"); else from its first focus word ("Which entry points
+    address weak state protection" + "authoritarian regimes" → "Which entry points address authoritarian regimes")."""
     if not new_focus:
         return previous_query
-    same = [m for m in re.finditer(rf"\b{re.escape(preposition)}\b", previous_query, re.IGNORECASE)] if preposition else []
+    preposition = _ANY_PREPOSITION.match(continuation)
+    same = list(re.finditer(rf"\b{preposition.group(1)}\b", previous_query, re.IGNORECASE)) if preposition else []
     if same:
-        return f"{previous_query[: same[-1].start()]}{with_preposition}"
+        return f"{previous_query[: same[-1].start()]}{continuation}"
     focus = _FOCUS_WORD.search(previous_query)
     if focus is None:
         return f"{previous_query} {new_focus}"

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalogue import Catalogue, EntryPoint, Factor
-from .composition import AnswerSentence, Citation, names_heading
+from .composition import AnswerSentence, Citation
+from .headings import names_heading
 from .lexical import terms
 from .models import SearchHit
 from .store import Index

@@ -2,6 +2,7 @@
 
 "IV. Push factor: Bad governance" -> ordinal 4, label "Push factor", name "Bad governance";
 "• SSR Entry Point - National Dialogue" -> label "SSR Entry Point", name "National Dialogue".
+And whether a question names a heading ("What are the key findings?" names "… - Key Findings").
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .chunking import sentence_spans
+from .lexical import terms
 from .models import Document, Section
 
 NUMBERING = re.compile(r"^\s*(?:(?P<roman>[IVXLC]+)\.|(?P<letter>[a-zA-Z])[.)]|(?P<number>\d+)[.)]|[•\-–*▪◦])\s+")
@@ -17,6 +19,9 @@ _LABELLED = re.compile(r"^(?P<label>[^:–\-]{2,48}?)\s*(?::\s+|\s+[-–]\s+)(?P
 _LABEL_NUMBER = re.compile(r"\s+(?P<number>\d+)$")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 MAX_LABEL_WORDS = 5
+# A heading's parts: "From Policy to Practice - Key Findings", "Push factor: Weak state protection"
+_HEADING_PARTS = re.compile(r"\s+[-–—]\s+|:\s+")
+MIN_HEADING_TERMS = 2  # words a question must share with a heading (or a part of it) to name it
 
 
 @dataclass(frozen=True)
@@ -76,3 +81,15 @@ def heading_line(document: Document, section: Section) -> tuple[str, int]:
         return line[: found + len(title)], section.start
     first = sentence_spans(document.text, section.start, end)
     return (document.text[first[0][0] : first[0][1]], first[0][0]) if first else (line, section.start)
+
+
+def names_heading(heading: str, asked: frozenset[str]) -> bool:
+    """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
+    the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
+    names "From Policy to Practice - Key Findings")."""
+    for part in (heading, *_HEADING_PARTS.split(heading)):
+        words = set(terms(part))
+        held = len(words & asked)
+        if held >= MIN_HEADING_TERMS and 2 * held >= len(words):
+            return True
+    return False

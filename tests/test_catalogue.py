@@ -141,13 +141,18 @@ def test_a_span_states_the_entry_points_it_overlaps_and_only_the_factor_of_the_o
     assert catalogue.stated_in("another-brief", intro.start, first.end) == {}
 
 
-def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_structure(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "water-brief.md").write_text(OWN_BRIEF)
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", embedding_model="test-hash")
+def retriever_over_own_brief(folder) -> Retriever:  # type: ignore[no-untyped-def]
+    """A retriever over OWN_BRIEF, indexed with the hash embedder."""
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "water-brief.md").write_text(OWN_BRIEF)
+    settings = Settings(corpus_dir=folder / "corpus", index_dir=folder / "index", embedding_model="test-hash")
     embedder = HashEmbedder()
     build_index(settings, lambda: embedder)
-    answerer = Answerer(Retriever(load_index(settings), embedder, settings))
+    return Retriever(load_index(settings), embedder, settings)
+
+
+def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_structure(tmp_path):
+    answerer = Answerer(retriever_over_own_brief(tmp_path))
     answer = answerer.ask("Which drivers does the brief identify?")
     assert [s.text for s in answer.sentences] == ["Driver 1 - Failing Rains", "Driver 2 - Contested Land"]
     assert citation_problems(answer_payload(answer), answerer.index.documents) == []
@@ -174,12 +179,7 @@ def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):
 def test_the_entry_points_of_a_factor_the_question_names_come_first(tmp_path):
     from assistant.entry_points import entry_points_for, factor_named
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "water-brief.md").write_text(OWN_BRIEF)
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", embedding_model="test-hash")
-    embedder = HashEmbedder()
-    build_index(settings, lambda: embedder)
-    retriever = Retriever(load_index(settings), embedder, settings)
+    retriever = retriever_over_own_brief(tmp_path)
     catalogue = retriever.index.catalogue
     assert factor_named(catalogue, "What responses suit contested land between herders?").name == "Contested Land"
     assert factor_named(catalogue, "What can be done about land?") is None  # one word of its name: not named

@@ -209,7 +209,7 @@ def test_a_sentence_pointing_back_brings_the_one_it_points_to_however_long(tmp_p
 
 
 def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds(tmp_path):
-    from assistant.composition import names_heading
+    from assistant.headings import names_heading
     from assistant.conversation import own_terms
 
     composer, ids = composer_over(tmp_path)
