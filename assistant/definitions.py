@@ -122,6 +122,15 @@ def subjects(sentence: str) -> tuple[tuple[str, int], ...]:
 
 
 @lru_cache(maxsize=65_536)
+def opens_with(sentence: str, term: str) -> bool:
+    """Whether the sentence opens with the term (or its initials, or what they stand for), brackets and a leading
+    article aside: "Better Migration Management (BMM) programme was set up in April 2016 …" opens with "the BMM
+    programme". Such a sentence is about the term, though it does not define it."""
+    words = _WORD.findall(_LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", sentence[:MAX_QUESTION_CHARS]).strip()))
+    return any(_names(" ".join(words[:n]), term) for n in range(1, min(len(words), 2 * MAX_TERM_WORDS) + 1))
+
+
+@lru_cache(maxsize=65_536)
 def _names(subject: str, term: str) -> bool:
     wanted = terms(_spelt_out(term, subject))
     return any(terms(_spelt_out(variant, term)) == wanted for variant in _alternatives(subject))

@@ -159,3 +159,24 @@ def test_a_definition_question_leads_with_what_the_term_is_not_with_a_trait(tmp_
     assert answerer._definitions("Define HPL", scored) == [definition]
     assert answerer._definitions("Define HPL", scored[:1]) == [trait]  # a trait when nothing says what it is
     assert answerer._definitions("Why plan HPL?", scored) == []
+
+
+def test_asked_what_a_thing_no_sentence_defines_is_the_answer_opens_with_a_sentence_about_it(tmp_path):
+    """A brief of our own: no sentence says what the scheme is; one opens with its name (initials in brackets), and
+    two before it, in the same section, speak of what it answers."""
+    from assistant.definitions import opens_with
+    from tests.test_answers import answerer_over
+
+    answerer = answerer_over(tmp_path, {"harbour-scheme.md": (
+        "# Harbour Safety\n\n## Harbour Pilots Scheme (2019)\n\n"
+        "Shipwrecks near harbour mouths have become a growing concern for port towns and their insurers. "
+        "Untrained pilots steering tankers at night cause most of the harbour wrecks recorded since 2010.\n\n"
+        "Harbour Pilots Scheme (HPS) was set up in March 2019 for an initial period of four years. "
+        "It is financed by the Coastal Towns Fund with 3 million euros.\n\n"
+        "## Ferries\n\nFerries cross the bay every hour in summer.\n"
+    )})
+    texts = [s.text for s in answerer.ask("What is the Harbour Pilots Scheme?").sentences]
+    assert texts[:2] == ["Harbour Pilots Scheme (HPS) was set up in March 2019 for an initial period of four years.",
+                         "It is financed by the Coastal Towns Fund with 3 million euros."]
+    assert opens_with("Harbour Pilots Scheme (HPS) was set up in 2019.", "HPS")
+    assert not opens_with("The scheme was set up in 2019.", "Harbour Pilots Scheme")
