@@ -1,11 +1,12 @@
 """The catalogue in an answer: the SSR entry points listed beside it, and the push factors themselves when a
 question asks which ones the briefs name.
 
-Entry points are listed when the question asks what to do, or when the top passages sit in the sections that
-state push factors and entry points; each is scored by the best rank of a passage overlapping its statement (or,
-at a lower weight, its factor's), and those of a factor the question names come first. A question asking for the factors themselves is answered with every factor's
-heading, verbatim, cited once in each brief that states it. Pure functions of the catalogue, the retrieved
-passages and the settings; nothing here runs the model except the cosine of a factor's passage, read from the store.
+Entry points are listed when the question asks what to do, or when the top passages sit in the sections that state
+push factors and entry points; each is scored by the best rank of a passage overlapping its statement (or, at a
+lower weight, its factor's), and those of a factor the question names come first. A question asking for the factors
+themselves is answered with every factor's heading, verbatim, cited once in each brief that states it. Pure
+functions of the catalogue, the retrieved passages and the settings; nothing here runs the model except the cosine
+of a factor's passage, read from the store.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ _ASKED_THING = re.compile(
     re.IGNORECASE,
 )
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
-NAMED_FACTOR_BONUS = 1.0  # lifts the entry points of a factor the question names above any found by retrieval alone
 
 
 @dataclass
@@ -132,11 +132,11 @@ def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], li
     if not (asks_what_to_do(query) or top_in_catalogue):
         return []
     named = factor_named(catalogue, query)
-    if named is not None:  # the factor the question names: its entry points first, in their order
-        for place, entry_id in enumerate(named.entry_point_ids):
-            scores[entry_id] = NAMED_FACTOR_BONUS + max(scores.get(entry_id, 0.0), FACTOR_WEIGHT / (place + 1) / len(named.entry_point_ids))
+    first = set(named.entry_point_ids) if named is not None else set()  # the named factor's, in retrieval's order
+    for entry_id in first:
+        scores.setdefault(entry_id, 0.0)
     matches = []
-    for entry_id in sorted(scores, key=lambda e: -scores[e])[:limit]:
+    for entry_id in sorted(scores, key=lambda e: (e not in first, -scores[e]))[:limit]:
         entry = catalogue.entry_point(entry_id)
         assert entry is not None
         factor = catalogue.factor(entry.factor_id) if entry.factor_id else None

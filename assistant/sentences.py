@@ -140,15 +140,11 @@ def list_stub(text: str, start: int, end: int, headings: list[tuple[int, int, in
     sentence = text[start:end].rstrip()
     after = _line_after(text, (line_start, line_end))
     before = text[:line_start].rstrip().rpartition("\n")[2]
-
-    def item(line: str) -> bool:
-        return bool(_BULLET.match(line))
-
     last = after is None or any(h[0] == after[0] for h in headings)  # the list's last item: a heading or the end next
     return (
         bool(_MARK_ONLY.match(text[line_start:start]))
         and not text[end:line_end].strip()
-        and ((after is not None and item(text[after[0] : after[1]])) or (last and item(before)))
+        and (bool(after and _BULLET.match(text[after[0] : after[1]])) or (last and bool(_BULLET.match(before))))
         and len(sentence.split()) >= MIN_STUB_WORDS
         and not sentence.endswith("?")
         and not any(start <= heading_start < end or heading_start <= start < heading_end for heading_start, _, heading_end in headings)
