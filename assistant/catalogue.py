@@ -82,6 +82,12 @@ class Catalogue:
         return self._stated[key]
 
     @cached_property
+    def labels(self) -> frozenset[str]:
+        """The labels the briefs repeat over their factors' and entry points' headings ("Push factor", "SSR Entry
+        Point"): structure, not what a heading is about."""
+        return frozenset([f.label for f in self.factors if f.label] + [e.label for e in self.entry_points if e.kind == "entry_point"])
+
+    @cached_property
     def _entry_sources(self) -> list[tuple[EntryPoint, list[Quote]]]:
         """Each entry point with its factor's quotes (none without a factor)."""
         factors = {f.factor_id: f for f in self.factors}

@@ -328,7 +328,7 @@ class Composer:
                 sections.setdefault((doc_id, path), candidate)
         by_sentence = {c.sentence: c for c in candidates}
         for (doc_id, path), best in sections.items():
-            if not names_heading(path[-1], asked):
+            if not names_heading(path[-1], asked, self.index.catalogue.labels):
                 continue
             text = documents[doc_id].text
             if doc_id not in self._list_lines:

@@ -83,10 +83,15 @@ def heading_line(document: Document, section: Section) -> tuple[str, int]:
     return (document.text[first[0][0] : first[0][1]], first[0][0]) if first else (line, section.start)
 
 
-def names_heading(heading: str, asked: frozenset[str]) -> bool:
+def names_heading(heading: str, asked: frozenset[str], labels: frozenset[str] = frozenset()) -> bool:
     """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
     the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
-    names "From Policy to Practice - Key Findings")."""
+    names "From Policy to Practice - Key Findings"). A label the briefs repeat over many headings (`labels`: "SSR
+    Entry Point") is structure, not what the heading is about, and is left out first: "the SSR entry points for armed
+    violence" does not name "SSR Entry Point - Preventing Armed Conflict"."""
+    parts = parse_heading(heading)
+    if parts.label is not None and parts.label in labels:
+        heading = parts.name
     for part in (heading, *_HEADING_PARTS.split(heading)):
         words = set(terms(part))
         held = len(words & asked)

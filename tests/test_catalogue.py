@@ -189,3 +189,15 @@ def test_the_entry_points_of_a_factor_the_question_names_come_first(tmp_path):
     matches = entry_points_for(catalogue, question, hits, 3)
     assert matches[0].entry.title == "Mediation Councils"
     assert {m.entry.title for m in matches[1:]} <= {"Community Water Committees", "Rainwater Harvesting"}
+
+
+def test_a_label_the_briefs_repeat_is_no_part_of_what_a_question_names(tmp_path):
+    from assistant.headings import names_heading
+    from assistant.lexical import terms
+
+    assert retriever_over_own_brief(tmp_path).index.catalogue.labels == {"Driver", "Response"}
+    heading = "SSR Entry Point - Preventing Armed Conflict and Safeguarding Peacebuilding"
+    asked = frozenset(terms("What are the SSR entry points for armed violence in countries at peace?"))
+    assert names_heading(heading, asked)  # by the label's words alone
+    assert not names_heading(heading, asked, frozenset({"SSR Entry Point"}))
+    assert names_heading(heading, frozenset(terms("How to prevent armed conflict?")), frozenset({"SSR Entry Point"}))
