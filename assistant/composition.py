@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from .headings import names_heading
 from .lexical import terms
 from .models import Quote
-from .sentences import MIN_SENTENCE_WORDS, bullets_follow, document_list_lines, in_list_item, unmarked_list_follows
+from .sentences import (
+    MIN_SENTENCE_WORDS,
+    bullets_follow,
+    document_list_lines,
+    in_list_item,
+    in_semicolon_item,
+    unmarked_list_follows,
+)
 from .settings import Settings
 from .store import Index
 
@@ -36,13 +43,6 @@ def shown_in(sentence: str, answer: str) -> bool:
     """Whether an earlier answer's text quoted the sentence (white space aside, and the HTML escapes a chat front
     end sends back: "&amp;")."""
     return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
-
-
-def _semicolon_item(text: str, offset: int) -> bool:
-    """Whether the paragraph holding `offset` ends with a semicolon: an item of a list set as paragraphs ("Moving SSR
-    from a crisis response option to a prevention measure …;"), whatever its sentences end with."""
-    end = text.find("\n\n", offset)
-    return text[: len(text) if end < 0 else end].rstrip().endswith(";")
 
 
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
@@ -335,15 +335,16 @@ class Composer:
                 self._list_lines[doc_id] = document_list_lines(documents[doc_id])
             ordered = self._section_sentences(best.sentence, doc_id, path)
             items = [
-                in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) or _semicolon_item(text, int(table.ends[s]))
+                in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) or in_semicolon_item(text, int(table.ends[s]))
                 for s in ordered
             ]
             first = items.index(True) if True in items else len(items)
             if first > MAX_LIST_INTRO or not all(items[first:]) or len(items) - first < MIN_HEADING_LIST_ITEMS:
                 continue
             heading = set(terms(path[-1]))  # the introduction is the sentence before the items that speaks of it most
-            intro = max(ordered[:first], key=lambda s: len(heading & set(terms(table.text(s, documents)))), default=None)
-            if intro is not None and not heading & set(terms(table.text(intro, documents))):
+            shared = {s: len(heading & set(terms(table.text(s, documents)))) for s in ordered[:first]}
+            intro = max(shared, key=shared.__getitem__, default=None)
+            if intro is not None and not shared[intro]:
                 intro = None
             chosen: list[Candidate] = []
             words = 0

@@ -218,6 +218,13 @@ def in_list_item(text: str, start: int, list_lines: Collection[int]) -> bool:
     return bool(_BULLET.match(text[line_start : start + 1])) or line_start in list_lines
 
 
+def in_semicolon_item(text: str, offset: int) -> bool:
+    """Whether the paragraph holding `offset` ends with a semicolon: an item of a list set as paragraphs ("Moving SSR
+    from a crisis response option to a prevention measure …;"), whatever its sentences end with."""
+    end = text.find("\n\n", offset)
+    return text[: len(text) if end < 0 else end].rstrip().endswith(";")
+
+
 def _line_at(text: str, offset: int) -> tuple[int, int]:
     line_end = text.find("\n", offset)
     return text.rfind("\n", 0, offset) + 1, len(text) if line_end < 0 else line_end
