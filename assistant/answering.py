@@ -46,7 +46,7 @@ from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
-from .definitions import asked_term, definition_strength, opens_with
+from .definitions import asked_term, asks_expansion, definition_strength, is_short_form, opens_with, spells_out
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -451,8 +451,9 @@ class Answerer:
     def _definitions(self, query: str, candidates: list[Candidate]) -> list[int]:
         """For a question asking what a term is, the sentence defining it most closely (definitions.definition_strength:
         what it is before what kind of thing it is), best-scored first among equals, in each of the first
-        MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown. When
-        none defines it, the best-scored sentence opening with it ("Better Migration Management (BMM) programme was set
+        MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown. A short
+        form's spelling out ("… security sector governance (SSG) …") leads when the question asks what it stands for,
+        or when no sentence defines it. When none defines it nor spells it out, the best-scored sentence opening with it ("Better Migration Management (BMM) programme was set
         up in April 2016 …" for "What is the BMM programme?")."""
         term = asked_term(query)
         if term is None:
@@ -464,10 +465,13 @@ class Answerer:
             doc_id = table.doc_ids[candidate.sentence]
             if strength and strength > best.get(doc_id, (0, 0))[0]:
                 best[doc_id] = (strength, candidate.sentence)
-        order = sorted(best.values(), key=lambda found: -found[0])  # stable: candidates' order among equals
+        order = [sentence for _, sentence in sorted(best.values(), key=lambda found: -found[0])[:MAX_DEFINITIONS]]
+        spelt = next((c.sentence for c in candidates if is_short_form(term) and spells_out(table.text(c.sentence, documents), term)), None)
+        if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then what they mean
+            return [spelt] + [sentence for sentence in order if sentence != spelt]
         if not order:  # no sentence defines it: the best one opening with it, which is about it, leads
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])
-        return [sentence for _, sentence in order[:MAX_DEFINITIONS]]
+        return order
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
         """about_the_text of a sentence of the index, found once."""

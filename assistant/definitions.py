@@ -31,6 +31,11 @@ _ASKED_TERM = (
     ),
     re.compile(r"^\W*who\s+(?:counts|count|is\s+considered|are\s+considered)\s+(?:as\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
 )
+# "What does SSG stand for?", "What is IHL short for?", "What do the letters BMM mean?": the words behind a short form
+_ASKS_EXPANSION = re.compile(
+    r"\b(?:stand|stands)\s+for\b|\bshort\s+for\b|\b(?:abbreviation|acronym|initials|letters)\b", re.IGNORECASE
+)
+_BRACKETED_SHORT = re.compile(r"\(([A-Z]{2,8}s?)\)")  # "security sector governance (SSG)"
 _QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
 _ACCORDING_TO = re.compile(r",?\s+(?:according\s+to|as\s+defined\s+(?:by|in))\b.*$", re.IGNORECASE)  # whose definition
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -88,6 +93,30 @@ def stands_for(short: str, long: str) -> bool:
         2 <= len(letters) <= 8 and letters.isupper() and letters.isalpha() and len(words) >= 2
         and letters in (_initials(words, True), _initials(words, False))
     )
+
+
+def asks_expansion(question: str) -> bool:
+    """Whether the question asks what a short form stands for ("What does SSG stand for?")."""
+    return bool(_ASKS_EXPANSION.search(question[:MAX_QUESTION_CHARS]))
+
+
+def is_short_form(term: str) -> bool:
+    """"SSG", "IDPs": a term written in capitals, as initials are."""
+    letters = term[:-1] if term.endswith("s") else term
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
+
+
+@lru_cache(maxsize=65_536)
+def spells_out(sentence: str, short: str) -> bool:
+    """Whether the sentence writes the words out before the short form in brackets: "… good security sector governance
+    (SSG) …" spells out "SSG"."""
+    for match in _BRACKETED_SHORT.finditer(sentence):
+        if match.group(1).rstrip("s") != short.rstrip("s"):
+            continue
+        words = _WORD.findall(sentence[: match.start()])
+        if any(stands_for(match.group(1), " ".join(words[-n:])) for n in range(2, min(len(words), 2 * len(short)) + 1)):
+            return True
+    return False
 
 
 def defines(sentence: str, term: str) -> bool:

@@ -180,3 +180,26 @@ def test_asked_what_a_thing_no_sentence_defines_is_the_answer_opens_with_a_sente
                          "It is financed by the Coastal Towns Fund with 3 million euros."]
     assert opens_with("Harbour Pilots Scheme (HPS) was set up in 2019.", "HPS")
     assert not opens_with("The scheme was set up in 2019.", "Harbour Pilots Scheme")
+
+
+def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(tmp_path):
+    """A brief of our own: one sentence defines the scheme by its letters, another writes the letters out in brackets.
+    "What does HPS stand for?" is answered first with the words behind the letters; "What is HPS?" with the
+    definition; a bracket of other letters, or letters that are not the words' initials, spell nothing out."""
+    from assistant.composition import Candidate
+    from assistant.definitions import asks_expansion, spells_out
+    from tests.test_answers import answerer_over, sentence_starting
+
+    answerer = answerer_over(tmp_path, {"harbour-scheme.md": (
+        "# Harbour Safety\n\n## The scheme\n\nHPS is the process by which a port authority tests and certifies "
+        "those who steer ships in.\n\nPorts joined the Harbour Pilots Scheme (HPS) in 2019 to cut wrecks at night.\n"
+    )})
+    definition, spelt = (sentence_starting(answerer, start) for start in ("HPS is the process", "Ports joined"))
+    scored = [Candidate(definition, 1.0, 0.7, 1, 1.0), Candidate(spelt, 0.5, 0.6, 1, 1.0)]
+    assert answerer._definitions("What does HPS stand for?", scored) == [spelt, definition]
+    assert answerer._definitions("What is HPS?", scored) == [definition]
+    assert answerer._definitions("What is HPS?", scored[1:]) == [spelt]  # nothing defines it: the letters written out
+    assert answerer.ask("What does HPS stand for?").sentences[0].text.startswith("Ports joined the Harbour Pilots Scheme")
+    assert asks_expansion("What is HPS short for?") and not asks_expansion("What is HPS?")
+    assert not spells_out("Ports joined the Harbour Pilots Scheme (HPS) in 2019.", "HPL")
+    assert not spells_out("Ports joined the scheme for pilots (HPS) in 2019.", "HPS")
