@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .definitions import asked_term
 from .lexical import terms
 
 _CONTINUATION = re.compile(
@@ -41,6 +42,13 @@ _CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
+# "And the one for refugees?" after "What is the Global Compact for Migration?": "the one" is the topic's thing, and the
+# ellipsis is "for refugees"
+_THE_ONE = re.compile(
+    r"^(?:the\s+|that\s+|those\s+)?ones?\s+(?=(?:in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|"
+    r"concerning)\s+\S)",
+    re.IGNORECASE,
+)
 _ANY_PREPOSITION = re.compile(
     r"^(in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|concerning)\s+\S", re.IGNORECASE
 )
@@ -78,7 +86,7 @@ _FOCUS_WORD = re.compile(
 # A topic that asks what or who something is, or asks to be told about it, names it: "What is the Better Migration
 # Management programme", "Tell me about the EU-Turkey Deal"; so does a search-box topic of a few words ("BMM programme")
 _NAMING_TOPIC = re.compile(
-    r"^(?:(?:what|who)\s+(?:is|are|was|were)|tell\s+me\s+(?:more\s+)?about|explain|describe|define)\s+(?=\S)",
+    r"^(?:(?:what|who)\s+(?:is|are|was|were)(?:\s+meant\s+by)?|tell\s+me\s+(?:more\s+)?about|explain|describe|define)\s+(?=\S)",
     re.IGNORECASE,
 )
 _KEYWORD_TOPIC_WORDS = 5
@@ -215,8 +223,11 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
     if by_place is not None:
         query, ordinal = by_place
         return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of the last answer", query)
-    own = own_terms(text)
     continuation = _CONTINUATION.match(text)
+    the_one = _THE_ONE.match(text[continuation.end() :]) if continuation else None
+    if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
+        text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]
+    own = own_terms(text)
     without_that = _CONJUNCTION_THAT.sub(" ", text)
     reference = _REFERENCE.search(without_that) or _NARROWING.search(text)
     if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
@@ -316,7 +327,8 @@ def _described(text: str, topic: str) -> tuple[str, str, str] | None:
 
 
 def _thing(topic: str) -> str | None:
-    """What a topic names: X in "What/Who is X", "Tell me about X", "Explain X"; the whole of a search-box topic of
+    """What a topic names: X in "What/Who is X", "Tell me about X", "Explain X", "What does X stand for" (any term a
+    definition question asks about); the whole of a search-box topic of
     a few words and no question word ("Better Migration Management"). None for other topics, which do not say which
     of their words "it" stands for ("Why do people flee military service?")."""
     frame = _NAMING_TOPIC.match(topic)
@@ -324,7 +336,7 @@ def _thing(topic: str) -> str | None:
         return topic[frame.end() :].strip()
     if typed_as_keywords(topic):
         return topic.strip()
-    return None
+    return asked_term(topic)  # "What does SSG stand for", "the definition of a migrant"
 
 
 def _after(text: str, previous: ResolvedQuestion) -> str:

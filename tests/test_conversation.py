@@ -97,7 +97,8 @@ def test_a_pronoun_after_a_topic_that_names_a_thing_is_read_as_that_thing(questi
 
 
 @pytest.mark.parametrize(
-    "topic", ["Tell me about the Harbour Pilots Scheme.", "Explain the Harbour Pilots Scheme", "the Harbour Pilots Scheme"]
+    "topic", ["Tell me about the Harbour Pilots Scheme.", "Explain the Harbour Pilots Scheme", "the Harbour Pilots Scheme",
+              "What is meant by the Harbour Pilots Scheme?"]
 )
 def test_a_topic_asked_to_be_told_about_or_typed_as_a_few_words_names_its_thing(topic):
     resolved = resolve("Who pays for it?", history(topic))
@@ -229,6 +230,23 @@ def test_a_definite_noun_that_is_not_the_topics_thing_or_a_one_word_thing_is_not
 )
 def test_an_ellipsis_opening_with_a_preposition_replaces_what_follows_that_preposition_in_the_topic(topic, question, query):
     assert resolve(question, history(topic)).query == query
+
+
+@pytest.mark.parametrize(
+    ("topic", "question", "query"),
+    [
+        ("What is the Charter for River Pilots?", "And the one for harbour pilots?", "What is the Charter for harbour pilots"),
+        ("What are the harbour dues in Porto?", "What about the ones in Lisbon?", "What are the harbour dues in Lisbon"),
+    ],
+)
+def test_the_one_with_a_preposition_is_the_topics_thing_with_another_focus(topic, question, query):
+    resolved = resolve(question, history(topic))
+    assert resolved.followup and resolved.query == query
+
+
+def test_a_pronoun_after_asking_what_a_short_form_stands_for_is_read_as_that_short_form():
+    resolved = resolve("How is it different from HPL?", history("What does HPS stand for?"))
+    assert resolved.query.startswith("How is HPS different from HPL")
 
 
 def test_a_short_which_who_or_how_many_question_on_the_topics_words_is_about_the_topic():
