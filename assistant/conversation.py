@@ -37,8 +37,11 @@ from dataclasses import dataclass
 from .definitions import asked_term
 from .lexical import terms
 
+# "And in Lisbon?", "What about Sweden?", "And what about health care?" (the longer cue first: "And" alone would leave
+# "what about health care" to read as a question of its own)
 _CONTINUATION = re.compile(
-    r"^\s*(?:and|but|also|or|so|then|what about|how about|what of|same for|and what about|and how about)\b[\s,]*",
+    r"^\s*(?:(?:and|but|also|or|so|then)[\s,]+(?:what|how)\s+about|(?:and\s+)?what\s+of|(?:what|how)\s+about|same\s+for|"
+    r"and|but|also|or|so|then)\b[\s,]*",
     re.IGNORECASE,
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)

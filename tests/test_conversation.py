@@ -237,6 +237,9 @@ def test_an_ellipsis_opening_with_a_preposition_replaces_what_follows_that_prepo
     [
         ("What is the Charter for River Pilots?", "And the one for harbour pilots?", "What is the Charter for harbour pilots"),
         ("What are the harbour dues in Porto?", "What about the ones in Lisbon?", "What are the harbour dues in Lisbon"),
+        # a cue of two parts is one continuation, not "And" before a question of its own ("what about …")
+        ("What are the harbour dues in Porto?", "And what about Lisbon?", "What are the harbour dues in Lisbon"),
+        ("What are the harbour dues in Porto?", "But, how about Lisbon?", "What are the harbour dues in Lisbon"),
     ],
 )
 def test_the_one_with_a_preposition_is_the_topics_thing_with_another_focus(topic, question, query):
