@@ -237,14 +237,17 @@ def test_an_ellipsis_opening_with_a_preposition_replaces_what_follows_that_prepo
     [
         ("What is the Charter for River Pilots?", "And the one for harbour pilots?", "What is the Charter for harbour pilots"),
         ("What are the harbour dues in Porto?", "What about the ones in Lisbon?", "What are the harbour dues in Lisbon"),
-        # a cue of two parts is one continuation, not "And" before a question of its own ("what about …")
-        ("What are the harbour dues in Porto?", "And what about Lisbon?", "What are the harbour dues in Lisbon"),
-        ("What are the harbour dues in Porto?", "But, how about Lisbon?", "What are the harbour dues in Lisbon"),
     ],
 )
 def test_the_one_with_a_preposition_is_the_topics_thing_with_another_focus(topic, question, query):
     resolved = resolve(question, history(topic))
     assert resolved.followup and resolved.query == query
+
+
+@pytest.mark.parametrize("question", ["And what about Lisbon?", "But, how about Lisbon?", "And what of Lisbon?"])
+def test_a_cue_of_two_parts_is_one_continuation_not_and_before_a_question_of_its_own(question):
+    resolved = resolve(question, history("What are the harbour dues in Porto?"))
+    assert resolved.followup and resolved.query == "What are the harbour dues in Lisbon"
 
 
 def test_a_pronoun_after_asking_what_a_short_form_stands_for_is_read_as_that_short_form():
