@@ -57,6 +57,7 @@ from .ranking import (
     asks_definition,
     asks_list,
     asks_for_statement,
+    asks_what,
     enumerates,
     hand_set_scores,
     is_definitional,
@@ -242,7 +243,8 @@ class Answerer:
                 candidates, ranked=models.ranker is not None, said=said, form=form,
                 lead=self._definitions(request.query, candidates),
                 # the question itself asks for a list a heading it names holds, not the topic it follows
-                listed=self.composer.heading_list(candidates, frozenset(own_terms(question))) if asks_list(question) else (),
+                listed=self.composer.heading_list(candidates, frozenset(own_terms(question)), restated=not asks_list(question))
+                if asks_list(question) or asks_what(question) else (),
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None

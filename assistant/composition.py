@@ -25,6 +25,7 @@ from .sentences import (
     document_list_lines,
     in_list_item,
     in_semicolon_item,
+    opens_with_label,
     unmarked_list_follows,
 )
 from .settings import Settings
@@ -311,7 +312,7 @@ class Composer:
                 taken.add(following)
         return added
 
-    def heading_list(self, candidates: list[Candidate], asked: frozenset[str]) -> list[Candidate]:
+    def heading_list(self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False) -> list[Candidate]:
         """The list a section holds under a heading the question names (names_heading), for a question asking for a
         list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list
         (marked, lines of a list whose marks were lost, or paragraphs ending with a semicolon), after at most
@@ -328,7 +329,7 @@ class Composer:
                 sections.setdefault((doc_id, path), candidate)
         by_sentence = {c.sentence: c for c in candidates}
         for (doc_id, path), best in sections.items():
-            if not names_heading(path[-1], asked, self.index.catalogue.labels):
+            if not names_heading(path[-1], asked, self.index.catalogue.labels, restated):
                 continue
             text = documents[doc_id].text
             if doc_id not in self._list_lines:
@@ -348,13 +349,37 @@ class Composer:
                 intro = None
             chosen: list[Candidate] = []
             words = 0
-            for sentence in ([intro] if intro is not None else []) + ordered[first:]:
+            listed = ordered[first:] + self._resumed_after_box(doc_id, ordered[first:])
+            for sentence in ([intro] if intro is not None else []) + listed:
                 words += len(table.text(sentence, documents).split())
                 if chosen and words > WHOLE_LIST_MAX_WORDS:
                     break
                 chosen.append(by_sentence.get(sentence) or Candidate(sentence, 0.0, 0.0, best.rank, 0.0))
             return chosen
         return []
+
+    def _resumed_after_box(self, doc_id: str, items: list[int]) -> list[int]:
+        """The items of a list that a box set into it carried on after the box: when the list closes its section and
+        most of its items open with labels ("Peace processes. Creating …"), the run of items closing the next section, if
+        most of them open with labels too and no sentence of that section introduces them (the one before them neither ends in a
+        colon nor opens into a list). A page's layout may set a box with a heading of its own ("THE SECURITY
+        SECTOR") between two items of a list; the items after the box belong to the list, not to the box."""
+        table, documents = self.index.sentences, self.index.documents
+        text = documents[doc_id].text
+        following = items[-1] + 1 if items else len(table)
+        def labelled(run: list[int]) -> bool:  # most of its sentences open with a label (an item may go on after it)
+            return 2 * sum(opens_with_label(table.text(s, documents)) for s in run) >= len(run)
+
+        if following >= len(table) or table.doc_ids[following] != doc_id or not labelled(items):
+            return []
+        box = self._section_sentences(following, doc_id, self.section_of(doc_id, int(table.starts[following])))
+        closing = len(box)
+        while closing > 0 and in_list_item(text, int(table.starts[box[closing - 1]]), self._list_lines[doc_id]):
+            closing -= 1
+        run = box[closing:]
+        if not run or closing == 0 or self.opens_into_list(box[closing - 1]):
+            return []
+        return run if labelled(run) else []
 
     def _section_sentences(self, sentence: int, doc_id: str, path: tuple[str, ...]) -> list[int]:
         """The sentences of the table (short list items too) in the section around `sentence`, in document order."""

@@ -22,6 +22,12 @@ MAX_LABEL_WORDS = 5
 # A heading's parts: "From Policy to Practice - Key Findings", "Push factor: Weak state protection"
 _HEADING_PARTS = re.compile(r"\s+[-–—]\s+|:\s+")
 MIN_HEADING_TERMS = 2  # words a question must share with a heading (or a part of it) to name it
+RESTATED_HEADING_TERMS = 3  # … to restate it: all its words but one, and few others (RESTATED_OTHER_TERMS)
+RESTATED_OTHER_TERMS = 2
+# Words that ask or link rather than say what a heading or question is about ("WHAT … MIGHT …", "From Policy to …")
+_FORM_WORDS = frozenset(terms(
+    "what which who whom whose when where why how may might can could should would will must from into onto upon"
+))
 
 
 @dataclass(frozen=True)
@@ -83,18 +89,27 @@ def heading_line(document: Document, section: Section) -> tuple[str, int]:
     return (document.text[first[0][0] : first[0][1]], first[0][0]) if first else (line, section.start)
 
 
-def names_heading(heading: str, asked: frozenset[str], labels: frozenset[str] = frozenset()) -> bool:
+def names_heading(heading: str, asked: frozenset[str], labels: frozenset[str] = frozenset(), restated: bool = False) -> bool:
     """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
     the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
     names "From Policy to Practice - Key Findings"). A label the briefs repeat over many headings (`labels`: "SSR
     Entry Point") is structure, not what the heading is about, and is left out first: "the SSR entry points for armed
-    violence" does not name "SSR Entry Point - Preventing Armed Conflict"."""
+    violence" does not name "SSR Entry Point - Preventing Armed Conflict". `restated`: the terms hold all but at most
+    one of the heading's (or part's) content words, at least RESTATED_HEADING_TERMS of them, and at most
+    RESTATED_OTHER_TERMS others ("What typical situations may call for SSR?" restates "WHAT TYPES OF SITUATIONS MIGHT
+    CALL FOR SSR?"; a question with much else to ask does not)."""
     parts = parse_heading(heading)
     if parts.label is not None and parts.label in labels:
         heading = parts.name
     for part in (heading, *_HEADING_PARTS.split(heading)):
         words = set(terms(part))
         held = len(words & asked)
-        if held >= MIN_HEADING_TERMS and 2 * held >= len(words):
+        content = words - _FORM_WORDS
+        if (
+            restated and len(content & asked) >= RESTATED_HEADING_TERMS
+            and len(content - asked) <= 1 and len(asked - content - _FORM_WORDS) <= RESTATED_OTHER_TERMS
+        ):
+            return True
+        if not restated and held >= MIN_HEADING_TERMS and 2 * held >= len(words):
             return True
     return False

@@ -81,6 +81,14 @@ def asks_for_statement(question: str) -> bool:
     return asks_yes_no(question) or bool(_ASKS_WHAT_IT_IS.search(question))
 
 
+_ASKS_WHAT = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which)\b", re.IGNORECASE)
+
+
+def asks_what(question: str) -> bool:
+    """"What …?", "Which …?": a question a list may answer when it restates a list's heading."""
+    return bool(_ASKS_WHAT.search(question))
+
+
 def asks_list(question: str) -> bool:
     """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …"."""
     return bool(_ASKS_LIST.search(question))

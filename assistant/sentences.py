@@ -305,6 +305,13 @@ def with_item_labels(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return joined
 
 
+def opens_with_label(sentence: str) -> bool:
+    """The sentence opens with a label of at most ITEM_LABEL_WORDS words and goes on ("Peace processes. Creating a
+    security sector …"): the shape of a labelled list item (with_item_labels)."""
+    head, stop, rest = sentence.partition(". ")
+    return bool(stop and rest.strip()) and len(head.split()) <= ITEM_LABEL_WORDS
+
+
 def sentence_table(documents: dict[str, Document], passages: list[Passage]) -> SentenceTable:
     ids: dict[tuple[str, int, int], int] = {}
     doc_ids: list[str] = []

@@ -499,3 +499,54 @@ def test_a_list_asked_for_by_its_heading_comes_whole_and_only_when_the_question_
     paid = answerer.ask("How are the ferry guards paid according to it?", history)
     assert "The ferry guards are paid from harbour fees collected by the districts." in [s.text for s in paid.sentences]
     assert [s.text for s in paid.sentences] != findings
+
+
+HARBOUR_SITUATIONS = [
+    "Storm seasons. Where winter storms close the channel, dredging must be done before the first gale.",
+    "Silting rivers. A river that carries sand into the basin makes dredging a yearly task.",
+    "Larger ships. Ports that receive deeper ships must dredge their berths to the new draught.",
+    "New ferry lines. A line that opens a new quay needs the approach dredged first.",
+    "Port sales. A buyer of a port asks for the channel depth to be certified by a survey.",
+]
+
+
+def _harbour_brief(box_run_intro: str = "", labelled: bool = True) -> str:
+    """A brief of our own whose list of situations is split by a box with a heading of its own set between two items
+    (as a page's layout sets a sidebar): three items before the box, two closing the box's section."""
+    after = HARBOUR_SITUATIONS[3:] if labelled else [s.split(". ", 1)[1] for s in HARBOUR_SITUATIONS[3:]]
+    return (
+        "# Harbour Upkeep\n\n## WHAT SITUATIONS MIGHT CALL FOR DREDGING?\n\n"
+        "No harbour keeps its depth for ever, because rivers and tides move sand. "
+        "Typical situations that may call for dredging include the following:\n\n"
+        + "".join(f"• {item}\n\n" for item in HARBOUR_SITUATIONS[:3])
+        + "## THE PILOT BOARD\n\nThe pilot board is made up of three bodies, including both:\n\n"
+        "• the harbour master and the pilots who steer ships in;\n\n• the town council and the ship owners who pay dues.\n\n"
+        "There are different ways to set up a pilot board, but every port keeps one for its channel.\n\n"
+        + box_run_intro
+        + "".join(f"• {item}\n\n" for item in after)
+        + "## COSTS\n\nDredging is paid from the harbour dues collected each year by the town council.\n"
+    )
+
+
+def test_a_list_a_box_splits_comes_whole_when_asked_for_by_its_heading(tmp_path):
+    """The items after the box belong to the list: they open with labels as the list's do, close the box's section,
+    and nothing in the box introduces them. Items the box introduces itself, or items without labels, stay the box's."""
+    answerer = answerer_over(tmp_path, {"harbour-upkeep.md": _harbour_brief()})
+    texts = [s.text for s in answerer.ask("Which situations might call for dredging?").sentences]
+    assert texts == ["Typical situations that may call for dredging include the following:", *HARBOUR_SITUATIONS]
+    for folder in ("introduced", "unlabelled"):
+        (tmp_path / folder).mkdir()
+    introduced = answerer_over(tmp_path / "introduced", {"harbour-upkeep.md": _harbour_brief("The board also rules on these cases:\n\n")})
+    assert [s.text for s in introduced.ask("Which situations might call for dredging?").sentences][1:] == HARBOUR_SITUATIONS[:3]
+    unlabelled = answerer_over(tmp_path / "unlabelled", {"harbour-upkeep.md": _harbour_brief(labelled=False)})
+    assert [s.text for s in unlabelled.ask("Which situations might call for dredging?").sentences][1:] == HARBOUR_SITUATIONS[:3]
+
+
+def test_a_what_question_restating_a_list_heading_gets_the_whole_list(tmp_path):
+    """"What typical situations may call for dredging?" asks for no list in so many words, but restates the heading of
+    a section that is one; a what-question with much else to ask does not."""
+    answerer = answerer_over(tmp_path, {"harbour-upkeep.md": _harbour_brief()})
+    texts = [s.text for s in answerer.ask("What typical situations may call for dredging?").sentences]
+    assert texts == ["Typical situations that may call for dredging include the following:", *HARBOUR_SITUATIONS]
+    other = [s.text for s in answerer.ask("What do harbour dues pay for, from dredging situations to the pilots' call?").sentences]
+    assert other and other != texts
