@@ -224,6 +224,12 @@ class Answerer:
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
+        # the question itself asks for a list a heading it names holds, not the topic it follows
+        listed = self.composer.heading_list(
+            candidates, frozenset(own_terms(question)), restated=not asks_list(question)
+        ) if asks_list(question) or asks_what(question) else []
+        if support == NOT_COVERED_LEVEL and listed and not unknown:  # a section of the briefs has the name asked for
+            support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
@@ -241,10 +247,7 @@ class Answerer:
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
             sentences, citations, disagreement = self.composer.compose(
                 candidates, ranked=models.ranker is not None, said=said, form=form,
-                lead=self._definitions(request.query, candidates),
-                # the question itself asks for a list a heading it names holds, not the topic it follows
-                listed=self.composer.heading_list(candidates, frozenset(own_terms(question)), restated=not asks_list(question))
-                if asks_list(question) or asks_what(question) else (),
+                lead=self._definitions(request.query, candidates), listed=listed,
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None

@@ -550,3 +550,21 @@ def test_a_what_question_restating_a_list_heading_gets_the_whole_list(tmp_path):
     assert texts == ["Typical situations that may call for dredging include the following:", *HARBOUR_SITUATIONS]
     other = [s.text for s in answerer.ask("What do harbour dues pay for, from dredging situations to the pilots' call?").sentences]
     assert other and other != texts
+
+
+def test_a_list_question_naming_a_listing_heading_is_never_refused_unless_it_names_what_the_briefs_lack(tmp_path):
+    """Whatever the answerability model says of its few words, "What are the key findings?" names a section of the
+    briefs that lists them: the list is shown, as partial. A question that also names what the briefs never mention
+    (a year, a body) stays not covered."""
+    findings = ["Creation of a river police unit in each of the four districts",
+                "Weak record keeping on arrests made by the ferry guards",
+                "Lack of coordination between ferry guards and the river police"]
+    answerer = answerer_over(tmp_path, {"river-review.md": (
+        "# River Policing Review\n\n## About the review\n\nAn independent team reviewed river policing in the delta.\n\n"
+        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in findings) + "\n"
+    )})
+    answerer._support = lambda evidence, confidence, model: (0.01, "not_covered")  # the model refuses, whatever it sees
+    found = answerer.ask("What are the key findings?")
+    assert found.support == "partial" and [s.text for s in found.sentences] == findings
+    assert answerer.ask("What are the key findings of the 2025 Frontex audit?").support == "not_covered"
+    assert answerer.ask("Who reviewed river policing?").support == "not_covered"  # no list asked for, no heading named
