@@ -224,10 +224,12 @@ class Answerer:
         evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
-        # the question itself asks for a list a heading it names holds, not the topic it follows
+        # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
+        # findings"), not the topic it follows
+        keywords = typed_as_keywords(question)
         listed = self.composer.heading_list(
-            candidates, frozenset(own_terms(question)), restated=not asks_list(question)
-        ) if asks_list(question) or asks_what(question) else []
+            candidates, frozenset(own_terms(question)), restated=not (asks_list(question) or keywords)
+        ) if asks_list(question) or asks_what(question) or keywords else []
         if support == NOT_COVERED_LEVEL and listed and not unknown:  # a section of the briefs has the name asked for
             support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
