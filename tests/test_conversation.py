@@ -208,8 +208,7 @@ def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
     ],
 )
 def test_the_last_word_of_the_thing_a_topic_names_after_the_reads_as_that_thing(topic, question, query):
-    resolved = resolve(question, history(topic))
-    assert resolved.followup and resolved.query == query
+    assert reads_as(topic, question, query)
 
 
 def test_a_definite_noun_that_is_not_the_topics_thing_or_a_one_word_thing_is_not_replaced():
@@ -240,14 +239,18 @@ def test_an_ellipsis_opening_with_a_preposition_replaces_what_follows_that_prepo
     ],
 )
 def test_the_one_with_a_preposition_is_the_topics_thing_with_another_focus(topic, question, query):
-    resolved = resolve(question, history(topic))
-    assert resolved.followup and resolved.query == query
+    assert reads_as(topic, question, query)
 
 
 @pytest.mark.parametrize("question", ["And what about Lisbon?", "But, how about Lisbon?", "And what of Lisbon?"])
 def test_a_cue_of_two_parts_is_one_continuation_not_and_before_a_question_of_its_own(question):
-    resolved = resolve(question, history("What are the harbour dues in Porto?"))
-    assert resolved.followup and resolved.query == "What are the harbour dues in Lisbon"
+    assert reads_as("What are the harbour dues in Porto?", question, "What are the harbour dues in Lisbon")
+
+
+def reads_as(topic: str, question: str, query: str) -> bool:
+    """Whether `question`, asked after `topic`, is a follow-up searched as `query`."""
+    resolved = resolve(question, history(topic))
+    return resolved.followup and resolved.query == query
 
 
 def test_a_pronoun_after_asking_what_a_short_form_stands_for_is_read_as_that_short_form():
