@@ -460,8 +460,9 @@ class Answerer:
         what it is before what kind of thing it is), best-scored first among equals, in each of the first
         MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown. A short
         form's spelling out ("… security sector governance (SSG) …") leads when the question asks what it stands for,
-        or when no sentence defines it. When none defines it nor spells it out, the best-scored sentence opening with it ("Better Migration Management (BMM) programme was set
-        up in April 2016 …" for "What is the BMM programme?")."""
+        or when no sentence defines it. When none defines it nor spells it out, the best-scored sentence opening with
+        it ("Better Migration Management (BMM) programme was set up in April 2016 …" for "What is the BMM
+        programme?")."""
         term = asked_term(query)
         if term is None:
             return []
@@ -473,8 +474,10 @@ class Answerer:
             if strength and strength > best.get(doc_id, (0, 0))[0]:
                 best[doc_id] = (strength, candidate.sentence)
         order = [sentence for _, sentence in sorted(best.values(), key=lambda found: -found[0])[:MAX_DEFINITIONS]]
-        spelt = next((c.sentence for c in candidates if is_short_form(term) and spells_out(table.text(c.sentence, documents), term)), None)
-        if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then what they mean
+        spelt = next(
+            (c.sentence for c in candidates if is_short_form(term) and spells_out(table.text(c.sentence, documents), term)), None
+        )
+        if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then their meaning
             return [spelt] + [sentence for sentence in order if sentence != spelt]
         if not order:  # no sentence defines it: the best one opening with it, which is about it, leads
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])

@@ -312,14 +312,18 @@ class Composer:
                 taken.add(following)
         return added
 
-    def heading_list(self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False) -> list[Candidate]:
+    def heading_list(
+        self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False
+    ) -> list[Candidate]:
         """The list a section holds under a heading the question names (names_heading), for a question asking for a
         list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list
         (marked, lines of a list whose marks were lost, or paragraphs ending with a semicolon), after at most
         MAX_LIST_INTRO other sentences. The items in document order (short ones too: list_stub), within
         WHOLE_LIST_MAX_WORDS, after the one of those other sentences that holds the most of the heading's words ("The
-        report offers five strategic recommendations …" under "Strategic Recommendations …"), if any does; from the
-        first such section among the candidates' (best first), or [] when no section qualifies."""
+        report offers five strategic recommendations …" under "Strategic Recommendations …"), if any does, and the
+        items a box set into the list carried on after it (_resumed_after_box); from the first such section among the
+        candidates' (best first), or [] when no section qualifies. `restated`: the heading is named only by a question
+        restating it (names_heading), as a what-question that does not ask for a list must."""
         table, documents = self.index.sentences, self.index.documents
         sections: dict[tuple[str, tuple[str, ...]], Candidate] = {}  # each section's best candidate
         for candidate in candidates:
@@ -360,13 +364,14 @@ class Composer:
 
     def _resumed_after_box(self, doc_id: str, items: list[int]) -> list[int]:
         """The items of a list that a box set into it carried on after the box: when the list closes its section and
-        most of its items open with labels ("Peace processes. Creating …"), the run of items closing the next section, if
-        most of them open with labels too and no sentence of that section introduces them (the one before them neither ends in a
-        colon nor opens into a list). A page's layout may set a box with a heading of its own ("THE SECURITY
-        SECTOR") between two items of a list; the items after the box belong to the list, not to the box."""
+        most of its items open with labels ("Peace processes. Creating …"), the run of items closing the next
+        section, if most of them open with labels too and no sentence of that section introduces them (the one before
+        them neither ends in a colon nor opens into a list). A page's layout may set a box with a heading of its own
+        ("THE SECURITY SECTOR") between two items of a list; the items after the box belong to the list."""
         table, documents = self.index.sentences, self.index.documents
         text = documents[doc_id].text
         following = items[-1] + 1 if items else len(table)
+
         def labelled(run: list[int]) -> bool:  # most of its sentences open with a label (an item may go on after it)
             return 2 * sum(opens_with_label(table.text(s, documents)) for s in run) >= len(run)
 

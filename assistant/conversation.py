@@ -89,7 +89,8 @@ _FOCUS_WORD = re.compile(
 # A topic that asks what or who something is, or asks to be told about it, names it: "What is the Better Migration
 # Management programme", "Tell me about the EU-Turkey Deal"; so does a search-box topic of a few words ("BMM programme")
 _NAMING_TOPIC = re.compile(
-    r"^(?:(?:what|who)\s+(?:is|are|was|were)(?:\s+meant\s+by)?|tell\s+me\s+(?:more\s+)?about|explain|describe|define)\s+(?=\S)",
+    r"^(?:(?:what|who)\s+(?:is|are|was|were)(?:\s+meant\s+by)?|tell\s+me\s+(?:more\s+)?about|explain|describe|define)"
+    r"\s+(?=\S)",
     re.IGNORECASE,
 )
 _KEYWORD_TOPIC_WORDS = 5

@@ -89,7 +89,9 @@ def heading_line(document: Document, section: Section) -> tuple[str, int]:
     return (document.text[first[0][0] : first[0][1]], first[0][0]) if first else (line, section.start)
 
 
-def names_heading(heading: str, asked: frozenset[str], labels: frozenset[str] = frozenset(), restated: bool = False) -> bool:
+def names_heading(
+    heading: str, asked: frozenset[str], labels: frozenset[str] = frozenset(), restated: bool = False
+) -> bool:
     """Whether a question's terms (`asked`) name a heading: they hold at least MIN_HEADING_TERMS, and at least half, of
     the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
     names "From Policy to Practice - Key Findings"). A label the briefs repeat over many headings (`labels`: "SSR
