@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,7 +46,15 @@ from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
-from .definitions import asked_term, asks_expansion, definition_strength, is_short_form, opens_with, spells_out
+from .definitions import (
+    asked_term,
+    asks_expansion,
+    definition_strength,
+    is_short_form,
+    opens_with,
+    qualified_strength,
+    spells_out,
+)
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
@@ -467,13 +475,16 @@ class Answerer:
         if term is None:
             return []
         table, documents = self.index.sentences, self.index.documents
-        best: dict[str, tuple[int, int]] = {}  # doc -> (strength, sentence), the first candidate of the highest strength
-        for candidate in candidates:
-            strength = definition_strength(table.text(candidate.sentence, documents), term)
-            doc_id = table.doc_ids[candidate.sentence]
-            if strength and strength > best.get(doc_id, (0, 0))[0]:
-                best[doc_id] = (strength, candidate.sentence)
-        order = [sentence for _, sentence in sorted(best.values(), key=lambda found: -found[0])[:MAX_DEFINITIONS]]
+        def defining(strength_of: Callable[[str, str], int]) -> list[int]:
+            best: dict[str, tuple[int, int]] = {}  # doc -> (strength, sentence), the first candidate of the highest strength
+            for candidate in candidates:
+                strength = strength_of(table.text(candidate.sentence, documents), term)
+                doc_id = table.doc_ids[candidate.sentence]
+                if strength and strength > best.get(doc_id, (0, 0))[0]:
+                    best[doc_id] = (strength, candidate.sentence)
+            return [sentence for _, sentence in sorted(best.values(), key=lambda found: -found[0])[:MAX_DEFINITIONS]]
+
+        order = defining(definition_strength) or defining(qualified_strength)  # "Good SSG is …" when nothing says "SSG is …"
         spelt = next(
             (c.sentence for c in candidates if is_short_form(term) and spells_out(table.text(c.sentence, documents), term)), None
         )

@@ -154,9 +154,24 @@ def subjects(sentence: str) -> tuple[tuple[str, int], ...]:
 def opens_with(sentence: str, term: str) -> bool:
     """Whether the sentence opens with the term (or its initials, or what they stand for), brackets and a leading
     article aside: "Better Migration Management (BMM) programme was set up in April 2016 …" opens with "the BMM
-    programme". Such a sentence is about the term, though it does not define it."""
+    programme". Such a sentence is about the term, though it does not define it; one opening with a longer name the
+    term begins ("Refugee Convention and its 1967 Protocol …" for "refugee") is not."""
     words = _WORD.findall(_LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", sentence[:MAX_QUESTION_CHARS]).strip()))
-    return any(_names(" ".join(words[:n]), term) for n in range(1, min(len(words), 2 * MAX_TERM_WORDS) + 1))
+    return any(
+        _names(" ".join(words[:n]), term) and not (n < len(words) and words[n][:1].isupper())  # not "Refugee Convention"
+        for n in range(1, min(len(words), 2 * MAX_TERM_WORDS) + 1)
+    )
+
+
+def qualified_strength(sentence: str, term: str) -> int:
+    """definition_strength of the term with one word before it in the subject: "Good SSG is a specific type of
+    security governance …" says what good security sector governance is, which tells what SSG is when no sentence
+    defines it bare."""
+    return max(
+        (strength for subject, strength in subjects(sentence)
+         if len(words := _WORD.findall(subject)) >= 2 and _names(" ".join(words[1:]), term)),
+        default=0,
+    )
 
 
 @lru_cache(maxsize=65_536)

@@ -203,3 +203,29 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     assert asks_expansion("What is HPS short for?") and not asks_expansion("What is HPS?")
     assert not spells_out("Ports joined the Harbour Pilots Scheme (HPS) in 2019.", "HPL")
     assert not spells_out("Ports joined the scheme for pilots (HPS) in 2019.", "HPS")
+
+
+def test_a_sentence_opening_with_a_longer_name_the_term_begins_is_not_about_the_term():
+    from assistant.definitions import opens_with
+
+    assert not opens_with("Pilot Convention and its 1967 Protocol - IMO, 1951", "pilot")
+    assert opens_with("Pilots and other crew have access to special courses.", "pilot")
+
+
+def test_with_no_sentence_defining_the_term_bare_one_defining_it_with_a_qualifier_leads(tmp_path):
+    """"Good HPG is …" says what good harbour pilot governance is: asked what HPG is, and no sentence saying "HPG is
+    …", it leads; a sentence defining the bare term comes first when there is one."""
+    from assistant.composition import Candidate
+    from assistant.definitions import qualified_strength
+    from tests.test_answers import answerer_over, sentence_starting
+
+    answerer = answerer_over(tmp_path, {"harbour-governance.md": (
+        "# Harbour Governance\n\n## Pilots\n\nPorts train their pilots for three years before they steer alone.\n\n"
+        "## Good governance\n\nGood HPG is a specific type of harbour governance based on open accounts and fair dues.\n\n"
+        "## Meaning\n\nHPG is the way a port authority oversees those who steer ships in.\n"
+    )})
+    ports, qualified, bare = (sentence_starting(answerer, start) for start in ("Ports train", "Good HPG", "HPG is the way"))
+    scored = [Candidate(ports, 1.0, 0.7, 1, 1.0), Candidate(qualified, 0.9, 0.6, 1, 1.0), Candidate(bare, 0.8, 0.6, 2, 1.0)]
+    assert answerer._definitions("What is HPG?", scored) == [bare]
+    assert answerer._definitions("What is HPG?", scored[:2]) == [qualified]
+    assert qualified_strength("Good HPG is a type of governance.", "HPG") and not qualified_strength("HPG is a type.", "HPG")
