@@ -20,6 +20,7 @@ from .headings import names_heading
 from .lexical import terms
 from .models import Quote
 from .sentences import (
+    ITEM_LABEL_WORDS,
     MIN_SENTENCE_WORDS,
     bullets_follow,
     document_list_lines,
@@ -233,11 +234,25 @@ class Composer:
             return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
         return None
 
+    def announced(self, sentence: int) -> int | None:
+        """The sentence after this one when this one is a short statement opening its paragraph ("SSR is a long-term
+        endeavour.", at most ITEM_LABEL_WORDS words) and the paragraph goes on: what it announces, the next one says
+        ("Changing how the security sector works is a long-term endeavour because …")."""
+        table, documents = self.index.sentences, self.index.documents
+        following = sentence + 1
+        if following >= len(table) or table.doc_ids[following] != table.doc_ids[sentence]:
+            return None
+        text = documents[table.doc_ids[sentence]].text
+        start, end, after = int(table.starts[sentence]), int(table.ends[sentence]), int(table.starts[following])
+        opening = text[text.rfind("\n", 0, start) + 1 : start].strip() == ""  # nothing before it on its line
+        brief = len(text[start:end].split()) <= ITEM_LABEL_WORDS and text[start:end].rstrip().endswith(".")
+        return following if opening and brief and "\n" not in text[end:after] else None
+
     def linked(
         self, chosen: list[list[Candidate]], candidates: list[Candidate], words: int, said: str = "", before: bool = False
     ) -> list[list[Candidate]]:
         """The sentence each chosen one is tied to by a pointer back: the one right after it that points back to it
-        ("It is financed by …"), or with `before`, the one right before a chosen sentence that itself points back
+        ("It is financed by …") or says what it announces (announced), or with `before`, the one right before a chosen sentence that itself points back
         ("These terms serve as …" after the terms). Without it the chosen sentence tells half the story. A sentence
         after comes within the answer's word budget (`words` already used); a sentence before comes whatever its
         length (the terms "These terms" stand for are the answer), unless the previous answer (`said`) just quoted
@@ -248,7 +263,7 @@ class Composer:
         added: list[list[Candidate]] = []
         for group in list(chosen):
             sentence = group[0].sentence
-            other = sentence - 1 if before else self.pointing_back(sentence)
+            other = sentence - 1 if before else self.pointing_back(sentence) or self.announced(sentence)
             if other is None or (before and self.pointing_back(other) != sentence):
                 continue
             candidate = by_sentence.get(other)

@@ -255,3 +255,25 @@ def test_a_list_set_as_paragraphs_ending_with_semicolons_is_a_list_its_heading_c
     listed = composer.heading_list(chosen, frozenset(own_terms("Which concerns are under review?")))
     # the second item is two sentences, the first ending with a full stop: the paragraph's end makes it an item
     assert [composer.index.sentences.text(c.sentence, composer.index.documents) for c in listed] == concerns
+
+
+def test_a_short_statement_opening_its_paragraph_brings_the_sentence_saying_what_it_announces(tmp_path):
+    """"Dredging is slow work." opens its paragraph and announces what the next sentence says ("… because …"); a
+    short sentence inside a paragraph, or one whose paragraph ends with it, brings nothing."""
+    from tests.test_answers import answerer_over
+
+    answerer = answerer_over(tmp_path, {"harbour-works.md": (
+        "# Harbour Works\n\n## Time\n\nDredging is slow work. Deepening a channel takes years because the sand "
+        "returns with every tide.\n\n## Costs\n\nThe dues pay for the dredgers. Quays are quite cheap. Towns share the rest "
+        "of the bill.\n\nPilots are paid well.\n\nThe pilots' pay rose in 2012 after a long strike by the crews.\n"
+    )})
+    composer, table, documents = answerer.composer, answerer.index.sentences, answerer.index.documents
+    ids = {table.text(i, documents): i for i in range(len(table))}
+    assert composer.announced(ids["Dredging is slow work."]) == ids[
+        "Deepening a channel takes years because the sand returns with every tide."]
+    assert composer.announced(ids["Quays are quite cheap."]) is None  # inside its paragraph
+    assert composer.announced(ids["Pilots are paid well."]) is None  # its paragraph ends with it
+    chosen = [Candidate(ids["Dredging is slow work."], 0.9, 0.9, 1, 1.0), Candidate(ids["Pilots are paid well."], 0.8, 0.8, 1, 1.0)]
+    chosen += [Candidate(i, 0.0, 0.0, 1, 0.0) for i in ids.values() if i not in {c.sentence for c in chosen}]
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    assert texts[texts.index("Dredging is slow work.") + 1].startswith("Deepening a channel takes years")
