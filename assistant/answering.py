@@ -255,9 +255,11 @@ class Answerer:
             # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
             # every recent answer; a question of its own from the last one
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
+            lead = self._definitions(request.query, candidates)
+            known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates
             sentences, citations, disagreement = self.composer.compose(
-                candidates, ranked=models.ranker is not None, said=said, form=form,
-                lead=self._definitions(request.query, candidates), listed=listed,
+                candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],
+                ranked=models.ranker is not None, said=said, form=form, lead=lead, listed=listed,
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None
@@ -467,8 +469,8 @@ class Answerer:
         """For a question asking what a term is, the sentence defining it most closely (definitions.definition_strength:
         what it is before what kind of thing it is), best-scored first among equals, in each of the first
         MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown. A short
-        form's spelling out ("… security sector governance (SSG) …") leads when the question asks what it stands for,
-        or when no sentence defines it. When none defines it nor spells it out, the best-scored sentence opening with
+        form's spelling out ("… security sector governance (SSG) …") leads when the question asks what it stands for
+        (found in any brief then), or when no sentence defines it. When none defines it nor spells it out, the best-scored sentence opening with
         it ("Better Migration Management (BMM) programme was set up in April 2016 …" for "What is the BMM
         programme?")."""
         term = asked_term(query)
@@ -488,11 +490,29 @@ class Answerer:
         spelt = next(
             (c.sentence for c in candidates if is_short_form(term) and spells_out(table.text(c.sentence, documents), term)), None
         )
+        if spelt is None and is_short_form(term) and asks_expansion(query):  # asked for it: looked for in every brief
+            spelt = self._spelt_out_anywhere(term)
         if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then their meaning
             return [spelt] + [sentence for sentence in order if sentence != spelt]
         if not order:  # no sentence defines it: the best one opening with it, which is about it, leads
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])
         return order
+
+    def _spelt_out_anywhere(self, short: str) -> int | None:
+        """The first sentence of the briefs writing a short form out before it in brackets (definitions.spells_out),
+        wherever it stands: the page that spells "SSG" out is rarely among the passages a question of three words
+        finds."""
+        table, documents = self.index.sentences, self.index.documents
+        for doc_id, document in documents.items():
+            at = document.text.find(f"({short})")
+            while at != -1:
+                sentence = next(
+                    (i for i in range(len(table)) if table.doc_ids[i] == doc_id and table.starts[i] <= at < table.ends[i]), None
+                )
+                if sentence is not None and spells_out(table.text(sentence, documents), short):
+                    return sentence
+                at = document.text.find(f"({short})", at + 1)
+        return None
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
         """about_the_text of a sentence of the index, found once."""

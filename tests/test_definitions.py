@@ -199,6 +199,9 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     assert answerer._definitions("What does HPS stand for?", scored) == [spelt, definition]
     assert answerer._definitions("What is HPS?", scored) == [definition]
     assert answerer._definitions("What is HPS?", scored[1:]) == [spelt]  # nothing defines it: the letters written out
+    # asked what it stands for, the sentence spelling it out is found beyond the candidates, in any brief
+    assert answerer._definitions("What does HPS stand for?", scored[:1]) == [spelt, definition]
+    assert answerer._definitions("What is HPS?", scored[:1]) == [definition]
     assert answerer.ask("What does HPS stand for?").sentences[0].text.startswith("Ports joined the Harbour Pilots Scheme")
     assert asks_expansion("What is HPS short for?") and not asks_expansion("What is HPS?")
     assert not spells_out("Ports joined the Harbour Pilots Scheme (HPS) in 2019.", "HPL")
