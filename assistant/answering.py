@@ -487,10 +487,9 @@ class Answerer:
             return [sentence for _, sentence in sorted(best.values(), key=lambda found: -found[0])[:MAX_DEFINITIONS]]
 
         order = defining(definition_strength) or defining(qualified_strength)  # "Good SSG is …" when nothing says "SSG is …"
-        spelt = next(
-            (c.sentence for c in candidates if is_short_form(term) and spells_out(table.text(c.sentence, documents), term)), None
-        )
-        if spelt is None and is_short_form(term) and asks_expansion(query):  # asked for it: looked for in every brief
+        short = is_short_form(term)
+        spelt = next((c.sentence for c in candidates if short and spells_out(table.text(c.sentence, documents), term)), None)
+        if spelt is None and short and asks_expansion(query):  # asked for it: looked for in every brief
             spelt = self._spelt_out_anywhere(term)
         if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then their meaning
             return [spelt] + [sentence for sentence in order if sentence != spelt]

@@ -47,14 +47,9 @@ _CONTINUATION = re.compile(
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
 # "And the one for refugees?" after "What is the Global Compact for Migration?": "the one" is the topic's thing, and the
 # ellipsis is "for refugees"
-_THE_ONE = re.compile(
-    r"^(?:the\s+|that\s+|those\s+)?ones?\s+(?=(?:in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|"
-    r"concerning)\s+\S)",
-    re.IGNORECASE,
-)
-_ANY_PREPOSITION = re.compile(
-    r"^(in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|concerning)\s+\S", re.IGNORECASE
-)
+_PREPOSITIONS = r"in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|concerning"
+_THE_ONE = re.compile(rf"^(?:the\s+|that\s+|those\s+)?ones?\s+(?=(?:{_PREPOSITIONS})\s+\S)", re.IGNORECASE)
+_ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
     r"afterwards?|beforehand|since then|at the time)\b"
