@@ -72,12 +72,14 @@ def about_the_text(sentence: str) -> bool:
     return bool(_ABOUT_THE_TEXT.search(sentence))
 
 
-_ASKS_WHAT_IT_IS = re.compile(r"^\W*(?:what|who)\s+(?:is|was)\b(?!\s+there\b)|^\W*define\b", re.IGNORECASE)
+_ASKS_WHAT_IT_IS = re.compile(
+    r"^\W*(?:what|who)\s+(?:is|was)\b(?!\s+there\b)|^\W*define\b|^\W*(?:and\s+|so\s+)?which\s+one\b(?!s)", re.IGNORECASE
+)
 
 
 def asks_for_statement(question: str) -> bool:
-    """"Can …?", "Does …?", "What is …?", "Who was …?", "Define …": the answer is a statement, not a list (unless the
-    question also asks for one: asks_list)."""
+    """"Can …?", "Does …?", "What is …?", "Who was …?", "Define …", "Which one …?": the answer is a statement, not a
+    list (unless the question also asks for one: asks_list)."""
     return asks_yes_no(question) or bool(_ASKS_WHAT_IT_IS.search(question))
 
 

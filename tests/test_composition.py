@@ -189,6 +189,20 @@ def test_a_question_asking_for_a_statement_gets_no_list_and_no_sentence_left_han
     assert asks_list("Does the note list the patrol's duties?")  # asked yes or no, but for a list: the answer sets it
 
 
+def test_the_question_as_typed_asks_for_one_thing_even_after_a_question_asking_for_a_list():
+    from assistant.answering import question_form
+
+    # a follow-up's query carries the question it depends on ("… — What are the patrol's duties"), whose form is a list
+    one = question_form("Which one concerns storms?", "Which one concerns storms — What are the patrol's duties", True)
+    assert one.statement and not one.wants_list
+    # several of them, or an ellipsis taking the earlier question's form, still ask for a list
+    assert question_form("Which ones concern storms?", "Which ones concern storms — What are the patrol's duties").wants_list
+    assert question_form("And in the harbour?", "Which duties does the patrol have in the harbour").wants_list
+    assert question_form("Does the note list the patrol's duties?", "Does the note list the patrol's duties").wants_list
+    assert question_form("Any other duties?", "Any other duties — What are the patrol's duties", True).more
+    assert not question_form("Any other duties?", "Any other duties").more  # nothing was answered before
+
+
 def test_a_question_asking_for_more_never_quotes_again_what_the_conversation_quoted(tmp_path):
     composer, ids = composer_over(tmp_path)
     chosen = candidates(ids, {"The harbour court hears": 0.9, "The patrol was founded in 2009": 0.85, "It is financed by": 0.8})
