@@ -235,11 +235,12 @@ class Answerer:
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
-        candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker)
+        asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
+        candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker, asked)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
-        evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language)
+        evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
@@ -315,8 +316,10 @@ class Answerer:
         passage_cosines: dict[int, float],
         unknown: list[str],
         language: str,
+        asked: str,
     ) -> Evidence:
-        """What retrieval and sentence scoring found, as the answerability model's evidence."""
+        """What retrieval and sentence scoring found, as the answerability model's evidence. The kind of answer asked
+        for and the names asked about come from `asked` (the query without the last answer’s phrases, ReadQuestion.asked)."""
         lexical, table, documents = self.index.lexical, self.index.sentences, self.index.documents
         question = QuestionTerms.of(query, lexical)
         wanted, rare_share = question.wanted, question.rare_share
@@ -328,9 +331,9 @@ class Answerer:
         best_texts = [table.text(sentence, documents) for sentence in looked]
         best_texts += [table.text(f, documents) for f in map(self.composer.pointing_back, looked) if f is not None]  # "It is financed by …"
         typed = [s for s in dict.fromkeys(c.sentence for c in by_cosine[:5] + covering)
-                 if holds_answer_type(query, table.text(s, documents))]
+                 if holds_answer_type(asked, table.text(s, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
-        names = list(dict.fromkeys(t for name in self._names(query) for t in terms(name)))
+        names = list(dict.fromkeys(t for name in self._names(asked) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
         return Evidence(
             question_terms=len(wanted),
@@ -348,8 +351,8 @@ class Answerer:
             rare_coverage_best3=max((rare_share(self._terms_of(c.sentence)) for c in best), default=0.0),
             typed_coverage=max((rare_share(self._terms_of(sentence)) for sentence in typed), default=0.0),
             coverage_sentence=question.share(best_terms),
-            answer_type_missing=answer_type_missing(query, best_texts),
-            year_elsewhere=year_elsewhere(query, [table.text(sentence, documents) for sentence in typed]),
+            answer_type_missing=answer_type_missing(asked, best_texts),
+            year_elsewhere=year_elsewhere(asked, [table.text(sentence, documents) for sentence in typed]),
             non_english=language != "en",
         )
 
@@ -407,8 +410,10 @@ class Answerer:
         query: np.ndarray | None,
         favoured: list[Quote],
         ranker: LinearModel | None,
+        asked: str,
     ) -> tuple[list[Candidate], np.ndarray]:
-        """The sentences of the hits, best first, and their ranking features (rows in sentence-id order).
+        """The sentences of the hits, best first, and their ranking features (rows in sentence-id order); whether a
+        sentence holds the kind of answer asked for is judged against `asked` (see _evidence).
 
         Scored by the ranker's probability when there is one, else by hand-set weights."""
         table, documents, position_of = self.index.sentences, self.index.documents, self.index.position_of
@@ -435,7 +440,7 @@ class Answerer:
         starts = [int(table.starts[i]) for i in ids]
         ranks = np.array([rank_of[int(i)] for i in ids], dtype=np.float64)
         share_of = {int(i): rare_share(self._terms_of(int(i))) for i in ids}
-        typed = asks_for_type(text)
+        typed = asks_for_type(asked)
         evidence = SentenceEvidence(
             cosine=np.asarray(cosines, dtype=np.float64),
             passage_cosine=np.array([passage_cosine.get(rank_of[int(i)], 0.0) for i in ids]),
@@ -446,7 +451,7 @@ class Answerer:
             neighbour_coverage=np.array([neighbour(int(i)) for i in ids]),
             words=np.array([len(t.split()) for t in texts], dtype=np.float64),
             introduces_list=np.array([self.composer.introduces_list(int(i)) for i in ids], dtype=np.float64),
-            holds_answer_type=np.array([holds_answer_type(text, t) for t in texts] if typed else [1.0] * len(texts), dtype=np.float64),
+            holds_answer_type=np.array([holds_answer_type(asked, t) for t in texts] if typed else [1.0] * len(texts), dtype=np.float64),
             states_entry_point=np.array(
                 [overlaps(table.doc_ids[int(i)], start, start + 1, favoured) for i, start in zip(ids, starts)]
                 if favoured else [0.0] * len(ids),

@@ -132,6 +132,7 @@ class ResolvedQuestion:
     followup: bool
     reason: str  # why it was (or was not) read as a follow-up
     topic: str = ""  # the self-contained question the conversation is about at this turn
+    anchors: str = ""  # phrases of the last answer added to the query, in brackets at its end (anchors())
 
     @property
     def text(self) -> str:
@@ -245,7 +246,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
             reason += f", read as '{named[1]}'"
         return ResolvedQuestion(
             question, (named[0] if named else _after(text, previous)) + (f" ({anchored})" if anchored else ""), True,
-            reason, previous.topic,
+            reason, previous.topic, anchored,
         )
     described = _described(text, previous.topic)
     if described is not None:
@@ -258,7 +259,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
         anchored = anchors(text, answer)
         return ResolvedQuestion(
             question, _after(text, previous) + (f" ({anchored})" if anchored else ""), True,
-            "speaks of what the last answer named", previous.topic,
+            "speaks of what the last answer named", previous.topic, anchored,
         )
     if _asks_after_the_topic(text, own, previous.topic, answer):
         return ResolvedQuestion(question, _after(text, previous), True, "asks which, who or how many of the topic", previous.topic)

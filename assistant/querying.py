@@ -33,6 +33,14 @@ class ReadQuestion:
     borrowed: tuple[str, ...] = ()  # the briefs' words a non-English question's words resemble, added to it
 
     @property
+    def asked(self) -> str:
+        """The text searched without the phrases of the last answer a follow-up was given (ResolvedQuestion.anchors):
+        what the question asks about. A year the last answer gave is not one the question states ("When did they
+        start?" after "Starting from 2008, …" asks for that year)."""
+        anchors = self.resolved.anchors
+        return self.text.removesuffix(f" ({anchors})").rstrip() if anchors else self.text
+
+    @property
     def searched_as(self) -> str | None:
         """The text searched, when it is not the resolved question itself."""
         return self.text if self.text != self.resolved.query else None

@@ -268,3 +268,19 @@ def test_a_short_which_who_or_how_many_question_on_the_topics_words_is_about_the
     assert not resolve("Which towns does Portwatch cover?", turns).followup
     assert not resolve("Which harbour towns signed the dredging pact?", turns).followup
     assert resolve("Which one is about pilots?", turns).followup  # "which one" of what was just said
+
+
+def test_what_a_follow_up_asks_is_read_without_the_phrases_the_last_answer_gave_it():
+    from assistant.answerability import holds_answer_type
+    from assistant.querying import ReadQuestion
+
+    said = "Starting from 2011, the harbour board signed ferry agreements with 4 towns: Lisk, Oran, Vell and Tam."
+    turns = [Turn("user", "Which towns have ferry agreements?"), Turn("assistant", said)]
+    resolved = resolve("When did they start?", turns)
+    assert resolved.anchors and "2011" in resolved.query  # the answer's phrases help the search find it again …
+    read = ReadQuestion(resolved, "en", resolved.query)
+    assert "2011" not in read.asked and read.asked.startswith("When did they start")
+    # … but the year it gave is what is asked for, not a year the question states
+    assert holds_answer_type(read.asked, said) and not holds_answer_type(resolved.query, said)
+    plain = resolve("When did the agreements start?", [])
+    assert ReadQuestion(plain, "en", plain.query).asked == plain.query
