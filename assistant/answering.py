@@ -48,6 +48,7 @@ from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, fa
 from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
 from .definitions import (
     asked_term,
+    compared_terms,
     asks_expansion,
     definition_strength,
     is_short_form,
@@ -91,6 +92,7 @@ LANGUAGE_NOTE = (
 _WORD = re.compile(r"[\w'’-]+")
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
+LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,7 @@ class Answerer:
             # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
             # every recent answer; a question of its own from the last one
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
-            lead = self._definitions(request.query, candidates)
+            lead = self._definitions(request.query, candidates, request.doc_ids)
             known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates
             sentences, citations, disagreement = self.composer.compose(
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],
@@ -478,18 +480,33 @@ class Answerer:
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
 
-    def _definitions(self, query: str, candidates: list[Candidate]) -> list[int]:
+    def _definitions(self, query: str, candidates: list[Candidate], doc_ids: Sequence[str] = ()) -> list[int]:
         """For a question asking what a term is, the sentence defining it most closely (definitions.definition_strength:
         what it is before what kind of thing it is), best-scored first among equals, in each of the first
         MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown. A short
         form's spelling out ("… security sector governance (SSG) …") leads when the question asks what it stands for
         (found in any brief then), or when no sentence defines it. When none defines it nor spells it out, the best-scored sentence opening with
         it ("Better Migration Management (BMM) programme was set up in April 2016 …" for "What is the BMM
-        programme?")."""
+        programme?"). A question telling two terms apart (definitions.compared_terms) is led by the definition of
+        each, the first's first, where a sentence defines it: the closest definition among the candidates and the
+        sentences of the passages found for "What is <term>" (a question about two terms finds the definition of one
+        of them at best). Only the briefs of `doc_ids` are looked in, when given."""
+        compared = compared_terms(query)
+        if compared is not None:
+            return list(dict.fromkeys(
+                s for term in compared
+                for s in self._defined(term, query, candidates + self._sentences_on(term, doc_ids), doc_ids, defined_only=True)[:1]
+            ))
         term = asked_term(query)
-        if term is None:
-            return []
+        return [] if term is None else self._defined(term, query, candidates, doc_ids)
+
+    def _defined(
+        self, term: str, query: str, candidates: list[Candidate], doc_ids: Sequence[str] = (), defined_only: bool = False
+    ) -> list[int]:
+        """The sentences that define `term` for _definitions, best first; with `defined_only`, none but sentences
+        defining it or spelling it out (no sentence merely opening with it)."""
         table, documents = self.index.sentences, self.index.documents
+
         def defining(strength_of: Callable[[str, str], int]) -> list[int]:
             best: dict[str, tuple[int, int]] = {}  # doc -> (strength, sentence), the first candidate of the highest strength
             for candidate in candidates:
@@ -503,19 +520,21 @@ class Answerer:
         short = is_short_form(term)
         spelt = next((c.sentence for c in candidates if short and spells_out(table.text(c.sentence, documents), term)), None)
         if spelt is None and short and asks_expansion(query):  # asked for it: looked for in every brief
-            spelt = self._spelt_out_anywhere(term)
+            spelt = self._spelt_out_anywhere(term, doc_ids)
         if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then their meaning
             return [spelt] + [sentence for sentence in order if sentence != spelt]
-        if not order:  # no sentence defines it: the best one opening with it, which is about it, leads
+        if not order and not defined_only:  # no sentence defines it: the best one opening with it, which is about it, leads
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])
         return order
 
-    def _spelt_out_anywhere(self, short: str) -> int | None:
-        """The first sentence of the briefs writing a short form out before it in brackets (definitions.spells_out),
-        wherever it stands: the page that spells "SSG" out is rarely among the passages a question of three words
-        finds."""
+    def _spelt_out_anywhere(self, short: str, doc_ids: Sequence[str] = ()) -> int | None:
+        """The first sentence of the briefs (those of `doc_ids`, when given) writing a short form out before it in
+        brackets (definitions.spells_out), wherever it stands: the page that spells "SSG" out is rarely among the
+        passages a question of three words finds."""
         table, documents = self.index.sentences, self.index.documents
         for doc_id, document in documents.items():
+            if doc_ids and doc_id not in doc_ids:
+                continue
             at = document.text.find(f"({short})")
             while at != -1:
                 sentence = next(
@@ -525,6 +544,14 @@ class Answerer:
                     return sentence
                 at = document.text.find(f"({short})", at + 1)
         return None
+
+    def _sentences_on(self, term: str, doc_ids: Sequence[str] = ()) -> list[Candidate]:
+        """The sentences of the LOOKUP_PASSAGES passages found for "What is <term>" (in `doc_ids`' briefs, when
+        given), as unscored candidates: a definition question's search, whose definition voice finds them."""
+        position_of, by_passage = self.index.position_of, self.index.sentences.by_passage
+        hits = self.retriever.search(f"What is {term}", top_k=LOOKUP_PASSAGES, doc_ids=doc_ids)
+        positions = [position_of[hit.passage.passage_id] for hit in hits]
+        return [Candidate(int(s), 0.0, 0.0, 1, 0.0) for p in positions if p < len(by_passage) for s in by_passage[p]]
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
         """about_the_text of a sentence of the index, found once."""

@@ -43,6 +43,28 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
 MAX_TERM_WORDS = 6
 MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
+# "What is the difference between X and Y", "How does X differ from Y", "What distinguishes X from Y", "X vs Y",
+# "Compare X and Y", "How do X and Y differ": a comparison of two terms, each defined in turn
+_ARTICLE = r"(?:(?:the|a|an)\s+)?"
+_COMPARED = (
+    re.compile(
+        rf"\bdifferences?\s+between\s+{_ARTICLE}(?:terms?\s+)?(?P<a>.+?)\s+and\s+{_ARTICLE}(?P<b>.+?)\W*$", re.IGNORECASE
+    ),
+    re.compile(
+        rf"^\W*how\s+(?:does|do|is|are)\s+{_ARTICLE}(?P<a>.+?)\s+(?:differ|different|distinct)\s+from\s+{_ARTICLE}(?P<b>.+?)\W*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^\W*what\s+(?:distinguishes|separates|differentiates)\s+{_ARTICLE}(?P<a>.+?)\s+from\s+{_ARTICLE}(?P<b>.+?)\W*$",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"^\W*how\s+(?:do|does)\s+{_ARTICLE}(?P<a>.+?)\s+and\s+{_ARTICLE}(?P<b>.+?)\s+differ\b\W*$", re.IGNORECASE),
+    re.compile(
+        rf"^\W*(?:compare|contrast|distinguish(?:\s+between)?)\s+{_ARTICLE}(?P<a>.+?)\s+(?:and|with|to|from)\s+{_ARTICLE}(?P<b>.+?)\W*$",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"^\W*{_ARTICLE}(?P<a>.+?)\s+(?:vs\.?|versus)\s+{_ARTICLE}(?P<b>.+?)\W*$", re.IGNORECASE),
+)
 # "X is the …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …", or "X are a,
 # b and c" (an enumeration whose first item ends within four words of the verb): what X is
 _IDENTITY = re.compile(
@@ -73,10 +95,30 @@ def asked_term(question: str) -> str | None:
         term = match.group("term")
         quoted = _QUOTED.search(term)
         term = _LEADING_ARTICLE.sub("", _ACCORDING_TO.sub("", quoted.group(1) if quoted else term).strip())
-        if term and not _NOT_A_TERM.match(term) and len(term.split()) <= MAX_TERM_WORDS and terms(term):
-            return term
-        return None
+        return term if _is_term(term) else None
     return None
+
+
+@lru_cache(maxsize=1024)
+def compared_terms(question: str) -> tuple[str, str] | None:
+    """The two terms a question asks to have told apart ("SSR" and "SSG" of "What is the difference between SSR and
+    SSG?", "refugee" and "migrant" of "How does a refugee differ from a migrant?"), or None. Each must read as a term
+    as asked_term reads one."""
+    if len(question) > MAX_QUESTION_CHARS:
+        return None
+    for pattern in _COMPARED:
+        match = pattern.search(question.strip())
+        if match is None:
+            continue
+        first, second = (_LEADING_ARTICLE.sub("", match.group(side).strip()) for side in ("a", "b"))
+        return (first, second) if _is_term(first) and _is_term(second) and first.lower() != second.lower() else None
+    return None
+
+
+def _is_term(text: str) -> bool:
+    """Whether a question's object reads as a term to define: some content words, at most MAX_TERM_WORDS words, and
+    not a clause ("the role of …", "it")."""
+    return bool(text) and not _NOT_A_TERM.match(text) and len(text.split()) <= MAX_TERM_WORDS and bool(terms(text))
 
 
 def _initials(words: list[str], every: bool) -> str:

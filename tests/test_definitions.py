@@ -193,7 +193,7 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     answerer = answerer_over(tmp_path, {"harbour-scheme.md": (
         "# Harbour Safety\n\n## The scheme\n\nHPS is the process by which a port authority tests and certifies "
         "those who steer ships in.\n\nPorts joined the Harbour Pilots Scheme (HPS) in 2019 to cut wrecks at night.\n"
-    )})
+    ), "harbour-fees.md": "# Harbour Fees\n\n## Rates\n\nShips under HPS rules pay their pilots by the hour, at night double.\n"})
     definition, spelt = (sentence_starting(answerer, start) for start in ("HPS is the process", "Ports joined"))
     scored = [Candidate(definition, 1.0, 0.7, 1, 1.0), Candidate(spelt, 0.5, 0.6, 1, 1.0)]
     assert answerer._definitions("What does HPS stand for?", scored) == [spelt, definition]
@@ -202,6 +202,8 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     # asked what it stands for, the sentence spelling it out is found beyond the candidates, in any brief
     assert answerer._definitions("What does HPS stand for?", scored[:1]) == [spelt, definition]
     assert answerer._definitions("What is HPS?", scored[:1]) == [definition]
+    # … but only in the briefs the question is restricted to
+    assert answerer._definitions("What does HPS stand for?", scored[:1], doc_ids=("harbour-fees",)) == [definition]
     assert answerer.ask("What does HPS stand for?").sentences[0].text.startswith("Ports joined the Harbour Pilots Scheme")
     assert asks_expansion("What is HPS short for?") and not asks_expansion("What is HPS?")
     assert not spells_out("Ports joined the Harbour Pilots Scheme (HPS) in 2019.", "HPL")
@@ -232,3 +234,67 @@ def test_with_no_sentence_defining_the_term_bare_one_defining_it_with_a_qualifie
     assert answerer._definitions("What is HPG?", scored) == [bare]
     assert answerer._definitions("What is HPG?", scored[:2]) == [qualified]
     assert qualified_strength("Good HPG is a type of governance.", "HPG") and not qualified_strength("HPG is a type.", "HPG")
+
+
+@pytest.mark.parametrize(
+    "question, pair",
+    [
+        ("What is the difference between HPL and HPG?", ("HPL", "HPG")),
+        ("What's the difference between a pilot and a tug master?", ("pilot", "tug master")),
+        ("How does a pilot differ from a tug master?", ("pilot", "tug master")),
+        ("How is harbour safety different from port security?", ("harbour safety", "port security")),
+        ("What distinguishes pilots from deckhands?", ("pilots", "deckhands")),
+        ("How do pilots and deckhands differ?", ("pilots", "deckhands")),
+        ("Compare night pilotage and day pilotage", ("night pilotage", "day pilotage")),
+        ("HPL vs HPG", ("HPL", "HPG")),
+        ("What are the differences between the levy and the harbour dues?", ("levy", "harbour dues")),
+    ],
+)
+def test_the_two_terms_a_question_asks_to_tell_apart(question, pair):
+    from assistant.definitions import compared_terms
+
+    assert compared_terms(question) == pair
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the difference between the two versions of the pilot licence that the port code and the harbour "
+        "master's handbook give for night work in winter storms?",  # not two terms: clauses
+        "What is a pilot?",
+        "How does the levy compare with what it raised in 2019?",
+        "What is the difference between pilots and pilots?",
+        "Compare the role of pilots and the role of deckhands",
+    ],
+)
+def test_other_questions_compare_no_two_terms(question):
+    from assistant.definitions import compared_terms
+
+    assert compared_terms(question) is None
+
+
+def test_asked_to_tell_two_terms_apart_the_definition_of_each_leads(tmp_path):
+    """A brief of our own defines two terms in sections of their own. Asked the difference, the answer opens with both
+    definitions, in the question's order, even when the top passages hold one of them only (the other is looked up as
+    "What is <term>" would be); with no sentence defining a term, none is put first for it."""
+    from assistant.composition import Candidate
+    from tests.test_answers import answerer_over, sentence_starting
+
+    answerer = answerer_over(tmp_path, {"harbour-roles.md": (
+        "# Harbour Roles\n\n## Pilots\n\nA harbour pilot is the mariner who boards a ship at the fairway buoy and steers "
+        "it to its berth.\n\nPilots train for three years before they steer alone at night.\n\n"
+        "## Tug masters\n\nA tug master is the skipper of a tug that pushes and pulls ships in tight basins.\n\n"
+        "Tug masters answer to the harbour office, not to the ship's captain.\n\n"
+        "## Dues\n\nEvery ship that calls pays dues to the harbour office on leaving.\n"
+    ), "harbour-dues.md": "# Harbour Dues\n\n## Rates\n\nA tug master's ship pays half dues in winter, and a pilot boat none.\n"})
+    pilot, trains, master = (sentence_starting(answerer, s) for s in ("A harbour pilot is", "Pilots train", "A tug master is"))
+    scored = [Candidate(trains, 1.0, 0.7, 1, 1.0), Candidate(pilot, 0.9, 0.6, 1, 1.0)]
+    asked = "What is the difference between a harbour pilot and a tug master?"
+    assert answerer._definitions(asked, scored) == [pilot, master]  # the tug master's found beyond the candidates
+    assert answerer._definitions("How does a tug master differ from a harbour pilot?", scored) == [master, pilot]
+    assert answerer._definitions("What is the difference between a harbour pilot and a deckhand?", scored) == [pilot]
+    answer = answerer.ask(asked)
+    assert [s.text for s in answer.sentences[:2]] == [answerer.index.sentences.text(s, answerer.index.documents) for s in (pilot, master)]
+    # a search restricted to a brief looks for definitions in that brief only
+    assert answerer._definitions(asked, [], doc_ids=("harbour-roles",)) == [pilot, master]
+    assert answerer._definitions(asked, [], doc_ids=("harbour-dues",)) == []
