@@ -72,7 +72,9 @@ _CONJUNCTION_THAT = re.compile(
 # Narrowing what was just said: "Only the ILO ones", "Just the part about corruption", "Of the conventions listed, …",
 # "Which one is about human rights?"
 _NARROWING = re.compile(
-    r"^(?:only|just)\b|^\W*which\s+ones?\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b", re.IGNORECASE
+    r"^(?:only|just)\b|^\W*which\s+ones?\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b|"
+    r"\b(?:given|cited|named|used|offered)\s+as\s+(?:an?\s+)?(?:examples?|illustrations?|cases?\s+in\s+point)\b",  # "Which countries are given as examples?"
+    re.IGNORECASE,
 )
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"

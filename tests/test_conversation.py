@@ -49,12 +49,22 @@ def test_assistant_turns_and_empty_turns_are_ignored():
     assert resolve("And its goal?", turns).query == "And SSR's goal"
 
 
+def test_given_without_as_examples_points_back_at_nothing():
+    assert not resolve("Which countries are given aid by donors?", history("What is SSR?")).followup
+
+
 def test_an_existential_there_is_not_a_reference():
     resolved = resolve("Is there a definition of a refugee in the briefs?", history("What is SSR?"))
     assert not resolved.followup
 
 
-@pytest.mark.parametrize("question", ["Only the ones about Central America.", "Just the part about corruption.", "Of the conventions listed, which are ILO ones?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Only the ones about Central America.", "Just the part about corruption.", "Of the conventions listed, which are ILO ones?",
+        "Which countries are given as examples?", "Which treaties are cited as examples?",
+    ],
+)
 def test_narrowing_what_was_just_said_is_a_follow_up(question):
     resolved = resolve(question, history("Which international conventions frame migration?"))
     assert resolved.followup and "international conventions frame migration" in resolved.query
