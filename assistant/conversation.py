@@ -10,7 +10,8 @@ the topic of the previous question:
   points address weak state protection?" + "And in authoritarian regimes?" becomes
   "Which entry points address authoritarian regimes";
 * "the second one", "the last point" is the last answer's statement in that place ("Tell me more
-  about the second one" after a list of factors asks about the second factor);
+  about the second one" after a list of factors asks about the second factor); "And the fourth
+  one?" later in the conversation counts in that same list, not in the answers about its items;
 * a reference keeps the question and adds the previous topic, and the phrases of the
   previous answer that hold the follow-up's own words ("Which principles are those?");
   when the topic names a thing ("What is the BMM programme?", "Tell me about …", or a few
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .definitions import asked_term
 from .lexical import terms
@@ -135,6 +136,7 @@ class ResolvedQuestion:
     reason: str  # why it was (or was not) read as a follow-up
     topic: str = ""  # the self-contained question the conversation is about at this turn
     anchors: str = ""  # phrases of the last answer added to the query, in brackets at its end (anchors())
+    listing: str = ""  # the answer an ordinal was read from ("the second one"), which "And the fourth one?" counts in too
 
     @property
     def text(self) -> str:
@@ -218,14 +220,27 @@ def _by_place(text: str, answer: str) -> tuple[str, str] | None:
 
 
 def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
+    """One question read after the previous one (resolved) and the answer it got. A follow-up keeps the answer an
+    earlier ordinal was read from (`listing`)."""
+    resolved = _read_one(question, previous, answer)
+    if previous is None or not resolved.followup or resolved.listing:
+        return resolved
+    return replace(resolved, listing=previous.listing)
+
+
+def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
     text = _strip(question)
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
-    by_place = _by_place(text, answer)
-    if by_place is not None:
-        query, ordinal = by_place
-        return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of the last answer", query)
     continuation = _CONTINUATION.match(text)
+    # "And the fourth one?" after "Tell me more about the second one" counts in the list the second one was read
+    # from, not in the answer about it; any other ordinal in the last answer
+    for listing, which in ((previous.listing, "the same list"), (answer, "the last answer")):
+        if listing and (continuation or listing == answer):
+            by_place = _by_place(text[continuation.end() :] if continuation else text, listing)
+            if by_place is not None:
+                query, ordinal = by_place
+                return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of {which}", query, listing=listing)
     the_one = _THE_ONE.match(text[continuation.end() :]) if continuation else None
     if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]

@@ -176,6 +176,15 @@ def test_the_second_one_is_the_second_statement_of_the_last_answer():
     # an ordinal beyond the last answer, or with no answer quoted, is left as it is
     assert "the fifth one" in resolve("And the fifth one?", turns).query
 
+    # "And the third one?" after an answer about the second counts in the same list, however many turns later
+    about_second = [*turns, Turn("user", "Tell me more about the second one."), Turn("assistant", "Pilots steer at night. [5] They lack licences. [6] Fines follow. [7]")]
+    assert resolve("And the third one?", about_second).query == "Storm damage to the quays"
+    asked_more = [*about_second, Turn("user", "Who licenses them?"), Turn("assistant", "The port office. [8] The navy. [9] The city. [10]")]
+    third = resolve("What about the third one?", asked_more)
+    assert third.query == "Storm damage to the quays" and "same list" in third.reason
+    # without a continuation, an ordinal counts in the last answer
+    assert resolve("Tell me about the third one.", asked_more).query == "Tell me about The city"
+
 
 def test_a_short_question_naming_a_new_subject_asks_anew():
     turns = history("What does the Harbour Pilots Fund pay for?")
