@@ -90,6 +90,7 @@ LANGUAGE_NOTE = (
     "The quotes below are the closest matches found; asking in English gives better answers."
 )
 _WORD = re.compile(r"[\w'’-]+")
+_OPENS = re.compile(r"[.!?:;—–]|\s-\s")  # between two words: the second opens a sentence or a part of one
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
@@ -388,9 +389,18 @@ class Answerer:
 
     @staticmethod
     def _names(question: str) -> list[str]:
-        """Capitalised words after the first, and numbers: what a question is specifically about."""
-        words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(question)]
-        return [w for i, w in enumerate(words) if w and ((i > 0 and w[0].isupper()) or any(c.isdigit() for c in w))]
+        """Capitalised words that open no sentence, and numbers: what a question is specifically about. A word opening
+        the question, or a sentence or part of it after a full stop, colon, semicolon or dash ("My country is at war.
+        What does SSR suggest?", a follow-up's query "Who should lead — What is national ownership"), is capitalised
+        for its place, not for being a name."""
+        names, end = [], None  # end: where the word before ended
+        for match in _WORD.finditer(question):
+            word = _POSSESSIVE.sub("", match.group(0))
+            opening = end is None or _OPENS.search(question[end : match.start()]) is not None
+            if word and ((word[0].isupper() and not opening) or any(c.isdigit() for c in word)):
+                names.append(word)
+            end = match.end()
+        return names
 
     def _mentioned(self, term: str) -> bool:
         if self.index.lexical.knows(term):
