@@ -35,7 +35,8 @@ _ASKS_MONEY = re.compile(
     r"\bhow much (?:money|funding|aid)\b|\bhow much\b.*\b(?:spen[dt]|spending|cost|costs|pa(?:y|id)|fund(?:s|ed|ing)?|financ\w*|"
     r"budget\w*|contribut\w*|pledg\w*|commit\w*|invest\w*|give|gave|given|allocat\w*|donat\w*|money)\b|"
     r"\b(?:fund|financ|pa(?:y|id)|spen[dt]|pledg|contribut|invest)\w*\b.*\bhow much\b|"
-    r"\bwhat (?:is|was|are|were)\b[^?]*\b(?:budget|cost|price)s?\s*\?",
+    # "What is DCAF's budget", "What was the cost of the programme": the query searched has no "?"
+    r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$",
     re.I,
 )
 _ASKS_SHARE = re.compile(r"\b(?:what|which) (?:percentage|share|proportion|fraction|part|per ?cent)\b|\bhow (?:large|big) a share\b", re.I)

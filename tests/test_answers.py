@@ -338,6 +338,11 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type(asks_money) == "money"
     assert asked_type("Who pays for the programme, and how much?") == "money"
     assert asked_type("What is the agency's annual budget?") == "money"
+    # as searched: the query has no question mark (conversation._strip), and a follow-up's is rewritten
+    assert asked_type("What is the agency's annual budget") == "money"
+    assert asked_type("What about the harbour scheme's budget") == "money"
+    assert asked_type("What was the cost of the dredging programme") == "money"
+    assert asked_type("What is the role of budget oversight in ports") is None
     assert asked_type("What did the budget cover?") is None
     assert not holds_answer_type(asks_money, "The fund opened in 2019 with 12 members.")  # a count, not an amount
     assert holds_answer_type(asks_money, "Donors pledged EUR 30 million to the fund.")
