@@ -39,7 +39,11 @@ _ASKS_MONEY = re.compile(
     r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$",
     re.I,
 )
-_ASKS_SHARE = re.compile(r"\b(?:what|which) (?:percentage|share|proportion|fraction|part|per ?cent)\b|\bhow (?:large|big) a share\b", re.I)
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which) (?:percentage|share|proportion|fraction|part|per ?cent)\b|\bhow (?:large|big) a share\b|"
+    r"\b(?:what|which|how high) (?:is|was|are|were) the (?:[\w-]+ ){0,3}rates?\b",  # "What is the unemployment rate …"
+    re.I,
+)
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
 # "What is the number of …", not "how can reform reduce the number of …"; "when did …", not "when talking about …".
 _ASKS_NUMBER = re.compile(
@@ -65,7 +69,8 @@ _MONEY = re.compile(
 _SHARE = re.compile(
     r"\d\s?%|\bper ?cent\b|\b(?:half|halves|a third|two[- ]thirds|a quarter|three[- ]quarters|majority|minority)\b|"
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:out of|in|of(?: the)?|of every) "
-    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|every)\b",
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|every)\b|"
+    r"\bper (?:\d[\d,]*|capita|head|thousand|hundred thousand|million)\b",  # "60 homicides per 100,000"
     re.I,
 )
 _MONTH = re.compile(

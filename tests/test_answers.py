@@ -350,6 +350,10 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     asks_share = "What share of the officers are women?"
     assert asked_type(asks_share) == "share"
     assert not holds_answer_type(asks_share, "The service has 4,000 officers.")
+    asks_rate = "What is the drowning rate among harbour pilots"  # a rate asks for a share or a figure per so many
+    assert asked_type(asks_rate) == "share" and asked_type("How high was the recognition rate") == "share"
+    assert holds_answer_type(asks_rate, "Pilots drown at 3 per 100,000 crossings.")
+    assert not holds_answer_type(asks_rate, "Pilots drown when the tide turns.")
     assert holds_answer_type(asks_share, "Women make up 12% of the officers.")
     assert holds_answer_type(asks_share, "One in five officers is a woman.")
     assert holds_answer_type(asks_share, "Two-thirds of the officers are men.")
