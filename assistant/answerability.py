@@ -73,6 +73,13 @@ _SHARE = re.compile(
     r"\bper (?:\d[\d,]*|capita|head|thousand|hundred thousand|million)\b",  # "60 homicides per 100,000"
     re.I,
 )
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_AMOUNT_OF_MONEY = re.compile(
+    r"(?:[€$£¥₣]|\b(?:EUR|USD|CHF|GBP|US\$))\s*\d[\d.,]*(?:\s*(?:thousand|million|billion|bn|m)\b)?|"
+    r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundreds?|thousands?)"
+    r"(?:\s*(?:thousand|million|billion|bn|m)\b)?\s*(?:euros?|dollars?|francs?|pounds?|yen|EUR|USD|CHF|GBP)\b",
+    re.I,
+)
 _MONTH = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
@@ -184,27 +191,28 @@ def asks_for_type(question: str) -> bool:
 def holds_answer_type(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of answer the question asks for, beyond what the question itself says:
     an amount of money for "how much was spent" (a currency with a figure or a count word), a percentage or
-    fraction for "what share", a month for "which month", a count or amount for "how many" (a figure that is
-    neither a year nor one the question states, or a count in words), a year for "when" (one the question does
-    not state); any sentence does for other questions ("who" is answered by roles as often as by names)."""
+    fraction for "what share", a month for "which month", a count or amount for "how many" or "how much" (a
+    figure that is neither a year nor one the question states, or a count in words; for "how many", not a sum of
+    money), a year for "when" (one the question does not state); any sentence does for other questions ("who" is
+    answered by roles as often as by names)."""
     kind = asked_type(question)
     if kind is None:
         return True
     stated = _figures(question)
 
-    def new_count() -> bool:
-        return bool(_COUNT_WORD.search(sentence)) or any(
-            figure not in stated and not _YEAR.fullmatch(figure) for figure in _FIGURE.findall(sentence)
+    def new_count(text: str) -> bool:
+        return bool(_COUNT_WORD.search(text)) or any(
+            figure not in stated and not _YEAR.fullmatch(figure) for figure in _FIGURE.findall(text)
         )
 
     if kind == "money":
-        return bool(_MONEY.search(sentence)) and new_count()
+        return bool(_MONEY.search(sentence)) and new_count(sentence)
     if kind == "share":
         return bool(_SHARE.search(sentence))
     if kind == "month":
         return any(month not in question for month in _MONTH.findall(sentence))
-    if kind == "count":
-        return new_count()
+    if kind == "count":  # a sum of money is how much, never how many: "40 million euros" is not how many officers
+        return new_count(_AMOUNT_OF_MONEY.sub(" ", sentence) if _HOW_MANY.search(question) else sentence)
     return any(year not in stated for year in _YEAR.findall(sentence))  # "year"
 
 

@@ -347,6 +347,11 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert not holds_answer_type(asks_money, "The fund opened in 2019 with 12 members.")  # a count, not an amount
     assert holds_answer_type(asks_money, "Donors pledged EUR 30 million to the fund.")
     assert holds_answer_type(asks_money, "The fund holds $2.5 billion.")
+    # how many officers: a sum of money is no count of them; how much a fund received: it is
+    funding = "The fund is financed by the port (40 million euros) and the city (six million euros)."
+    assert not holds_answer_type("How many pilots did the fund train?", funding)
+    assert holds_answer_type("How many pilots did the fund train?", funding.replace(".", ", and trained 300 pilots."))
+    assert holds_answer_type("How much did the fund receive?", funding)
     asks_share = "What share of the officers are women?"
     assert asked_type(asks_share) == "share"
     assert not holds_answer_type(asks_share, "The service has 4,000 officers.")
