@@ -73,7 +73,7 @@ def about_the_text(sentence: str) -> bool:
 
 
 _ASKS_WHAT_IT_IS = re.compile(
-    r"^\W*(?:what|who)\s+(?:is|was)\b(?!\s+there\b)|^\W*define\b|^\W*(?:and\s+|so\s+)?which\s+one\b(?!s)", re.IGNORECASE
+    r"^\W*(?:what|who)\s+(?:is|was)\b(?!\s+there\b)|^\W*define\b|^\W*(?:and\s+|so\s+)?which\s+one\b", re.IGNORECASE
 )
 
 
