@@ -45,7 +45,7 @@ from .answerability import (
 from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
-from .conversation import ResolvedQuestion, Turn, asks_for_more, own_terms, recent_turns, typed_as_keywords
+from .conversation import ResolvedQuestion, Turn, own_terms, recent_turns, typed_as_keywords
 from .definitions import (
     asked_term,
     compared_terms,
@@ -65,7 +65,6 @@ from .ranking import (
     about_the_text,
     asks_definition,
     asks_list,
-    asks_for_statement,
     asks_what,
     enumerates,
     hand_set_scores,
@@ -164,16 +163,6 @@ class Answer:
         return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
 
 
-def question_form(question: str, query: str, answered_before: bool = False) -> QuestionForm:
-    """What the form of a question asks of its answer, from the question as typed and the query it was resolved to.
-    A list when the query asks for one (a follow-up takes the form of the question it follows: "And in Libya?" after
-    "Which countries …?"; "Does the note list the principles?" asks for them all the same); a statement when the
-    question as typed asks for one ("Which one concerns transparency?", even after a question asking for a list);
-    more than before when it asks for more after an answer."""
-    statement = asks_for_statement(question) and not asks_list(question)
-    return QuestionForm(asks_list(query) and not statement, statement, answered_before and asks_for_more(question))
-
-
 class Answerer:
     """Answers questions from one loaded index; safe to share between threads."""
 
@@ -263,7 +252,7 @@ class Answerer:
             message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
             answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
-            form = question_form(question, request.query, bool(answers))
+            form = QuestionForm.of(question, request.query, bool(answers))
             # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
             # every recent answer; a question of its own from the last one
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")

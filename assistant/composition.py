@@ -16,9 +16,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .conversation import asks_for_more
 from .headings import names_heading
 from .lexical import terms
 from .models import Quote
+from .ranking import asks_for_statement, asks_list
 from .sentences import (
     ITEM_LABEL_WORDS,
     MIN_SENTENCE_WORDS,
@@ -95,6 +97,16 @@ class QuestionForm:
     wants_list: bool = False
     statement: bool = False
     more: bool = False
+
+    @classmethod
+    def of(cls, question: str, query: str, answered_before: bool = False) -> "QuestionForm":
+        """The form from the question as typed and the query it was resolved to. A list when the query asks for one
+        (a follow-up takes the form of the question it follows: "And in Libya?" after "Which countries …?"; "Does
+        the note list the principles?" asks for them all the same); a statement when the question as typed asks for
+        one ("Which one concerns transparency?", even after a question asking for a list); more than before when it
+        asks for more after an answer."""
+        statement = asks_for_statement(question) and not asks_list(question)
+        return cls(asks_list(query) and not statement, statement, answered_before and asks_for_more(question))
 
 
 @dataclass

@@ -190,7 +190,7 @@ def test_a_question_asking_for_a_statement_gets_no_list_and_no_sentence_left_han
 
 
 def test_the_question_as_typed_asks_for_one_thing_even_after_a_question_asking_for_a_list():
-    from assistant.answering import question_form
+    question_form = QuestionForm.of
 
     # a follow-up's query carries the question it depends on ("… — What are the patrol's duties"), whose form is a list
     one = question_form("Which one concerns storms?", "Which one concerns storms — What are the patrol's duties", True)
