@@ -474,8 +474,8 @@ class Answerer:
             scores = hand_set_scores(evidence, self.settings)
         confidence = evidence.cosine if query is not None else coverage  # without a model: the share of question words found
         candidates = [
-            Candidate(int(i), float(score), float(c), int(rank), float(share))
-            for i, score, c, rank, share in zip(ids, scores, confidence, ranks, evidence.rare_coverage)
+            Candidate(int(i), float(score), float(c), int(rank), float(share), typed and bool(holds))
+            for i, score, c, rank, share, holds in zip(ids, scores, confidence, ranks, evidence.rare_coverage, evidence.holds_answer_type)
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
 

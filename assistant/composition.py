@@ -118,6 +118,7 @@ class Candidate:
     cosine: float
     rank: int
     rare_coverage: float  # IDF-weighted share of the question's words the sentence holds
+    holds_answer: bool = False  # the question asks for a kind of answer (a sum, a count, a year …) and the sentence holds one
 
 
 @dataclass
@@ -137,8 +138,8 @@ class Composer:
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
-        quoted is quoted again only as the best one, and never when the question asks for more (`form.more`): a
-        follow-up moves on rather than repeating. A chosen sentence brings the list it introduces
+        quoted is quoted again only as the best one or as the first holding the kind of answer asked for, and never
+        when the question asks for more (`form.more`): a follow-up moves on rather than repeating. A chosen sentence brings the list it introduces
         (lists_introduced; `form.wants_list`), unless the question asks for a statement (`form.statement`: a list
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
@@ -162,7 +163,7 @@ class Composer:
             if candidate.score < floor and len(chosen) >= 2:
                 break
             text = table.text(candidate.sentence, documents)
-            if chosen and said and shown_in(text, said):
+            if chosen and said and shown_in(text, said) and not self._first_answer_of_its_kind(candidate, chosen):
                 continue
             if form.statement and self.opens_into_list(candidate.sentence):
                 continue
@@ -197,6 +198,12 @@ class Composer:
         sentences, citations = self._quoted(self._leading(chosen, lead))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
+
+    @staticmethod
+    def _first_answer_of_its_kind(candidate: Candidate, chosen: list[list[Candidate]]) -> bool:
+        """Whether the candidate holds the kind of answer the question asks for and no chosen sentence does: quoted
+        again though the conversation quoted it ("What about its budget?" after an answer that gave the sum)."""
+        return candidate.holds_answer and not any(c.holds_answer for group in chosen for c in group)
 
     def _quoted(self, chosen: list[list[Candidate]]) -> tuple[list[AnswerSentence], list[Citation]]:
         """The chosen groups as answer sentences, each with the markers of its citations (one per candidate)."""

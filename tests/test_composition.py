@@ -291,3 +291,22 @@ def test_a_short_statement_opening_its_paragraph_brings_the_sentence_saying_what
     chosen += [Candidate(i, 0.0, 0.0, 1, 0.0) for i in ids.values() if i not in {c.sentence for c in chosen}]
     texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
     assert texts[texts.index("Dredging is slow work.") + 1].startswith("Deepening a channel takes years")
+
+
+def test_a_follow_up_quotes_again_what_holds_the_kind_of_answer_it_asks_for(tmp_path):
+    """A follow-up moves on from what the conversation quoted, but "How short was the fund, and since when?" asks
+    for a figure the last answer gave: the best sentence holding that kind of answer comes again (the first such
+    only); said sentences holding nothing asked for stay out."""
+    composer, ids = composer_over(tmp_path)
+    founded, short = "The patrol was founded in 2009.", "The audit found the fund short by a third."
+    said = f"{founded} [1] {short} [2]"
+
+    def answer(holding: set[str]) -> list[str]:
+        chosen = candidates(ids, {"The harbour court hears": 0.9, founded: 0.8, short: 0.6})
+        for candidate in chosen:  # the sentences holding the kind of answer the question asks for
+            candidate.holds_answer = any(candidate.sentence == ids[text] for text in holding)
+        return [s.text for s in composer.compose(chosen, ranked=True, said=said)[0]]
+
+    assert short in answer({short}) and founded not in answer({short})
+    assert founded in answer({founded, short}) and short not in answer({founded, short})  # the first such only
+    assert founded not in answer(set()) and short not in answer(set())
