@@ -44,26 +44,20 @@ _NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|ai
 MAX_TERM_WORDS = 6
 MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
 # "What is the difference between X and Y", "How does X differ from Y", "What distinguishes X from Y", "X vs Y",
-# "Compare X and Y", "How do X and Y differ": a comparison of two terms, each defined in turn
-_ARTICLE = r"(?:(?:the|a|an)\s+)?"
+# "Compare X and Y", "How do X and Y differ": a comparison of two terms, each defined in turn (a leading article is
+# dropped afterwards, as from asked_term's term)
 _COMPARED = (
+    re.compile(r"\bdifferences?\s+between\s+(?:the\s+terms?\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\W*$", re.IGNORECASE),
     re.compile(
-        rf"\bdifferences?\s+between\s+{_ARTICLE}(?:terms?\s+)?(?P<a>.+?)\s+and\s+{_ARTICLE}(?P<b>.+?)\W*$", re.IGNORECASE
+        r"^\W*how\s+(?:does|do|is|are)\s+(?P<a>.+?)\s+(?:differ|different|distinct)\s+from\s+(?P<b>.+?)\W*$", re.IGNORECASE
     ),
+    re.compile(r"^\W*what\s+(?:distinguishes|separates|differentiates)\s+(?P<a>.+?)\s+from\s+(?P<b>.+?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*how\s+(?:do|does)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b\W*$", re.IGNORECASE),
     re.compile(
-        rf"^\W*how\s+(?:does|do|is|are)\s+{_ARTICLE}(?P<a>.+?)\s+(?:differ|different|distinct)\s+from\s+{_ARTICLE}(?P<b>.+?)\W*$",
+        r"^\W*(?:compare|contrast|distinguish(?:\s+between)?)\s+(?P<a>.+?)\s+(?:and|with|to|from)\s+(?P<b>.+?)\W*$",
         re.IGNORECASE,
     ),
-    re.compile(
-        rf"^\W*what\s+(?:distinguishes|separates|differentiates)\s+{_ARTICLE}(?P<a>.+?)\s+from\s+{_ARTICLE}(?P<b>.+?)\W*$",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"^\W*how\s+(?:do|does)\s+{_ARTICLE}(?P<a>.+?)\s+and\s+{_ARTICLE}(?P<b>.+?)\s+differ\b\W*$", re.IGNORECASE),
-    re.compile(
-        rf"^\W*(?:compare|contrast|distinguish(?:\s+between)?)\s+{_ARTICLE}(?P<a>.+?)\s+(?:and|with|to|from)\s+{_ARTICLE}(?P<b>.+?)\W*$",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"^\W*{_ARTICLE}(?P<a>.+?)\s+(?:vs\.?|versus)\s+{_ARTICLE}(?P<b>.+?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*(?P<a>.+?)\s+(?:vs\.?|versus)\s+(?P<b>.+?)\W*$", re.IGNORECASE),
 )
 # "X is the …", "X means …", "X refers to …", "X is defined as …", "X is composed of …", "X comprises …", or "X are a,
 # b and c" (an enumeration whose first item ends within four words of the verb): what X is
