@@ -55,7 +55,12 @@ _REFERENCE = re.compile(
     r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
     r"afterwards?|beforehand|since then|at the time)\b"
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
-    r"|\b(?:next|then|later)\s*$",
+    r"|\b(?:next|then|later)\s*$"
+    # a word whose complement is left unsaid ends the question: "Which countries take part?" (in what was just
+    # asked about), "Are private companies included?", "Who is responsible?"; not "Who takes part in the Khartoum
+    # Process?"
+    r"|\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
+    r"responsible|in\s+charge|affected|eligible|covered)\s*$",
     re.IGNORECASE,
 )
 # "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation

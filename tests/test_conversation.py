@@ -303,3 +303,16 @@ def test_what_a_follow_up_asks_is_read_without_the_phrases_the_last_answer_gave_
     assert holds_answer_type(read.asked, said) and not holds_answer_type(resolved.query, said)
     plain = resolve("When did the agreements start?", [])
     assert ReadQuestion(plain, "en", plain.query).asked == plain.query
+
+
+def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
+    # "take part" in what? "included" in what? The conversation's topic, though the question has words of its own
+    answer = "The Lakes Fisheries Compact was signed in 2011 to share patrols on the three lakes. [1]"
+    turns = [Turn("user", "What is the Lakes Fisheries Compact?"), Turn("assistant", answer)]
+    for question in ("Which countries take part?", "Are private patrol boats included?", "Who is responsible?",
+                     "Which villages are affected?"):
+        resolved = resolve(question, turns)
+        assert resolved.followup and "Lakes Fisheries Compact" in resolved.query, question
+    # the complement said: a question of its own
+    assert not resolve("Which countries take part in the Nile Basin Initiative?", turns).followup
+    assert not resolve("Who is responsible for river pollution?", turns).followup
