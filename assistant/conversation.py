@@ -124,6 +124,10 @@ _MARKERS = re.compile(r"(?:\s*\[\d+\])+")  # "… state protection [1][2]": wher
 _SOURCES = re.compile(r"^\s*(?:\[\d+\]|Sources:)", re.MULTILINE)  # the list of sources a chat reply ends with
 _ITEM_NUMBER = re.compile(r"^(?:[IVX]+|\d+|[a-z])[.)]\s+")  # "II. Push factor: …"
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
+# What opens an enumeration within a sentence ("… are accountability, transparency, …"), and joins its last two things
+_ENUMERATION_HEAD = re.compile(r"(?:\b(?:are|include|includes|including|such\s+as|namely)\b|:)\s+", re.IGNORECASE)
+_LAST_TWO = re.compile(r"\s+(?:and|or)\s+")
+_MAX_ITEM_WORDS = 4
 HISTORY_WINDOW = 6
 
 
@@ -214,14 +218,34 @@ def statements(answer: str) -> list[str]:
 
 def _by_place(text: str, answer: str) -> tuple[str, str] | None:
     """The question with "the second one" replaced by the last answer's second statement (its item number and full
-    stop dropped), and what the ordinal said; None without an ordinal or such a statement."""
+    stop dropped), and what the ordinal said; None without an ordinal or such a statement. An answer of fewer
+    statements than that counts in the first statement that enumerates enough things (enumerated): "the third one"
+    after "The principles are accountability, transparency, rule of law and participation." is rule of law."""
     ordinal = _ORDINAL.search(text)
     quoted = statements(answer) if ordinal else []
     place = _ORDINALS[ordinal.group(1).lower()] if ordinal else 0
-    if ordinal is None or not quoted or place >= len(quoted):
+    if ordinal is None or not quoted:
         return None
-    statement = _ITEM_NUMBER.sub("", quoted[place]).rstrip(".")
+    if place < len(quoted):
+        statement = _ITEM_NUMBER.sub("", quoted[place]).rstrip(".")
+    else:
+        statement = next((items[place] for items in map(enumerated, quoted) if place < len(items)), "")
+    if not statement:
+        return None
     return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0)
+
+
+def enumerated(statement: str) -> list[str]:
+    """The things a statement enumerates after "are", "include", "such as", "namely" or a colon, when each is a few
+    words and the last two are joined by "and" or "or": "The principles of good governance are accountability,
+    transparency, rule of law and participation." gives the four; [] for a statement enumerating nothing."""
+    pieces = [piece.strip() for piece in _MARKERS.sub("", statement).strip().rstrip(".;").split(",")]
+    heads = list(_ENUMERATION_HEAD.finditer(pieces[0])) if len(pieces) >= 3 else []
+    last = _LAST_TWO.split(pieces[-1], maxsplit=1) if heads else []
+    if len(last) != 2:
+        return []
+    items = [pieces[0][heads[-1].end() :].strip(), *pieces[1:-1], *(item.strip() for item in last)]
+    return items if all(0 < len(item.split()) <= _MAX_ITEM_WORDS for item in items) else []
 
 
 def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:

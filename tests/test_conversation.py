@@ -316,3 +316,20 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     # the complement said: a question of its own
     assert not resolve("Which countries take part in the Nile Basin Initiative?", turns).followup
     assert not resolve("Who is responsible for river pollution?", turns).followup
+
+
+def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enumerates():
+    from assistant.conversation import enumerated
+
+    answer = ("The harbour code rests on four duties: pilotage, dredging, quay repair and night watch. [1] "
+              "Each duty has an officer. [2]")
+    assert enumerated("The duties are pilotage, dredging, quay repair and night watch. [1]") == [
+        "pilotage", "dredging", "quay repair", "night watch"]
+    assert enumerated("Each duty has an officer, a budget, and a deputy.") == []  # nothing opens an enumeration
+    assert enumerated("The duties include the long and tiring work of pilots at night, dredging and repairs.") == []
+    turns = [Turn("user", "What does the harbour code rest on?"), Turn("assistant", answer)]
+    third = resolve("Explain the third one.", turns)
+    assert third.followup and third.query == "Explain quay repair"
+    # an ordinal within the statements still counts statements
+    assert resolve("Explain the second one.", turns).query == "Explain Each duty has an officer"
+    assert "the fifth one" in resolve("Explain the fifth one.", turns).query  # beyond both: left as it is
