@@ -91,6 +91,13 @@ LANGUAGE_NOTE = (
 _WORD = re.compile(r"[\w'’-]+")
 _OPENS = re.compile(r"[.!?:;—–]|\s-\s")  # between two words: the second opens a sentence or a part of one
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z¿¡\"'“])")
+_ASKS = re.compile(
+    r"\?\s*$|^\W*(?:what|which|who|whom|whose|how|why|when|where|is|are|does|do|did|can|could|should|would|will|"
+    r"define|explain|describe|list|name|tell|give|summari[sz]e|compare|outline)\b",
+    re.IGNORECASE,
+)
+SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
 
@@ -325,7 +332,7 @@ class Answerer:
         typed = [s for s in dict.fromkeys(c.sentence for c in by_cosine[:5] + covering)
                  if holds_answer_type(asked, table.text(s, documents))]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
-        names = list(dict.fromkeys(t for name in self._names(asked) for t in terms(name)))
+        names = list(dict.fromkeys(t for name in self._names(self.asking_part(asked)) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
         return Evidence(
             question_terms=len(wanted),
@@ -353,7 +360,7 @@ class Answerer:
 
         Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
         its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
-        return [w for w in self._names(question) if not all(self._mentioned(t) for t in terms(w))]
+        return [w for w in self._names(self.asking_part(question)) if not all(self._mentioned(t) for t in terms(w))]
 
     def _never_mentioned(self, question: str, unknown: list[str], corrected: set[str]) -> str | None:
         """The note naming the question's unknown names and search-box words ("The briefs never mention …"), or None.
@@ -375,6 +382,17 @@ class Answerer:
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
             and not all(self._mentioned(t) for t in terms(w))
         ]
+
+    @staticmethod
+    def asking_part(question: str) -> str:
+        """What a question asks about: its sentences that ask (end with "?", open with a question word or a request)
+        when it sets a scene of several sentences first ("I advise a ministry in West Africa. … What do the briefs
+        suggest we prioritise?"); the whole question otherwise. The scene is searched, but a name it mentions in
+        passing is not what the question asks about."""
+        sentences = _SENTENCE_END.split(question.strip())
+        if len(sentences) < SCENARIO_SENTENCES:
+            return question
+        return " ".join(s for s in sentences if _ASKS.search(s)) or sentences[-1]
 
     @staticmethod
     def _names(question: str) -> list[str]:

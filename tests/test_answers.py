@@ -176,6 +176,28 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     assert answerer.unknown_keywords("Frontex's mandate") == ["Frontex"]
 
 
+def test_a_scene_set_before_the_question_names_no_subject_of_it():
+    # several sentences: the ones that ask say what the question is about; a name met in the scene is not it
+    scene = ("I advise a ministry of interior in Ruritania. Our border police extort migrants at checkpoints. "
+             "Donors want to fund new equipment. What do the briefs suggest we prioritise?")
+    assert Answerer.asking_part(scene) == "What do the briefs suggest we prioritise?"
+    assert Answerer.asking_part("We work in Ruritania. Police are abusive. Explain what Zembla did.") == "Explain what Zembla did."
+    assert Answerer.asking_part("I work in Ruritania. Police extort migrants. Donors fund boats.") == "Donors fund boats."
+    # one or two sentences are all asking
+    assert Answerer.asking_part("I work in Ruritania. What does SSR offer?") == "I work in Ruritania. What does SSR offer?"
+
+
+def test_a_long_scenario_is_not_refused_for_a_place_its_scene_names(answerer):
+    scene = ("I advise a ministry of interior in Ruritania. Our border police are accused of extorting migrants at "
+             "checkpoints and there is no complaints mechanism. Donors want to fund new equipment for them. "
+             "What do the briefs suggest for border police and migrants in transit?")
+    answer = answerer.ask(scene)
+    assert answer.unknown_names == [] and "never mention" not in answer.text and answer.support != "not_covered"
+    # the place asked about is still looked for
+    asked = answerer.ask("I advise a ministry. Our border police extort migrants. What did Ruritania's police reform achieve?")
+    assert asked.unknown_names == ["Ruritania"]
+
+
 def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     answer = answerer.ask("What does the brief say about comunity policng in Hunduras?")
     assert answer.searched_as == "What does the brief say about community policing in Honduras"  # the effective query
