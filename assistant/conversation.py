@@ -228,24 +228,27 @@ def _by_place(text: str, answer: str) -> tuple[str, str] | None:
         return None
     if place < len(quoted):
         statement = _ITEM_NUMBER.sub("", quoted[place]).rstrip(".")
-    else:
-        statement = next((items[place] for items in map(enumerated, quoted) if place < len(items)), "")
+    else:  # the thing, with what the statement says they are: "rule of law (The principles of good governance)"
+        statement = next((f"{items[place]} ({lead})" for lead, items in map(enumerated, quoted) if place < len(items)), "")
     if not statement:
         return None
     return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0)
 
 
-def enumerated(statement: str) -> list[str]:
-    """The things a statement enumerates after "are", "include", "such as", "namely" or a colon, when each is a few
-    words and the last two are joined by "and" or "or": "The principles of good governance are accountability,
-    transparency, rule of law and participation." gives the four; [] for a statement enumerating nothing."""
+def enumerated(statement: str) -> tuple[str, list[str]]:
+    """What a statement says before it enumerates (after "are", "include", "such as", "namely" or a colon), and the
+    things it enumerates, when each is a few words and the last two are joined by "and" or "or": "The principles of
+    good governance are accountability, transparency, rule of law and participation." gives "The principles of good
+    governance" and the four; ("", []) for a statement enumerating nothing."""
     pieces = [piece.strip() for piece in _MARKERS.sub("", statement).strip().rstrip(".;").split(",")]
     heads = list(_ENUMERATION_HEAD.finditer(pieces[0])) if len(pieces) >= 3 else []
     last = _LAST_TWO.split(pieces[-1], maxsplit=1) if heads else []
     if len(last) != 2:
-        return []
+        return "", []
     items = [pieces[0][heads[-1].end() :].strip(), *pieces[1:-1], *(item.strip() for item in last)]
-    return items if all(0 < len(item.split()) <= _MAX_ITEM_WORDS for item in items) else []
+    if not all(0 < len(item.split()) <= _MAX_ITEM_WORDS for item in items):
+        return "", []
+    return pieces[0][: heads[-1].start()].strip(), items
 
 
 def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:

@@ -323,13 +323,16 @@ def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enume
 
     answer = ("The harbour code rests on four duties: pilotage, dredging, quay repair and night watch. [1] "
               "Each duty has an officer. [2]")
-    assert enumerated("The duties are pilotage, dredging, quay repair and night watch. [1]") == [
-        "pilotage", "dredging", "quay repair", "night watch"]
-    assert enumerated("Each duty has an officer, a budget, and a deputy.") == []  # nothing opens an enumeration
-    assert enumerated("The duties include the long and tiring work of pilots at night, dredging and repairs.") == []
+    assert enumerated("The duties are pilotage, dredging, quay repair and night watch. [1]") == (
+        "The duties", ["pilotage", "dredging", "quay repair", "night watch"])
+    assert enumerated("Each duty has an officer, a budget, and a deputy.") == ("", [])  # nothing opens an enumeration
+    assert enumerated("The duties include the long and tiring work of pilots at night, dredging and repairs.") == ("", [])
     turns = [Turn("user", "What does the harbour code rest on?"), Turn("assistant", answer)]
-    third = resolve("Explain the third one.", turns)
-    assert third.followup and third.query == "Explain quay repair"
+    third = resolve("Explain the third one.", turns)  # the thing, with what the statement says they are
+    assert third.followup and third.query == "Explain quay repair (The harbour code rests on four duties)"
+    # "And the fourth?" counts in the same enumeration
+    fourth = resolve("And the fourth?", [*turns, Turn("user", "Explain the third one."), Turn("assistant", "Repairs. [3]")])
+    assert fourth.query == "night watch (The harbour code rests on four duties)"
     # an ordinal within the statements still counts statements
     assert resolve("Explain the second one.", turns).query == "Explain Each duty has an officer"
     assert "the fifth one" in resolve("Explain the fifth one.", turns).query  # beyond both: left as it is
