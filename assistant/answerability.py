@@ -47,7 +47,8 @@ _ASKS_SHARE = re.compile(
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
 # "What is the number of …", not "how can reform reduce the number of …"; "when did …", not "when talking about …".
 _ASKS_NUMBER = re.compile(
-    r"\b(?:how many|how much|how large|what amount)\b|\b(?:what|which) (?:is|was|are|were) the (?:total |overall )?number of\b",
+    r"\b(?:how many|how much|how large|what amount)\b|"
+    r"\b(?:what|which) (?:is|was|are|were) the (?:total |overall )?(?:number|population|death toll) of\b",  # "What is the population of …"
     re.I,
 )
 _ASKS_YEAR = re.compile(
