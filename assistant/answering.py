@@ -97,6 +97,7 @@ _ASKS = re.compile(
     r"define|explain|describe|list|name|tell|give|summari[sz]e|compare|outline)\b",
     re.IGNORECASE,
 )
+_CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
@@ -366,8 +367,30 @@ class Answerer:
         """The note naming the question's unknown names and search-box words ("The briefs never mention …"), or None.
         Asked only of a question in English: a word of another language ("Centroamérica") is not read, not missing."""
         typed = [w for w in self.unknown_keywords(question) if w not in corrected and w not in unknown]
-        missing = unknown + typed
+        missing = list(dict.fromkeys(self._whole_name(question, name) for name in unknown + typed))
         return f"The briefs never mention {', '.join(missing)}." if missing else None
+
+    def _whole_name(self, question: str, name: str) -> str:
+        """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"
+        for "West", "General Assembly" for "Assembly"; not a word opening the question or a sentence of it, nor
+        another unknown word (each is named on its own: "Rohingya, Bangladesh")."""
+        words = [(m, _POSSESSIVE.sub("", m.group(0))) for m in _WORD.finditer(question)]
+        at = next((i for i, (_, word) in enumerate(words) if word == name), None)
+        if at is None:
+            return name
+
+        def joins(i: int) -> bool:
+            match, word = words[i]
+            opening = i == 0 or _OPENS.search(question[words[i - 1][0].end() : match.start()]) is not None
+            return (word[:1].isupper() and not opening and word not in _CONNECTING_CAPITALS
+                    and all(self._mentioned(t) for t in terms(word)) and bool(terms(word)))
+
+        first, last = at, at
+        while first > 0 and joins(first - 1) and question[words[first - 1][0].end() : words[first][0].start()] == " ":
+            first -= 1
+        while last + 1 < len(words) and joins(last + 1) and question[words[last][0].end() : words[last + 1][0].start()] == " ":
+            last += 1
+        return " ".join(word for _, word in words[first : last + 1])
 
     def unknown_keywords(self, question: str) -> list[str]:
         """For a question typed as a few search-box words ("zeppelin", "Frontex mandate"), the words no brief
