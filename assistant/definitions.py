@@ -15,8 +15,19 @@ from functools import lru_cache
 from .lexical import terms
 
 # "What is X", "What are X", "What was X", "What is meant by X", "Define X", "What does (the term) X mean / stand for / refer to /
-# cover …", "the definition / meaning of X", "Who counts as X", "Who is considered X"
+# cover …", "the definition / meaning of X", "Who counts as X", "Who is considered X"; what X is made of: "What are the
+# components of X", "What/Who makes up X", "What is X composed of", "What does X consist of"
 _ASKED_TERM = (
+    re.compile(
+        r"^\W*(?:what|who)\s+(?:(?:are|were)\s+the\s+(?:main\s+)?(?:components|parts|elements|constituents)\s+of|"
+        r"makes?\s+up(?!\s+for\b)|constitutes?)\s+(?P<term>.+?)\W*$",  # not "What makes up for the loss?"
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\W*what\s+(?:is|are|was|were|does|do)\s+(?P<term>.+?)\s+(?:composed\s+of|made\s+up\s+of|made\s+of|consists?\s+of|"
+        r"comprises?)\W*$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)"
         r"(?:\s+(?:is|are|was|were|do|does|did|used|given|in|by|according|from|that|which)\b.*)?\W*$",

@@ -22,6 +22,12 @@ from assistant.definitions import IDENTITY, KIND, asked_term, definition_strengt
         ("What is a pilot as defined by the code?", "pilot"),
         ("Whose definition of a pilot is used?", "pilot"),
         ("What is the definition of harbour dues according to the port?", "harbour dues"),
+        # what a thing is made of is what it is: "X is composed of …" answers it
+        ("What are the components of the harbour authority?", "harbour authority"),
+        ("Who makes up the pilots' board?", "pilots' board"),
+        ("What is the harbour authority composed of?", "harbour authority"),
+        ("What does the port code consist of?", "port code"),
+        ("What constitutes safe pilotage?", "safe pilotage"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question, term):
@@ -31,7 +37,8 @@ def test_the_term_a_definition_question_asks_about(question, term):
 @pytest.mark.parametrize(
     "question",
     ["What is the role of the harbour master?", "What is being done about silt?", "How are pilots licensed?",
-     "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?"],
+     "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?",
+     "What makes up for the lost dues?"],
 )
 def test_other_questions_ask_about_no_term(question):
     assert asked_term(question) is None
