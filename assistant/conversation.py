@@ -285,6 +285,12 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         cue = continuation.group(0).strip()
         if _QUESTION_CLAUSE.search(rest):  # "And in the Sahel, what is being done?": a question of its own
             return ResolvedQuestion(question, rest, True, f"continues with '{cue}' and a question of its own", rest)
+        if previous.followup and previous.topic and previous.query != previous.topic and _FOCUS_WORD.search(previous.text):
+            # after a follow-up that pointed back with a focus of its own ("Can children go to school there?"), that
+            # question is continued, with the topic it pointed back to: "What about work?" asks whether they can work
+            # there, in Sweden. Without one ("Does it involve women?"), the topic is continued, as after any question
+            query = f"{_replace_focus(previous.text, rest, after)} — {previous.topic}"
+            return ResolvedQuestion(question, query, True, f"continues with '{cue}'", previous.topic)
         query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:

@@ -336,3 +336,17 @@ def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enume
     # an ordinal within the statements still counts statements
     assert resolve("Explain the second one.", turns).query == "Explain Each duty has an officer"
     assert "the fifth one" in resolve("Explain the fifth one.", turns).query  # beyond both: left as it is
+
+
+def test_a_continuation_after_a_follow_up_with_a_focus_of_its_own_continues_that_follow_up():
+    turns = [
+        Turn("user", "Tell me about Ruritania's approach to migrants."), Turn("assistant", "Ruritania grants schooling. [1]"),
+        Turn("user", "Can undocumented children go to school there?"), Turn("assistant", "All children may attend school. [2]"),
+    ]
+    work = resolve("What about work?", turns)  # can they go to work there, in Ruritania
+    assert work.query == "Can undocumented children go to work — Tell me about Ruritania's approach to migrants"
+    assert work.topic == "Tell me about Ruritania's approach to migrants"
+    # a follow-up without a focus of its own: the topic is continued
+    turns[2] = Turn("user", "Does it involve women?")
+    aid = resolve("What about development aid?", turns)
+    assert "development aid" in aid.query and "women" not in aid.query
