@@ -129,6 +129,13 @@ _ENUMERATION_HEAD = re.compile(r"(?:\b(?:are|include|includes|including|such\s+a
 _LAST_TWO = re.compile(r"\s+(?:and|or)\s+")
 _MAX_ITEM_WORDS = 4
 HISTORY_WINDOW = 6
+# "How many refugees were there …": what a question counts, up to its verb
+_COUNTED = re.compile(
+    r"^(\W*(?:how\s+many|how\s+much|what\s+(?:share|percentage|proportion|number)\s+of)\s+)(.+?)"
+    r"(\s+(?:were|are|was|is|did|do|does|have|has|had|will|would|can|could)\b.*)$",
+    re.IGNORECASE,
+)
+_FIGURE_ONLY = re.compile(r"^\s*(?:the\s+)?(?:years?\s+)?\d[\d,.]*(?:\s*(?:[-–]|and|to)\s*\d[\d,.]*)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -418,4 +425,11 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     focus = _FOCUS_WORD.search(previous_query)
     if focus is None:
         return f"{previous_query} {new_focus}"
+    counted = _COUNTED.match(previous_query)
+    first = new_focus.split()[0]
+    named = first[:1].isupper() and not first.rstrip("s").isupper()  # "Syria" is where; "IDPs" what is counted
+    if counted and _FIGURE_ONLY.match(previous_query[focus.end() :]) and not named and not re.search(r"\d", new_focus):
+        # what is counted gives way, not the year: "How many refugees were there in 2016" + "internally displaced
+        # persons" → "How many internally displaced persons were there in 2016"; a place takes the year's slot
+        return f"{counted.group(1)}{_LEADING_THE.sub('', new_focus)}{counted.group(3)}"
     return f"{previous_query[: focus.end()]} {new_focus}"

@@ -350,3 +350,13 @@ def test_a_continuation_after_a_follow_up_with_a_focus_of_its_own_continues_that
     turns[2] = Turn("user", "Does it involve women?")
     aid = resolve("What about development aid?", turns)
     assert "development aid" in aid.query and "women" not in aid.query
+
+
+def test_a_continuation_after_a_count_in_a_year_counts_something_else_that_year():
+    turns = [Turn("user", "How many pilots were there in 2016?"), Turn("assistant", "There were 40 pilots. [1]")]
+    assert resolve("And harbour masters?", turns).query == "How many harbour masters were there in 2016"
+    assert resolve("And the tug crews?", turns).query == "How many tug crews were there in 2016"
+    assert resolve("And HPLs?", turns).query == "How many HPLs were there in 2016"  # initials are counted too
+    # a year or a place takes the year's slot
+    assert resolve("And in 2017?", turns).query == "How many pilots were there in 2017"
+    assert resolve("What about Ruritania?", turns).query == "How many pilots were there in Ruritania"
