@@ -60,7 +60,7 @@ _REFERENCE = re.compile(
     # asked about), "Are private companies included?", "Who is responsible?"; not "Who takes part in the Khartoum
     # Process?"
     r"|\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
-    r"responsible|in\s+charge|affected|eligible|covered)\s*$",
+    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?)\s*$",
     re.IGNORECASE,
 )
 # "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation
@@ -103,6 +103,7 @@ _LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
+_PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
 _QUESTION_WORDS = frozenset(terms(
     "what which who whom whose when where why how does do did is are was were can could should would will say says tell give "
@@ -124,6 +125,19 @@ _MARKERS = re.compile(r"(?:\s*\[\d+\])+")  # "… state protection [1][2]": wher
 _SOURCES = re.compile(r"^\s*(?:\[\d+\]|Sources:)", re.MULTILINE)  # the list of sources a chat reply ends with
 _ITEM_NUMBER = re.compile(r"^(?:[IVX]+|\d+|[a-z])[.)]\s+")  # "II. Push factor: …"
 _MAX_OWN_TERMS_FOR_ELLIPSIS = 4
+# A question that names its topic first, before a colon or in a lead-in ("Back to the UN review: what did it say about
+# uniformed staff?", "Going back to the deal, was it legal?"): its pronouns point at that topic, not at the
+# conversation. Words that only announce a change of subject name none ("Different topic: …", "Unrelated: …").
+_TOPIC_FIRST = re.compile(
+    r"^\W*(?P<label>[^:?]{3,80}?):\s+\S|"
+    r"^\W*(?P<lead>(?:(?:going|coming|getting)\s+)?back\s+to|returning\s+to|regarding|as\s+(?:for|to)|concerning|"
+    r"on\s+the\s+(?:subject|topic|question)\s+of)\s+(?P<topic>[^,?]{3,80}?),\s+\S",
+    re.IGNORECASE,
+)
+_SHIFT_WORDS = frozenset(terms(
+    "back going coming getting returning return now different another new other unrelated switching switch something "
+    "else entirely completely topic subject question change changing moving move on separate separately"
+))
 # What opens an enumeration within a sentence ("… are accountability, transparency, …"), and joins its last two things
 _ENUMERATION_HEAD = re.compile(r"(?:\b(?:are|include|includes|including|such\s+as|namely)\b|:)\s+", re.IGNORECASE)
 _LAST_TWO = re.compile(r"\s+(?:and|or)\s+")
@@ -284,6 +298,8 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]
     own = own_terms(text)
+    if _names_its_topic(text):
+        return ResolvedQuestion(question, text, False, "names its own topic first", text)
     without_that = _CONJUNCTION_THAT.sub(" ", text)
     reference = _REFERENCE.search(without_that) or _NARROWING.search(text)
     if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
@@ -328,6 +344,16 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     return ResolvedQuestion(question, text, False, "stands on its own", text)
 
 
+def _names_its_topic(text: str) -> bool:
+    """Whether the question names what it is about before it asks (_TOPIC_FIRST) with a word of its own beyond those
+    announcing a change of subject: "Back to the UN review: what did it say …", not "Different topic: …"."""
+    match = _TOPIC_FIRST.match(text)
+    if match is None:
+        return False
+    topic = match.group("label") or match.group("topic") or ""
+    return any(t not in _SHIFT_WORDS for t in own_terms(topic))
+
+
 def _asks_after_the_topic(text: str, own: list[str], topic: str, answer: str) -> bool:
     """A question asking which, who, how many, when or where with at most _MAX_OWN_TERMS_FOR_WHICH words of its own,
     at least half of them used by the topic or the last answer: "Which countries are affected?" after a question on
@@ -365,10 +391,17 @@ def _named(text: str, topic: str) -> tuple[str, str] | None:
     thing (_thing) or the question has no such pronoun."""
     thing = _thing(topic)
     pronoun = _PRONOUN.search(text)
-    if thing is None or pronoun is None:
-        return None
+    if thing is None or pronoun is None or (_PLURAL_PRONOUN.fullmatch(pronoun.group(0)) and not _plural(thing)):
+        return None  # "Which of them …" after "What is the New York Declaration": them is not the declaration
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
+
+
+def _plural(thing: str) -> bool:
+    """Whether a thing is named in the plural: its last word ends in "s" ("the Global Compacts", "IDPs"), or it
+    names two things ("X and Y")."""
+    words = _WORDS.findall(thing)
+    return bool(words) and ((words[-1].endswith("s") and not words[-1].endswith("ss")) or "and" in (w.lower() for w in words))
 
 
 def _described(text: str, topic: str) -> tuple[str, str, str] | None:
@@ -432,4 +465,13 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
         # what is counted gives way, not the year: "How many refugees were there in 2016" + "internally displaced
         # persons" → "How many internally displaced persons were there in 2016"; a place takes the year's slot
         return f"{counted.group(1)}{_LEADING_THE.sub('', new_focus)}{counted.group(3)}"
+    slot = previous_query[focus.end() :].strip()
+    if _name_only(slot) and not named:  # "… have in Sweden" + "asylum seekers": Sweden stays, the focus joins
+        return f"{previous_query} — {new_focus}"
     return f"{previous_query[: focus.end()]} {new_focus}"
+
+
+def _name_only(text: str) -> bool:
+    """Capitalised words and small words between them only: "Sweden", "the Northern Triangle", "Bosnia and Herzegovina"."""
+    words = _WORDS.findall(_LEADING_THE.sub("", text))
+    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in ("and", "of", "the") for w in words)

@@ -360,3 +360,36 @@ def test_a_continuation_after_a_count_in_a_year_counts_something_else_that_year(
     # a year or a place takes the year's slot
     assert resolve("And in 2017?", turns).query == "How many pilots were there in 2017"
     assert resolve("What about Ruritania?", turns).query == "How many pilots were there in Ruritania"
+
+
+def test_a_question_naming_its_topic_first_points_at_it_not_at_the_conversation():
+    turns = [Turn("user", "What is the Lakes Fisheries Compact?"), Turn("assistant", "A patrol pact. [1]")]
+    for question in ("Back to the harbour review: what did it say about pilots?",
+                     "Going back to the harbour review, what did it say about pilots?",
+                     "Regarding the dredging fund, who pays into it?"):
+        resolved = resolve(question, turns)
+        assert not resolved.followup and "Lakes Fisheries Compact" not in resolved.query, question
+    # words announcing a change of subject name no topic: "it" still points back
+    assert resolve("Different topic: who signed it?", turns).followup
+
+
+def test_respond_or_react_left_without_what_to_points_back():
+    turns = [Turn("user", "What happened after the harbour fire of 2012?"), Turn("assistant", "Ships left. [1]")]
+    respond = resolve("How did the port authorities respond?", turns)
+    assert respond.followup and "harbour fire" in respond.query
+    assert not resolve("How did the port authorities respond to the silting?", turns).followup
+
+
+def test_they_and_them_do_not_stand_for_one_thing():
+    turns = [Turn("user", "What is the Harbour Accord?"), Turn("assistant", "It led to two pilot codes. [1]")]
+    assert resolve("Who signed it?", turns).query == "Who signed the Harbour Accord"
+    them = resolve("Which of them concerns night pilots?", turns)  # the codes, not the accord
+    assert them.followup and "Which of the Harbour Accord" not in them.query
+    plural = [Turn("user", "What are the Harbour Codes?"), Turn("assistant", "Two codes. [1]")]
+    assert resolve("Who wrote them?", plural).query == "Who wrote the Harbour Codes"
+
+
+def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
+    turns = [Turn("user", "What rights do pilots have in Ruritania?"), Turn("assistant", "Pensions. [1]")]
+    assert resolve("And tug crews?", turns).query == "What rights do pilots have in Ruritania — tug crews"
+    assert resolve("And Zembla?", turns).query == "What rights do pilots have in Zembla"  # a name takes its place
