@@ -29,7 +29,7 @@ _ASKED_TERM = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)"
+        r"\b(?:definitions?|meanings?)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)"
         r"(?:\s+(?:is|are|was|were|do|does|did|used|given|in|by|according|from|that|which)\b.*)?\W*$",
         re.IGNORECASE,
     ),

@@ -22,6 +22,7 @@ from assistant.definitions import IDENTITY, KIND, asked_term, definition_strengt
         ("What is a pilot as defined by the code?", "pilot"),
         ("Whose definition of a pilot is used?", "pilot"),
         ("What is the definition of harbour dues according to the port?", "harbour dues"),
+        ("Compare the two definitions of harbour dues in the codes.", "harbour dues"),  # each definition leads
         # what a thing is made of is what it is: "X is composed of …" answers it
         ("What are the components of the harbour authority?", "harbour authority"),
         ("Who makes up the pilots' board?", "pilots' board"),
