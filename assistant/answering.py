@@ -98,6 +98,10 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
+_SAYS_ABOUT = re.compile(
+    r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:say|said|write|state|report|tell\s+us|note)\s+(?:about|on|regarding)\s+(?P<topic>.+)$",
+    re.IGNORECASE,
+)
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
@@ -236,7 +240,9 @@ class Answerer:
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
-        candidates, features = self._score_sentences(request.query, hits, passage_cosines, vector, favoured, models.ranker, asked)
+        said_about = _SAYS_ABOUT.match(request.query)
+        scored = said_about.group("topic") if said_about else request.query
+        candidates, features = self._score_sentences(scored, hits, passage_cosines, vector, favoured, models.ranker, asked)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)

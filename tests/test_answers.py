@@ -610,3 +610,18 @@ def test_a_list_question_naming_a_listing_heading_is_never_refused_unless_it_nam
         assert found.support == "partial" and [s.text for s in found.sentences] == findings
     assert answerer.ask("What are the key findings of the 2025 Frontex audit?").support == "not_covered"
     assert answerer.ask("Who reviewed river policing?").support == "not_covered"  # no list asked for, no heading named
+
+
+def test_asked_what_a_source_says_about_a_topic_the_answer_is_about_the_topic(tmp_path):
+    # the words naming the source ("the harbour review") find its passages; the sentences quoted are chosen for the topic
+    answerer = answerer_over(tmp_path, {
+        "harbour-review.md": (
+            "# Harbour Review\n\n## About this review\n\nThe harbour review was carried out by an independent review team. "
+            "The review team read every harbour report of the decade. The review also draws on interviews with harbour "
+            "staff.\n\n## Findings\n\nNight pilotage is unsafe without radar on the tugs. Pilots guiding ships after dark "
+            "need two crew members on the bridge.\n"
+        ),
+        "port-code.md": "# Port Code\n\n## Dues\n\nHarbour dues are paid by every ship entering the port.\n",
+    })
+    answer = answerer.ask("What does the harbour review say about night pilotage?")
+    assert answer.sentences and "Night pilotage" in answer.sentences[0].text, answer.text
