@@ -190,11 +190,15 @@ class Composer:
         if not form.statement:
             chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said)
         chosen += self.linked(chosen, candidates, words)
-        # reading order: documents in the order their best sentence ranks, then by place in the document
-        first_rank: dict[str, int] = {}
+        # reading order: documents in the order their best sentence ranks, within a document its sections in the order
+        # their best sentence ranks (the section holding the best answer first, not the one printed first), then by place
+        first_rank: dict[object, int] = {}
         for i, group in enumerate(chosen):
             first_rank.setdefault(table.doc_ids[group[0].sentence], i)
-        chosen.sort(key=lambda g: (first_rank[table.doc_ids[g[0].sentence]], int(table.starts[g[0].sentence])))
+            first_rank.setdefault(self._section_of(group[0].sentence), i)
+        chosen.sort(key=lambda g: (
+            first_rank[table.doc_ids[g[0].sentence]], first_rank[self._section_of(g[0].sentence)], int(table.starts[g[0].sentence])
+        ))
         sentences, citations = self._quoted(self._leading(chosen, lead))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
@@ -217,6 +221,12 @@ class Composer:
                 markers.append(len(citations))
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
         return sentences, citations
+
+    def _section_of(self, sentence: int) -> tuple[str, int]:
+        """The document and start of the innermost section a sentence stands in (its start: 0 before any heading)."""
+        document = self.index.documents[self.index.sentences.doc_ids[sentence]]
+        start = int(self.index.sentences.starts[sentence])
+        return document.doc_id, max((s.start for s in document.sections if s.start <= start), default=0)
 
     def _leading(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[list[Candidate]]:
         """The groups in reading order, with each lead sentence's group and those of the sentences after it that point

@@ -310,3 +310,12 @@ def test_a_follow_up_quotes_again_what_holds_the_kind_of_answer_it_asks_for(tmp_
     assert short in answer({short}) and founded not in answer({short})
     assert founded in answer({founded, short}) and short not in answer({founded, short})  # the first such only
     assert founded not in answer(set()) and short not in answer(set())
+
+
+def test_within_a_brief_the_section_holding_the_best_sentence_comes_first(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    # the court section is printed after the duties, but holds the best sentence: it leads, each section in its order
+    chosen = candidates(ids, {"The harbour court hears": 0.9, "The patrol was founded in 2009": 0.8})
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    assert texts[0] == "The harbour court hears smuggling cases within ten days."
+    assert texts.index("The patrol was founded in 2009.") < texts.index("It is financed by the Lake Towns Fund with 2 million euros a year.")
