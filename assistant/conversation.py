@@ -137,6 +137,8 @@ _TOPIC_FIRST = re.compile(
 _SHIFT_WORDS = frozenset(terms(
     "back going coming getting returning return now different another new other unrelated switching switch something "
     "else entirely completely topic subject question change changing moving move on separate separately"
+    # nor do words asking for more, or courtesies: "Tell me more: who funds it?", "Quick follow-up: …", "OK, thanks: …"
+    " more further one last quick follow follow-up up ok okay thanks thank great good fine sure yes right also"
 ))
 # What opens an enumeration within a sentence ("… are accountability, transparency, …"), and joins its last two things
 _ENUMERATION_HEAD = re.compile(r"(?:\b(?:are|include|includes|including|such\s+as|namely)\b|:)\s+", re.IGNORECASE)

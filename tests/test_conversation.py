@@ -369,8 +369,9 @@ def test_a_question_naming_its_topic_first_points_at_it_not_at_the_conversation(
                      "Regarding the dredging fund, who pays into it?"):
         resolved = resolve(question, turns)
         assert not resolved.followup and "Lakes Fisheries Compact" not in resolved.query, question
-    # words announcing a change of subject name no topic: "it" still points back
-    assert resolve("Different topic: who signed it?", turns).followup
+    # words announcing a change of subject, asking for more or being polite name no topic: "it" still points back
+    for question in ("Different topic: who signed it?", "Tell me more: who signed it?", "Quick follow-up: who signed it?"):
+        assert resolve(question, turns).followup, question
 
 
 def test_respond_or_react_left_without_what_to_points_back():
