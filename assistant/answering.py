@@ -98,9 +98,19 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
-_SAYS_ABOUT = re.compile(
-    r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:say|said|write|state|report|tell\s+us|note)\s+(?:about|on|regarding)\s+(?P<topic>.+)$",
-    re.IGNORECASE,
+# A question naming its source and its topic apart: "What does the briefing note say about climate change?", "Which
+# principles of good governance does the SSR backgrounder list?" (the topic with what is asked of it)
+_SOURCE_AND_TOPIC = (
+    re.compile(
+        r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:say|said|write|state|report|tell\s+us|note)\s+"
+        r"(?:about|on|regarding)\s+(?P<topic>.+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\W*(?:which|what)\s+(?P<topic>.+?)\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?P<asked>(?:list|name|mention|give|"
+        r"recommend|propose|suggest|describe|identify|cite|offer)\b.*)$",
+        re.IGNORECASE,
+    ),
 )
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
@@ -175,6 +185,18 @@ class Answer:
         return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
 
 
+def about_the_topic(query: str) -> str:
+    """The query without the source it names, when it names its source and its topic apart (_SOURCE_AND_TOPIC): what
+    sentences are scored for. The source's words still find its passages; quoted, they would pick the sentences
+    about the brief ("This SSR Backgrounder is about …") over those about the topic."""
+    for pattern in _SOURCE_AND_TOPIC:
+        match = pattern.match(query)
+        if match is not None:
+            asked = match.groupdict().get("asked")
+            return f"{match.group('topic')} {asked}" if asked else match.group("topic")
+    return query
+
+
 class Answerer:
     """Answers questions from one loaded index; safe to share between threads."""
 
@@ -240,8 +262,7 @@ class Answerer:
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
-        said_about = _SAYS_ABOUT.match(request.query)
-        scored = said_about.group("topic") if said_about else request.query
+        scored = about_the_topic(request.query)
         candidates, features = self._score_sentences(scored, hits, passage_cosines, vector, favoured, models.ranker, asked)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []

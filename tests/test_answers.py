@@ -625,3 +625,11 @@ def test_asked_what_a_source_says_about_a_topic_the_answer_is_about_the_topic(tm
     })
     answer = answerer.ask("What does the harbour review say about night pilotage?")
     assert answer.sentences and "Night pilotage" in answer.sentences[0].text, answer.text
+
+
+def test_the_topic_of_a_question_naming_its_source():
+    from assistant.answering import about_the_topic
+
+    assert about_the_topic("What does the harbour review say about night pilotage") == "night pilotage"
+    assert about_the_topic("Which duties of pilots does the port code list") == "duties of pilots list"
+    assert about_the_topic("Which pilots work at night") == "Which pilots work at night"  # no source named
