@@ -64,8 +64,9 @@ _COUNT_WORD = re.compile(
     r"hundreds?|thousands?|millions?|billions?|dozens?|half|per ?cent)\b",
     re.I,
 )
+_CURRENCY_SIGN, _CURRENCY_CODE = r"[€$£¥₣]", r"EUR|USD|CHF|GBP|US\$"
 _MONEY = re.compile(
-    r"[€$£¥₣]|\b(?:EUR|USD|CHF|GBP|US\$|euros?|dollars?|francs?|pounds? sterling|yen)\b", re.I
+    rf"{_CURRENCY_SIGN}|\b(?:{_CURRENCY_CODE}|euros?|dollars?|francs?|pounds? sterling|yen)\b", re.I
 )
 _SHARE = re.compile(
     r"\d\s?%|\bper ?cent\b|\b(?:half|halves|a third|two[- ]thirds|a quarter|three[- ]quarters|majority|minority)\b|"
@@ -76,7 +77,7 @@ _SHARE = re.compile(
 )
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _AMOUNT_OF_MONEY = re.compile(
-    r"(?:[€$£¥₣]|\b(?:EUR|USD|CHF|GBP|US\$))\s*\d[\d.,]*(?:\s*(?:thousand|million|billion|bn|m)\b)?|"
+    rf"(?:{_CURRENCY_SIGN}|\b(?:{_CURRENCY_CODE}))\s*\d[\d.,]*(?:\s*(?:thousand|million|billion|bn|m)\b)?|"
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundreds?|thousands?)"
     r"(?:\s*(?:thousand|million|billion|bn|m)\b)?\s*(?:euros?|dollars?|francs?|pounds?|yen|EUR|USD|CHF|GBP)\b",
     re.I,

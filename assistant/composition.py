@@ -192,13 +192,12 @@ class Composer:
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
         # their best sentence ranks (the section holding the best answer first, not the one printed first), then by place
+        places = {id(group): (table.doc_ids[group[0].sentence], self._section_of(group[0].sentence)) for group in chosen}
         first_rank: dict[object, int] = {}
         for i, group in enumerate(chosen):
-            first_rank.setdefault(table.doc_ids[group[0].sentence], i)
-            first_rank.setdefault(self._section_of(group[0].sentence), i)
-        chosen.sort(key=lambda g: (
-            first_rank[table.doc_ids[g[0].sentence]], first_rank[self._section_of(g[0].sentence)], int(table.starts[g[0].sentence])
-        ))
+            for place in places[id(group)]:
+                first_rank.setdefault(place, i)
+        chosen.sort(key=lambda g: (*(first_rank[place] for place in places[id(g)]), int(table.starts[g[0].sentence])))
         sentences, citations = self._quoted(self._leading(chosen, lead))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note

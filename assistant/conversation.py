@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .definitions import asked_term
+from .definitions import asked_term, is_short_form
 from .lexical import terms
 
 # "And in Lisbon?", "What about Sweden?", "And what about health care?" (the longer cue first: "And" alone would leave
@@ -462,7 +462,7 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
         return f"{previous_query} {new_focus}"
     counted = _COUNTED.match(previous_query)
     first = new_focus.split()[0]
-    named = first[:1].isupper() and not first.rstrip("s").isupper()  # "Syria" is where; "IDPs" what is counted
+    named = first[:1].isupper() and not is_short_form(first)  # "Syria" is where; "IDPs" what is counted
     if counted and _FIGURE_ONLY.match(previous_query[focus.end() :]) and not named and not re.search(r"\d", new_focus):
         # what is counted gives way, not the year: "How many refugees were there in 2016" + "internally displaced
         # persons" → "How many internally displaced persons were there in 2016"; a place takes the year's slot
