@@ -98,12 +98,20 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
-# A question naming its source and its topic apart: "What does the briefing note say about climate change?", "Which
-# principles of good governance does the SSR backgrounder list?" (the topic with what is asked of it)
+# A question naming its source and its topic apart: "What does the briefing note say about climate change?", "What do
+# DCAF and the UN review agree on about national ownership?", "How does the backgrounder define good governance?",
+# "Which principles of good governance does the SSR backgrounder list?" (the topic with what is asked of it, when that
+# is a recommendation or a list)
 _SOURCE_AND_TOPIC = (
     re.compile(
-        r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:say|said|write|state|report|tell\s+us|note)\s+"
-        r"(?:about|on|regarding)\s+(?P<topic>.+)$",
+        r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:(?:say|said|write|state|report|tell\s+us|note|"
+        r"(?P<asked>recommend|propose|suggest|advise))\s+(?:about|on|regarding|concerning|for)|[a-z]+(?:\s+(?:on|us|with))?"
+        r"\s+(?:about|regarding|concerning))\s+(?P<topic>.+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\W*how\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?:define|describe|explain|characteri[sz]e|see|view)\s+"
+        r"(?P<topic>.+)$",
         re.IGNORECASE,
     ),
     re.compile(

@@ -633,3 +633,9 @@ def test_the_topic_of_a_question_naming_its_source():
     assert about_the_topic("What does the harbour review say about night pilotage") == "night pilotage"
     assert about_the_topic("Which duties of pilots does the port code list") == "duties of pilots list"
     assert about_the_topic("Which pilots work at night") == "Which pilots work at night"  # no source named
+    # any verb before "about": the sources may be several, what they do with the topic is not what is asked
+    assert about_the_topic("What do the port code and the review agree on about night pilotage") == "night pilotage"
+    # what is recommended or proposed is asked, and kept; "How does the review define …" asks the topic's definition
+    assert about_the_topic("What does the harbour review recommend on radar") == "radar recommend"
+    assert about_the_topic("How does the port code define harbour dues") == "harbour dues"
+    assert about_the_topic("How do pilots define safe speed") == "How do pilots define safe speed"  # no "the …" source
