@@ -221,7 +221,7 @@ class Answerer:
             load_support_model(self.settings.support_model or MODEL_PATH, model),
             load_ranker(self.settings.sentence_ranker or RANKER_PATH, model),
         )
-        self.reader = QueryReader(self.index, self.settings)
+        self.reader = QueryReader(self.index, self.settings, self.retriever.embedder)
         self._vocabulary: list[str] | None = None
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
@@ -235,11 +235,14 @@ class Answerer:
     def search(
         self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None, mode: str | None = None
     ) -> tuple[ReadQuestion, list[SearchHit]]:
-        """Ranked passages for a query read as a question is (spelling corrected, or a foreign query's borrowed words
-        added), without a conversation; and how it was read. Raises InvalidQuestion or UnknownDocument."""
+        """Ranked passages for a query read as a question is (spelling corrected, the briefs' nearest words added, or
+        a foreign query's borrowed words), without a conversation; and how it was read. Raises InvalidQuestion or
+        UnknownDocument."""
         self.retriever.validate(query, top_k, doc_ids, mode)
-        read = self.reader.read(query)
-        return read, self.retriever.search(read.text, top_k=top_k, doc_ids=doc_ids, mode=mode)
+        read = self.reader.read(query, near=self.retriever.weights.near)
+        embedder = self.retriever.embedder
+        vector = embedder.embed_query(read.embedded.strip()) if read.near and embedder is not None and mode != "bm25" else None
+        return read, self.retriever.search(read.text, top_k=top_k, doc_ids=doc_ids, mode=mode, vector=vector)
 
     def ask(
         self,
@@ -254,13 +257,16 @@ class Answerer:
         Raises InvalidQuestion or UnknownDocument for a bad request."""
         started = time.perf_counter()
         self.retriever.validate(question, top_k, doc_ids)
-        read = self.reader.read(question, history)
+        models = models or self.models
+        read = self.reader.read(question, history, near=(models.fusion or self.retriever.weights).near)
         language, resolved = read.language, read.resolved
         request = self.retriever.validate(read.text, top_k, doc_ids)
         depth = max(request.top_k, self.settings.answer_passages)
         embedder = self.retriever.embedder
-        vector = embedder.embed_query(request.query) if embedder is not None else None  # once, for passages and sentences
-        models = models or self.models
+        # the question without the briefs' nearest words (ReadQuestion.embedded): what the model embeds (once, for
+        # passages and sentences), and what the answerability evidence weighs; only BM25 and sentence scoring use them
+        typed = read.embedded.strip() if read.near else request.query
+        vector = embedder.embed_query(typed) if embedder is not None else None
         hits = self.retriever.search(
             request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion
         )
@@ -275,7 +281,7 @@ class Answerer:
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
-        evidence = self._evidence(request.query, hits, candidates, passage_cosines, unknown, language, asked)
+        evidence = self._evidence(typed, hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         overview = factors_asked_for(self.index.catalogue, request.query)
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key

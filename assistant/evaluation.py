@@ -203,7 +203,7 @@ def evaluate_mode(
     ranked: dict[str, list[tuple[str, float]]] = {}
     if not answerable:
         return ModeResult(mode, {m: 0.0 for m in MEASURES}, {}, {"p50": 0.0, "p95": 0.0}, {}, [0.0] * 10)
-    reader = QueryReader(retriever.index, retriever.settings)  # the question read as the service reads it
+    reader = QueryReader(retriever.index, retriever.settings, retriever.embedder)  # the question read as the service reads it
     reader.read(answerable[0].question)  # build the speller before the clock runs
     retriever.search(answerable[0].question, top_k=top_k, mode=mode)  # warm the model
     if retriever.embedder is not None:
@@ -211,8 +211,10 @@ def evaluate_mode(
     for item in answerable:
         started = time.perf_counter()
         turns = (histories or {}).get(item.id, item.turns())
-        query = reader.read(item.question, turns if resolve_followups else ()).text
-        hits = retriever.search(query, top_k=top_k, mode=mode, weights=(fusion or {}).get(item.id))
+        weights = (fusion or {}).get(item.id) or retriever.weights
+        read = reader.read(item.question, turns if resolve_followups else (), weights.near)
+        vector = retriever.embedder.embed_query(read.embedded.strip()) if read.near and retriever.embedder is not None and mode != "bm25" else None
+        hits = retriever.search(read.text, top_k=top_k, mode=mode, weights=weights, vector=vector)
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))
         ranked[item.id] = [(hit.passage.passage_id, hit.score) for hit in hits]

@@ -1,7 +1,9 @@
 """A question as it is searched: one place that turns what was typed into what retrieval is given.
 
 The question is resolved from the conversation (conversation.py), its language told, and then:
-- in English, misspelt words the briefs and the model do not know are corrected (spelling.py);
+- in English, misspelt words the briefs and the model do not know are corrected (spelling.py), and
+  words spelt right that the briefs never use are given the briefs' word nearest in meaning, when
+  the fitted threshold allows ("cops" → "police"; spelling.NearWords);
 - in another language, the briefs' own words that its words resemble once accents are dropped
   ("sécurité" → "security", "gouvernance" → "governance") are added, so that a question the
   English model cannot read still finds the passages that share its cognates.
@@ -17,9 +19,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .conversation import ResolvedQuestion, Turn, resolve
-from .spelling import Speller, english_words, language_of, model_words
+from .spelling import NearWords, Speller, english_words, language_of, model_words
 
 if TYPE_CHECKING:
+    from .embedding import Embedder
     from .settings import Settings
     from .store import Index
 
@@ -31,6 +34,7 @@ class ReadQuestion:
     text: str  # what retrieval is given
     corrected: tuple[tuple[str, str], ...] = ()  # (typed, searched as): English spelling corrections
     borrowed: tuple[str, ...] = ()  # the briefs' words a non-English question's words resemble, added to it
+    near: tuple[tuple[str, str], ...] = ()  # (typed, the briefs' word nearest in meaning, added to it)
 
     @property
     def asked(self) -> str:
@@ -38,7 +42,14 @@ class ReadQuestion:
         what the question asks about. A year the last answer gave is not one the question states ("When did they
         start?" after "Starting from 2008, …" asks for that year)."""
         anchors = self.resolved.anchors
-        return self.text.removesuffix(f" ({anchors})").rstrip() if anchors else self.text
+        text = self.embedded
+        return text.removesuffix(f" ({anchors})").rstrip() if anchors else text
+
+    @property
+    def embedded(self) -> str:
+        """The text searched without the briefs' nearest words: what the embedding model is given. It reads the word
+        typed itself; the words added are for BM25, which cannot."""
+        return self.text.removesuffix(f" {' '.join(word for _, word in self.near)}") if self.near else self.text
 
     @property
     def searched_as(self) -> str | None:
@@ -49,10 +60,12 @@ class ReadQuestion:
 class QueryReader:
     """Reads questions against one loaded index; safe to share between threads once its speller is built."""
 
-    def __init__(self, index: "Index", settings: "Settings") -> None:
+    def __init__(self, index: "Index", settings: "Settings", embedder: "Embedder | None" = None) -> None:
         self.index = index
         self.settings = settings
+        self.embedder = embedder
         self._speller: Speller | None = None
+        self._near: NearWords | None = None
 
     @property
     def speller(self) -> Speller:
@@ -69,10 +82,19 @@ class QueryReader:
             self._speller = Speller(texts, self.index.lexical.knows, model_words(folder), english_words())
         return self._speller
 
-    def read(self, question: str, history: Sequence[Turn] = ()) -> ReadQuestion:
+    @property
+    def near_words(self) -> NearWords | None:
+        """Built on first use from the briefs' words and their vectors (None without an embedder)."""
+        if self._near is None and self.embedder is not None:
+            texts = (d.text for d in self.index.documents.values())
+            self._near = NearWords(texts, self.index.lexical.knows, self.embedder)
+        return self._near
+
+    def read(self, question: str, history: Sequence[Turn] = (), near: float | None = None) -> ReadQuestion:
         """The question resolved, its language told and, when spelling correction is on, corrected (English) or
-        given the briefs' words it resembles (another language); the text searched is cut to max_question_chars,
-        which a correction or the borrowed words may pass."""
+        given the briefs' words it resembles (another language); in English, with a `near` threshold, also given the
+        briefs' words nearest in meaning to its words they never use (NearWords). The text searched is cut to
+        max_question_chars, which a correction or the added words may pass."""
         language = language_of(question, self.speller if self.settings.spelling_correction else None)
         resolved = resolve(question, history)
         limit = self.settings.max_question_chars
@@ -80,7 +102,10 @@ class QueryReader:
             return ReadQuestion(resolved, language, resolved.query[:limit])
         if language == "en":
             correction = self.speller.correct(resolved.query)
-            return ReadQuestion(resolved, language, correction.text[:limit], corrected=correction.changes)
+            words = self.near_words if near is not None else None
+            pairs = words.of(correction.text, near) if words is not None and near is not None else ()
+            text = f"{correction.text} {' '.join(word for _, word in pairs)}" if pairs else correction.text
+            return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs)
         borrowed = self.speller.resembled(resolved.query, language)
         text = f"{resolved.query} {' '.join(borrowed)}" if borrowed else resolved.query
         return ReadQuestion(resolved, language, text[:limit], borrowed=borrowed)

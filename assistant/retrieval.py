@@ -31,11 +31,14 @@ PHRASE_CACHE = 1_024  # passages whose phrases are kept after first use (about 2
 class FusionWeights:
     """Weights of the voices that join BM25 + dense fusion in hybrid search over briefs (fitted by `assistant fit`):
     each candidate's best-matching sentence, the share of the question's phrases it holds, and, for a question asking
-    what a term is, whether it holds a sentence defining that term."""
+    what a term is, whether it holds a sentence defining that term. Fitted with them, `near` is how the question is
+    read before it is searched: the cosine from which a word of the question the briefs never use is given the
+    briefs' word nearest in meaning (querying.QueryReader.read; None: never)."""
 
     sentence: float = 0.0
     phrase: float = 0.0
     definition: float = 0.0
+    near: float | None = None
 
 
 def fitted_weights(path: Path, embedding_model: str) -> FusionWeights:
@@ -45,8 +48,10 @@ def fitted_weights(path: Path, embedding_model: str) -> FusionWeights:
     data = json.loads(path.read_text())
     if data.get("meta", {}).get("embedding_model") != embedding_model:
         return FusionWeights()
+    near = data.get("near_similarity")
     return FusionWeights(
-        float(data.get("sentence_weight", 0.0)), float(data.get("phrase_weight", 0.0)), float(data.get("definition_weight", 0.0))
+        float(data.get("sentence_weight", 0.0)), float(data.get("phrase_weight", 0.0)), float(data.get("definition_weight", 0.0)),
+        None if near is None else float(near),
     )
 
 
@@ -143,6 +148,7 @@ class Retriever:
             fitted.sentence if settings.sentence_weight is None else settings.sentence_weight,
             fitted.phrase if settings.phrase_weight is None else settings.phrase_weight,
             fitted.definition if settings.definition_weight is None else settings.definition_weight,
+            fitted.near if settings.near_words else None,
         )
         self._phrases_of = lru_cache(maxsize=PHRASE_CACHE)(self._passage_phrases)
 

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         "it (the term, its initials or what they stand for, before a defining verb), fused like the sentence weight; "
         "unset: the weight `assistant fit` chose with it, 0 without one.",
     )
+    near_words: bool = Field(
+        True,
+        description="With spelling correction on, give a word of an English question that the briefs never use the "
+        "briefs' word nearest in meaning (each word embedded alone) when their cosine reaches the threshold `assistant "
+        "fit` chose, for BM25 to search ('cops' -> 'police', shown in 'searched as'); the model embeds the question as "
+        "typed. Off, or without a fitted threshold: no words added.",
+    )
     store: Literal["faiss", "postgres"] = Field(
         "faiss",
         description="Where passage vectors are searched: in memory with FAISS, or in PostgreSQL with pgvector (HNSW) at "

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .lexical import terms
 
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
@@ -116,6 +118,70 @@ class Speller:
             if suggestions and suggestions[0].term not in typed and suggestions[0].term not in found:
                 found.append(suggestions[0].term)
         return tuple(found)
+
+
+class NearWords:
+    """The briefs' words nearest in meaning to a question's words the briefs never use: "cops" → "police", "firms"
+    → "companies", "troops" → "military". Such a word is spelt right (a correction would not change it), but BM25
+    cannot find a passage by it and the embedding model alone does not bring the two close enough in a whole
+    question. Each unused word of the question, in lower case (a capitalised word is a name, never swapped for
+    another), is embedded alone and given the briefs' word (one per stem, its most frequent spelling) whose own
+    vector is nearest, when the cosine reaches the threshold `assistant fit` chooses (FusionWeights.near)."""
+
+    def __init__(self, corpus_texts: Iterable[str], known_term, embedder) -> None:  # type: ignore[no-untyped-def]
+        self._known_term = known_term  # stemmed term -> bool: does the index hold it
+        self._embedder = embedder
+        spellings: dict[str, Counter[str]] = {}
+        for text in corpus_texts:
+            for word in _BRIEF_WORD.findall(text):
+                stems = terms(word)
+                if len(stems) == 1:
+                    spellings.setdefault(stems[0], Counter())[word.lower()] += 1
+        self.words = sorted(counts.most_common(1)[0][0] for counts in spellings.values())
+        self._vectors = None  # searched by FAISS: a NumPy product this size wakes BLAS's threads, which then compete
+        if self.words:  # with the model's for the two cores (the next question's embedding took twice as long)
+            import faiss
+
+            vectors = np.ascontiguousarray(embedder.embed_passages(self.words), dtype=np.float32)  # one batch, at first use
+            self._vectors = faiss.IndexFlatIP(vectors.shape[1])
+            self._vectors.add(vectors)
+        self._typed: dict[str, np.ndarray] = {}  # a typed word's vector, kept (up to TYPED_WORDS of them)
+
+    def unused(self, question: str) -> list[str]:
+        """The question's lower-case words of NEAR_MIN_LENGTH letters or more whose stems the index does not hold."""
+        found = []
+        for word in _LOWER_WORD.findall(question):
+            stems = terms(word)
+            if stems and not all(self._known_term(t) for t in stems) and word not in found:
+                found.append(word)
+        return found
+
+    def of(self, question: str, threshold: float) -> tuple[tuple[str, str], ...]:
+        """(typed, the briefs' word) for each unused word whose nearest brief word has a cosine of `threshold` or
+        more; a brief word is given once."""
+        unused = self.unused(question)
+        if not unused or self._vectors is None:
+            return ()
+        vectors = {word: self._typed.get(word) for word in unused}  # read once: another thread may clear the cache
+        new = [word for word, vector in vectors.items() if vector is None]
+        if new:
+            found = dict(zip(new, self._embedder.embed_passages(new)))
+            vectors.update(found)
+            if len(self._typed) + len(new) > TYPED_WORDS:
+                self._typed.clear()
+            self._typed.update(found)
+        cosines, nearest = self._vectors.search(np.vstack([vectors[word] for word in unused]).astype(np.float32), 1)
+        pairs: list[tuple[str, str]] = []
+        for word, cosine, best in zip(unused, cosines[:, 0], nearest[:, 0]):
+            if cosine >= threshold and all(self.words[best] != near for _, near in pairs):
+                pairs.append((word, self.words[best]))
+        return tuple(pairs)
+
+
+TYPED_WORDS = 10_000  # vectors of typed words kept (1.5 kB each)
+NEAR_MIN_LENGTH = 3  # "gun", "war": short words of the briefs count; shorter ones are too ambiguous to place
+_BRIEF_WORD = re.compile(rf"\b[A-Za-z][a-z]{{{NEAR_MIN_LENGTH - 1},}}\b")
+_LOWER_WORD = re.compile(rf"\b[a-z]{{{NEAR_MIN_LENGTH},}}\b")
 
 
 def _without_accents(word: str) -> str:

@@ -207,12 +207,39 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     assert answer.support != "not_covered" and answer.sentences
     assert answer.unknown_names == []  # "Hunduras" was searched as "Honduras": the briefs do mention it
     # real words of the model's vocabulary are never "corrected", nor are words the briefs know
-    assert answerer.ask("How many people died?").searched_as is None
+    assert answerer.reader.read("How many people died?").corrected == ()  # (the briefs' "death" may join it: NearWords)
     assert answerer.reader.speller.correct("Rohingya refugees").changes == ()
     # nor English words the model splits into pieces and the briefs never use
     for sentence in ("Courts riddled with bribery", "Even the leanest governments", "People emigrate"):
         assert answerer.reader.speller.correct(sentence).changes == (), sentence
     assert answerer.reader.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
+
+
+def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_meaning(tmp_path):
+    # BM25 cannot find "cops" in briefs that say "police"; the model places the two words close, so the briefs'
+    # word is added to what BM25 searches, while the model embeds the question as typed
+    answerer = answerer_over(tmp_path, {
+        "harbour.md": (
+            "# Harbour Guide\n\n## Patrols\n\nThe police patrol the harbour every night and stop unlicensed boats.\n\n"
+            "## Pilots\n\nPilots guide large ships into the harbour after dark.\n\n"
+            "## Dues\n\nShipping companies pay harbour dues for every visit.\n"
+        ),
+    })
+    reader = answerer.reader
+    read = reader.read("Who do the cops stop in the harbour?", near=0.7)
+    assert read.near == (("cops", "police"),) and read.text == "Who do the cops stop in the harbour police"
+    assert read.embedded == "Who do the cops stop in the harbour" and read.asked == read.embedded
+    # words the briefs use, names and words too far from any of theirs get nothing; without a threshold, none
+    assert reader.read("Who do the pilots guide?", near=0.7).near == ()
+    assert reader.read("Does Rotterdam charge dues?", near=0.7).near == ()
+    assert reader.read("Who do the cops stop?", near=0.99).near == ()
+    assert reader.read("Who do the cops stop?").near == ()
+    # "firms" is given the briefs' "companies", by which BM25 finds the passage on dues it could not find before
+    read = reader.read("Which firms?", near=0.7)
+    assert read.near == (("firms", "companies"),)
+    assert answerer.retriever.search(read.embedded, top_k=1, mode="bm25") == []
+    hits = answerer.retriever.search(read.text, top_k=1, mode="bm25")
+    assert hits and hits[0].passage.section_path[-1] == "Dues"
 
 
 def test_a_question_in_another_language_is_never_not_covered(answerer):

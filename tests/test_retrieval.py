@@ -217,7 +217,9 @@ def test_a_passage_defining_the_term_a_question_asks_about_is_a_fifth_voice(real
 
 def test_the_weight_settings_override_the_fitted_ones(real_retriever):
 
-    settings = real_retriever.settings.model_copy(update={"sentence_weight": 0.0, "phrase_weight": 0.0, "definition_weight": 0.0})
+    settings = real_retriever.settings.model_copy(
+        update={"sentence_weight": 0.0, "phrase_weight": 0.0, "definition_weight": 0.0, "near_words": False}
+    )
     plain = Retriever(real_retriever.index, real_retriever.embedder, settings)
     assert plain.weights == FusionWeights(0.0, 0.0, 0.0)
     for question in ("Why do people flee when the state cannot protect persecuted minorities?", "What is security sector reform?"):
