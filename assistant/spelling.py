@@ -137,7 +137,8 @@ class NearWords:
                 stems = terms(word)
                 if len(stems) == 1:
                     spellings.setdefault(stems[0], Counter())[word.lower()] += 1
-        self.words = sorted(counts.most_common(1)[0][0] for counts in spellings.values())
+        commonest = sorted(spellings.values(), key=lambda counts: -counts.total())[:NEAR_VOCABULARY]
+        self.words = sorted(counts.most_common(1)[0][0] for counts in commonest)
         self._vectors = None  # searched by FAISS: a NumPy product this size wakes BLAS's threads, which then compete
         if self.words:  # with the model's for the two cores (the next question's embedding took twice as long)
             import faiss
@@ -178,6 +179,9 @@ class NearWords:
         return tuple(pairs)
 
 
+# the briefs' commonest words (by stem) that a typed word may be given: bounds the one-off embedding (about 1 s per
+# 1,300 words on two cores, at first use; the service does it when it loads an index) and the memory (1.5 kB a word)
+NEAR_VOCABULARY = 30_000
 TYPED_WORDS = 10_000  # vectors of typed words kept (1.5 kB each)
 NEAR_MIN_LENGTH = 3  # "gun", "war": short words of the briefs count; shorter ones are too ambiguous to place
 _BRIEF_WORD = re.compile(rf"\b[A-Za-z][a-z]{{{NEAR_MIN_LENGTH - 1},}}\b")
