@@ -135,8 +135,9 @@ class AskResponse(BaseModel):
         description="The answerability model's probability that the briefs answer the question (null when no model is loaded)."
     )
     searched_as: str | None = Field(
-        description="What was searched, when it differs from `effective_query`: misspelt words corrected, or, for a "
-        "question in another language, the briefs' English words its words resemble added to it."
+        description="What was searched, when it differs from `effective_query`: misspelt words corrected, the briefs' "
+        "word nearest in meaning added for a word they never use ('cops' -> 'police'), or, for a question in another "
+        "language, the briefs' English words its words resemble added to it."
     )
     language: str = Field(description="The question's language code; questions are understood in English.")
     message: str | None = Field(description="A note on the support level: why nothing is quoted, or that the quotes may not answer directly.")
@@ -156,8 +157,9 @@ class AskResponse(BaseModel):
 class SearchResponse(BaseModel):
     query: str = Field(description="The query as given.")
     searched_as: str | None = Field(
-        description="What was searched, when it differs from the query: misspelt words corrected, or, for a query in "
-        "another language, the briefs' English words its words resemble added to it."
+        description="What was searched, when it differs from the query: misspelt words corrected, the briefs' word "
+        "nearest in meaning added for a word they never use ('cops' -> 'police'), or, for a query in another language, "
+        "the briefs' English words its words resemble added to it."
     )
     results: list[PassageOut] = Field(description="Passages, best first.")
 

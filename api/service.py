@@ -127,10 +127,7 @@ class Service:
         self._serve(index)
 
     def _serve(self, index: Index) -> None:
-        answerer = Answerer(Retriever(index, self.embedder, self.settings))
-        if answerer.retriever.weights.near is not None and self.settings.spelling_correction:
-            answerer.reader.near_words  # the briefs' words embedded now, not at the first question that needs them
-        self._answerer = answerer
+        self._answerer = Answerer(Retriever(index, self.embedder, self.settings))
         # the build CURRENT named when loading, even when an older one is served in its place (index.fallback):
         # the service looks again only when the pointer moves
         self._live_build = (current_build(self.settings.index_dir) or index.path).name

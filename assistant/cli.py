@@ -120,7 +120,8 @@ def search(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """Ranked passages for a question, each with its document, section, pages and offsets (the question read as
-    `ask` reads it: misspelt words corrected, a question in another language given the briefs' words it resembles)."""
+    `ask` reads it: misspelt words corrected, a word the briefs never use given their nearest word, a question in
+    another language given the briefs' words it resembles)."""
     from .answering import Answerer
     from .payloads import passage_payload
     from .retrieval import open_retriever

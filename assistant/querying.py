@@ -14,6 +14,7 @@ what the service searches.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -66,6 +67,7 @@ class QueryReader:
         self.embedder = embedder
         self._speller: Speller | None = None
         self._near: NearWords | None = None
+        self._near_lock = threading.Lock()  # built once, though questions and a warm-up may ask for it together
 
     @property
     def speller(self) -> Speller:
@@ -86,8 +88,10 @@ class QueryReader:
     def near_words(self) -> NearWords | None:
         """Built on first use from the briefs' words and their vectors (None without an embedder)."""
         if self._near is None and self.embedder is not None:
-            texts = (d.text for d in self.index.documents.values())
-            self._near = NearWords(texts, self.index.lexical.knows, self.embedder)
+            with self._near_lock:
+                if self._near is None:
+                    texts = (d.text for d in self.index.documents.values())
+                    self._near = NearWords(texts, self.index.lexical.knows, self.embedder)
         return self._near
 
     def read(self, question: str, history: Sequence[Turn] = (), near: float | None = None) -> ReadQuestion:

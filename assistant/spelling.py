@@ -180,7 +180,9 @@ class NearWords:
 
 
 # the briefs' commonest words (by stem) that a typed word may be given: bounds the one-off embedding (about 1 s per
-# 1,300 words on two cores, at first use; the service does it when it loads an index) and the memory (1.5 kB a word)
+# 1,300 words on two threads, 2 s on the service's one, paid by the first question that needs them after an index
+# loads: at start-up it would double the service's cold start, and a thread doing it there would still be running the
+# model when an upload forks its reader) and the memory (1.5 kB a word)
 NEAR_VOCABULARY = 30_000
 TYPED_WORDS = 10_000  # vectors of typed words kept (1.5 kB each)
 NEAR_MIN_LENGTH = 3  # "gun", "war": short words of the briefs count; shorter ones are too ambiguous to place

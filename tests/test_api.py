@@ -103,6 +103,15 @@ def test_malformed_json_is_a_400_with_a_hint(client):
     assert "not valid JSON" in error_of(client.post("/v1/chat/completions", content=b"[", headers={"content-type": "application/json"}), 400)
 
 
+def test_a_word_the_briefs_never_use_is_searched_with_theirs_over_http(client):
+    # "cops": the briefs say "police"; /ask and /search both add it for BM25, and say so
+    asked = client.post("/ask", json={"question": "What do the briefs say about cops in Central America?"}).json()
+    assert asked["searched_as"] == "What do the briefs say about cops in Central America police"
+    found = client.get("/search", params={"q": "cops", "top_k": 3}).json()
+    assert found["searched_as"] == "cops police" and found["results"]
+    assert all("polic" in r["text"].lower() for r in found["results"])  # "police", "policing": BM25's stem
+
+
 def test_search_and_entry_points(client):
     found = client.get("/search", params={"q": "community policing", "top_k": 2, "doc": PUSH}).json()
     results = found["results"]
