@@ -240,8 +240,7 @@ class Answerer:
         UnknownDocument."""
         self.retriever.validate(query, top_k, doc_ids, mode)
         read = self.reader.read(query, near=self.retriever.weights.near)
-        embedder = self.retriever.embedder
-        vector = embedder.embed_query(read.embedded.strip()) if read.near and embedder is not None and mode != "bm25" else None
+        vector = self.reader.vector(read) if mode != "bm25" else None
         return read, self.retriever.search(read.text, top_k=top_k, doc_ids=doc_ids, mode=mode, vector=vector)
 
     def ask(

@@ -68,6 +68,21 @@ def search_dense(index: faiss.Index, query: np.ndarray, k: int, settings: Settin
     return scores[0], positions[0]
 
 
+class NearestVectors:
+    """Exact nearest-neighbour search over a few thousand unit vectors kept in memory (the briefs' words,
+    spelling.NearWords). FAISS's rather than a NumPy product: one this size wakes OpenBLAS's threads, which then
+    compete with the model's for the cores (the next question's embedding took twice as long)."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self._index = faiss.IndexFlatIP(vectors.shape[1])
+        self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def nearest(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(cosine, position) of the nearest vector to each row of `queries`."""
+        cosines, positions = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), 1)
+        return cosines[:, 0], positions[:, 0]
+
+
 def save_dense(index: faiss.Index, path: Path) -> None:
     faiss.write_index(index, str(path))
 

@@ -213,7 +213,7 @@ def evaluate_mode(
         turns = (histories or {}).get(item.id, item.turns())
         weights = (fusion or {}).get(item.id) or retriever.weights
         read = reader.read(item.question, turns if resolve_followups else (), weights.near)
-        vector = retriever.embedder.embed_query(read.embedded.strip()) if read.near and retriever.embedder is not None and mode != "bm25" else None
+        vector = reader.vector(read) if mode != "bm25" else None
         hits = retriever.search(read.text, top_k=top_k, mode=mode, weights=weights, vector=vector)
         latencies.append((time.perf_counter() - started) * 1000)
         run.extend(judged_run(item, hits, documents))

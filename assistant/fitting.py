@@ -221,8 +221,7 @@ def fit_passage_ranking(retriever: "Retriever", items: list[QAItem], seed: int =
 
     def voices_for(read: ReadQuestion) -> Voices:
         if read.text not in voices_of:
-            vector = retriever.embedder.embed_query(read.embedded.strip()) if read.near and retriever.embedder else None
-            voices_of[read.text] = retriever.voices(retriever.validate(read.text, 10), vector)
+            voices_of[read.text] = retriever.voices(retriever.validate(read.text, 10), reader.vector(read))
         return voices_of[read.text]
 
     for n in answerable:

@@ -23,6 +23,8 @@ from .conversation import ResolvedQuestion, Turn, resolve
 from .spelling import NearWords, Speller, english_words, language_of, model_words
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .embedding import Embedder
     from .settings import Settings
     from .store import Index
@@ -93,6 +95,11 @@ class QueryReader:
                     texts = (d.text for d in self.index.documents.values())
                     self._near = NearWords(texts, self.index.lexical.knows, self.embedder)
         return self._near
+
+    def vector(self, read: ReadQuestion) -> "np.ndarray | None":
+        """The model's vector of the question as typed (ReadQuestion.embedded) when the briefs' nearest words were
+        added to what BM25 searches; None otherwise, when the text searched is the one to embed."""
+        return self.embedder.embed_query(read.embedded.strip()) if read.near and self.embedder is not None else None
 
     def read(self, question: str, history: Sequence[Turn] = (), near: float | None = None) -> ReadQuestion:
         """The question resolved, its language told and, when spelling correction is on, corrected (English) or

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dense import NearestVectors
 from .lexical import terms
 
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
@@ -139,13 +140,7 @@ class NearWords:
                     spellings.setdefault(stems[0], Counter())[word.lower()] += 1
         commonest = sorted(spellings.values(), key=lambda counts: -counts.total())[:NEAR_VOCABULARY]
         self.words = sorted(counts.most_common(1)[0][0] for counts in commonest)
-        self._vectors = None  # searched by FAISS: a NumPy product this size wakes BLAS's threads, which then compete
-        if self.words:  # with the model's for the two cores (the next question's embedding took twice as long)
-            import faiss
-
-            vectors = np.ascontiguousarray(embedder.embed_passages(self.words), dtype=np.float32)  # one batch, at first use
-            self._vectors = faiss.IndexFlatIP(vectors.shape[1])
-            self._vectors.add(vectors)
+        self._vectors = NearestVectors(embedder.embed_passages(self.words)) if self.words else None  # at first use
         self._typed: dict[str, np.ndarray] = {}  # a typed word's vector, kept (up to TYPED_WORDS of them)
 
     def unused(self, question: str) -> list[str]:
@@ -171,9 +166,9 @@ class NearWords:
             if len(self._typed) + len(new) > TYPED_WORDS:
                 self._typed.clear()
             self._typed.update(found)
-        cosines, nearest = self._vectors.search(np.vstack([vectors[word] for word in unused]).astype(np.float32), 1)
+        cosines, nearest = self._vectors.nearest(np.vstack([vectors[word] for word in unused]))
         pairs: list[tuple[str, str]] = []
-        for word, cosine, best in zip(unused, cosines[:, 0], nearest[:, 0]):
+        for word, cosine, best in zip(unused, cosines, nearest):
             if cosine >= threshold and all(self.words[best] != near for _, near in pairs):
                 pairs.append((word, self.words[best]))
         return tuple(pairs)
