@@ -155,7 +155,7 @@ class NearWords:
     def of(self, question: str, threshold: float) -> tuple[tuple[str, str], ...]:
         """(typed, the briefs' word) for each unused word whose nearest brief word has a cosine of `threshold` or
         more; a brief word is given once."""
-        unused = self.unused(question)
+        unused = self.unused(question)[:NEAR_PER_QUESTION]
         if not unused or self._vectors is None:
             return ()
         vectors = {word: self._typed.get(word) for word in unused}  # read once: another thread may clear the cache
@@ -179,6 +179,7 @@ class NearWords:
 # loads: at start-up it would double the service's cold start, and a thread doing it there would still be running the
 # model when an upload forks its reader) and the memory (1.5 kB a word)
 NEAR_VOCABULARY = 30_000
+NEAR_PER_QUESTION = 20  # unused words looked up per question, in order: bounds what a question of gibberish costs
 TYPED_WORDS = 10_000  # vectors of typed words kept (1.5 kB each)
 NEAR_MIN_LENGTH = 3  # "gun", "war": short words of the briefs count; shorter ones are too ambiguous to place
 _BRIEF_WORD = re.compile(rf"\b[A-Za-z][a-z]{{{NEAR_MIN_LENGTH - 1},}}\b")

@@ -234,6 +234,18 @@ def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_mean
     assert reader.read("Does Rotterdam charge dues?", near=0.7).near == ()
     assert reader.read("Who do the cops stop?", near=0.99).near == ()
     assert reader.read("Who do the cops stop?").near == ()
+    # a question of gibberish costs one model call for at most NEAR_PER_QUESTION of its words
+    from assistant.spelling import NEAR_PER_QUESTION
+
+    words, embedder = reader.near_words, answerer.retriever.embedder
+    batches = []
+    original = embedder.embed_passages
+    embedder.embed_passages = lambda texts: batches.append(len(texts)) or original(texts)
+    try:
+        reader.read(" ".join(f"zork{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(200)), near=0.7)
+    finally:
+        del embedder.embed_passages
+    assert len(words.unused("zorkaa zorkba zorkca")) == 3 and batches == [NEAR_PER_QUESTION]
     # "firms" is given the briefs' "companies", by which BM25 finds the passage on dues it could not find before
     read = reader.read("Which firms?", near=0.7)
     assert read.near == (("firms", "companies"),)
