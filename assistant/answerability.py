@@ -36,7 +36,9 @@ _ASKS_MONEY = re.compile(
     r"budget\w*|contribut\w*|pledg\w*|commit\w*|invest\w*|give|gave|given|allocat\w*|donat\w*|money)\b|"
     r"\b(?:fund|financ|pa(?:y|id)|spen[dt]|pledg|contribut|invest)\w*\b.*\bhow much\b|"
     # "What is DCAF's budget", "What was the cost of the programme": the query searched has no "?"
-    r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$",
+    r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$|"
+    # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats"
+    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent)\b(?!\s+(?:off|attention|for itself))",
     re.I,
 )
 _ASKS_SHARE = re.compile(
