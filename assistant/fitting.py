@@ -257,7 +257,7 @@ def fit_passage_ranking(retriever: "Retriever", items: list[QAItem], seed: int =
         ids = [items[n].id for n in rows if items[n].gold]
         weights = max(grid, key=lambda w: (measure(w, ids), -w.sentence, -w.phrase, -w.definition))  # ties: the smaller weights
         tried = [replace(weights, near=near) for near in NEAR_SIMILARITIES]
-        return max(tried, key=lambda w: (measure(w, ids), -(w.near or 0.0) if w.near is not None else 1.0))  # ties: fewer words added
+        return max(tried, key=lambda w: (measure(w, ids), 1.0 if w.near is None else -w.near))  # ties: fewer words added
 
     held: dict[str, FusionWeights] = {}  # item id -> the weights chosen without its fold
     fold_weights = []

@@ -69,7 +69,7 @@ class QueryReader:
         self.embedder = embedder
         self._speller: Speller | None = None
         self._near: NearWords | None = None
-        self._near_lock = threading.Lock()  # built once, though questions and a warm-up may ask for it together
+        self._near_lock = threading.Lock()  # built once, though questions on several threads may ask for it at once
 
     @property
     def speller(self) -> Speller:

@@ -19,15 +19,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .dense import NearestVectors
 from .lexical import terms
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
 
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
 _LETTERS = re.compile(r"^[A-Za-z]+$")
@@ -129,7 +133,7 @@ class NearWords:
     another), is embedded alone and given the briefs' word (one per stem, its most frequent spelling) whose own
     vector is nearest, when the cosine reaches the threshold `assistant fit` chooses (FusionWeights.near)."""
 
-    def __init__(self, corpus_texts: Iterable[str], known_term, embedder) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, corpus_texts: Iterable[str], known_term: Callable[[str], bool], embedder: "Embedder") -> None:
         self._known_term = known_term  # stemmed term -> bool: does the index hold it
         self._embedder = embedder
         spellings: dict[str, Counter[str]] = {}
