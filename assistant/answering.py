@@ -264,7 +264,7 @@ class Answerer:
         embedder = self.retriever.embedder
         # the question without the briefs' nearest words (ReadQuestion.embedded): what the model embeds (once, for
         # passages and sentences), and what the answerability evidence weighs; only BM25 and sentence scoring use them
-        typed = read.embedded.strip() if read.near else request.query
+        typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         vector = embedder.embed_query(typed) if embedder is not None else None
         hits = self.retriever.search(
             request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion

@@ -113,8 +113,8 @@ class QueryReader:
             return ReadQuestion(resolved, language, resolved.query[:limit])
         if language == "en":
             correction = self.speller.correct(resolved.query)
-            words = self.near_words if near is not None else None
-            pairs = words.of(correction.text, near) if words is not None and near is not None else ()
+            words = self.near_words if near is not None else None  # (None, too, without an embedder)
+            pairs = words.of(correction.text, near) if words is not None else ()
             text = f"{correction.text} {' '.join(word for _, word in pairs)}" if pairs else correction.text
             return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs)
         borrowed = self.speller.resembled(resolved.query, language)
