@@ -263,7 +263,8 @@ class Answerer:
         depth = max(request.top_k, self.settings.answer_passages)
         embedder = self.retriever.embedder
         # the question without the briefs' nearest words (ReadQuestion.embedded): what the model embeds (once, for
-        # passages and sentences), and what the answerability evidence weighs; only BM25 and sentence scoring use them
+        # passages and sentences), what the answerability evidence weighs and what its form is read from ("What is
+        # meant by X" searched with "means" added still asks what X is); only BM25 and sentence scoring use them
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         vector = embedder.embed_query(typed) if embedder is not None else None
         hits = self.retriever.search(
@@ -282,7 +283,7 @@ class Answerer:
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
         evidence = self._evidence(typed, hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
-        overview = factors_asked_for(self.index.catalogue, request.query)
+        overview = factors_asked_for(self.index.catalogue, typed)
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
         # findings"), not the topic it follows
         keywords = typed_as_keywords(question)
@@ -300,11 +301,11 @@ class Answerer:
             message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
             answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
-            form = QuestionForm.of(question, request.query, bool(answers))
+            form = QuestionForm.of(question, typed, bool(answers))
             # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
             # every recent answer; a question of its own from the last one
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
-            lead = self._definitions(request.query, candidates, request.doc_ids)
+            lead = self._definitions(typed, candidates, request.doc_ids)
             known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates
             sentences, citations, disagreement = self.composer.compose(
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],

@@ -222,7 +222,8 @@ def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_mean
         "harbour.md": (
             "# Harbour Guide\n\n## Patrols\n\nThe police patrol the harbour every night and stop unlicensed boats.\n\n"
             "## Pilots\n\nPilots guide large ships into the harbour after dark.\n\n"
-            "## Dues\n\nShipping companies pay harbour dues for every visit.\n"
+            "## Dues\n\nShipping companies pay harbour dues for every visit. Harbour dues are the fees a ship pays to "
+            "enter the harbour: this means a ship calling twice pays twice.\n"
         ),
     })
     reader = answerer.reader
@@ -252,6 +253,14 @@ def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_mean
     assert answerer.retriever.search(read.embedded, top_k=1, mode="bm25") == []
     hits = answerer.retriever.search(read.text, top_k=1, mode="bm25")
     assert hits and hits[0].passage.section_path[-1] == "Dues"
+    # the question's form is read without the added words: "What is meant by harbour dues" searched with the briefs'
+    # "means" added still asks what harbour dues are (not what "harbour dues means" are)
+    asked_terms = []
+    original_definitions = answerer._definitions
+    answerer._definitions = lambda query, *rest: asked_terms.append(query) or original_definitions(query, *rest)
+    answer = answerer.ask("What is meant by harbour dues?")
+    assert answer.searched_as == "What is meant by harbour dues means"
+    assert asked_terms == ["What is meant by harbour dues"]
 
 
 def test_a_question_in_another_language_is_never_not_covered(answerer):
