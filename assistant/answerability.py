@@ -58,6 +58,15 @@ _ASKS_YEAR = re.compile(
     r"\bsince when\b",
     re.I,
 )
+# "Which countries host …", "To which country …", "Where do most of them go?": a place, named. Not "where the state
+# is weak" (a clause) nor "Which country's reforms …" (what is asked is the reforms).
+_ASKS_PLACE = re.compile(
+    r"\b(?:which|what)\s+(?:(?:other|two|three|main|European|African|neighbouring|host)\s+)?"
+    r"(?:countries|country|regions?|cities|city|nations?|continents?)\b(?!['’])|^\W*where\s+(?:do|does|did|is|are|was|were|have|has|had)\b",
+    re.I,
+)
+# A place named in a sentence: a capitalised word, not its first (a sentence opens with a capital either way)
+_NAME_AFTER_START = re.compile(r"(?<=\S)\s+(?:the\s+)?([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*)")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\ds?\b")  # a year or a decade ("the late 1990s")
 # Counts written out ("two", "millions", "half"); not "one" or "third" ("one of the", "third countries").
@@ -94,7 +103,7 @@ def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
     percentage or proportion), "month", "count" (how many, how much), "year" (when), or None."""
     for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
-                          ("count", _ASKS_NUMBER), ("year", _ASKS_YEAR)):
+                          ("count", _ASKS_NUMBER), ("year", _ASKS_YEAR), ("place", _ASKS_PLACE)):
         if pattern.search(question):
             return kind
     return None
@@ -217,6 +226,8 @@ def holds_answer_type(question: str, sentence: str) -> bool:
         return any(month not in question for month in _MONTH.findall(sentence))
     if kind == "count":  # a sum of money is how much, never how many: "40 million euros" is not how many officers
         return new_count(_AMOUNT_OF_MONEY.sub(" ", sentence) if _HOW_MANY.search(question) else sentence)
+    if kind == "place":  # a name the question does not give: "Eritrea, Syria, Iraq" for "Which countries …"
+        return any(name not in question for name in _NAME_AFTER_START.findall(sentence))
     return any(year not in stated for year in _YEAR.findall(sentence))  # "year"
 
 

@@ -404,6 +404,21 @@ def test_the_kind_of_answer_asked_must_be_new_to_the_question():
     assert holds_answer_type("Who leads the unit?", "A board leads it.")  # other questions: any sentence
 
 
+def test_which_countries_and_where_questions_need_a_place_named():
+    from assistant.answerability import asked_type, holds_answer_type
+
+    for question in ("Which countries host most of the pilots?", "To which other countries do the pilots move?",
+                     "Where do most pilots go after training?", "In which region is the harbour?"):
+        assert asked_type(question) == "place", question
+    # "where" opening a clause, and a country's something, ask for no place
+    assert asked_type("What should the port do where pilots are scarce?") is None
+    assert asked_type("Which country's reforms are cited?") is None
+    asks = "Which countries host most of the pilots trained in Ruritania?"
+    assert not holds_answer_type(asks, "Most pilots trained in Ruritania stay in the region.")  # no place beyond its own
+    assert not holds_answer_type(asks, "Ruritania trained 300 pilots in 2019.")  # the first word is capitalised anyway
+    assert holds_answer_type(asks, "Most pilots trained in Ruritania move to Zembla or the Ostrian coast.")
+
+
 def test_money_share_and_month_questions_need_that_kind_of_answer():
     from assistant.answerability import asked_type, holds_answer_type
 
