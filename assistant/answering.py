@@ -604,7 +604,10 @@ class Answerer:
             spelt = self._spelt_out_anywhere(term, doc_ids)
         if spelt is not None and (asks_expansion(query) or not order):  # the words behind the letters, then their meaning
             return [spelt] + [sentence for sentence in order if sentence != spelt]
-        if not order and not defined_only:  # no sentence defines it: the best one opening with it, which is about it, leads
+        if not order and not defined_only and not term.islower():
+            # no sentence defines a named thing: the best one opening with it, which introduces it, leads ("Better
+            # Migration Management (BMM) programme was set up …"); one opening with a common word ("Refugees … have
+            # access to …" for "Who counts as a refugee?") is only about it, and the ranker's order stands
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])
         return order
 

@@ -8,7 +8,8 @@ the topic of the previous question:
 * an ellipsis replaces the focus of the previous question: the words after its first
   focus word ("about", "address", "in", …) give way to the new ones, so "Which entry
   points address weak state protection?" + "And in authoritarian regimes?" becomes
-  "Which entry points address authoritarian regimes";
+  "Which entry points address authoritarian regimes"; after a question asking what a term
+  is, the term gives way ("What is a refugee?" + "And a migrant?": "What is a migrant");
 * "the second one", "the last point" is the last answer's statement in that place ("Tell me more
   about the second one" after a list of factors asks about the second factor); "And the fourth
   one?" later in the conversation counts in that same list, not in the answers about its items;
@@ -454,6 +455,12 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if not new_focus:
         return previous_query
     preposition = _ANY_PREPOSITION.match(continuation)
+    defined = _defined_term(previous_query) if preposition is None else None  # "And in Sudan" is no other term
+    # another term of the same kind takes its place: "What is a refugee" + "a migrant" → "What is a migrant", "What is
+    # SSR" + "SSG" → "What is SSG"; a common word after a name is an aspect of it ("What is the BMM programme" +
+    # "funding" keeps the programme)
+    if defined is not None and _named_term(defined.group(0)) == _named_term(new_focus):
+        return f"{previous_query[: defined.start()]}{_AS.sub('', new_focus)}{previous_query[defined.end() :]}"
     same = list(re.finditer(rf"\b{preposition.group(1)}\b", previous_query, re.IGNORECASE)) if preposition else []
     if same:
         return f"{previous_query[: same[-1].start()]}{continuation}"
@@ -471,6 +478,24 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if _name_only(slot) and not named:  # "… have in Sweden" + "asylum seekers": Sweden stays, the focus joins
         return f"{previous_query} — {new_focus}"
     return f"{previous_query[: focus.end()]} {new_focus}"
+
+
+_AS = re.compile(r"^as\s+", re.IGNORECASE)
+
+
+def _defined_term(query: str) -> re.Match[str] | None:
+    """Where a question asking what a term is (definitions.asked_term) names it, with its article: the place an
+    ellipsis's own term takes."""
+    term = asked_term(query)
+    if term is None or _FOCUS_WORD.search(term):  # "harbour dues in Porto": its focus gives way instead
+        return None
+    places = list(re.finditer(rf"\b(?:(?:a|an|the)\s+)?{re.escape(term)}(?!\w)", query, re.IGNORECASE))
+    return places[-1] if places else None
+
+
+def _named_term(text: str) -> bool:
+    """A name or short form ("the BMM programme", "SSG"), not a common term ("a migrant", "forced displacement")."""
+    return any(not word.islower() for word in _WORDS.findall(text))
 
 
 def _name_only(text: str) -> bool:

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from .lexical import terms
 
-# "What is X", "What are X", "What was X", "What is meant by X", "Define X", "What does (the term) X mean / stand for / refer to /
+# "What is X", "What are X", "What was X", "What is meant by X", "Define X", "How does <source> define X", "How is X
+# defined", "What does (the term) X mean / stand for / refer to /
 # cover …", "the definition / meaning of X", "Who counts as X", "Who is considered X"; what X is made of: "What are the
 # components of X", "What/Who makes up X", "What is X composed of", "What does X consist of"
 _ASKED_TERM = (
@@ -35,6 +36,9 @@ _ASKED_TERM = (
     ),
     re.compile(r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
+    # "How do the briefs define a refugee?", "How is good governance defined (in the backgrounder)?"
+    re.compile(r"^\W*how\s+(?:do|does|did)\s+.+?\s+define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*how\s+(?:is|are|was|were)\s+(?P<term>.+?)\s+defined\b.*$", re.IGNORECASE),
     re.compile(
         r"^\W*what\s+does\s+(?:the\s+(?:term|word|phrase|label|expression)\s+)?(?P<term>.+?)\s+"
         r"(?:mean|stand\s+for|refer\s+to|cover)\b.*$",

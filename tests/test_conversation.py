@@ -394,3 +394,22 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
     turns = [Turn("user", "What rights do pilots have in Ruritania?"), Turn("assistant", "Pensions. [1]")]
     assert resolve("And tug crews?", turns).query == "What rights do pilots have in Ruritania — tug crews"
     assert resolve("And Zembla?", turns).query == "What rights do pilots have in Zembla"  # a name takes its place
+
+
+@pytest.mark.parametrize(
+    "topic, question, query",
+    [
+        ("What is a pilot?", "And a tug master?", "What is a tug master"),
+        ("How does the port code define a pilot?", "And a tug master?", "How does the port code define a tug master"),
+        ("Define night pilotage.", "What about harbour dues?", "Define harbour dues"),
+        ("Who counts as a registered pilot?", "And as a tug master?", "Who counts as a tug master"),
+        ("What is the HPL?", "And the Harbour Accord?", "What is the Harbour Accord"),
+        ("What does HPL stand for?", "And HPA?", "What does HPA stand for"),
+        # a common word after a name is something about it; a preposition opens its place or time
+        ("What is the Harbour Accord?", "What about funding?", "What is the Harbour Accord funding"),
+        ("What is the Harbour Accord?", "And in Zembla?", "What is the Harbour Accord Zembla"),
+    ],
+)
+def test_after_a_question_asking_what_a_term_is_an_ellipsis_of_the_same_kind_asks_what_that_term_is(topic, question, query):
+    turns = [Turn("user", topic), Turn("assistant", "It is … [1]")]
+    assert resolve(question, turns).query == query

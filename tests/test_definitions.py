@@ -29,6 +29,10 @@ from assistant.definitions import IDENTITY, KIND, asked_term, definition_strengt
         ("What is the harbour authority composed of?", "harbour authority"),
         ("What does the port code consist of?", "port code"),
         ("What constitutes safe pilotage?", "safe pilotage"),
+        # a source that defines it: the term is what follows "define", or comes before "defined"
+        ("How does the port code define a pilot?", "pilot"),
+        ("How do the harbour rules define night pilotage?", "night pilotage"),
+        ("How is harbour pilot licensing defined in the code?", "harbour pilot licensing"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question, term):
@@ -181,13 +185,22 @@ def test_asked_what_a_thing_no_sentence_defines_is_the_answer_opens_with_a_sente
         "Untrained pilots steering tankers at night cause most of the harbour wrecks recorded since 2010.\n\n"
         "Harbour Pilots Scheme (HPS) was set up in March 2019 for an initial period of four years. "
         "It is financed by the Coastal Towns Fund with 3 million euros.\n\n"
-        "## Ferries\n\nFerries cross the bay every hour in summer.\n"
+        "## Ferries\n\nFerries cross the bay every hour in summer. Pilots have lunch in the canteen by the ferry pier.\n"
     )})
     texts = [s.text for s in answerer.ask("What is the Harbour Pilots Scheme?").sentences]
     assert texts[:2] == ["Harbour Pilots Scheme (HPS) was set up in March 2019 for an initial period of four years.",
                          "It is financed by the Coastal Towns Fund with 3 million euros."]
     assert opens_with("Harbour Pilots Scheme (HPS) was set up in 2019.", "HPS")
     assert not opens_with("The scheme was set up in 2019.", "Harbour Pilots Scheme")
+    # a common word is not introduced by a sentence opening with it: "Pilots …" is only about pilots, and does not lead
+    # what the answer to "Who counts as a pilot?" quotes first (the ranker's order does)
+    lead = []
+    original = answerer._defined
+    answerer._defined = lambda term, *rest, **kw: lead.append(original(term, *rest, **kw)) or lead[-1]
+    answerer.ask("Who counts as a pilot?")
+    assert lead == [[]]
+    answerer.ask("What is the Harbour Pilots Scheme?")
+    assert len(lead[-1]) == 1  # the named scheme's opening sentence still leads
 
 
 def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(tmp_path):
