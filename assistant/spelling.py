@@ -57,17 +57,9 @@ class Speller:
         self._known_term = known_term  # stemmed term -> bool: does the index hold it
         self._real_words = model_words | english  # words that are spelt right wherever they are not in the briefs
         self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-        words = Counter(word for text in corpus_texts for word in _WORD.findall(text) if len(word) >= MIN_LENGTH)
-        counts: Counter[str] = Counter()
-        for word, count in words.items():
-            counts[word.lower()] += count
+        counts = Counter(word.lower() for text in corpus_texts for word in _WORD.findall(text) if len(word) >= MIN_LENGTH)
         for word, count in counts.items():
             self._symspell.create_dictionary_entry(word, count)
-        # the briefs' names (capitalised, not all capitals), by what a word for their people or things may start with
-        self._places: dict[str, str] = {}
-        for name, _ in sorted(((w, c) for w, c in words.items() if w[1:].islower() and w[0].isupper()), key=lambda wc: -wc[1]):
-            for base in {name, name.removesuffix("istan"), *(name[:-cut] for cut in (1, 2) if len(name) - cut >= MIN_LENGTH)}:
-                self._places.setdefault(base, name)
 
     def correct(self, question: str) -> Correction:
         """The question with its unknown, misspelt words replaced by words of the briefs."""
@@ -78,13 +70,7 @@ class Speller:
         def replace(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
-            if len(word) < MIN_LENGTH or not _LETTERS.match(word):
-                return word
-            place = self.place_of(word)
-            if place is not None:
-                changes.append((word, place))
-                return place
-            if self._spelt_right(lower):
+            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or self._spelt_right(lower):
                 return word
             distance = 1 if word[0].isupper() or len(word) <= 5 else 2
             suggestions = self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=distance)
@@ -96,20 +82,6 @@ class Speller:
 
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
-
-    def place_of(self, word: str) -> str | None:
-        """The name in the briefs a capitalised word the index does not know is the word for the people or things of
-        ("Eritreans", "Eritrean" -> "Eritrea"; "Syrians" -> "Syria"; "Sudanese" -> "Sudan"; "Afghans" -> "Afghanistan";
-        "Somalis" -> "Somalia"): the word without its ending (-s, then -n, -an, -ian, -ese or -i) is the name, or the
-        name without its last one or two letters or "-istan"."""
-        if not (word[:1].isupper() and word[1:].islower()) or all(self._known_term(t) for t in terms(word)):
-            return None
-        single = word.removesuffix("s") if word.endswith(("ns", "is")) else word  # "Eritreans", "Iraqis"
-        for ending in ("ian", "an", "ese", "n", "i"):
-            base = single.removesuffix(ending)
-            if base != single and len(base) >= MIN_LENGTH and base in self._places:
-                return self._places[base]
-        return None
 
     def _spelt_right(self, lower: str) -> bool:
         """A (lower-case) word of the model's vocabulary or the English list, or whose stems the index holds."""

@@ -215,25 +215,6 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     assert answerer.reader.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
 
 
-def test_the_word_for_a_places_people_is_searched_as_the_place(tmp_path):
-    # briefs name the country; a question asks about its people ("Ruritanians", "Ruritanian", "Zemblans"): the
-    # word is searched as the name, so that it is neither a word no passage holds nor a name the briefs never mention
-    answerer = answerer_over(tmp_path, {
-        "ruritania.md": (
-            "# Country Notes\n\n## Ruritania\n\nYoung men leave Ruritania to avoid conscription, and most travel on to "
-            "Zembla, where the border police register them.\n\n## Zembla\n\nZembla hosts most of those who leave.\n"
-        ),
-    })
-    speller = answerer.reader.speller
-    assert [speller.place_of(w) for w in ("Ruritanians", "Ruritanian", "Zemblans", "Zemblese", "Zembla")] == [
-        "Ruritania", "Ruritania", "Zembla", "Zembla", None]
-    assert speller.place_of("Rurals") is None and speller.place_of("ruritanians") is None  # names only, and whole
-    answer = answerer.ask("Where do most Ruritanians go?")  # (spelling correction alone would leave it: 2 edits)
-    assert answer.searched_as == "Where do most Ruritania go"
-    assert answer.unknown_names == [] and answer.support != "not_covered"
-    assert "Zembla" in answer.text
-
-
 def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_meaning(tmp_path):
     # BM25 cannot find "cops" in briefs that say "police"; the model places the two words close, so the briefs'
     # word is added to what BM25 searches, while the model embeds the question as typed
