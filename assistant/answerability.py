@@ -226,8 +226,8 @@ def holds_answer_type(question: str, sentence: str) -> bool:
         return any(month not in question for month in _MONTH.findall(sentence))
     if kind == "count":  # a sum of money is how much, never how many: "40 million euros" is not how many officers
         return new_count(_AMOUNT_OF_MONEY.sub(" ", sentence) if _HOW_MANY.search(question) else sentence)
-    if kind == "place":  # a name the question does not give: "Eritrea, Syria, Iraq" for "Which countries …"
-        return any(name not in question for name in _NAME_AFTER_START.findall(sentence))
+    if kind == "place":  # a name the question does not give: "Eritrea, Syria, Iraq" for "Which countries …"; a month is none
+        return any(name not in question and not _MONTH.fullmatch(name) for name in _NAME_AFTER_START.findall(sentence))
     return any(year not in stated for year in _YEAR.findall(sentence))  # "year"
 
 

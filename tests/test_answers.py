@@ -417,6 +417,7 @@ def test_which_countries_and_where_questions_need_a_place_named():
     assert not holds_answer_type(asks, "Most pilots trained in Ruritania stay in the region.")  # no place beyond its own
     assert not holds_answer_type(asks, "Ruritania trained 300 pilots in 2019.")  # the first word is capitalised anyway
     assert holds_answer_type(asks, "Most pilots trained in Ruritania move to Zembla or the Ostrian coast.")
+    assert not holds_answer_type(asks, "The pilots trained in Ruritania since April move on quickly.")  # a month is no place
 
 
 def test_money_share_and_month_questions_need_that_kind_of_answer():
