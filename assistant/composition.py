@@ -81,6 +81,7 @@ _POINTS_BACK = re.compile(
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 MIN_HEADING_LIST_ITEMS = 3
 MAX_LIST_INTRO = 4  # sentences of a listing section that may stand before its items
+SAME_WORDS_AT_LEAST = 5  # a sentence of this many content words or more, with another's very words, is the same statement
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
 LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
@@ -243,16 +244,19 @@ class Composer:
         return front + chosen
 
     def same_statement(self, first: int, second: int) -> bool:
-        """Whether two sentences say the same thing: close in meaning (cosine at least redundancy_threshold) and
-        in wording (most of the shorter one's words in the other). Sentences of one section share its heading in
+        """Whether two sentences say the same thing: with the very same content words (SAME_WORDS_AT_LEAST or more),
+        or close in meaning (cosine at least redundancy_threshold) and in wording (most of the shorter one's words
+        in the other). Sentences of one section share its heading in
         their vectors, so closeness alone would merge a definition with the list it introduces."""
         table, documents = self.index.sentences, self.index.documents
         if table.text(first, documents) == table.text(second, documents):
             return True
+        a, b = self.terms_of(first), self.terms_of(second)
+        if len(a) >= SAME_WORDS_AT_LEAST and a == b:  # the same words, hyphens or order aside, under other headings
+            return True
         vectors = self.index.sentence_vectors
         if float(vectors[first] @ vectors[second]) < self.settings.redundancy_threshold:
             return False
-        a, b = self.terms_of(first), self.terms_of(second)
         return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT_WORDS
 
     def pointing_back(self, sentence: int) -> int | None:

@@ -128,6 +128,24 @@ def test_the_same_statement_with_other_figures_is_quoted_twice_with_a_note(tmp_p
     assert note is not None and "2009" in note and "2011" in note
 
 
+def test_two_briefs_saying_a_thing_in_the_very_same_words_say_the_same_thing_whatever_their_headings(tmp_path):
+    # "militia-controlled … refugees and migrants" and "militia controlled … migrants and refugees": the same words,
+    # though the two sentences' vectors (each with its own section heading) are not close; one statement, two citations
+    composer, ids = composer_over(tmp_path)
+    first, second = ids["The patrol was founded in 2009."], ids["The harbour court hears smuggling cases within ten days."]
+    words = frozenset("reports paint gloomy picture militia controlled centres traffickers".split())
+    composer.terms_of = lambda i: words if i in (first, second) else frozenset()
+    composer.index.sentence_vectors = np.array(composer.index.sentence_vectors)
+    composer.index.sentence_vectors[second] = -composer.index.sentence_vectors[first]  # as far apart as can be
+    assert composer.same_statement(first, second)
+    # one word more in one of them, or too few words to tell, and closeness in meaning decides again
+    composer.terms_of = lambda i: words | {"libya"} if i == first else (words if i == second else frozenset())
+    assert not composer.same_statement(first, second)
+    short = frozenset({"patrol", "founded"})
+    composer.terms_of = lambda i: short if i in (first, second) else frozenset()
+    assert not composer.same_statement(first, second)
+
+
 def test_a_sentence_the_last_answer_quoted_is_not_quoted_again_unless_it_is_the_best(tmp_path):
     composer, ids = composer_over(tmp_path)
     chosen = candidates(ids, {"The harbour court hears": 0.9, "Reporting smuggling": 0.85, "The patrol was founded in 2009": 0.8})
