@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -120,6 +120,16 @@ _SOURCE_AND_TOPIC = (
         re.IGNORECASE,
     ),
 )
+# A question asking a second thing after a comma or semicolon: ", and what gap did the review find", "; who pays"
+_SECOND_ASK = re.compile(
+    r"[,;]\s+(?:and\s+|but\s+|also\s+)?(?=(?:what|where|how|who|whom|which|why|when|does|do|did|is|are|was|were|can|"
+    r"should|could|would)\s+\w+\s+\w+)",
+    re.IGNORECASE,
+)
+_FIRST_ASK = re.compile(
+    r"^\W*(?:what|where|how|who|whom|which|why|when|does|do|did|is|are|was|were|can|should|could|would)\b", re.IGNORECASE
+)
+PART_MIN_SHARE = 0.3  # a part's best sentence must hold this IDF-weighted share of the part's own words to be raised
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
@@ -191,6 +201,13 @@ class Answer:
         if self.abstained:
             return self.message or NOT_COVERED
         return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
+
+
+def question_parts(question: str) -> list[str]:
+    """The things a question asks, split where a second question opens after a comma or semicolon ("When was the
+    programme set up, and how long was its first phase?"); the whole question when it asks one."""
+    parts = [part.strip() for part in _SECOND_ASK.split(question) if part.strip()]
+    return parts if len(parts) > 1 and _FIRST_ASK.match(parts[0]) else [question]  # not "In war zones, should …"
 
 
 def about_the_topic(query: str) -> str:
@@ -306,6 +323,7 @@ class Answerer:
             # every recent answer; a question of its own from the last one
             said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
             lead = self._definitions(typed, candidates, request.doc_ids)
+            candidates = self._each_part_answered(asked, candidates)
             known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates
             sentences, citations, disagreement = self.composer.compose(
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],
@@ -446,6 +464,26 @@ class Answerer:
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
             and not all(self._mentioned(t) for t in terms(w))
         ]
+
+    def _each_part_answered(self, asked: str, candidates: list[Candidate]) -> list[Candidate]:
+        """For a question asking two things ("What kind of analysis should underpin SSR support, and what gap did the
+        review find?"), the candidate covering most of each part's own words (IDF-weighted; the better-scored among
+        equals), if it covers at least PART_MIN_SHARE of them, is raised to the best score, so that the answer quotes
+        something for each part."""
+        parts = question_parts(asked)
+        if len(parts) < 2 or not candidates:
+            return candidates
+        top = candidates[0].score
+        raised: dict[int, float] = {}
+        for part in parts:
+            own = QuestionTerms.of(part, self.index.lexical)
+            share, score, sentence = max((own.rare_share(self._terms_of(c.sentence)), c.score, c.sentence) for c in candidates)
+            if share >= PART_MIN_SHARE and score < top:
+                raised[sentence] = top
+        if not raised:
+            return candidates
+        out = [replace(c, score=raised.get(c.sentence, c.score)) for c in candidates]
+        return sorted(out, key=lambda c: -c.score)
 
     @staticmethod
     def asking_part(question: str) -> str:

@@ -707,3 +707,25 @@ def test_the_topic_of_a_question_naming_its_source():
     assert about_the_topic("What does the harbour review recommend on radar") == "radar recommend"
     assert about_the_topic("How does the port code define harbour dues") == "harbour dues"
     assert about_the_topic("How do pilots define safe speed") == "How do pilots define safe speed"  # no "the …" source
+
+
+def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):
+    from assistant.answering import question_parts
+    from assistant.composition import Candidate
+
+    assert question_parts("When was the scheme set up, and who inspects the pilots?") == [
+        "When was the scheme set up", "who inspects the pilots?"]
+    assert question_parts("Who funds it, and how much?") == ["Who funds it, and how much?"]  # no second question
+    assert question_parts("In war zones, should troops police the streets?") == ["In war zones, should troops police the streets?"]
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Scheme\n\nThe pilot scheme was set up in 2019 by the harbour board. "
+        "It covers every ship over fifty metres.\n\n## Checks\n\nThe coastguard inspects the pilots each spring.\n"
+    )})
+    set_up = sentence_starting(answerer, "The pilot scheme was set up")
+    covers = sentence_starting(answerer, "It covers every ship")
+    inspects = sentence_starting(answerer, "The coastguard inspects")
+    scored = [Candidate(set_up, 0.9, 0.5, 1, 0.5), Candidate(covers, 0.6, 0.4, 1, 0.0), Candidate(inspects, 0.2, 0.3, 2, 0.0)]
+    raised = answerer._each_part_answered("When was the pilot scheme set up, and who inspects the pilots?", scored)
+    assert [c.sentence for c in raised] == [set_up, inspects, covers] and raised[1].score == 0.9
+    # one question: the scores stand
+    assert answerer._each_part_answered("When was the pilot scheme set up?", scored) == scored
