@@ -83,8 +83,8 @@ class CitationOut(Located):
     marker: int = Field(description="The n of the [n] marker in the answer.")
     quote: str = Field(description="The cited sentence, verbatim: document text [start:end].")
     score: float = Field(
-        description="Relevance of the sentence to the question (higher is better); for a factor heading listed from the "
-        "catalogue, the cosine of the passage holding it."
+        description="Relevance of the sentence to the question (higher is better); for a factor or entry point listed "
+        "from the catalogue (its heading, or its statement), the cosine of the passage holding it."
     )
 
 

@@ -44,7 +44,15 @@ from .answerability import (
 )
 from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
-from .entry_points import EntryPointMatch, asks_what_to_do, entry_points_for, factor_overview, factors_asked_for
+from .entry_points import (
+    EntryPointMatch,
+    asks_what_to_do,
+    entry_point_overview,
+    entry_points_asked_for,
+    entry_points_for,
+    factor_overview,
+    factors_asked_for,
+)
 from .conversation import ResolvedQuestion, Turn, own_terms, recent_turns, typed_as_keywords
 from .definitions import (
     asked_term,
@@ -310,8 +318,13 @@ class Answerer:
         if support == NOT_COVERED_LEVEL and listed and not unknown:  # a section of the briefs has the name asked for
             support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
+        # (not when it names what the briefs never mention: "… in the 2025 Frontex audit?")
+        asked_entries = entry_points_asked_for(self.index.catalogue, typed) if not (overview or unknown) and language == "en" else []
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
+            support, message = ANSWERED, None
+        elif asked_entries:  # "What entry points go with <factor>?": the factor's entry points, each with its statement
+            sentences, citations = entry_point_overview(self.index, asked_entries, vector)
             support, message = ANSWERED, None
         elif support == NOT_COVERED_LEVEL:
             sentences, citations, matches = [], [], []

@@ -20,7 +20,7 @@ from .catalogue import Catalogue, EntryPoint, Factor
 from .composition import AnswerSentence, Citation
 from .headings import names_heading
 from .lexical import terms
-from .models import SearchHit
+from .models import Quote, SearchHit
 from .store import Index
 
 _ACTION = re.compile(
@@ -82,14 +82,55 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
     return []
 
 
+def entry_points_asked_for(catalogue: Catalogue, query: str) -> list[EntryPoint]:
+    """The entry points of one factor, when the question asks for entry points (their label's last two words, "entry
+    point(s)" of "SSR Entry Point", or its one word: "responses") and names that factor (factor_named): "What entry
+    points go with armed violence in countries formally at peace?", or a follow-up read as naming it. Empty
+    otherwise."""
+    labels = {e.label for e in catalogue.entry_points if e.kind == "entry_point" and e.label}
+    spaced = [r"\s+".join(re.escape(word) for word in label.split()[-2:]) for label in labels]
+    asks = any(re.search(rf"\b{words}s?\b", query, re.IGNORECASE) for words in spaced)
+    factor = factor_named(catalogue, query) if asks else None
+    if factor is None:
+        return []
+    return [e for e in (catalogue.entry_point(i) for i in factor.entry_point_ids) if e is not None and e.kind == "entry_point"]
+
+
 def factor_overview(index: Index, factors: list[Factor], query: np.ndarray | None) -> tuple[list[AnswerSentence], list[Citation]]:
     """One sentence per factor: its heading, verbatim, cited once in each brief that states it."""
+    return headings_quoted(index, [factor.sources for factor in factors], query)
+
+
+def entry_point_overview(
+    index: Index, entries: list[EntryPoint], query: np.ndarray | None
+) -> tuple[list[AnswerSentence], list[Citation]]:
+    """One sentence per entry point: its heading, verbatim, cited once in each brief that states it; then the first
+    sentence of its summary, which says what it recommends."""
     sentences: list[AnswerSentence] = []
     citations: list[Citation] = []
-    for factor in factors:
+    for entry in entries:
+        said, cited = headings_quoted(index, [entry.sources], query, first_marker=len(citations) + 1)
+        sentences += said
+        citations += cited
+        for quote in entry.summary[:1]:
+            if any(quote.text in s.text or s.text in quote.text for s in said):
+                continue
+            citations.append(Citation(len(citations) + 1, quote, _cosine(index, quote, query)))
+            sentences.append(AnswerSentence(quote.text, [len(citations)]))
+    return sentences, citations
+
+
+def headings_quoted(
+    index: Index, sources_of_each: list[list[Quote]], query: np.ndarray | None, first_marker: int = 1
+) -> tuple[list[AnswerSentence], list[Citation]]:
+    """One sentence per item (a factor's or an entry point's places in the briefs): the first line of its heading,
+    verbatim, cited once in each brief that states it, numbered from `first_marker`."""
+    sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    for sources in sources_of_each:
         markers = []
         cited_documents: set[str] = set()
-        for source in factor.sources:
+        for source in sources:
             if source.doc_id in cited_documents:
                 continue
             cited_documents.add(source.doc_id)
@@ -98,13 +139,17 @@ def factor_overview(index: Index, factors: list[Factor], query: np.ndarray | Non
             start = source.start + source.text.index(heading)
             end = start + len(heading)
             quote = document.quote(source.section, start, end, heading)
-            position = index.passage_containing(source.doc_id, start)
-            score = float(index.dense.cosines(query, [position])[0]) if position is not None and query is not None else 0.0
-            citations.append(Citation(len(citations) + 1, quote, round(score, 4)))
-            markers.append(len(citations))
+            citations.append(Citation(first_marker + len(citations), quote, _cosine(index, quote, query)))
+            markers.append(first_marker + len(citations) - 1)
         if markers:
-            sentences.append(AnswerSentence(citations[markers[0] - 1].source.text, markers))
+            sentences.append(AnswerSentence(citations[markers[0] - first_marker].source.text, markers))
     return sentences, citations
+
+
+def _cosine(index: Index, quote: Quote, query: np.ndarray | None) -> float:
+    """The cosine of the question with the passage holding a quote (0 without a model)."""
+    position = index.passage_containing(quote.doc_id, quote.start)
+    return round(float(index.dense.cosines(query, [position])[0]), 4) if position is not None and query is not None else 0.0
 
 
 def factor_named(catalogue: Catalogue, query: str) -> Factor | None:

@@ -1,13 +1,14 @@
 """The entry-point catalogue is read from document structure: the shipped briefs and one written here."""
 
 from assistant.answering import Answerer
-from assistant.entry_points import factors_asked_for
+from assistant.entry_points import entry_points_asked_for, factors_asked_for
 from assistant.payloads import answer_payload
 from assistant.catalogue import build_catalogue, catalogue_from_json, catalogue_to_json
 from assistant.evaluation import citation_problems
 from assistant.headings import parse_heading
 from assistant.indexing import build_index
 from assistant.store import load_index
+from assistant.conversation import Turn
 from assistant.ingest import load_document
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
@@ -201,3 +202,24 @@ def test_a_label_the_briefs_repeat_is_no_part_of_what_a_question_names(tmp_path)
     assert names_heading(heading, asked)  # by the label's words alone
     assert not names_heading(heading, asked, frozenset({"SSR Entry Point"}))
     assert names_heading(heading, frozenset(terms("How to prevent armed conflict?")), frozenset({"SSR Entry Point"}))
+
+
+def test_asked_for_the_responses_to_one_driver_the_assistant_quotes_each_with_its_statement(tmp_path):
+    # the brief's own label ("Response") and its own factor ("Failing Rains"), read from its structure
+    answerer = Answerer(retriever_over_own_brief(tmp_path))
+    catalogue = answerer.index.catalogue
+    assert [e.title for e in entry_points_asked_for(catalogue, "Which responses does the brief give for failing rains?")] == [
+        "Community Water Committees", "Rainwater Harvesting"]
+    assert entry_points_asked_for(catalogue, "Why are the rains failing?") == []  # no responses asked for
+    assert entry_points_asked_for(catalogue, "Which responses does the brief give?") == []  # no driver named
+    answer = answerer.ask("What responses go with failing rains?")
+    assert [s.text for s in answer.sentences] == [
+        "Response - Community Water Committees",
+        "Councils can set up elected water committees that share the wells fairly.",
+        "Response - Rainwater Harvesting",
+        "Roofs and small dams can store the rain of the wet season.",
+    ]
+    assert answer.support == "answered" and citation_problems(answer_payload(answer), answerer.index.documents) == []
+    # a follow-up naming the driver through the conversation is read the same way
+    turns = [Turn("user", "Tell me about failing rains."), Turn("assistant", answerer.ask("Tell me about failing rains.").text)]
+    assert [s.text for s in answerer.ask("And which responses go with it?", turns).sentences][0] == "Response - Community Water Committees"
