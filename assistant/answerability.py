@@ -101,7 +101,8 @@ _MONTH = re.compile(
 @lru_cache(maxsize=1024)  # asked again for every candidate sentence of a question
 def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
-    percentage or proportion), "month", "count" (how many, how much), "year" (when), or None."""
+    percentage or proportion), "month", "count" (how many, how much), "year" (when), "place" (which countries,
+    where), or None."""
     for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
                           ("count", _ASKS_NUMBER), ("year", _ASKS_YEAR), ("place", _ASKS_PLACE)):
         if pattern.search(question):
@@ -126,7 +127,7 @@ class Evidence:
     rare_coverage_best3: float  # … in the best-covering of the three best sentences
     typed_coverage: float  # … in the best-covering of those sentences (as for names_missing_sentences)
     coverage_sentence: float  # plain share of question terms in the best sentence
-    answer_type_missing: bool  # asks for an amount, share, month, count or year that none of the three sentences closest by cosine, the three covering most of the question, nor a sentence after them pointing back holds
+    answer_type_missing: bool  # asks for an amount, share, month, count, year or place that none of the three sentences closest by cosine, the three covering most of the question, nor a sentence after them pointing back holds
     year_elsewhere: bool  # the question names a year; the sentences of names_missing_sentences name other years, never it
     non_english: bool
 
@@ -196,8 +197,8 @@ def feature_vector(evidence: Evidence) -> np.ndarray:
 
 
 def asks_for_type(question: str) -> bool:
-    """Whether the question asks for an amount, a share, a month, a count or a year (so that sentences are checked
-    for one)."""
+    """Whether the question asks for an amount, a share, a month, a count, a year or a place (so that sentences are
+    checked for one)."""
     return asked_type(question) is not None
 
 
@@ -206,8 +207,9 @@ def holds_answer_type(question: str, sentence: str) -> bool:
     an amount of money for "how much was spent" (a currency with a figure or a count word), a percentage or
     fraction for "what share", a month for "which month", a count or amount for "how many" or "how much" (a
     figure that is neither a year nor one the question states, or a count in words; for "how many", not a sum of
-    money), a year for "when" (one the question does not state); any sentence does for other questions ("who" is
-    answered by roles as often as by names)."""
+    money), a year for "when" (one the question does not state), a place for "which countries" or "where" (a
+    capitalised word past the sentence's first that the question does not hold, not a month); any sentence does for
+    other questions ("who" is answered by roles as often as by names)."""
     kind = asked_type(question)
     if kind is None:
         return True
