@@ -61,7 +61,8 @@ _ASKS_YEAR = re.compile(
 # "Which countries host …", "To which country …", "Where do most of them go?": a place, named. Not "where the state
 # is weak" (a clause) nor "Which country's reforms …" (what is asked is the reforms).
 _ASKS_PLACE = re.compile(
-    r"\b(?:which|what)\s+(?:(?:other|two|three|main|European|African|neighbouring|host)\s+)?"
+    # a word may qualify them ("which other / host / African countries"), not an article ("what the country needs")
+    r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your)\b)[\w-]+\s+)?"
     r"(?:countries|country|regions?|cities|city|nations?|continents?)\b(?!['’])|^\W*where\s+(?:do|does|did|is|are|was|were|have|has|had)\b",
     re.I,
 )
