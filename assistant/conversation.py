@@ -46,6 +46,7 @@ _CONTINUATION = re.compile(
     r"and|but|also|or|so|then)\b[\s,]*",
     re.IGNORECASE,
 )
+_AS = re.compile(r"^as\s+", re.IGNORECASE)  # "And as a migrant?" after "Who counts as a refugee?"
 _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|regarding|concerning)\b\s*", re.IGNORECASE)
 # "And the one for refugees?" after "What is the Global Compact for Migration?": "the one" is the topic's thing, and the
 # ellipsis is "for refugees"
@@ -478,9 +479,6 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if _name_only(slot) and not named:  # "… have in Sweden" + "asylum seekers": Sweden stays, the focus joins
         return f"{previous_query} — {new_focus}"
     return f"{previous_query[: focus.end()]} {new_focus}"
-
-
-_AS = re.compile(r"^as\s+", re.IGNORECASE)
 
 
 def _defined_term(query: str) -> re.Match[str] | None:
