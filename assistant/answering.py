@@ -128,15 +128,11 @@ _SOURCE_AND_TOPIC = (
         re.IGNORECASE,
     ),
 )
+# The words a question (or a question's second part) opens with
+_OPENS_A_QUESTION = r"(?:what|where|how|who|whom|which|why|when|does|do|did|is|are|was|were|can|should|could|would)"
 # A question asking a second thing after a comma or semicolon: ", and what gap did the review find", "; who pays"
-_SECOND_ASK = re.compile(
-    r"[,;]\s+(?:and\s+|but\s+|also\s+)?(?=(?:what|where|how|who|whom|which|why|when|does|do|did|is|are|was|were|can|"
-    r"should|could|would)\s+\w+\s+\w+)",
-    re.IGNORECASE,
-)
-_FIRST_ASK = re.compile(
-    r"^\W*(?:what|where|how|who|whom|which|why|when|does|do|did|is|are|was|were|can|should|could|would)\b", re.IGNORECASE
-)
+_SECOND_ASK = re.compile(rf"[,;]\s+(?:and\s+|but\s+|also\s+)?(?={_OPENS_A_QUESTION}\s+\w+\s+\w+)", re.IGNORECASE)
+_FIRST_ASK = re.compile(rf"^\W*{_OPENS_A_QUESTION}\b", re.IGNORECASE)
 PART_MIN_SHARE = 0.3  # a part's best sentence must hold this IDF-weighted share of the part's own words to be raised
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
