@@ -103,6 +103,7 @@ _KEYWORD_TOPIC_WORDS = 5
 _DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+([\w'’-]+)\b")
 _LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
+_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:(?:of|and|the)\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
@@ -247,7 +248,7 @@ def _by_place(text: str, answer: str) -> tuple[str, str] | None:
     statements than that counts in the first statement that enumerates enough things (enumerated): "the third one"
     after "The principles are accountability, transparency, rule of law and participation." is rule of law."""
     ordinal = _ORDINAL.search(text)
-    quoted = statements(answer) if ordinal else []
+    quoted = _items(statements(answer)) if ordinal else []
     place = _ORDINALS[ordinal.group(1).lower()] if ordinal else 0
     if ordinal is None or not quoted:
         return None
@@ -258,6 +259,18 @@ def _by_place(text: str, answer: str) -> tuple[str, str] | None:
     if not statement:
         return None
     return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0)
+
+
+def _items(quoted: list[str]) -> list[str]:
+    """The statements an ordinal counts in: after a sentence introducing a list of headings ("The report offers five
+    recommendations." then "Increase dialogue", "Support leaders", …), the headings alone, so that "the second one"
+    is the second heading, not the first."""
+    def is_item(statement: str) -> bool:
+        return bool(_ITEM_NUMBER.match(statement)) or not statement.rstrip().endswith((".", "?", "!", ":"))
+
+    if len(quoted) >= 3 and not is_item(quoted[0]) and is_item(quoted[1]) and is_item(quoted[2]):
+        return quoted[1:]
+    return quoted
 
 
 def enumerated(statement: str) -> tuple[str, list[str]]:
@@ -466,11 +479,19 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if same:
         return f"{previous_query[: same[-1].start()]}{continuation}"
     focus = _FOCUS_WORD.search(previous_query)
-    if focus is None:
-        return f"{previous_query} {new_focus}"
-    counted = _COUNTED.match(previous_query)
     first = new_focus.split()[0]
     named = first[:1].isupper() and not is_short_form(first)  # "Syria" is where; "IDPs" what is counted
+    if focus is None:
+        # a name takes the place of the last name the question used: "How does Sweden integrate refugees" +
+        # "Germany" → "How does Germany integrate refugees"; a short form ("SSR") is a subject, not such a name
+        names = [m for m in _NAME.finditer(previous_query) if m.start() > 0 and not is_short_form(m.group(0).split()[0])]
+        name = _LEADING_THE.sub("", new_focus)
+        if preposition is None and names and _name_only(name) and not is_short_form(name.split()[0]):
+            start = names[-1].start()
+            start -= 4 if previous_query[:start].lower().endswith("the ") else 0  # "the Sahel" gives way whole
+            return f"{previous_query[:start]}{new_focus}{previous_query[names[-1].end() :]}"
+        return f"{previous_query} {new_focus}"
+    counted = _COUNTED.match(previous_query)
     if counted and _FIGURE_ONLY.match(previous_query[focus.end() :]) and not named and not re.search(r"\d", new_focus):
         # what is counted gives way, not the year: "How many refugees were there in 2016" + "internally displaced
         # persons" → "How many internally displaced persons were there in 2016"; a place takes the year's slot

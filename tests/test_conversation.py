@@ -318,6 +318,18 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     assert not resolve("Who is responsible for river pollution?", turns).followup
 
 
+def test_an_ordinal_counts_the_headings_after_a_sentence_introducing_them():
+    answer = ("The harbour review makes three recommendations. [1] Dredge the harbour mouth [2] License night pilots [3] "
+              "Repair the quays [4]")
+    turns = [Turn("user", "What does the harbour review recommend?"), Turn("assistant", answer)]
+    assert resolve("Tell me more about the second one.", turns).query == "Tell me more about License night pilots"
+    assert resolve("And the first?", turns).query == "Dredge the harbour mouth"
+    # sentences throughout: the first is counted too
+    prose = "The review is short. [1] It names pilots. [2] It names quays. [3]"
+    assert resolve("Explain the second one.", [Turn("user", "What is the review?"), Turn("assistant", prose)]).query == (
+        "Explain It names pilots")
+
+
 def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enumerates():
     from assistant.conversation import enumerated
 
@@ -394,6 +406,22 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
     turns = [Turn("user", "What rights do pilots have in Ruritania?"), Turn("assistant", "Pensions. [1]")]
     assert resolve("And tug crews?", turns).query == "What rights do pilots have in Ruritania — tug crews"
     assert resolve("And Zembla?", turns).query == "What rights do pilots have in Zembla"  # a name takes its place
+
+
+@pytest.mark.parametrize(
+    "topic, question, query",
+    [
+        ("How does Ruritania train its pilots?", "What about Zembla?", "How does Zembla train its pilots"),
+        ("Why do pilots leave Ruritania?", "And the Northern Isles?", "Why do pilots leave the Northern Isles"),
+        ("Why do pilots leave the Northern Isles?", "And Zembla?", "Why do pilots leave Zembla"),
+        # a short form is the subject, not a name of the same kind; a common word is no name
+        ("How does HPL help pilots?", "What about Zembla?", "How does HPL help pilots Zembla"),
+        ("How does Ruritania train its pilots?", "And tug crews?", "How does Ruritania train its pilots tug crews"),
+    ],
+)
+def test_a_name_alone_takes_the_place_of_the_last_name_when_nothing_marks_a_focus(topic, question, query):
+    turns = [Turn("user", topic), Turn("assistant", "By the book. [1]")]
+    assert resolve(question, turns).query == query
 
 
 @pytest.mark.parametrize(
