@@ -103,6 +103,12 @@ _KEYWORD_TOPIC_WORDS = 5
 _DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+([\w'’-]+)\b")
 _LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
+# whose role a question asks about: "What role do parliaments play in SSR", "the role of civil society in oversight"
+_ROLE = re.compile(
+    r"\brole\s+(?:does|do|did|can|could|should|will|would|might)\s+(?P<actor>.+?)\s+play\b"
+    r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:(?:of|and|the)\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
@@ -469,6 +475,10 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if not new_focus:
         return previous_query
     preposition = _ANY_PREPOSITION.match(continuation)
+    role = _ROLE.search(previous_query) if preposition is None else None
+    if role is not None:  # whose role is asked gives way: "What role do parliaments play in SSR" + "civil society"
+        actor = "actor" if role.group("actor") else "of"
+        return f"{previous_query[: role.start(actor)]}{new_focus}{previous_query[role.end(actor) :]}"
     defined = _defined_term(previous_query) if preposition is None else None  # "And in Sudan" is no other term
     # another term of the same kind takes its place: "What is a refugee" + "a migrant" → "What is a migrant", "What is
     # SSR" + "SSG" → "What is SSG"; a common word after a name is an aspect of it ("What is the BMM programme" +

@@ -411,6 +411,22 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
 @pytest.mark.parametrize(
     "topic, question, query",
     [
+        ("What role do harbour masters play in night pilotage?", "And the tug crews?",
+         "What role do the tug crews play in night pilotage"),
+        ("What is the role of the port council in licensing?", "What about the guild?", "What is the role of the guild in licensing"),
+        ("What is the role of the port council?", "And the guild?", "What is the role of the guild"),
+        # a preposition still opens the place or field
+        ("What role do harbour masters play in night pilotage?", "And in storms?", "What role do harbour masters play in storms"),
+    ],
+)
+def test_after_a_question_about_a_role_an_ellipsis_asks_for_another_actor_s_role(topic, question, query):
+    turns = [Turn("user", topic), Turn("assistant", "They check the pilots. [1]")]
+    assert resolve(question, turns).query == query
+
+
+@pytest.mark.parametrize(
+    "topic, question, query",
+    [
         ("How does Ruritania train its pilots?", "What about Zembla?", "How does Zembla train its pilots"),
         ("Why do pilots leave Ruritania?", "And the Northern Isles?", "Why do pilots leave the Northern Isles"),
         ("Why do pilots leave the Northern Isles?", "And Zembla?", "Why do pilots leave Zembla"),
