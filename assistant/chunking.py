@@ -16,12 +16,14 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "10"
+CHUNKER_VERSION = "11"
 STUB_WORDS = 12  # a section of one line this short holds only its heading
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
 
 
 _CUT_NUMBER = re.compile(r"\b\d{1,3}\.$")  # not a year: "… in 2016. 2017 saw …" is two sentences
+_QUOTE_MARKS = re.compile(r"[\"“”«»„]")
+LONG_QUOTING_WORDS = 60  # a sentence this long holding a quotation is split inside the quotation too
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -39,7 +41,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             base += bullet.end()
             chunk = chunk[bullet.end() :]
         cursor = 0
-        for sentence in sentencex.segment("en", chunk):
+        for sentence in _segments(chunk):
             stripped = sentence.strip()
             if not stripped:
                 continue
@@ -52,6 +54,25 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             spans.append(span)
             cursor = found + len(stripped)
     return spans
+
+
+def _segments(paragraph: str) -> list[str]:
+    """sentencex's sentences, each a piece of `paragraph`; one that runs long because it quotes several sentences
+    ("… refugees are limited to “…persons fleeing armed conflict… They are so recognised … Refugees are defined …”")
+    is split inside its quotation as well, so that no answer has to quote a whole quoted page."""
+    pieces: list[str] = []
+    for sentence in sentencex.segment("en", paragraph):
+        if len(sentence.split()) <= LONG_QUOTING_WORDS or not _QUOTE_MARKS.search(sentence):
+            pieces.append(sentence)
+            continue
+        blanked = _QUOTE_MARKS.sub(" ", sentence)  # one for one: a piece's place is its place in the sentence as written
+        cursor = 0
+        for piece in sentencex.segment("en", blanked):
+            found = blanked.find(piece, cursor)
+            if found >= 0:
+                pieces.append(sentence[found : found + len(piece)])
+                cursor = found + len(piece)
+    return pieces
 
 
 def _word_count(text: str) -> int:

@@ -87,6 +87,22 @@ def test_which_sentences_can_stand_in_an_answer():
     assert not judged("|No part of this note may be reproduced without the written permission of the Port Institute.")
 
 
+def test_a_long_sentence_quoting_several_sentences_is_split_inside_the_quotation():
+    quoted = ("Pilots are licensed by the board, while apprentices are limited to “…persons sailing under a master. They "
+              "are so limited because the night tides are dangerous, and because the harbour mouth silts up every "
+              "winter. These are people for whom an error at the helm can cost the ship. Apprentices are named in the "
+              "harbour code of the port. The code of 1951 and its protocol as well as other texts, such as the charter”.")
+    text = f"The board met. {quoted} Then it adjourned."
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert len(quoted.split()) > 60 and sentences[0] == "The board met." and sentences[-1] == "Then it adjourned."
+    assert "These are people for whom an error at the helm can cost the ship." in sentences
+    assert sentences[1].startswith("Pilots are licensed") and sentences[1].endswith("under a master.")
+    assert sentences[-2].endswith("the charter”.")  # the closing mark stays where it was written
+    # a short quotation stays whole
+    short = "The board said “We are done. Go home.” and left."
+    assert [short[a:b] for a, b in sentence_spans(short)] == [short]
+
+
 def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
     from assistant.chunking import sentence_spans
 
