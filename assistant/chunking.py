@@ -16,13 +16,15 @@ import sentencex
 
 from .models import Document, Passage, Section
 
-CHUNKER_VERSION = "11"
+CHUNKER_VERSION = "12"
 STUB_WORDS = 12  # a section of one line this short holds only its heading
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s*")
 
 
 _CUT_NUMBER = re.compile(r"\b\d{1,3}\.$")  # not a year: "… in 2016. 2017 saw …" is two sentences
 _QUOTE_MARKS = re.compile(r"[\"“”«»„]")
+# a footnote's mark glued to a full stop, then the next sentence: "… international human rights law.xii For many, …"
+_AFTER_NOTE_MARK = re.compile(r"(?<=[a-z]{2}[.!?])(?:[ivx]{1,6}|\d{1,2})\s+(?=[A-Z][a-z])")
 LONG_QUOTING_WORDS = 60  # a sentence this long holding a quotation is split inside the quotation too
 
 
@@ -61,7 +63,7 @@ def _segments(paragraph: str) -> list[str]:
     ("… refugees are limited to “…persons fleeing armed conflict… They are so recognised … Refugees are defined …”")
     is split inside its quotation as well, so that no answer has to quote a whole quoted page."""
     pieces: list[str] = []
-    for sentence in sentencex.segment("en", paragraph):
+    for sentence in _after_note_marks(sentencex.segment("en", paragraph)):
         if len(sentence.split()) <= LONG_QUOTING_WORDS or not _QUOTE_MARKS.search(sentence):
             pieces.append(sentence)
             continue
@@ -72,6 +74,19 @@ def _segments(paragraph: str) -> list[str]:
             if found >= 0:
                 pieces.append(sentence[found : found + len(piece)])
                 cursor = found + len(piece)
+    return pieces
+
+
+def _after_note_marks(sentences: list[str]) -> list[str]:
+    """The sentences, each cut after a footnote mark glued to a full stop inside it (sentencex reads "law.xii" as
+    one word): the mark stays with the sentence it annotates."""
+    pieces: list[str] = []
+    for sentence in sentences:
+        cursor = 0
+        for mark in _AFTER_NOTE_MARK.finditer(sentence):
+            pieces.append(sentence[cursor : mark.end()])
+            cursor = mark.end()
+        pieces.append(sentence[cursor:])
     return pieces
 
 

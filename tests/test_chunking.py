@@ -103,6 +103,16 @@ def test_a_long_sentence_quoting_several_sentences_is_split_inside_the_quotation
     assert [short[a:b] for a, b in sentence_spans(short)] == [short]
 
 
+def test_a_footnote_mark_glued_to_a_full_stop_ends_the_sentence():
+    text = "Pilots are protected by the harbour code.xii For many, the quay is the first point of call. Dues rose.iv The board agreed."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Pilots are protected by the harbour code.xii", "For many, the quay is the first point of call.", "Dues rose.iv",
+        "The board agreed.",
+    ]
+    decimal = "Dues rose to 2.5 Million in 2016. Then they fell."  # a decimal point is no footnote
+    assert [decimal[a:b] for a, b in sentence_spans(decimal)] == ["Dues rose to 2.5 Million in 2016.", "Then they fell."]
+
+
 def test_a_number_cut_at_its_decimal_point_stays_one_sentence():
     from assistant.chunking import sentence_spans
 
