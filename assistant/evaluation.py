@@ -479,6 +479,14 @@ def keyword_coverage(answer: dict, keywords: tuple[str, ...]) -> float:  # type:
     return sum(keyword.lower() in text for keyword in keywords) / len(keywords)
 
 
+def passage_keyword_coverage(answer: dict, keywords: tuple[str, ...], top: int = 5) -> float:  # type: ignore[type-arg]
+    """The share of the keywords the answer's `top` passages hold: what choosing sentences could quote at best."""
+    if not keywords:
+        return 1.0
+    text = " ".join(str(passage["text"]) for passage in answer["passages"][:top]).lower()
+    return sum(keyword.lower() in text for keyword in keywords) / len(keywords)
+
+
 AskFunction = Callable[[str, list[Turn], str], dict]  # type: ignore[type-arg]  # question, turns, item id -> /ask payload
 
 
@@ -536,6 +544,7 @@ def evaluate_answers(
                 "support": answer.get("support", "not_covered" if answer["abstained"] else "answered"),
                 "confidence": round(float(answer["confidence"]), 4),
                 "keyword_coverage": keyword_coverage(answer, item.answer_keywords) if item.gold else None,
+                "passage_keyword_coverage": passage_keyword_coverage(answer, item.answer_keywords) if item.gold else None,
                 "citations": len(answer["citations"]),
                 "citation_problems": problems,
                 "effective_query": answer["effective_query"],
@@ -545,6 +554,9 @@ def evaluate_answers(
     per_kind = {
         kind: {
             "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in rows) if rows[0]["answerable"] else float("nan"),  # type: ignore[arg-type]
+            "passage_keyword_coverage": (
+                statistics.fmean(float(r["passage_keyword_coverage"]) for r in rows) if rows[0]["answerable"] else float("nan")  # type: ignore[arg-type]
+            ),
             "abstained": sum(bool(r["abstained"]) for r in rows) / len(rows),
             "partial": sum(r["support"] == "partial" for r in rows) / len(rows),
             "items": len(rows),
@@ -569,6 +581,9 @@ def answer_metrics(per_item: list[dict[str, object]]) -> dict[str, float]:
     invalid = sum(len(r["citation_problems"]) for r in per_item)  # type: ignore[arg-type]
     return {
         "keyword_coverage": statistics.fmean(float(r["keyword_coverage"]) for r in answerable) if answerable else 0.0,  # type: ignore[arg-type]
+        "passage_keyword_coverage": (
+            statistics.fmean(float(r.get("passage_keyword_coverage") or 0.0) for r in answerable) if answerable else 0.0  # type: ignore[arg-type]
+        ),
         "abstention": share(unanswerable, lambda r: r["abstained"]),
         "false_abstention": share(answerable, lambda r: r["abstained"]),
         "unanswerable_partial_or_not_covered": share(unanswerable, lambda r: r["support"] != "answered"),
@@ -633,7 +648,8 @@ def write_answer_report(
     columns = ("keyword_coverage", "false_abstention", "answerable_partial", "abstention", "unanswerable_partial_or_not_covered", "citation_validity")
     sets = "\n".join(f"| {name} | " + " | ".join(f(values[c]) for c in columns) + " |" for name, values in result.per_set.items())
     kinds = "\n".join(
-        f"| {kind} | {values['items']} | {f(values['keyword_coverage'])} | {f(values['abstained'])} | {f(values['partial'])} |"
+        f"| {kind} | {values['items']} | {f(values['keyword_coverage'])} | {f(values['passage_keyword_coverage'])} | "
+        f"{f(values['abstained'])} | {f(values['partial'])} |"
         for kind, values in result.per_kind.items()
     )
     markdown = (
@@ -641,6 +657,7 @@ def write_answer_report(
         f"{item_count} QA items, each answered once through the service's answer path (warm). Support levels: {levels}.\n\n"
         "| measure | value |\n|---|---|\n"
         f"| answer keyword coverage (answerable items; not_covered counts 0) | {m['keyword_coverage']:.3f} |\n"
+        f"| keywords the top 5 passages hold (what choosing sentences could quote at best) | {m['passage_keyword_coverage']:.3f} |\n"
         f"| citation validity (quotes verbatim at their offsets, markers resolve) | {m['citation_validity']:.3f} |\n"
         f"| answerable questions not_covered (false abstention) | {m['false_abstention']:.3f} |\n"
         f"| answerable questions partial | {m['answerable_partial']:.3f} |\n"
@@ -656,7 +673,7 @@ def write_answer_report(
             else ""
         )
         + "| set | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n" + sets + "\n\n"
-        + "| kind | items | keyword coverage | not_covered | partial |\n|---|---|---|---|---|\n" + kinds + "\n"
+        + "| kind | items | keyword coverage | in the top 5 passages | not_covered | partial |\n|---|---|---|---|---|---|\n" + kinds + "\n"
     )
     (folder / f"{name}.md").write_text(markdown)
     return markdown

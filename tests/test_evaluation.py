@@ -107,6 +107,16 @@ def test_keyword_coverage_and_citation_checks(corpus_documents):
     assert keyword_coverage(answer, ("political",)) == 0.0
 
 
+def test_the_keywords_the_top_passages_hold_count_whatever_the_answer_quotes():
+    from assistant.evaluation import passage_keyword_coverage
+
+    passages = [{"text": "Pilots steer at night."}, {"text": "Dues rise."}, {"text": "The harbour silts up."}]
+    answer = {"abstained": True, "sentences": [], "entry_points": [], "passages": passages}
+    assert passage_keyword_coverage(answer, ("night", "silts", "quays")) == pytest.approx(2 / 3)
+    assert passage_keyword_coverage(answer, ("night", "silts"), top=2) == pytest.approx(1 / 2)  # only the top ones
+    assert passage_keyword_coverage(answer, ()) == 1.0
+
+
 def test_thresholds_guard_metrics():
     from assistant.evaluation import check_thresholds, parse_bounds
 
