@@ -99,6 +99,12 @@ LANGUAGE_NOTE = (
 _WORD = re.compile(r"[\w'’-]+")
 _OPENS = re.compile(r"[.!?:;—–]|\s-\s")  # between two words: the second opens a sentence or a part of one
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
+# a word naming a brief: the name before it says whose brief ("the DCAF backgrounder", "ISSAT's page", "the UN support
+# brief"), not what the question asks about
+_SOURCE_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:briefs?|briefing|notes?|pages?|reviews?|reports?|backgrounders?|papers?|documents?|"
+    r"study|studies|website)\b",
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z¿¡\"'“])")
 _ASKS = re.compile(
     r"\?\s*$|^\W*(?:what|which|who|whom|whose|how|why|when|where|is|are|does|do|did|can|could|should|would|will|"
@@ -515,7 +521,8 @@ class Answerer:
         for match in _WORD.finditer(question):
             word = _POSSESSIVE.sub("", match.group(0))
             opening = end is None or _OPENS.search(question[end : match.start()]) is not None
-            if word and ((word[0].isupper() and not opening) or any(c.isdigit() for c in word)):
+            source = word[:1].isupper() and _SOURCE_AFTER.match(question[match.start() + len(word) :]) is not None
+            if word and not source and ((word[0].isupper() and not opening) or any(c.isdigit() for c in word)):
                 names.append(word)
             end = match.end()
         return names

@@ -179,6 +179,13 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     assert answerer.unknown_keywords("Frontex's mandate") == ["Frontex"]
 
 
+def test_a_name_saying_whose_brief_is_no_subject_of_the_question():
+    # "the Ruritania backgrounder", "Zembla's page": whose brief, not what is asked about
+    assert Answerer._names("Do the Ruritania backgrounder and Zembla's page agree on pilots?") == []
+    assert Answerer._names("What does the HPL harbour review say about Zembla?") == ["Zembla"]
+    assert Answerer._names("Which pilots did Ruritania's port authority license in 2016?") == ["Ruritania", "2016"]
+
+
 def test_a_scene_set_before_the_question_names_no_subject_of_it():
     # several sentences: the ones that ask say what the question is about; a name met in the scene is not it
     scene = ("I advise a ministry of interior in Ruritania. Our border police extort migrants at checkpoints. "
