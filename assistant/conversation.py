@@ -109,7 +109,7 @@ _ROLE = re.compile(
     r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:(?:of|and|the)\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
+_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:(?:of|and|the|for)\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
@@ -488,18 +488,19 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     same = list(re.finditer(rf"\b{preposition.group(1)}\b", previous_query, re.IGNORECASE)) if preposition else []
     if same:
         return f"{previous_query[: same[-1].start()]}{continuation}"
+    # a name takes the place of the last name the question used: "How does Sweden integrate refugees" + "Germany" →
+    # "How does Germany integrate refugees", "How many refugees were in Europe in 2016" + "Turkey" → "… in Turkey in
+    # 2016"; a short form ("SSR") is a subject, not such a name
+    names = [m for m in _NAME.finditer(previous_query) if m.start() > 0 and not is_short_form(m.group(0).split()[0])]
+    name = _LEADING_THE.sub("", new_focus)
+    if preposition is None and names and _name_only(name) and not is_short_form(name.split()[0]):
+        start = names[-1].start()
+        start -= 4 if previous_query[:start].lower().endswith("the ") else 0  # "the Sahel" gives way whole
+        return f"{previous_query[:start]}{new_focus}{previous_query[names[-1].end() :]}"
     focus = _FOCUS_WORD.search(previous_query)
-    first = new_focus.split()[0]
+    first = name.split()[0]
     named = first[:1].isupper() and not is_short_form(first)  # "Syria" is where; "IDPs" what is counted
     if focus is None:
-        # a name takes the place of the last name the question used: "How does Sweden integrate refugees" +
-        # "Germany" → "How does Germany integrate refugees"; a short form ("SSR") is a subject, not such a name
-        names = [m for m in _NAME.finditer(previous_query) if m.start() > 0 and not is_short_form(m.group(0).split()[0])]
-        name = _LEADING_THE.sub("", new_focus)
-        if preposition is None and names and _name_only(name) and not is_short_form(name.split()[0]):
-            start = names[-1].start()
-            start -= 4 if previous_query[:start].lower().endswith("the ") else 0  # "the Sahel" gives way whole
-            return f"{previous_query[:start]}{new_focus}{previous_query[names[-1].end() :]}"
         return f"{previous_query} {new_focus}"
     counted = _COUNTED.match(previous_query)
     if counted and _FIGURE_ONLY.match(previous_query[focus.end() :]) and not named and not re.search(r"\d", new_focus):
@@ -530,4 +531,4 @@ def _named_term(text: str) -> bool:
 def _name_only(text: str) -> bool:
     """Capitalised words and small words between them only: "Sweden", "the Northern Triangle", "Bosnia and Herzegovina"."""
     words = _WORDS.findall(_LEADING_THE.sub("", text))
-    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in ("and", "of", "the") for w in words)
+    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in ("and", "of", "the", "for") for w in words)

@@ -430,12 +430,16 @@ def test_after_a_question_about_a_role_an_ellipsis_asks_for_another_actor_s_role
         ("How does Ruritania train its pilots?", "What about Zembla?", "How does Zembla train its pilots"),
         ("Why do pilots leave Ruritania?", "And the Northern Isles?", "Why do pilots leave the Northern Isles"),
         ("Why do pilots leave the Northern Isles?", "And Zembla?", "Why do pilots leave Zembla"),
+        # with a place for it too: the name gives way, what else the question holds stays
+        ("How many pilots were in Ruritania in 2016?", "And Zembla?", "How many pilots were in Zembla in 2016"),
+        ("Who funds the Fund for Night Pilots?", "And the Fund for Tug Crews?", "Who funds the Fund for Tug Crews"),
+        ("Which rules address night pilotage in Ruritania?", "What about Zembla?", "Which rules address night pilotage in Zembla"),
         # a short form is the subject, not a name of the same kind; a common word is no name
         ("How does HPL help pilots?", "What about Zembla?", "How does HPL help pilots Zembla"),
         ("How does Ruritania train its pilots?", "And tug crews?", "How does Ruritania train its pilots tug crews"),
     ],
 )
-def test_a_name_alone_takes_the_place_of_the_last_name_when_nothing_marks_a_focus(topic, question, query):
+def test_a_name_alone_takes_the_place_of_the_last_name(topic, question, query):
     turns = [Turn("user", topic), Turn("assistant", "By the book. [1]")]
     assert resolve(question, turns).query == query
 
