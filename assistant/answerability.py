@@ -63,7 +63,10 @@ _ASKS_YEAR = re.compile(
 _ASKS_PLACE = re.compile(
     # a word may qualify them ("which other / host / African countries"), not an article ("what the country needs")
     r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your)\b)[\w-]+\s+)?"
-    r"(?:countries|country|regions?|cities|city|nations?|continents?)\b(?!['’])|^\W*where\s+(?:do|does|did|is|are|was|were|have|has|had)\b",
+    r"(?:countries|country|regions?|cities|city|nations?|continents?)\b(?!['’])|^\W*where\s+(?:do|does|did|is|are|was|were|have|has|had)\b"
+    # not where the briefs say it: "Where is it recommended?", "Where do the briefs discuss gender?"
+    r"(?!.*\b(?:recommend|mention|discuss|describ|explain|defin|say|said|cover|address|treat|quot|propos|suggest|"
+    r"written)\w*)",
     re.I,
 )
 # A place named in a sentence: a capitalised word, not its first (a sentence opens with a capital either way)

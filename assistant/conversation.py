@@ -211,14 +211,14 @@ def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
     the recent conversation, and the work stays linear however long the history sent."""
     recent = recent_turns(history)
     previous: ResolvedQuestion | None = None
-    answer = ""
+    answer = thread = ""  # the last answer; the answers since the conversation's topic was asked anew
     for turn in recent:
         if turn.role == "user" and turn.content.strip():
-            previous = _resolve_one(turn.content, previous, answer)
-            answer = ""
+            previous = _resolve_one(turn.content, previous, answer, thread)
+            answer, thread = "", thread if previous.followup else ""
         elif turn.role == "assistant":
-            answer = turn.content
-    return _resolve_one(question, previous, answer)
+            answer, thread = turn.content, f"{thread}\n\n{turn.content}"
+    return _resolve_one(question, previous, answer, thread)
 
 
 def recent_turns(history: Sequence[Turn]) -> Sequence[Turn]:
@@ -295,16 +295,17 @@ def enumerated(statement: str) -> tuple[str, list[str]]:
     return pieces[0][: heads[-1].start()].strip(), items
 
 
-def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
+def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
     """One question read after the previous one (resolved) and the answer it got. A follow-up keeps the answer an
     earlier ordinal was read from (`listing`)."""
-    resolved = _read_one(question, previous, answer)
+    resolved = _read_one(question, previous, answer, thread)
     if previous is None or not resolved.followup or resolved.listing:
         return resolved
     return replace(resolved, listing=previous.listing)
 
 
-def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "") -> ResolvedQuestion:
+def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
+    """`thread`: the answers given since the topic was asked anew, the last one included."""
     text = _strip(question)
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
@@ -356,11 +357,14 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     own = [t for t in own if t not in _MORE_OF_THE_SAME]
     if len(own) <= 1 and not _names_a_subject(text, own):
         return ResolvedQuestion(question, _after(text, previous), True, "too few words of its own", previous.topic)
-    if _speaks_of_the_answer(text, own, answer):
-        anchored = anchors(text, answer)
+    # "the evaluation" the last answer named, or one an earlier answer on the same topic did
+    said = next((a for a in (answer, thread) if a and _speaks_of_the_answer(text, own, a)), None)
+    if said is not None:
+        anchored = anchors(text, said)
+        which = "the last answer" if said is answer else "an earlier answer on the topic"
         return ResolvedQuestion(
             question, _after(text, previous) + (f" ({anchored})" if anchored else ""), True,
-            "speaks of what the last answer named", previous.topic, anchored,
+            f"speaks of what {which} named", previous.topic, anchored,
         )
     if _asks_after_the_topic(text, own, previous.topic, answer):
         return ResolvedQuestion(question, _after(text, previous), True, "asks which, who or how many of the topic", previous.topic)

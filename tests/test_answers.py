@@ -421,6 +421,9 @@ def test_which_countries_and_where_questions_need_a_place_named():
     assert asked_type("What should the port do where pilots are scarce?") is None
     assert asked_type("Which country's reforms are cited?") is None
     assert asked_type("What the country needs most is pilots. Who trains them?") is None
+    # nor "where" the briefs say something
+    assert asked_type("Where is night pilotage recommended?") is None
+    assert asked_type("Where do the notes discuss tug crews?") is None
     asks = "Which countries host most of the pilots trained in Ruritania?"
     assert not holds_answer_type(asks, "Most pilots trained in Ruritania stay in the region.")  # no place beyond its own
     assert not holds_answer_type(asks, "Ruritania trained 300 pilots in 2019.")  # the first word is capitalised anyway

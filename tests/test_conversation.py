@@ -206,6 +206,13 @@ def test_a_short_question_about_the_thing_the_last_answer_named_is_a_follow_up()
     # words of its own the answer never used, or a name: a question of its own
     assert not resolve("What did the port authority decide about dredging?", turns).followup
     assert not resolve("What did the Audit Office conclude?", turns).followup
+    # named by an earlier answer on the same topic, with a follow-up between
+    later = [*turns, Turn("user", "Which pilots?"), Turn("assistant", "The river pilots. [3]")]
+    audit_later = resolve("What did the audit conclude?", later)
+    assert audit_later.followup and "Harbour Pilots Fund" in audit_later.query and "earlier answer" in audit_later.reason
+    # not once the conversation has asked anew
+    anew = [*turns, Turn("user", "How are tug crews trained in Zembla?"), Turn("assistant", "At sea. [3]")]
+    assert not resolve("What did the audit conclude?", anew).followup
 
 
 def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
