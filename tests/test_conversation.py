@@ -418,42 +418,7 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
 @pytest.mark.parametrize(
     "topic, question, query",
     [
-        ("What role do harbour masters play in night pilotage?", "And the tug crews?",
-         "What role do the tug crews play in night pilotage"),
-        ("What is the role of the port council in licensing?", "What about the guild?", "What is the role of the guild in licensing"),
-        ("What is the role of the port council?", "And the guild?", "What is the role of the guild"),
-        # a preposition still opens the place or field
-        ("What role do harbour masters play in night pilotage?", "And in storms?", "What role do harbour masters play in storms"),
-    ],
-)
-def test_after_a_question_about_a_role_an_ellipsis_asks_for_another_actor_s_role(topic, question, query):
-    turns = [Turn("user", topic), Turn("assistant", "They check the pilots. [1]")]
-    assert resolve(question, turns).query == query
-
-
-@pytest.mark.parametrize(
-    "topic, question, query",
-    [
-        ("How does Ruritania train its pilots?", "What about Zembla?", "How does Zembla train its pilots"),
-        ("Why do pilots leave Ruritania?", "And the Northern Isles?", "Why do pilots leave the Northern Isles"),
-        ("Why do pilots leave the Northern Isles?", "And Zembla?", "Why do pilots leave Zembla"),
-        # with a place for it too: the name gives way, what else the question holds stays
-        ("How many pilots were in Ruritania in 2016?", "And Zembla?", "How many pilots were in Zembla in 2016"),
-        ("Who funds the Fund for Night Pilots?", "And the Fund for Tug Crews?", "Who funds the Fund for Tug Crews"),
-        ("Which rules address night pilotage in Ruritania?", "What about Zembla?", "Which rules address night pilotage in Zembla"),
-        # a short form is the subject, not a name of the same kind; a common word is no name
-        ("How does HPL help pilots?", "What about Zembla?", "How does HPL help pilots Zembla"),
-        ("How does Ruritania train its pilots?", "And tug crews?", "How does Ruritania train its pilots tug crews"),
-    ],
-)
-def test_a_name_alone_takes_the_place_of_the_last_name(topic, question, query):
-    turns = [Turn("user", topic), Turn("assistant", "By the book. [1]")]
-    assert resolve(question, turns).query == query
-
-
-@pytest.mark.parametrize(
-    "topic, question, query",
-    [
+        # after a question asking what a term is, another term of the same kind asks what that one is
         ("What is a pilot?", "And a tug master?", "What is a tug master"),
         ("How does the port code define a pilot?", "And a tug master?", "How does the port code define a tug master"),
         ("Define night pilotage.", "What about harbour dues?", "Define harbour dues"),
@@ -463,8 +428,24 @@ def test_a_name_alone_takes_the_place_of_the_last_name(topic, question, query):
         # a common word after a name is something about it; a preposition opens its place or time
         ("What is the Harbour Accord?", "What about funding?", "What is the Harbour Accord funding"),
         ("What is the Harbour Accord?", "And in Zembla?", "What is the Harbour Accord Zembla"),
+        # after a question about someone's role, another actor's role
+        ("What role do harbour masters play in night pilotage?", "And the tug crews?",
+         "What role do the tug crews play in night pilotage"),
+        ("What is the role of the port council in licensing?", "What about the guild?", "What is the role of the guild in licensing"),
+        ("What is the role of the port council?", "And the guild?", "What is the role of the guild"),
+        ("What role do harbour masters play in night pilotage?", "And in storms?", "What role do harbour masters play in storms"),
+        # a name alone takes the place of the last name; what else the question holds stays
+        ("How does Ruritania train its pilots?", "What about Zembla?", "How does Zembla train its pilots"),
+        ("Why do pilots leave Ruritania?", "And the Northern Isles?", "Why do pilots leave the Northern Isles"),
+        ("Why do pilots leave the Northern Isles?", "And Zembla?", "Why do pilots leave Zembla"),
+        ("How many pilots were in Ruritania in 2016?", "And Zembla?", "How many pilots were in Zembla in 2016"),
+        ("Who funds the Fund for Night Pilots?", "And the Fund for Tug Crews?", "Who funds the Fund for Tug Crews"),
+        ("Which rules address night pilotage in Ruritania?", "What about Zembla?", "Which rules address night pilotage in Zembla"),
+        # a short form is the subject, not a name of the same kind; a common word is no name
+        ("How does HPL help pilots?", "What about Zembla?", "How does HPL help pilots Zembla"),
+        ("How does Ruritania train its pilots?", "And tug crews?", "How does Ruritania train its pilots tug crews"),
     ],
 )
-def test_after_a_question_asking_what_a_term_is_an_ellipsis_of_the_same_kind_asks_what_that_term_is(topic, question, query):
+def test_an_ellipsis_takes_the_place_of_what_it_stands_for(topic, question, query):
     turns = [Turn("user", topic), Turn("assistant", "It is … [1]")]
     assert resolve(question, turns).query == query
