@@ -441,6 +441,8 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     # as searched: the query has no question mark (conversation._strip), and a follow-up's is rewritten
     assert asked_type("What is the agency's annual budget") == "money"
     assert asked_type("What about the harbour scheme's budget") == "money"
+    assert asked_type("What did the port pay the pilots?") == "money"
+    assert asked_type("What do harbour dues pay for?") is None  # what is paid for, not how much
     assert asked_type("What was the cost of the dredging programme") == "money"
     assert asked_type("What is the role of budget oversight in ports") is None
     assert asked_type("What did the budget cover?") is None
