@@ -165,6 +165,7 @@ def test_the_api_docs_render_with_every_outside_request_blocked(browser, base_ur
 def test_the_briefs_searched_can_be_chosen(page):
     page.locator("#brief-summary").click()
     boxes = page.locator("#brief-list input[type=checkbox]")
+    boxes.nth(4).wait_for(state="attached")  # the list is filled from GET /documents after the page loads
     assert boxes.count() == 5 and "all 5" in page.locator("#brief-summary").inner_text()
     keep = page.locator("#brief-list label").filter(has_text="Strengthening Security Sector Reform")
     for index in range(boxes.count()):
