@@ -69,6 +69,7 @@ from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
 from .ranking import (
     RANKER_PATH,
+    TEXT_WORDS,
     SentenceEvidence,
     about_the_text,
     asks_definition,
@@ -101,10 +102,7 @@ _OPENS = re.compile(r"[.!?:;—–]|\s-\s")  # between two words: the second ope
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
 # a word naming a brief: the name before it says whose brief ("the DCAF backgrounder", "ISSAT's page", "the UN support
 # brief"), not what the question asks about
-_SOURCE_AFTER = re.compile(
-    r"^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:briefs?|briefing|notes?|pages?|reviews?|reports?|backgrounders?|papers?|documents?|"
-    r"study|studies|website)\b",
-)
+_SOURCE_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:{TEXT_WORDS}|briefing|review|website)s?|studies)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z¿¡\"'“])")
 _ASKS = re.compile(
     r"\?\s*$|^\W*(?:what|which|who|whom|whose|how|why|when|where|is|are|does|do|did|can|could|should|would|will|"

@@ -60,10 +60,8 @@ def asks_yes_no(question: str) -> bool:
     return bool(_ASKS_YES_NO.search(question))
 
 
-_ABOUT_THE_TEXT = re.compile(
-    r"\b(?:this|the|our)\s+(?:brief(?:ing note)?|report|page|paper|note|backgrounder|document|study|publication|series)\b",
-    re.IGNORECASE,
-)
+TEXT_WORDS = r"brief(?:ing note)?|report|page|paper|note|backgrounder|document|study|publication|series"  # words naming a text
+_ABOUT_THE_TEXT = re.compile(rf"\b(?:this|the|our)\s+(?:{TEXT_WORDS})\b", re.IGNORECASE)
 
 
 def about_the_text(sentence: str) -> bool:
