@@ -109,7 +109,8 @@ _ROLE = re.compile(
     r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:(?:of|and|the|for)\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
+_NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
+_NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
@@ -535,4 +536,4 @@ def _named_term(text: str) -> bool:
 def _name_only(text: str) -> bool:
     """Capitalised words and small words between them only: "Sweden", "the Northern Triangle", "Bosnia and Herzegovina"."""
     words = _WORDS.findall(_LEADING_THE.sub("", text))
-    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in ("and", "of", "the", "for") for w in words)
+    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _NAME_JOINS for w in words)
