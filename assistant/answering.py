@@ -46,14 +46,17 @@ from .catalogue import overlaps
 from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import (
     EntryPointMatch,
+    asks_entry_points,
+    asks_only_what_to_do,
     asks_what_to_do,
     entry_point_overview,
     entry_points_asked_for,
     entry_points_for,
     factor_overview,
+    factor_quoted,
     factors_asked_for,
 )
-from .conversation import ResolvedQuestion, Turn, own_terms, recent_turns, typed_as_keywords
+from .conversation import ResolvedQuestion, Turn, own_terms, recent_turns, statements, typed_as_keywords
 from .definitions import (
     asked_term,
     compared_terms,
@@ -296,7 +299,12 @@ class Answerer:
             request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion
         )
         retrieved = time.perf_counter()
-        matches = entry_points_for(self.index.catalogue, resolved.query, hits, self.settings.max_entry_points)
+        answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
+        # a follow-up asking what to do about "it", or for its entry points: the factor the last answer quoted
+        focus = factor_quoted(self.index.catalogue, self.index.documents, statements(answers[-1])) if (
+            resolved.followup and answers and (asks_what_to_do(question) or asks_entry_points(self.index.catalogue, question))
+        ) else None
+        matches = entry_points_for(self.index.catalogue, resolved.query, hits, self.settings.max_entry_points, focus)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
@@ -319,7 +327,9 @@ class Answerer:
             support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
         # (not when it names what the briefs never mention: "… in the 2025 Frontex audit?")
-        asked_entries = entry_points_asked_for(self.index.catalogue, typed) if not (overview or unknown) and language == "en" else []
+        asked_entries = entry_points_asked_for(
+            self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
+        ) if not (overview or unknown) and language == "en" else []
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
             support, message = ANSWERED, None
@@ -330,7 +340,6 @@ class Answerer:
             sentences, citations, matches = [], [], []
             message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
-            answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
             form = QuestionForm.of(question, typed, bool(answers))
             # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
             # every recent answer; a question of its own from the last one

@@ -114,6 +114,8 @@ _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
+_SINGULAR_PRONOUN = re.compile(r"[Ii]ts?")
+_AFTER_HEAD = re.compile(r"\s(?:of|for|in|on|to|from|with|against|about|under|by|at|between|among|within)\s", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
 _QUESTION_WORDS = frozenset(terms(
     "what which who whom whose when where why how does do did is are was were can could should would will say says tell give "
@@ -347,10 +349,10 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"
-        return ResolvedQuestion(
-            question, (named[0] if named else _after(text, previous)) + (f" ({anchored})" if anchored else ""), True,
-            reason, previous.topic, anchored,
-        )
+        # "it" for one of the topic's many things: the one the last question picked, so that question is kept
+        picked = previous.followup and _one_of_many(text, previous.topic)
+        base = named[0] if named else f"{text} — {previous.query}" if picked else _after(text, previous)
+        return ResolvedQuestion(question, base + (f" ({anchored})" if anchored else ""), True, reason, previous.topic, anchored)
     described = _described(text, previous.topic)
     if described is not None:
         query, phrase, thing = described
@@ -419,17 +421,36 @@ def _named(text: str, topic: str) -> tuple[str, str] | None:
     thing (_thing) or the question has no such pronoun."""
     thing = _thing(topic)
     pronoun = _PRONOUN.search(text)
-    if thing is None or pronoun is None or (_PLURAL_PRONOUN.fullmatch(pronoun.group(0)) and not _plural(thing)):
+    if thing is None or pronoun is None:
+        return None
+    if _PLURAL_PRONOUN.fullmatch(pronoun.group(0)) and not _plural(thing):
         return None  # "Which of them …" after "What is the New York Declaration": them is not the declaration
+    if _one_of_many(text, topic):
+        return None
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
 
 
-def _plural(thing: str) -> bool:
-    """Whether a thing is named in the plural: its last word ends in "s" ("the Global Compacts", "IDPs"), or it
-    names two things ("X and Y")."""
-    words = _WORDS.findall(thing)
-    return bool(words) and ((words[-1].endswith("s") and not words[-1].endswith("ss")) or "and" in (w.lower() for w in words))
+def _one_of_many(text: str, topic: str) -> bool:
+    """Whether the question's first pronoun is "it" or "its" and the topic names things in the plural: "What entry
+    points go with it?" after "What are the push factors …?" and "Which one affects Eritrea?" means the one the last
+    question picked, not the push factors."""
+    thing, pronoun = _thing(topic), _PRONOUN.search(text)
+    return (thing is not None and pronoun is not None and _SINGULAR_PRONOUN.fullmatch(pronoun.group(0)) is not None
+            and _plural(thing, common=True))
+
+
+def _plural(thing: str, common: bool = False) -> bool:
+    """Whether a thing is named in the plural: its head word (the last before a preposition: "the push factors for
+    forced displacement") ends in "s" ("the Global Compacts", "IDPs"), or it names two things ("X and Y").
+    `common`: only a head word in lower case counts ("the partnerships", not "the United Nations", a name)."""
+    words = _WORDS.findall(_AFTER_HEAD.split(thing, maxsplit=1)[0])
+    if not words:
+        return False
+    head = words[-1]
+    if common:
+        return head.islower() and head.endswith("s") and not head.endswith("ss")
+    return (head.endswith("s") and not head.endswith("ss")) or "and" in (w.lower() for w in words)
 
 
 def _described(text: str, topic: str) -> tuple[str, str, str] | None:

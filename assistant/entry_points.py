@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import Catalogue, EntryPoint, Factor
+from .catalogue import Catalogue, EntryPoint, Factor, overlaps
 from .composition import AnswerSentence, Citation
 from .headings import names_heading
 from .lexical import terms
-from .models import Quote, SearchHit
+from .models import Document, Quote, SearchHit
 from .store import Index
 
 _ACTION = re.compile(
@@ -36,6 +36,12 @@ _ASKED_THING = re.compile(
     r"(?!(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|the|of)\b)([^\W\d_]+)",
     re.IGNORECASE,
 )
+# The words of a question asking what to do besides _ACTION's, naming nothing to act on or with ("What can SSR do?")
+_ASKING_FOR_ACTION = frozenset(terms(
+    "what which how can could should would may might must will is are be been being do does did done doing help helps "
+    "the a an about with on against for to this that these those it them they ssr brief briefs say says suggest "
+    "suggested propose proposed advise advised there any anything something"
+))
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
 
 
@@ -49,6 +55,12 @@ class EntryPointMatch:
 def asks_what_to_do(query: str) -> bool:
     """Whether the question asks for action ("How can …", "What should …", "recommendations")."""
     return bool(_ACTION.search(query))
+
+
+def asks_only_what_to_do(question: str) -> bool:
+    """Whether the question asks for action and names nothing to act on or with: "What can be done about it?", "What
+    do the briefs recommend?", not "What could defence reform do about that?"."""
+    return asks_what_to_do(question) and all(t in _ASKING_FOR_ACTION for t in terms(_ACTION.sub(" ", question)))
 
 
 def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
@@ -82,15 +94,26 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
     return []
 
 
-def entry_points_asked_for(catalogue: Catalogue, query: str) -> list[EntryPoint]:
-    """The entry points of one factor, when the question asks for entry points (their label's last two words, "entry
-    point(s)" of "SSR Entry Point", or its one word: "responses") and names that factor (factor_named): "What entry
-    points go with armed violence in countries formally at peace?", or a follow-up read as naming it. Empty
-    otherwise."""
+def asks_entry_points(catalogue: Catalogue, query: str) -> bool:
+    """Whether the question asks for entry points: their label's last two words, "entry point(s)" of "SSR Entry
+    Point", or its one word ("responses")."""
     labels = {e.label for e in catalogue.entry_points if e.kind == "entry_point" and e.label}
     spaced = [r"\s+".join(re.escape(word) for word in label.split()[-2:]) for label in labels]
-    asks = any(re.search(rf"\b{words}s?\b", query, re.IGNORECASE) for words in spaced)
-    factor = factor_named(catalogue, query) if asks else None
+    return any(re.search(rf"\b{words}s?\b", query, re.IGNORECASE) for words in spaced)
+
+
+def entry_points_asked_for(
+    catalogue: Catalogue, query: str, focus: Factor | None = None, bare: bool = False
+) -> list[EntryPoint]:
+    """The entry points of one factor, when the question asks for entry points (asks_entry_points) and names that
+    factor (factor_named): "What entry points go with armed violence in countries formally at peace?", or a follow-up
+    read as naming it; else the conversation's `focus` (factor_quoted), for "What entry points go with it?", and for
+    a `bare` question asking only what to do (asks_only_what_to_do: "What can be done about it?"). Empty
+    otherwise."""
+    if asks_entry_points(catalogue, query):
+        factor = factor_named(catalogue, query) or focus
+    else:
+        factor = focus if bare else None
     if factor is None:
         return []
     return [e for e in (catalogue.entry_point(i) for i in factor.entry_point_ids) if e is not None and e.kind == "entry_point"]
@@ -162,8 +185,43 @@ def factor_named(catalogue: Catalogue, query: str) -> Factor | None:
     return max(named, key=lambda found: (found[0], -found[1]))[2] if named else None
 
 
-def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], limit: int) -> list[EntryPointMatch]:
-    """The entry points to list with the answer to `query`, best first, at most `limit`."""
+def factor_quoted(catalogue: Catalogue, documents: dict[str, Document], quoted: list[str]) -> Factor | None:
+    """The factor whose sections hold most of an answer's quoted statements that lie in any factor's section (more
+    than all other factors together): what "it" in "What can be done about it?" is, after an answer quoting the
+    section on one push factor. None when no factor holds such a majority (each statement is looked up verbatim in
+    the briefs stating factors, and counts once for each factor whose section holds it in any of them)."""
+    votes: dict[str, int] = {}
+    stating = [documents[d] for d in dict.fromkeys(q.doc_id for f in catalogue.factors for q in f.sources) if d in documents]
+    for statement in quoted:
+        holding = {
+            factor.factor_id
+            for document in stating
+            for start in _places(document.text, statement)
+            for factor in catalogue.factors
+            if overlaps(document.doc_id, start, start + len(statement), factor.sources)
+        }
+        for factor_id in holding:
+            votes[factor_id] = votes.get(factor_id, 0) + 1
+    if not votes:
+        return None
+    best = max(votes, key=votes.__getitem__)
+    return catalogue.factor(best) if 2 * votes[best] > sum(votes.values()) else None
+
+
+def _places(text: str, statement: str) -> list[int]:
+    """Where a statement stands in a text, each place it does."""
+    places, at = [], text.find(statement)
+    while at >= 0:
+        places.append(at)
+        at = text.find(statement, at + 1)
+    return places
+
+
+def entry_points_for(
+    catalogue: Catalogue, query: str, hits: list[SearchHit], limit: int, focus: Factor | None = None
+) -> list[EntryPointMatch]:
+    """The entry points to list with the answer to `query`, best first, at most `limit`; those of the factor the
+    question names come first, else those of the conversation's `focus` (factor_quoted)."""
     if not catalogue.entry_points or limit == 0:
         return []
     scores: dict[str, float] = {}
@@ -176,7 +234,7 @@ def entry_points_for(catalogue: Catalogue, query: str, hits: list[SearchHit], li
                 top_in_catalogue = top_in_catalogue or hit.rank <= 3
     if not (asks_what_to_do(query) or top_in_catalogue):
         return []
-    named = factor_named(catalogue, query)
+    named = factor_named(catalogue, query) or focus
     first = set(named.entry_point_ids) if named is not None else set()  # the named factor's, in retrieval's order
     for entry_id in first:
         scores.setdefault(entry_id, 0.0)

@@ -223,3 +223,28 @@ def test_asked_for_the_responses_to_one_driver_the_assistant_quotes_each_with_it
     # a follow-up naming the driver through the conversation is read the same way
     turns = [Turn("user", "Tell me about failing rains."), Turn("assistant", answerer.ask("Tell me about failing rains.").text)]
     assert [s.text for s in answerer.ask("And which responses go with it?", turns).sentences][0] == "Response - Community Water Committees"
+
+
+def test_a_follow_up_asking_what_to_do_about_it_is_answered_by_the_entry_points_of_the_factor_the_last_answer_quoted(tmp_path):
+    from assistant.entry_points import asks_only_what_to_do, factor_quoted
+
+    answerer = Answerer(retriever_over_own_brief(tmp_path))
+    catalogue, documents = answerer.index.catalogue, answerer.index.documents
+    # the factor whose section holds the last answer's quotes; none when two factors hold as many
+    herders = "Herders and farmers clash over grazing land near the remaining water points."
+    assert factor_quoted(catalogue, documents, [herders]).name == "Contested Land"
+    rains = "Rainfall has dropped by a third in ten years and wells run dry in summer."
+    assert factor_quoted(catalogue, documents, [rains, herders]) is None
+    assert factor_quoted(catalogue, documents, ["Droughts push rural families towards cities."]) is None  # the introduction
+    assert asks_only_what_to_do("What can be done about it?") and asks_only_what_to_do("What do the briefs recommend?")
+    assert not asks_only_what_to_do("What could the ministry of water do about that?")  # names who acts
+    assert not asks_only_what_to_do("How did the herders respond?")  # "respond", but nothing asked to be done
+    # "it" is the land the last answer was about, though the question names no driver and retrieval finds the rains
+    turns = [Turn("user", "Why do herders and farmers fight?"), Turn("assistant", f"{herders} [1]")]
+    answer = answerer.ask("What can be done about it?", turns)
+    assert [s.text for s in answer.sentences][0] == "Response - Mediation Councils"
+    assert answer.entry_points[0].entry.title == "Mediation Councils"
+    assert citation_problems(answer_payload(answer), documents) == []
+    # asked for the responses to "it" alike; a question of its own about the rains is answered as usual
+    assert [s.text for s in answerer.ask("Which responses go with it?", turns).sentences][0] == "Response - Mediation Councils"
+    assert "Response - Mediation Councils" not in answerer.ask("How should councils store the rain?", turns).text

@@ -449,3 +449,19 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
 def test_an_ellipsis_takes_the_place_of_what_it_stands_for(topic, question, query):
     turns = [Turn("user", topic), Turn("assistant", "It is … [1]")]
     assert resolve(question, turns).query == query
+
+
+def test_it_after_a_question_picking_one_of_many_things_is_that_one_not_the_many():
+    turns = [
+        Turn("user", "What are the drivers of herder migration?"), Turn("assistant", "I. Driver: Failing rains [1]"),
+        Turn("user", "Which one affects Zembla?"), Turn("assistant", "The failing rains of Zembla are one example. [1]"),
+    ]
+    # "it" is no plural thing: the question that picked one is kept, with its name
+    picked = resolve("What responses go with it?", turns)
+    assert picked.followup and "Which one affects Zembla" in picked.query
+    assert "responses go with the drivers" not in picked.query
+    # "them" still stands for the drivers (the head word before "of" is the plural one)
+    assert resolve("Which of them is the oldest?", turns[:2]).query == "Which of the drivers of herder migration is the oldest"
+    # a name ending in "s" is no plural: "it" is the United Nations
+    named = [Turn("user", "What is the United Nations?"), Turn("assistant", "An organisation. [1]")]
+    assert resolve("Who founded it?", named).query == "Who founded the United Nations"
