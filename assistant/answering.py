@@ -129,6 +129,17 @@ _SOURCE_AND_TOPIC = (
         r"(?P<topic>.+)$",
         re.IGNORECASE,
     ),
+    # "How do the backgrounder and the UN review differ on national ownership?", "Compare what X and Y say about Libya"
+    re.compile(
+        r"^\W*how\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?:differ|compare|agree|disagree|contrast)\s+"
+        r"(?:on|about|over|regarding|concerning|in\s+(?:their|its)\s+(?:view|views|treatment|account)s?\s+of)\s+(?P<topic>.+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\W*(?:compare|contrast)\s+(?:what|how)\s+(?P<source>the\s.+?)\s+(?:say|said|write|state|report|describe|see|view)"
+        r"(?:\s+(?:about|on|regarding|concerning))?\s+(?P<topic>.+)$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^\W*(?:which|what)\s+(?P<topic>.+?)\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?P<asked>(?:list|name|mention|give|"
         r"recommend|propose|suggest|describe|identify|cite|offer)\b.*)$",

@@ -720,6 +720,11 @@ def test_the_topic_of_a_question_naming_its_source():
     assert about_the_topic("What does the harbour review recommend on radar") == "radar recommend"
     assert about_the_topic("How does the port code define harbour dues") == "harbour dues"
     assert about_the_topic("How do pilots define safe speed") == "How do pilots define safe speed"  # no "the …" source
+    # two sources compared on a topic: the topic is what the sentences must speak of
+    assert about_the_topic("How do the port code and the harbour review differ on night pilotage") == "night pilotage"
+    assert about_the_topic("How do the two reviews differ in their treatment of radar") == "radar"
+    assert about_the_topic("Compare what the port code and the review say about harbour dues") == "harbour dues"
+    assert about_the_topic("How do pilots differ on safe speed") == "How do pilots differ on safe speed"
 
 
 def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):
