@@ -5,7 +5,7 @@ The best sentences are taken while they score above a floor, within the settings
 sentence saying what a chosen one says (close in meaning and in wording) adds its citation to it instead of being
 repeated, unless their figures differ, when both are quoted and a note says so; a chosen sentence ending with a
 colon brings the list it introduces; one followed by a sentence pointing back at it ("It is financed by …") brings
-that sentence. Nothing here runs the model: a `Composer` works on the index's sentence table, their stored vectors
+that sentence; a list item opening in lower case brings the line its list goes on from. Nothing here runs the model: a `Composer` works on the index's sentence table, their stored vectors
 and the settings, so each rule can be tested on briefs of one's own.
 """
 
@@ -190,6 +190,7 @@ class Composer:
         brought_said = "" if form.wants_list else said
         if not form.statement:
             chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said)
+        chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
         # their best sentence ranks (the section holding the best answer first, not the one printed first), then by place
@@ -311,6 +312,46 @@ class Composer:
             taken.add(other)
             words += length
         return added
+
+    def list_openings(self, chosen: list[list[Candidate]], candidates: list[Candidate], said: str = "") -> list[list[Candidate]]:
+        """The sentence introducing the list a chosen item belongs to, when the item opens in lower case: it goes on
+        from that sentence ("auditing performance through parliamentary … oversight mechanisms." under "Ensuring
+        legal, political and policy frameworks reflect good governance of the security sector") and reads as a
+        fragment without it. The introduction is the sentence before the items run (same brief and section) that
+        introduces a list (introduces_list); not brought when the conversation just quoted it (`said`)."""
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence = {c.sentence: c for c in candidates}
+        taken = {c.sentence for group in chosen for c in group}
+        added: list[list[Candidate]] = []
+        for group in chosen:
+            item = group[0].sentence
+            doc_id = table.doc_ids[item]
+            text = documents[doc_id].text
+            start = int(table.starts[item])
+            if not text[start : start + 1].islower() or not self._in_list(item):
+                continue
+            section = self.section_of(doc_id, start)
+            before = item - 1
+            while (before >= 0 and table.doc_ids[before] == doc_id and self._in_list(before)
+                   and item - before <= LIST_MAX_ITEMS):
+                before -= 1
+            if (before < 0 or table.doc_ids[before] != doc_id or before in taken or not self.introduces_list(before)
+                    or self.section_of(doc_id, int(table.starts[before])) != section):
+                continue
+            opening = by_sentence.get(before) or Candidate(before, 0.0, 0.0, group[0].rank, 0.0)
+            if said and shown_in(table.text(before, documents), said):
+                continue
+            added.append([opening])
+            taken.add(before)
+        return added
+
+    def _in_list(self, sentence: int) -> bool:
+        """Whether the sentence belongs to a list item (sentences.in_list_item)."""
+        table, documents = self.index.sentences, self.index.documents
+        doc_id = table.doc_ids[sentence]
+        if doc_id not in self._list_lines:
+            self._list_lines[doc_id] = document_list_lines(documents[doc_id])
+        return in_list_item(documents[doc_id].text, int(table.starts[sentence]), self._list_lines[doc_id])
 
     def lists_introduced(
         self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False, said: str = ""

@@ -337,3 +337,33 @@ def test_within_a_brief_the_section_holding_the_best_sentence_comes_first(tmp_pa
     texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
     assert texts[0] == "The harbour court hears smuggling cases within ten days."
     assert texts.index("The patrol was founded in 2009.") < texts.index("It is financed by the Lake Towns Fund with 2 million euros a year.")
+
+
+def test_a_list_item_going_on_from_the_line_above_its_list_brings_that_line_not_the_whole_list(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "patrol-oversight.md").write_text(
+        "# Patrol Oversight\n\n## Strategic level\n\nEnsuring that the patrol answers to the lake towns and their councils in all it does\n\n"
+        "- electing a patrol board every four years.\n\n- auditing the patrol through the town councils and the courts.\n\n"
+        "- publishing the logbooks of every season.\n\n## Budget\n\nThe towns pay for the patrol together.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
+    build_index(settings, HashEmbedder)
+    index = load_index(settings)
+    ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
+    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    chosen = candidates(ids, {"auditing the patrol": 0.9, "The towns pay": 0.5})
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    opening = "Ensuring that the patrol answers to the lake towns and their councils in all it does"
+    assert texts[:2] == [opening, "auditing the patrol through the town councils and the courts."]
+    assert not any(t.startswith(("electing", "publishing")) for t in texts)  # the other items stay out
+    # an item opening in capitals stands on its own
+    (corpus / "patrol-oversight.md").write_text(
+        (corpus / "patrol-oversight.md").read_text().replace("- auditing", "- Auditing")
+    )
+    build_index(settings, HashEmbedder)
+    index = load_index(settings)
+    ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
+    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    texts = [s.text for s in composer.compose(candidates(ids, {"Auditing the patrol": 0.9, "The towns pay": 0.5}), ranked=False)[0]]
+    assert opening not in texts
