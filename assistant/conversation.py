@@ -69,7 +69,11 @@ _REFERENCE = re.compile(
 _DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
 _MAX_OWN_TERMS_FOR_DEFINITE = 3
 # A question asking which, who, how many, how much, when or where (_asks_after_the_topic)
-_ASKS_WHICH = re.compile(r"^\W*(?:which|who|whom|how\s+many|how\s+much|when|where)\b", re.IGNORECASE)
+# (after a preposition too: "Between which years?", "In which countries?", "Since when?", "From where?")
+_ASKS_WHICH = re.compile(
+    rf"^\W*(?:(?:{_PREPOSITIONS}|between|since|until|among)\s+)?(?:which|who|whom|how\s+many|how\s+much|when|where)\b",
+    re.IGNORECASE,
+)
 _MAX_OWN_TERMS_FOR_WHICH = 2
 # "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
 _CONJUNCTION_THAT = re.compile(
@@ -99,6 +103,15 @@ _NAMING_TOPIC = re.compile(
     re.IGNORECASE,
 )
 _KEYWORD_TOPIC_WORDS = 5
+# A question's named subject before its verb: "When did the BMM programme start", "Why was the EU-Turkey deal signed
+# in 2016", "When was DCAF founded" (a name, after "the" with at most two common words, then one verb and at most a
+# phrase after a preposition); not after "what", whose object is asked ("What can SSR do about authoritarian regimes")
+_NAMED_SUBJECT = re.compile(
+    r"^\W*(?i:when|where|why|how(?:\s+(?:long|much|many|often|well))?)\s+(?i:did|does|do|is|was|were|has|had|will|would|can|could)\s+"
+    r"(?P<thing>the\s+(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,2}?|(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)"
+    r"\s+[a-z][\w'’-]*"
+    r"(?:\s+(?:in|on|at|for|to|with|from|by|after|before|during|about|up|out)\b.*)?\W*$"
+)
 # "the deal", "the programme": a definite noun a follow-up may name the topic's thing by (_described)
 _DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+([\w'’-]+)\b")
 _LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
@@ -472,7 +485,7 @@ def _described(text: str, topic: str) -> tuple[str, str, str] | None:
 
 def _thing(topic: str) -> str | None:
     """What a topic names: X in "What/Who is X", "Tell me about X", "Explain X", "What does X stand for" (any term a
-    definition question asks about); the whole of a search-box topic of
+    definition question asks about), a named subject ("When did the BMM programme start"); the whole of a search-box topic of
     a few words and no question word ("Better Migration Management"). None for other topics, which do not say which
     of their words "it" stands for ("Why do people flee military service?")."""
     frame = _NAMING_TOPIC.match(topic)
@@ -480,6 +493,9 @@ def _thing(topic: str) -> str | None:
         return topic[frame.end() :].strip()
     if typed_as_keywords(topic):
         return topic.strip()
+    subject = _NAMED_SUBJECT.match(topic)
+    if subject is not None:  # "When did the BMM programme start": "the BMM programme"
+        return subject.group("thing")
     return asked_term(topic)  # "What does SSG stand for", "the definition of a migrant"
 
 
