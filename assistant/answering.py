@@ -70,6 +70,7 @@ from .definitions import (
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
+from .named_sources import named_sources
 from .ranking import (
     RANKER_PATH,
     TEXT_WORDS,
@@ -234,6 +235,14 @@ def question_parts(question: str) -> list[str]:
     return parts if len(parts) > 1 and _FIRST_ASK.match(parts[0]) else [question]  # not "In war zones, should …"
 
 
+def each_source_first(hits: list[SearchHit], doc_ids: Sequence[str]) -> list[SearchHit]:
+    """The hits with the best one of each of the given briefs first (in their ranked order), ranks renumbered: a
+    comparison quotes every brief it names, not only the one retrieval ranks highest."""
+    firsts = [next(h for h in hits if h.passage.doc_id == doc_id) for doc_id in doc_ids if any(h.passage.doc_id == doc_id for h in hits)]
+    ordered = sorted(firsts, key=lambda h: h.rank) + [h for h in hits if all(h is not f for f in firsts)]
+    return [replace(hit, rank=rank) for rank, hit in enumerate(ordered, start=1)]
+
+
 def about_the_topic(query: str) -> str:
     """The query without the source it names, when it names its source and its topic apart (_SOURCE_AND_TOPIC): what
     sentences are scored for. The source's words still find its passages; quoted, they would pick the sentences
@@ -314,10 +323,19 @@ class Answerer:
         # passages and sentences), what the answerability evidence weighs and what its form is read from ("What is
         # meant by X" searched with "means" added still asks what X is); only BM25 and sentence scoring use them
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
-        vector = embedder.embed_query(typed) if embedder is not None else None
-        hits = self.retriever.search(
-            request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion
-        )
+        sources = named_sources(request.query, self.index.documents) if not request.doc_ids else None
+        if sources is not None and len(sources.doc_ids) >= 2:
+            # briefs compared by name ("… across the DCAF backgrounder, the UN brief and …"): the topic is searched in
+            # them, each one's best passage first; their names would find the pages about the briefs themselves
+            vector = embedder.embed_query(sources.topic) if embedder is not None else None
+            hits = each_source_first(self.retriever.search(
+                sources.topic, top_k=depth, doc_ids=sources.doc_ids, vector=vector, weights=models.fusion
+            ), sources.doc_ids)
+        else:
+            vector = embedder.embed_query(typed) if embedder is not None else None
+            hits = self.retriever.search(
+                request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion
+            )
         retrieved = time.perf_counter()
         answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
         # a follow-up asking what to do about "it", or for its entry points: the factor the last answer quoted

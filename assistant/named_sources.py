@@ -1,0 +1,61 @@
+"""The briefs a question names as its sources: "How is SSR linked to development across the DCAF backgrounder, the
+UN brief and the migration responses page?" names three briefs and asks about SSR and development in each.
+
+A source is named by a phrase ending in a word for a text ("the UN support brief", "the briefing note"): its other
+words are matched against each brief's title and file name, and the brief matching more of them than any other is
+the one named. A phrase of one plain word alone ("the brief", "the report") names none, and neither does a plural
+("the briefs"): those speak of the briefs in general. Pure functions of the question and the documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexical import terms
+from .models import Document
+from .ranking import TEXT_WORDS
+
+# "the DCAF backgrounder", "the UN support brief", "the migration responses page": up to three words before a text word
+_SOURCE_PHRASE = re.compile(
+    rf"\b(?:the|this|that)\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<text>{TEXT_WORDS}|review)(?P<plural>s)?\b(?:'s)?",
+    re.IGNORECASE,
+)
+# text words that say what any brief is, not which one ("the brief", "the page"): they name a brief only with other words
+_PLAIN_TEXT_WORDS = frozenset(terms("brief report page paper note document study publication series review"))
+
+
+@dataclass(frozen=True)
+class NamedSources:
+    doc_ids: tuple[str, ...]  # the briefs named, in the order the question names them
+    topic: str  # the question without the phrases naming them
+
+
+def named_sources(question: str, documents: dict[str, Document]) -> NamedSources:
+    """The briefs the question names (see the module's docstring) and the question without those phrases."""
+    words_of = {doc_id: _document_words(document) for doc_id, document in documents.items()}
+    named: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for match in _SOURCE_PHRASE.finditer(question):
+        if match.group("plural"):
+            continue
+        asked = [t for t in terms(match.group("words")) if t]
+        text = terms(match.group("text"))  # "briefing note" says which brief; "brief" alone does not
+        text = text if len(text) > 1 else [t for t in text if t not in _PLAIN_TEXT_WORDS]
+        scores = {doc_id: sum(t in words for t in asked + text) for doc_id, words in words_of.items()}
+        best = max(scores.values(), default=0)
+        found = [doc_id for doc_id, score in scores.items() if score == best]
+        if best == 0 or len(found) != 1:
+            continue
+        if found[0] not in named:
+            named.append(found[0])
+        spans.append(match.span())
+    topic = question
+    for start, end in reversed(spans):
+        topic = topic[:start] + " " + topic[end:]
+    return NamedSources(tuple(named), re.sub(r"\s+", " ", topic).strip())
+
+
+def _document_words(document: Document) -> frozenset[str]:
+    """The terms of a brief's title and file name: what a phrase naming it is matched against."""
+    return frozenset(terms(f"{document.title} {document.doc_id.replace('-', ' ').replace('_', ' ')}"))
