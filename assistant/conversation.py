@@ -90,6 +90,8 @@ _NARROWING = re.compile(
 )
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
+# "How long", "how often": the question word with the adverb it asks by, no word of the topic
+_HOW_ADVERB = re.compile(r"\bhow\s+(?:long|often|far|soon)\b", re.IGNORECASE)
 _ASKING_VERB = re.compile(r"^\W*(?:define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e)\b", re.IGNORECASE)
 _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
@@ -201,8 +203,9 @@ class ResolvedQuestion:
 
 
 def own_terms(text: str) -> list[str]:
-    """Content words of a question, without question words nor the verb of a request ("Define HPL": "hpl")."""
-    return [t for t in terms(_ASKING_VERB.sub(" ", text, count=1)) if t not in _QUESTION_WORDS]
+    """Content words of a question, without question words, the adverb of "how long" nor the verb of a request
+    ("Define HPL": "hpl")."""
+    return [t for t in terms(_HOW_ADVERB.sub(" ", _ASKING_VERB.sub(" ", text, count=1))) if t not in _QUESTION_WORDS]
 
 
 def asks_for_more(question: str) -> bool:

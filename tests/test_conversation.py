@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.conversation import Turn, resolve
+from assistant.conversation import Turn, own_terms, resolve
 
 
 def history(*questions):
@@ -476,3 +476,10 @@ def test_it_after_a_question_picking_one_of_many_things_is_that_one_not_the_many
     # a name ending in "s" is no plural: "it" is the United Nations
     named = [Turn("user", "What is the United Nations?"), Turn("assistant", "An organisation. [1]")]
     assert resolve("Who founded it?", named).query == "Who founded the United Nations"
+
+
+def test_how_long_asks_by_its_adverb_and_takes_no_phrase_of_the_answer_for_it():
+    turns = [Turn("user", "When did the Lake Rescue Programme start?"),
+             Turn("assistant", "It started in 2016 and addresses long term needs of fishers. [1]")]
+    assert resolve("How long does it run?", turns).query == "How long does the Lake Rescue Programme run"
+    assert own_terms("How long does it take?") == ["take"]
