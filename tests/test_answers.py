@@ -747,18 +747,3 @@ def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):
     assert [c.sentence for c in raised] == [set_up, inspects, covers] and raised[1].score == 0.9
     # one question: the scores stand
     assert answerer._each_part_answered("When was the pilot scheme set up?", scored) == scored
-
-
-def test_a_sentence_opening_with_a_pronoun_holds_the_names_of_the_sentence_before_it(tmp_path):
-    from assistant.lexical import terms
-
-    answerer = answerer_over(tmp_path, {
-        "lake-fund.md": (
-            "# Lake Fund\n\n## Funding\n\nThe Lake Rescue Programme was set up in 2016 for three years. "
-            "It is financed by the towns with 40 million euros. The money comes from harbour dues.\n"
-        ),
-    })
-    financed = answerer._terms_of(sentence_starting(answerer, "It is financed"))
-    assert set(terms("Lake Rescue Programme")) <= financed  # what "It" stands for
-    assert "2016" not in financed and "three" not in financed  # only the names, not the whole sentence
-    assert not set(terms("Lake Rescue Programme")) & answerer._terms_of(sentence_starting(answerer, "The money comes"))
