@@ -118,8 +118,6 @@ _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
 # DCAF and the UN review agree on about national ownership?", "How does the backgrounder define good governance?",
 # "Which principles of good governance does the SSR backgrounder list?" (the topic with what is asked of it, when that
 # is a recommendation or a list)
-# A sentence whose subject is a pronoun standing for what the sentence before it named
-_OPENS_WITH_PRONOUN = re.compile(r"^(?:It|Its|They|Their|This|These|He|She|His|Her)\b")
 _SOURCE_AND_TOPIC = (
     re.compile(
         r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:(?:say|said|write|state|report|tell\s+us|note|"
@@ -276,16 +274,9 @@ class Answerer:
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
-        """The sentence's terms; one opening with a pronoun ("It is financed by …") also holds the names of the sentence
-        before it in its brief, which the pronoun stands for ("Better Migration Management (BMM) programme …")."""
         known = self._sentence_terms.get(sentence)
         if known is None:
-            table, documents = self.index.sentences, self.index.documents
-            text = table.text(sentence, documents)
-            known = frozenset(terms(text))
-            if _OPENS_WITH_PRONOUN.match(text) and sentence > 0 and table.doc_ids[sentence - 1] == table.doc_ids[sentence]:
-                before = _WORD.findall(table.text(sentence - 1, documents))[1:]
-                known |= {t for word in before if word[:1].isupper() for t in terms(word)}
+            known = frozenset(terms(self.index.sentences.text(sentence, self.index.documents)))
             self._sentence_terms[sentence] = known
         return known
 
