@@ -122,6 +122,11 @@ class Candidate:
     holds_answer: bool = False  # the question asks for a kind of answer (a sum, a count, a year …) and the sentence holds one
 
 
+def _brought_from(chosen: list[list[Candidate]], candidates: list[Candidate]) -> tuple[dict[int, Candidate], set[int]]:
+    """What a rule bringing sentences along starts from: the candidates by sentence, and the sentences already taken."""
+    return {c.sentence: c for c in candidates}, {c.sentence for group in chosen for c in group}
+
+
 @dataclass
 class Composer:
     """Turns one question's scored candidates into quoted sentences and citations. `terms_of(sentence)` gives a
@@ -291,8 +296,7 @@ class Composer:
         length (the terms "These terms" stand for are the answer), unless the previous answer (`said`) just quoted
         it: in a follow-up, "it" is what was just read."""
         table, documents = self.index.sentences, self.index.documents
-        by_sentence = {c.sentence: c for c in candidates}
-        taken = {c.sentence for group in chosen for c in group}
+        by_sentence, taken = _brought_from(chosen, candidates)
         added: list[list[Candidate]] = []
         for group in list(chosen):
             sentence = group[0].sentence
@@ -320,8 +324,7 @@ class Composer:
         fragment without it. The introduction is the sentence before the items run (same brief and section) that
         introduces a list (introduces_list); not brought when the conversation just quoted it (`said`)."""
         table, documents = self.index.sentences, self.index.documents
-        by_sentence = {c.sentence: c for c in candidates}
-        taken = {c.sentence for group in chosen for c in group}
+        by_sentence, taken = _brought_from(chosen, candidates)
         added: list[list[Candidate]] = []
         for group in chosen:
             item = group[0].sentence
@@ -367,8 +370,7 @@ class Composer:
         brought again.
         """
         table, documents = self.index.sentences, self.index.documents
-        by_sentence = {c.sentence: c for c in candidates}
-        taken = {c.sentence for group in chosen for c in group}
+        by_sentence, taken = _brought_from(chosen, candidates)
         added: list[list[Candidate]] = []
         for group in chosen:
             intro = group[0].sentence
