@@ -42,6 +42,7 @@ _ASKING_FOR_ACTION = frozenset(terms(
     "the a an about with on against for to this that these those it them they ssr brief briefs say says suggest "
     "suggested propose proposed advise advised there any anything something"
 ))
+MAX_QUOTED_STATEMENTS = 16  # the statements of an answer factor_quoted looks up (an answer quotes at most about a dozen)
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
 
 
@@ -192,7 +193,7 @@ def factor_quoted(catalogue: Catalogue, documents: dict[str, Document], quoted: 
     the briefs stating factors, and counts once for each factor whose section holds it in any of them)."""
     votes: dict[str, int] = {}
     stating = [documents[d] for d in dict.fromkeys(q.doc_id for f in catalogue.factors for q in f.sources) if d in documents]
-    for statement in quoted:
+    for statement in quoted[:MAX_QUOTED_STATEMENTS]:  # an answer quotes a few; a history may claim thousands
         holding = {
             factor.factor_id
             for document in stating

@@ -248,3 +248,15 @@ def test_a_follow_up_asking_what_to_do_about_it_is_answered_by_the_entry_points_
     # asked for the responses to "it" alike; a question of its own about the rains is answered as usual
     assert [s.text for s in answerer.ask("Which responses go with it?", turns).sentences][0] == "Response - Mediation Councils"
     assert "Response - Mediation Councils" not in answerer.ask("How should councils store the rain?", turns).text
+
+
+def test_the_factor_of_an_answer_is_read_from_its_first_statements_only(tmp_path):
+    from assistant.entry_points import MAX_QUOTED_STATEMENTS, factor_quoted
+
+    answerer = Answerer(retriever_over_own_brief(tmp_path))
+    catalogue, documents = answerer.index.catalogue, answerer.index.documents
+    herders = "Herders and farmers clash over grazing land near the remaining water points."
+    # a history claiming thousands of statements costs no more than an answer's dozen: the first ones decide
+    padding = ["Droughts push rural families towards cities."] * MAX_QUOTED_STATEMENTS
+    assert factor_quoted(catalogue, documents, [*padding, herders]) is None
+    assert factor_quoted(catalogue, documents, [*padding[1:], herders]).name == "Contested Land"
