@@ -130,6 +130,7 @@ _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z
 # Lower case or capitalised only: "IT systems" is no pronoun.
 _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
 _SINGULAR_PRONOUN = re.compile(r"[Ii]ts?")
+_PLURAL_NOUN = re.compile(r"[a-z][\w-]{2,}[^s\W]s")  # "principles", "factors"; not "process" nor "SSRs"
 _AFTER_HEAD = re.compile(r"\s(?:of|for|in|on|to|from|with|against|about|under|by|at|between|among|within)\s", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
 _QUESTION_WORDS = frozenset(terms(
@@ -267,17 +268,27 @@ def statements(answer: str) -> list[str]:
     return [s for s in (piece.split("\n\n")[-1].strip() for piece in pieces) if s]
 
 
-def _by_place(text: str, answer: str) -> tuple[str, str] | None:
+def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str] | None:
     """The question with "the second one" replaced by the last answer's second statement (its item number and full
     stop dropped), and what the ordinal said; None without an ordinal or such a statement. An answer of fewer
     statements than that counts in the first statement that enumerates enough things (enumerated): "the third one"
-    after "The principles are accountability, transparency, rule of law and participation." is rule of law."""
+    after "The principles are accountability, transparency, rule of law and participation." is rule of law. So does
+    one whose question (`asked`) asked for the things in the plural that a statement enumerates: "the second one"
+    after "What are the principles of good governance?" is transparency, however many statements the answer has."""
     ordinal = _ORDINAL.search(text)
     quoted = _items(statements(answer)) if ordinal else []
     place = _ORDINALS[ordinal.group(1).lower()] if ordinal else 0
     if ordinal is None or not quoted:
         return None
-    if place < len(quoted):
+    wanted = {terms(w)[0] for w in _WORDS.findall(asked) if _PLURAL_NOUN.fullmatch(w) and terms(w)}
+    listed = next((
+        (lead, items) for lead, items in map(enumerated, quoted)
+        if items and place < len(items) and wanted & set(terms(lead))
+    ), None)
+    if listed is not None:  # the things the question asked for, as a statement enumerates them
+        lead, items = listed
+        statement = f"{items[place]} ({lead})"
+    elif place < len(quoted):
         statement = _ITEM_NUMBER.sub("", quoted[place]).rstrip(".")
     else:  # the thing, with what the statement says they are: "rule of law (The principles of good governance)"
         statement = next((f"{items[place]} ({lead})" for lead, items in map(enumerated, quoted) if place < len(items)), "")
@@ -333,7 +344,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     # from, not in the answer about it; any other ordinal in the last answer
     for listing, which in ((previous.listing, "the same list"), (answer, "the last answer")):
         if listing and (continuation or listing == answer):
-            by_place = _by_place(text[continuation.end() :] if continuation else text, listing)
+            by_place = _by_place(text[continuation.end() :] if continuation else text, listing, previous.text if listing == answer else "")
             if by_place is not None:
                 query, ordinal = by_place
                 return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of {which}", query, listing=listing)

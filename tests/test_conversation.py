@@ -366,6 +366,9 @@ def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enume
     # an ordinal within the statements still counts statements
     assert resolve("Explain the second one.", turns).query == "Explain Each duty has an officer"
     assert "the fifth one" in resolve("Explain the fifth one.", turns).query  # beyond both: left as it is
+    # asked for the duties, "the second one" is the second duty, though the answer has two statements
+    asked = [Turn("user", "What are the duties of the harbour code?"), Turn("assistant", answer)]
+    assert resolve("Explain the second one.", asked).query == "Explain dredging (The harbour code rests on four duties)"
 
 
 def test_a_continuation_after_a_follow_up_with_a_focus_of_its_own_continues_that_follow_up():
