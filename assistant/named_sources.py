@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexical import terms
 from .models import Document
@@ -33,7 +34,7 @@ class NamedSources:
 
 def named_sources(question: str, documents: dict[str, Document]) -> NamedSources:
     """The briefs the question names (see the module's docstring) and the question without those phrases."""
-    words_of = {doc_id: _document_words(document) for doc_id, document in documents.items()}
+    words_of = {doc_id: _document_words(doc_id, document.title) for doc_id, document in documents.items()}
     named: list[str] = []
     spans: list[tuple[int, int]] = []
     for match in _SOURCE_PHRASE.finditer(question):
@@ -56,6 +57,8 @@ def named_sources(question: str, documents: dict[str, Document]) -> NamedSources
     return NamedSources(tuple(named), re.sub(r"\s+", " ", topic).strip())
 
 
-def _document_words(document: Document) -> frozenset[str]:
-    """The terms of a brief's title and file name: what a phrase naming it is matched against."""
-    return frozenset(terms(f"{document.title} {document.doc_id.replace('-', ' ').replace('_', ' ')}"))
+@lru_cache(maxsize=65_536)
+def _document_words(doc_id: str, title: str) -> frozenset[str]:
+    """The terms of a brief's title and file name: what a phrase naming it is matched against (worked out once per
+    brief, not per question)."""
+    return frozenset(terms(f"{title} {doc_id.replace('-', ' ').replace('_', ' ')}"))
