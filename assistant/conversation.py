@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 from .definitions import asked_term, is_short_form
 from .lexical import terms
+from .named_sources import SOURCE_PHRASE
 
 # "And in Lisbon?", "What about Sweden?", "And what about health care?" (the longer cue first: "And" alone would leave
 # "what about health care" to read as a question of its own)
@@ -268,9 +269,10 @@ def statements(answer: str) -> list[str]:
     return [s for s in (piece.split("\n\n")[-1].strip() for piece in pieces) if s]
 
 
-def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str] | None:
+def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str, str] | None:
     """The question with "the second one" replaced by the last answer's second statement (its item number and full
-    stop dropped), and what the ordinal said; None without an ordinal or such a statement. An answer of fewer
+    stop dropped), what the ordinal said, and what it counted in (the answer, or the statement enumerating the
+    things, for a later "And the fifth?"); None without an ordinal or such a statement. An answer of fewer
     statements than that counts in the first statement that enumerates enough things (enumerated): "the third one"
     after "The principles are accountability, transparency, rule of law and participation." is rule of law. So does
     one whose question (`asked`) asked for the things in the plural that a statement enumerates: "the second one"
@@ -285,16 +287,18 @@ def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str] | None
         (lead, items) for lead, items in map(enumerated, quoted)
         if items and place < len(items) and wanted & set(terms(lead))
     ), None)
+    if listed is None and place >= len(quoted):  # the thing, with what the statement says they are: "rule of law (The
+        # principles of good governance)"
+        listed = next(((lead, items) for lead, items in map(enumerated, quoted) if place < len(items)), None)
     if listed is not None:  # the things the question asked for, as a statement enumerates them
         lead, items = listed
         statement = f"{items[place]} ({lead})"
+        counted = next(s for s in quoted if enumerated(s) == listed) + " [1]"  # "And the fifth?" counts there too
     elif place < len(quoted):
-        statement = _ITEM_NUMBER.sub("", quoted[place]).rstrip(".")
-    else:  # the thing, with what the statement says they are: "rule of law (The principles of good governance)"
-        statement = next((f"{items[place]} ({lead})" for lead, items in map(enumerated, quoted) if place < len(items)), "")
-    if not statement:
+        statement, counted = _ITEM_NUMBER.sub("", quoted[place]).rstrip("."), answer
+    else:
         return None
-    return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0)
+    return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0), counted
 
 
 def _items(quoted: list[str]) -> list[str]:
@@ -346,8 +350,8 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         if listing and (continuation or listing == answer):
             by_place = _by_place(text[continuation.end() :] if continuation else text, listing, previous.text if listing == answer else "")
             if by_place is not None:
-                query, ordinal = by_place
-                return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of {which}", query, listing=listing)
+                query, ordinal, counted = by_place
+                return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of {which}", query, listing=counted)
     the_one = _THE_ONE.match(text[continuation.end() :]) if continuation else None
     if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]
@@ -368,6 +372,10 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             # there, in Sweden. Without one ("Does it involve women?"), the topic is continued, as after any question
             query = f"{_replace_focus(previous.text, rest, after)} — {previous.topic}"
             return ResolvedQuestion(question, query, True, f"continues with '{cue}'", previous.topic)
+        source = SOURCE_PHRASE.search(previous.topic) if SOURCE_PHRASE.fullmatch(rest) else None
+        if source is not None:  # "And the UN review?" after "What does the backgrounder say about gender?"
+            query = f"{previous.topic[: source.start()]}{rest}{previous.topic[source.end() :]}"
+            return ResolvedQuestion(question, query, True, f"continues with '{cue}', another source", query)
         query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:

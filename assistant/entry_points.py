@@ -187,9 +187,9 @@ def factor_named(catalogue: Catalogue, query: str) -> Factor | None:
 
 
 def factor_quoted(catalogue: Catalogue, documents: dict[str, Document], quoted: list[str]) -> Factor | None:
-    """The factor whose sections hold most of an answer's quoted statements that lie in any factor's section (more
-    than all other factors together): what "it" in "What can be done about it?" is, after an answer quoting the
-    section on one push factor. None when no factor holds such a majority (each statement is looked up verbatim in
+    """The factor whose sections hold most of an answer's quoted statements (more than half of them, and more than all
+    other factors together): what "it" in "What can be done about it?" is, after an answer quoting the section on one
+    push factor. None when no factor holds such a majority (each statement is looked up verbatim in
     the briefs stating factors, and counts once for each factor whose section holds it in any of them)."""
     votes: dict[str, int] = {}
     stating = [documents[d] for d in dict.fromkeys(q.doc_id for f in catalogue.factors for q in f.sources) if d in documents]
@@ -206,7 +206,8 @@ def factor_quoted(catalogue: Catalogue, documents: dict[str, Document], quoted: 
     if not votes:
         return None
     best = max(votes, key=votes.__getitem__)
-    return catalogue.factor(best) if 2 * votes[best] > sum(votes.values()) else None
+    looked_up = len(quoted[:MAX_QUOTED_STATEMENTS])
+    return catalogue.factor(best) if 2 * votes[best] > max(sum(votes.values()), looked_up) else None
 
 
 def _places(text: str, statement: str) -> list[int]:

@@ -18,7 +18,7 @@ from .models import Document
 from .ranking import TEXT_WORDS
 
 # "the DCAF backgrounder", "the UN support brief", "the migration responses page": up to three words before a text word
-_SOURCE_PHRASE = re.compile(
+SOURCE_PHRASE = re.compile(
     rf"\b(?:the|this|that)\s+(?P<words>(?:[\w'’-]+\s+){{0,3}}?)(?P<text>{TEXT_WORDS}|review)(?P<plural>s)?\b(?:'s)?",
     re.IGNORECASE,
 )
@@ -37,7 +37,7 @@ def named_sources(question: str, documents: dict[str, Document]) -> NamedSources
     words_of = {doc_id: _document_words(doc_id, document.title) for doc_id, document in documents.items()}
     named: list[str] = []
     spans: list[tuple[int, int]] = []
-    for match in _SOURCE_PHRASE.finditer(question):
+    for match in SOURCE_PHRASE.finditer(question):
         if match.group("plural"):
             continue
         asked = [t for t in terms(match.group("words")) if t]

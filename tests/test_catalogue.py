@@ -256,7 +256,10 @@ def test_the_factor_of_an_answer_is_read_from_its_first_statements_only(tmp_path
     answerer = Answerer(retriever_over_own_brief(tmp_path))
     catalogue, documents = answerer.index.catalogue, answerer.index.documents
     herders = "Herders and farmers clash over grazing land near the remaining water points."
+    rains = "Rainfall has dropped by a third in ten years and wells run dry in summer."
+    intro = "Droughts push rural families towards cities."
     # a history claiming thousands of statements costs no more than an answer's dozen: the first ones decide
-    padding = ["Droughts push rural families towards cities."] * MAX_QUOTED_STATEMENTS
-    assert factor_quoted(catalogue, documents, [*padding, herders]) is None
-    assert factor_quoted(catalogue, documents, [*padding[1:], herders]).name == "Contested Land"
+    assert factor_quoted(catalogue, documents, [rains] * MAX_QUOTED_STATEMENTS + [herders] * 100).name == "Failing Rains"
+    # more than half of the statements must lie in the factor's sections
+    assert factor_quoted(catalogue, documents, [herders, herders, intro]).name == "Contested Land"
+    assert factor_quoted(catalogue, documents, [herders, intro, intro]) is None

@@ -369,6 +369,9 @@ def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enume
     # asked for the duties, "the second one" is the second duty, though the answer has two statements
     asked = [Turn("user", "What are the duties of the harbour code?"), Turn("assistant", answer)]
     assert resolve("Explain the second one.", asked).query == "Explain dredging (The harbour code rests on four duties)"
+    # and "And the fourth?" after it counts in those duties too, not in the answer's statements
+    later = [*asked, Turn("user", "Explain the second one."), Turn("assistant", "Dredging keeps the channel open. [2]")]
+    assert resolve("And the fourth?", later).query == "night watch (The harbour code rests on four duties)"
 
 
 def test_a_continuation_after_a_follow_up_with_a_focus_of_its_own_continues_that_follow_up():
@@ -486,3 +489,9 @@ def test_how_long_asks_by_its_adverb_and_takes_no_phrase_of_the_answer_for_it():
              Turn("assistant", "It started in 2016 and addresses long term needs of fishers. [1]")]
     assert resolve("How long does it run?", turns).query == "How long does the Lake Rescue Programme run"
     assert own_terms("How long does it take?") == ["take"]
+
+
+def test_an_ellipsis_naming_another_source_asks_the_same_of_that_source():
+    turns = [Turn("user", "What does the harbour review say about night pilotage?"), Turn("assistant", "Radar. [1]")]
+    assert resolve("And the port code page?", turns).query == "What does the port code page say about night pilotage"
+    assert resolve("And the tug crews?", turns).query != "What does the tug crews say about night pilotage"  # no source
