@@ -474,9 +474,11 @@ class Answerer:
         return [w for w in self._names(self.asking_part(question)) if not all(self._mentioned(t) for t in terms(w))]
 
     def _never_mentioned(self, question: str, unknown: list[str], corrected: set[str]) -> str | None:
-        """The note naming the question's unknown names and search-box words ("The briefs never mention …"), or None.
-        Asked only of a question in English: a word of another language ("Centroamérica") is not read, not missing."""
-        typed = [w for w in self.unknown_keywords(question) if w not in corrected and w not in unknown]
+        """The note naming the question's unknown names, search-box words and words of the term it asks the meaning of
+        ("What does vetting mean in SSR?": "The briefs never mention vetting."), or None. Asked only of a question in
+        English: a word of another language ("Centroamérica") is not read, not missing."""
+        asked = self._unknown_words(asked_term(question) or "")
+        typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w not in unknown]
         missing = list(dict.fromkeys(self._whole_name(question, name) for name in unknown + typed))
         return f"The briefs never mention {', '.join(missing)}." if missing else None
 
@@ -507,11 +509,13 @@ class Answerer:
         mentions (looked up as unknown_names does) that read as English or as a name: an English word, or a
         capitalised one in plain letters. Not "seguridad" or "Centroamérica": a short query's language cannot be
         told, and a word of another language is not read rather than missing. Nothing for a question in words."""
-        if not typed_as_keywords(question):
-            return []
+        return self._unknown_words(question) if typed_as_keywords(question) else []
+
+    def _unknown_words(self, text: str) -> list[str]:
+        """The words of a text no brief mentions (looked up as unknown_names does) that read as English or as a name."""
         english = english_words()
         return [
-            w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(question))
+            w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
             and not all(self._mentioned(t) for t in terms(w))
         ]

@@ -138,6 +138,9 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     spanish = answerer.ask("seguridad fronteriza")  # too short to tell confidently, but no word of it reads as English
     assert spanish.language == "es" and spanish.support != "not_covered" and "never mention" not in spanish.text
     assert answerer.ask("goverance principels").language == "en"  # misspelt English is English
+    # the term a question asks the meaning of: its words the briefs never use are named, the others are not
+    assert answerer._never_mentioned("What does vetting mean for border police?", [], set()) == "The briefs never mention vetting."
+    assert answerer._never_mentioned("What does community policing mean?", [], set()) is None
 
 
 def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answerer):
