@@ -283,17 +283,14 @@ def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str, str] |
     if ordinal is None or not quoted:
         return None
     wanted = {terms(w)[0] for w in _WORDS.findall(asked) if _PLURAL_NOUN.fullmatch(w) and terms(w)}
-    listed = next((
-        (lead, items) for lead, items in map(enumerated, quoted)
-        if items and place < len(items) and wanted & set(terms(lead))
-    ), None)
+    long_enough = [(s, lead, items) for s, (lead, items) in zip(quoted, map(enumerated, quoted)) if place < len(items)]
+    listed = next(((s, lead, items) for s, lead, items in long_enough if wanted & set(terms(lead))), None)
     if listed is None and place >= len(quoted):  # the thing, with what the statement says they are: "rule of law (The
         # principles of good governance)"
-        listed = next(((lead, items) for lead, items in map(enumerated, quoted) if place < len(items)), None)
+        listed = next(iter(long_enough), None)
     if listed is not None:  # the things the question asked for, as a statement enumerates them
-        lead, items = listed
-        statement = f"{items[place]} ({lead})"
-        counted = next(s for s in quoted if enumerated(s) == listed) + " [1]"  # "And the fifth?" counts there too
+        enumerating, lead, items = listed
+        statement, counted = f"{items[place]} ({lead})", f"{enumerating} [1]"  # "And the fifth?" counts there too
     elif place < len(quoted):
         statement, counted = _ITEM_NUMBER.sub("", quoted[place]).rstrip("."), answer
     else:
@@ -380,13 +377,13 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
         anchored = anchors(text, answer)
-        named = _named(text, previous.topic)
+        many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
+        named = None if many else _named(text, previous.topic)
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"
         # "it" for one of the topic's many things: the one the last question picked, so that question is kept
-        picked = previous.followup and _one_of_many(text, previous.topic)
-        base = named[0] if named else f"{text} — {previous.query}" if picked else _after(text, previous)
+        base = named[0] if named else f"{text} — {previous.query}" if many and previous.followup else _after(text, previous)
         return ResolvedQuestion(question, base + (f" ({anchored})" if anchored else ""), True, reason, previous.topic, anchored)
     described = _described(text, previous.topic)
     if described is not None:
@@ -460,8 +457,6 @@ def _named(text: str, topic: str) -> tuple[str, str] | None:
         return None
     if _PLURAL_PRONOUN.fullmatch(pronoun.group(0)) and not _plural(thing):
         return None  # "Which of them …" after "What is the New York Declaration": them is not the declaration
-    if _one_of_many(text, topic):
-        return None
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
 
@@ -483,9 +478,8 @@ def _plural(thing: str, common: bool = False) -> bool:
     if not words:
         return False
     head = words[-1]
-    if common:
-        return head.islower() and head.endswith("s") and not head.endswith("ss")
-    return (head.endswith("s") and not head.endswith("ss")) or "and" in (w.lower() for w in words)
+    plural = head.endswith("s") and not head.endswith("ss")
+    return plural and head.islower() if common else plural or "and" in (w.lower() for w in words)
 
 
 def _described(text: str, topic: str) -> tuple[str, str, str] | None:
