@@ -193,7 +193,8 @@ def factor_quoted(catalogue: Catalogue, documents: dict[str, Document], quoted: 
     the briefs stating factors, and counts once for each factor whose section holds it in any of them)."""
     votes: dict[str, int] = {}
     stating = [documents[d] for d in dict.fromkeys(q.doc_id for f in catalogue.factors for q in f.sources) if d in documents]
-    for statement in quoted[:MAX_QUOTED_STATEMENTS]:  # an answer quotes a few; a history may claim thousands
+    considered = quoted[:MAX_QUOTED_STATEMENTS]  # an answer quotes a few; a history may claim thousands
+    for statement in considered:
         holding = {
             factor.factor_id
             for document in stating
@@ -206,8 +207,7 @@ def factor_quoted(catalogue: Catalogue, documents: dict[str, Document], quoted: 
     if not votes:
         return None
     best = max(votes, key=votes.__getitem__)
-    looked_up = len(quoted[:MAX_QUOTED_STATEMENTS])
-    return catalogue.factor(best) if 2 * votes[best] > max(sum(votes.values()), looked_up) else None
+    return catalogue.factor(best) if 2 * votes[best] > max(sum(votes.values()), len(considered)) else None
 
 
 def _places(text: str, statement: str) -> list[int]:
