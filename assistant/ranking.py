@@ -44,7 +44,9 @@ def is_definitional(sentence: str) -> bool:
 
 _ASKS_LIST = re.compile(
     r"\b(?:list\w*|enumerat\w*|which \w+s|what (?:are|were) (?:the|its|their)|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
-    r"name (?:the|some|a few))\b",
+    r"name (?:the|some|a few)|(?:components|parts|elements) of|makes? up)\b"
+    # what a thing is made of: its parts, a list ("What is the security sector made of?")
+    r"|\b(?:made(?: up)? of|composed of|consists? of|comprises?)\W*$",
     re.IGNORECASE,
 )
 
@@ -90,7 +92,8 @@ def asks_what(question: str) -> bool:
 
 
 def asks_list(question: str) -> bool:
-    """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …"."""
+    """"List the principles …", "Which countries …", "What are the main …", "What kinds of …", "examples of …", "What
+    is X made of?", "Who makes up X?"."""
     return bool(_ASKS_LIST.search(question))
 
 

@@ -205,6 +205,13 @@ def test_a_question_asking_for_a_statement_gets_no_list_and_no_sentence_left_han
     assert not asks_for_statement("What does the lake patrol do?") and not asks_for_statement("Which duties does the patrol have?")
     assert not asks_for_statement("What are the patrol's duties?") and asks_for_statement("Is there a patrol fund?")
     assert asks_list("Does the note list the patrol's duties?")  # asked yes or no, but for a list: the answer sets it
+    # what a thing is made of is a list of its parts, and "… three duties:" brings it
+    for question in ("What is the lake patrol made of?", "Who makes up the patrol?", "What does the patrol consist of?"):
+        form = QuestionForm.of(question, question)
+        assert form.wants_list and not form.statement, question
+    assert not asks_list("What criticism is made of the patrol's duties?")
+    texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm.of("What is the patrol made of?", ""))[0]]
+    assert texts[:2] == ["The lake patrol has three duties:", "Rescuing fishers caught on the lake in storms."]
 
 
 def test_the_question_as_typed_asks_for_one_thing_even_after_a_question_asking_for_a_list():
