@@ -352,9 +352,13 @@ class Composer:
         """Whether the sentence belongs to a list item (sentences.in_list_item)."""
         table, documents = self.index.sentences, self.index.documents
         doc_id = table.doc_ids[sentence]
+        return in_list_item(documents[doc_id].text, int(table.starts[sentence]), self._lines_of(doc_id))
+
+    def _lines_of(self, doc_id: str) -> set[int]:
+        """The lines of a brief's lists whose bullets were lost (document_list_lines), found once per brief."""
         if doc_id not in self._list_lines:
-            self._list_lines[doc_id] = document_list_lines(documents[doc_id])
-        return in_list_item(documents[doc_id].text, int(table.starts[sentence]), self._list_lines[doc_id])
+            self._list_lines[doc_id] = document_list_lines(self.index.documents[doc_id])
+        return self._list_lines[doc_id]
 
     def lists_introduced(
         self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False, said: str = ""
@@ -426,11 +430,9 @@ class Composer:
             if not names_heading(path[-1], asked, self.index.catalogue.labels, restated):
                 continue
             text = documents[doc_id].text
-            if doc_id not in self._list_lines:
-                self._list_lines[doc_id] = document_list_lines(documents[doc_id])
             ordered = self._section_sentences(best.sentence, doc_id, path)
             items = [
-                in_list_item(text, int(table.starts[s]), self._list_lines[doc_id]) or in_semicolon_item(text, int(table.ends[s]))
+                in_list_item(text, int(table.starts[s]), self._lines_of(doc_id)) or in_semicolon_item(text, int(table.ends[s]))
                 for s in ordered
             ]
             first = items.index(True) if True in items else len(items)
@@ -469,7 +471,7 @@ class Composer:
             return []
         box = self._section_sentences(following, doc_id, self.section_of(doc_id, int(table.starts[following])))
         closing = len(box)
-        while closing > 0 and in_list_item(text, int(table.starts[box[closing - 1]]), self._list_lines[doc_id]):
+        while closing > 0 and in_list_item(text, int(table.starts[box[closing - 1]]), self._lines_of(doc_id)):
             closing -= 1
         run = box[closing:]
         if not run or closing == 0 or self.opens_into_list(box[closing - 1]):
@@ -510,7 +512,7 @@ class Composer:
             return True
         if ending in _FULL_STOPS or not self.introduces_list(sentence):
             return False
-        return item_too or not in_list_item(text, start, self._list_lines[doc_id])
+        return item_too or not in_list_item(text, start, self._lines_of(doc_id))
 
     def introduces_list(self, sentence: int) -> bool:
         """The sentence ends with a colon, or bullets, numbered items or the lines of a list whose bullets were lost
@@ -520,13 +522,11 @@ class Composer:
             table, documents = self.index.sentences, self.index.documents
             doc_id = table.doc_ids[sentence]
             document = documents[doc_id]
-            if doc_id not in self._list_lines:
-                self._list_lines[doc_id] = document_list_lines(document)
             end = int(table.ends[sentence])
             known = (
                 document.text[int(table.starts[sentence]) : end].rstrip().endswith(":")
                 or bullets_follow(document.text, end)
-                or unmarked_list_follows(document.text, end, self._list_lines[doc_id])
+                or unmarked_list_follows(document.text, end, self._lines_of(doc_id))
             )
             self._introduces[sentence] = known
         return known

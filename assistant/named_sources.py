@@ -40,7 +40,7 @@ def named_sources(question: str, documents: dict[str, Document]) -> NamedSources
     for match in SOURCE_PHRASE.finditer(question):
         if match.group("plural"):
             continue
-        asked = [t for t in terms(match.group("words")) if t]
+        asked = terms(match.group("words"))
         text = terms(match.group("text"))  # "briefing note" says which brief; "brief" alone does not
         text = text if len(text) > 1 else [t for t in text if t not in _PLAIN_TEXT_WORDS]
         scores = {doc_id: sum(t in words for t in asked + text) for doc_id, words in words_of.items()}
