@@ -194,7 +194,7 @@ class Composer:
         # the list whole
         brought_said = "" if form.wants_list else said
         if not form.statement:
-            chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said)
+            chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said, floor)
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
@@ -361,12 +361,16 @@ class Composer:
         return self._list_lines[doc_id]
 
     def lists_introduced(
-        self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False, said: str = ""
+        self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False, said: str = "",
+        floor: float = 0.0,
     ) -> list[list[Candidate]]:
         """The items of the list a chosen sentence introduces (introduces_list). A sentence that opens into its list
         (it ends in a colon, or in no full stop: "BMM focuses on" + bullets) always brings it; a full sentence that a
         list merely follows brings it only when the question asks for a list (`wants_list`), or a fact question
-        about one sentence would be answered with the next paragraph's list.
+        about one sentence would be answered with the next paragraph's list. A chosen list item brings the items
+        after it when the question asks for a list; otherwise only while they score at least `floor` (the answer's
+        own floor, above which the sentence budget alone kept them out): "What role does the World Bank play?"
+        quotes one key finding, not the rest of the findings.
 
         Items are taken in the same section while only bullets, white space or a short label
         ("Peace processes.") separates them; real text in between (items the sentence table
@@ -384,6 +388,7 @@ class Composer:
             text = documents[doc_id].text
             if not wants_list and not self.opens_into_list(intro, item_too=True):
                 continue
+            only_scoring = not wants_list and not self.opens_into_list(intro)  # an item: those after it on their merit
             section = self.section_of(doc_id, int(table.starts[intro]))
             words, previous_end = 0, int(table.ends[intro])
             for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
@@ -396,6 +401,7 @@ class Composer:
                     or table.doc_ids[following] != doc_id
                     or len(_WORD.findall(text[previous_end : int(table.starts[following])])) >= MIN_SENTENCE_WORDS
                     or self.section_of(doc_id, int(table.starts[following])) != section
+                    or (only_scoring and candidate.score < floor)
                 ):
                     break
                 previous_end = int(table.ends[following])

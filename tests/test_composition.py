@@ -374,3 +374,34 @@ def test_a_list_item_going_on_from_the_line_above_its_list_brings_that_line_not_
     composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
     texts = [s.text for s in composer.compose(candidates(ids, {"Auditing the patrol": 0.9, "The towns pay": 0.5}), ranked=False)[0]]
     assert opening not in texts
+
+
+def test_a_list_item_brings_the_items_after_it_only_for_a_list_question_or_on_their_own_merit(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "patrol-review.md").write_text(
+        "# Patrol Review\n\n## Key Findings\n\n- Partnership with the harbour bank on the fuel costs of the patrol\n"
+        "- Lack of night radios on most of the patrol boats\n- Weak logging of the boats landing at dawn\n"
+        "- Few women among the pilots of the patrol\n\n## Budget\n\nThe towns pay for the patrol together.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
+    build_index(settings, HashEmbedder)
+    index = load_index(settings)
+    ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
+    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    bank = "Partnership with the harbour bank on the fuel costs of the patrol"
+    # "What role does the harbour bank play?": one finding answers it; the findings after it score low and stay out
+    scored = {"Partnership with the harbour bank": 0.95, "The towns pay": 0.9, "Lack of night": 0.2, "Weak logging": 0.2}
+    texts = [s.text for s in composer.compose(candidates(ids, scored), ranked=True)[0]]
+    assert bank in texts and not any(t.startswith(("Lack", "Weak", "Few")) for t in texts)
+    # an item after it scoring above the answer's floor comes along (the sentence budget alone kept it out), up to
+    # the first that does not
+    texts = [s.text for s in composer.compose(candidates(ids, {**scored, "Lack of night": 0.6}), ranked=True)[0]]
+    assert texts[texts.index(bank) + 1] == "Lack of night radios on most of the patrol boats"
+    assert not any(t.startswith(("Weak", "Few")) for t in texts)
+    # a question asking for a list gets the items after the chosen one whatever they score
+    texts = [s.text for s in composer.compose(candidates(ids, scored), ranked=True, form=QuestionForm(wants_list=True))[0]]
+    assert [t for t in texts if t.startswith(("Lack", "Weak", "Few"))] == [
+        "Lack of night radios on most of the patrol boats", "Weak logging of the boats landing at dawn",
+        "Few women among the pilots of the patrol",
+    ]
