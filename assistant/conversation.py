@@ -250,13 +250,15 @@ def recent_turns(history: Sequence[Turn]) -> Sequence[Turn]:
 
 def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     """Phrases of the previous answer around the follow-up's own words: "Which principles are those?"
-    after "…apply the principles of good governance…" gives "principles of good governance"."""
-    words = re.findall(r"[\w'’-]+", re.sub(r"\[\d+\]", " ", answer))
-    stems = [terms(w)[0] if terms(w) else "" for w in words]
+    after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
+    its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme"."""
+    pieces = [re.findall(r"[\w'’-]+", piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
+    stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
     for term in dict.fromkeys(own_terms(_REFERENCE.sub(" ", question))):
-        if term in stems and len(phrases) < most:
-            at = stems.index(term)
+        found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
+        if found is not None and len(phrases) < most:
+            words, at = found
             phrases.append(" ".join(words[at : at + width]))
     return "; ".join(phrases)
 

@@ -495,3 +495,12 @@ def test_an_ellipsis_naming_another_source_asks_the_same_of_that_source():
     turns = [Turn("user", "What does the harbour review say about night pilotage?"), Turn("assistant", "Radar. [1]")]
     assert resolve("And the port code page?", turns).query == "What does the port code page say about night pilotage"
     assert resolve("And the tug crews?", turns).query != "What does the tug crews say about night pilotage"  # no source
+
+
+def test_a_phrase_of_the_last_answer_stays_within_its_statement():
+    from assistant.conversation import anchors
+
+    said = "The lake towns signed the Tarn Accord to patrol the region. [1] The patrol supports the accord with boats. [2]"
+    assert anchors("Which region does it cover?", said) == "region"
+    assert anchors("How many boats?", said) == "boats"
+    assert anchors("Which accord?", "The lake towns signed the Tarn Accord to patrol the region. [1]") == "Accord to patrol the"
