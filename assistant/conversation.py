@@ -248,14 +248,22 @@ def recent_turns(history: Sequence[Turn]) -> Sequence[Turn]:
     return history[starts[-HISTORY_WINDOW]:] if len(starts) > HISTORY_WINDOW else history
 
 
+# Words too common to anchor a phrase on (the briefs' stopword list is short: BM25 keeps "from", "them")
+_ANCHORLESS = frozenset(terms(
+    "from them him her his its she he those some most with within without upon over under after before between "
+    "through during across toward towards via has have had been being"
+))
+
+
 def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     """Phrases of the previous answer around the follow-up's own words: "Which principles are those?"
     after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
-    its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme"."""
+    its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme";
+    and none starts at a word as common as "from" ("Where did most of them come from?")."""
     pieces = [re.findall(r"[\w'’-]+", piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
-    for term in dict.fromkeys(own_terms(_REFERENCE.sub(" ", question))):
+    for term in dict.fromkeys(t for t in own_terms(_REFERENCE.sub(" ", question)) if t not in _ANCHORLESS):
         found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
         if found is not None and len(phrases) < most:
             words, at = found

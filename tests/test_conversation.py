@@ -504,3 +504,5 @@ def test_a_phrase_of_the_last_answer_stays_within_its_statement():
     assert anchors("Which region does it cover?", said) == "region"
     assert anchors("How many boats?", said) == "boats"
     assert anchors("Which accord?", "The lake towns signed the Tarn Accord to patrol the region. [1]") == "Accord to patrol the"
+    # nor does one start at a word as common as "from"
+    assert anchors("Where did most of them come from?", "The count rose to 26 million in 2017, up from 13 million. [1]") == ""
