@@ -125,6 +125,8 @@ _ROLE = re.compile(
     r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
     re.IGNORECASE,
 )
+# a place the focus ends with: "… migration governance in Sweden"
+_PLACE_AFTER = re.compile(r"\s+(?:in|within|across|throughout|from)\s+(?P<name>(?:the\s+)?[A-Z][\w'’-]*(?:\s+[\w'’-]+)*)$")
 _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
 _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
@@ -578,6 +580,10 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     slot = previous_query[focus.end() :].strip()
     if _name_only(slot) and not named:  # "… have in Sweden" + "asylum seekers": Sweden stays, the focus joins
         return f"{previous_query} — {new_focus}"
+    place = _PLACE_AFTER.search(slot) if not named else None
+    if place is not None and _name_only(place.group("name")):  # "about migration governance in Sweden" + "children":
+        # the subject gives way, the place stays ("about children in Sweden")
+        return f"{previous_query[: focus.end()]} {new_focus}{place.group(0)}"
     return f"{previous_query[: focus.end()]} {new_focus}"
 
 

@@ -506,3 +506,11 @@ def test_a_phrase_of_the_last_answer_stays_within_its_statement():
     assert anchors("Which accord?", "The lake towns signed the Tarn Accord to patrol the region. [1]") == "Accord to patrol the"
     # nor does one start at a word as common as "from"
     assert anchors("Where did most of them come from?", "The count rose to 26 million in 2017, up from 13 million. [1]") == ""
+
+
+def test_an_ellipsis_keeps_the_place_the_focus_it_replaces_was_about():
+    turns = history("Tell me about ferry safety in Zembla.")
+    assert resolve("What about children?", turns).query == "Tell me about children in Zembla"
+    assert resolve("What about Lisk?", turns).query == "Tell me about ferry safety in Lisk"  # a place gives way to a place
+    plain = history("Tell me about ferry safety rules.")
+    assert resolve("What about children?", plain).query == "Tell me about children"
