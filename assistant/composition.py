@@ -49,6 +49,12 @@ def shown_in(sentence: str, answer: str) -> bool:
     return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
 
 
+def holds_phrase(sentence: str, phrases: Sequence[str]) -> bool:
+    """Whether the sentence holds one of the phrases, word for word (punctuation between the words aside)."""
+    words = f" {' '.join(_WORD.findall(sentence))} "
+    return any(f" {phrase} " in words for phrase in phrases if phrase)
+
+
 def disagree(first: frozenset[str], second: frozenset[str]) -> bool:
     """Whether two statements give different figures: each states one the other lacks. One that merely adds a
     figure ("since 2008", a footnote number) states the same thing in more detail."""
@@ -140,12 +146,15 @@ class Composer:
 
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
-        lead: Sequence[int] = (), listed: Sequence[Candidate] = (),
+        lead: Sequence[int] = (), listed: Sequence[Candidate] = (), pointed: Sequence[str] = (),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
         quoted is quoted again only as the best one or as the first holding the kind of answer asked for, and never
-        when the question asks for more (`form.more`): a follow-up moves on rather than repeating. A chosen sentence brings the list it introduces
+        when the question asks for more (`form.more`): a follow-up moves on rather than repeating; but a sentence
+        holding a phrase the follow-up pointed at in the last answer (`pointed`: conversation.anchors, "Why is
+        supporting it important?" and "Support to the Global …") is what it asks about, quoted again on its merit.
+        A chosen sentence brings the list it introduces
         (lists_introduced; `form.wants_list`), unless the question asks for a statement (`form.statement`: a list
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
@@ -169,7 +178,8 @@ class Composer:
             if candidate.score < floor and len(chosen) >= 2:
                 break
             text = table.text(candidate.sentence, documents)
-            if chosen and said and shown_in(text, said) and not self._first_answer_of_its_kind(candidate, chosen):
+            if (chosen and said and shown_in(text, said) and not self._first_answer_of_its_kind(candidate, chosen)
+                    and not holds_phrase(text, pointed)):
                 continue
             if form.statement and self.opens_into_list(candidate.sentence):
                 continue

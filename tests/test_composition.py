@@ -155,6 +155,9 @@ def test_a_sentence_the_last_answer_quoted_is_not_quoted_again_unless_it_is_the_
     assert "The harbour court hears smuggling cases within ten days." in texts
     best_only = candidates(ids, {"Reporting smuggling": 0.9})
     assert [s.text for s in composer.compose(best_only, ranked=False, said=said)[0]][0].startswith("Reporting smuggling")
+    # unless the follow-up pointed at a phrase of it ("Why does it report smuggling?"): it is what it asks about
+    texts = [s.text for s in composer.compose(chosen, ranked=False, said=said, pointed=["smuggling on the lake"])[0]]
+    assert "Reporting smuggling on the lake to the harbour court." in texts
 
 
 def test_a_sentence_that_points_back_brings_the_one_it_points_to(tmp_path):
