@@ -379,7 +379,7 @@ class Answerer:
             sentences, citations, disagreement = self.composer.compose(
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],
                 ranked=models.ranker is not None, said=said, form=form, lead=lead, listed=listed,
-                pointed=resolved.anchors.split("; ") if resolved.anchors else (),
+                pointed=resolved.anchors.split("; ") if resolved.anchors else (), asked=frozenset(own_terms(typed)),
             )
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None

@@ -4,7 +4,8 @@ citations, and when two briefs disagree.
 The best sentences are taken while they score above a floor, within the settings' sentence and word budgets; a
 sentence saying what a chosen one says (close in meaning and in wording) adds its citation to it instead of being
 repeated, unless their figures differ, when both are quoted and a note says so; a chosen sentence ending with a
-colon brings the list it introduces; one followed by a sentence pointing back at it ("It is financed by …") brings
+colon brings the list it introduces, and one counting the items of a list further on in its section brings them when
+asked for; one followed by a sentence pointing back at it ("It is financed by …") brings
 that sentence; a list item opening in lower case brings the line its list goes on from. Nothing here runs the model: a `Composer` works on the index's sentence table, their stored vectors
 and the settings, so each rule can be tested on briefs of one's own.
 """
@@ -92,6 +93,13 @@ SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentence
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
 LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
 WHOLE_LIST_MAX_WORDS = 400  # a list asked for by its heading comes whole up to this many words
+# "The report offers five strategic recommendations …": a count of things, in words or figures, and what they are
+_COUNTED = re.compile(
+    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[2-9]|1[0-2])\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<things>[a-z][\w-]*[^s\W]s)\b",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
 _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after it is not its continuation
 
 
@@ -147,6 +155,7 @@ class Composer:
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
         lead: Sequence[int] = (), listed: Sequence[Candidate] = (), pointed: Sequence[str] = (),
+        asked: frozenset[str] = frozenset(),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
@@ -160,7 +169,9 @@ class Composer:
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
         `lead` sentences (those defining what the question asks about) are chosen first and shown first, in their
         order, each with the sentences after it that point back to it. `listed` sentences (heading_list: the list a
-        heading the question names holds) are the answer whole, in their order."""
+        heading the question names holds) are the answer whole, in their order. A chosen sentence counting the things
+        a list further on in its section holds comes with that list when the question asks for a list or names the
+        things (`asked`: the question's words; counted_list)."""
         table, documents = self.index.sentences, self.index.documents
         if listed:
             return self._quoted([[candidate] for candidate in listed]) + (None,)
@@ -205,6 +216,7 @@ class Composer:
         brought_said = "" if form.wants_list else said
         if not form.statement:
             chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said, floor)
+            chosen += self.counted_lists(chosen, candidates, form.wants_list, asked, brought_said)
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
@@ -420,6 +432,57 @@ class Composer:
                     break
                 added.append([candidate])
                 taken.add(following)
+        return added
+
+    def counted_list(self, sentence: int) -> tuple[str, list[int]]:
+        """The items of the list a sentence counts, with the word for what they are ("recommendations"), or ("", []):
+        the sentence states a count of things ("The report offers five strategic recommendations …") and, after at
+        most MAX_LIST_INTRO more sentences of its section, that section's next run of list items holds exactly as
+        many. A page may say what its list is, then how it came about, then give the list."""
+        table, documents = self.index.sentences, self.index.documents
+        if self.introduces_list(sentence):
+            return "", []  # its own list follows it: lists_introduced
+        counted = _COUNTED.search(table.text(sentence, documents))
+        if counted is None:
+            return "", []
+        doc_id = table.doc_ids[sentence]
+        text = documents[doc_id].text
+        count = _COUNT_WORDS.get(counted.group("count").lower()) or int(counted.group("count"))
+        path = self.section_of(doc_id, int(table.starts[sentence]))
+        following = [s for s in self._section_sentences(sentence, doc_id, path) if s > sentence] if path else []
+        items = [in_list_item(text, int(table.starts[s]), self._lines_of(doc_id)) for s in following]
+        first = items.index(True) if True in items else len(items)
+        run = first
+        while run < len(items) and items[run]:
+            run += 1
+        if first > MAX_LIST_INTRO or run - first != count:
+            return "", []
+        return counted.group("things"), following[first:run]
+
+    def counted_lists(
+        self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool, asked: frozenset[str],
+        said: str = "",
+    ) -> list[list[Candidate]]:
+        """The items of the lists chosen sentences count (counted_list), when the question asks for a list or names
+        what they are ("What does the review recommend?" and "five strategic recommendations"), within
+        WHOLE_LIST_MAX_WORDS; items the conversation quoted (`said`) or already chosen are passed over."""
+        table, documents = self.index.sentences, self.index.documents
+        by_sentence, taken = _brought_from(chosen, candidates)
+        added: list[list[Candidate]] = []
+        for group in chosen:
+            things, items = self.counted_list(group[0].sentence)
+            if not items or not (wants_list or set(terms(things)) & asked):
+                continue
+            words = 0
+            for item in items:
+                text = table.text(item, documents)
+                words += len(text.split())
+                if words > WHOLE_LIST_MAX_WORDS:
+                    break
+                if item in taken or (said and shown_in(text, said)):
+                    continue
+                added.append([by_sentence.get(item) or Candidate(item, 0.0, 0.0, group[0].rank, 0.0)])
+                taken.add(item)
         return added
 
     def heading_list(

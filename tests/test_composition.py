@@ -408,3 +408,35 @@ def test_a_list_item_brings_the_items_after_it_only_for_a_list_question_or_on_th
         "Lack of night radios on most of the patrol boats", "Weak logging of the boats landing at dawn",
         "Few women among the pilots of the patrol",
     ]
+
+
+def test_a_sentence_counting_the_items_of_a_list_further_on_brings_them_when_asked_for(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    brief = (
+        "# Harbour Review\n\n## Advice to Improve the Harbour\n\nThe review offers four practical suggestions to the "
+        "harbour board. The review drew on a survey of the fishers of the bay. It also drew on forty talks with pilots.\n\n"
+        "1. Buy storm radios\n\n2. Hire two pilots\n\n3. Publish the budget\n\n4. Light the quays\n\n"
+        "## Budget\n\nThe towns pay for the harbour together.\n"
+    )
+    (corpus / "harbour-review.md").write_text(brief)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
+
+    def answer(scored: dict[str, float], **kw) -> list[str]:
+        build_index(settings, HashEmbedder)
+        index = load_index(settings)
+        ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
+        composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+        return [s.text for s in composer.compose(candidates(ids, scored), ranked=False, **kw)[0]]
+
+    items = ["Buy storm radios", "Hire two pilots", "Publish the budget", "Light the quays"]
+    scored = {"The review offers": 0.9, "The towns pay": 0.8}
+    # "What does the review suggest?" names what the sentence counts: the four items come, in their order
+    texts = answer(scored, asked=frozenset({"suggest", "review"}))
+    assert [t for t in texts if t in items] == items
+    assert set(items) <= set(answer(scored, form=QuestionForm(wants_list=True)))  # so does a question asking for a list
+    # a question naming neither gets the sentence alone
+    assert not set(items) & set(answer(scored, asked=frozenset({"budget"})))
+    # a count the list does not hold is no count of it
+    (corpus / "harbour-review.md").write_text(brief.replace("four practical", "three practical"))
+    assert not set(items) & set(answer(scored, asked=frozenset({"suggest"})))
