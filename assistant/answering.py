@@ -56,7 +56,9 @@ from .entry_points import (
     factor_quoted,
     factors_asked_for,
 )
-from .conversation import ResolvedQuestion, Turn, own_terms, recent_turns, statements, typed_as_keywords
+from .conversation import (
+    ResolvedQuestion, Turn, moved_on_from, own_terms, recent_turns, statements, typed_as_keywords,
+)
 from .definitions import (
     asked_term,
     compared_terms,
@@ -370,9 +372,7 @@ class Answerer:
             message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
         else:
             form = QuestionForm.of(question, typed, bool(answers))
-            # what the conversation quoted: a follow-up, or a question asking for more ("Who else …?"), moves on from
-            # every recent answer; a question of its own from the last one
-            said = " ".join(answers) if resolved.followup or form.more else (answers[-1] if answers else "")
+            said = moved_on_from(answers, resolved.followup or form.more)
             lead = self._definitions(typed, candidates, request.doc_ids)
             candidates = self._each_part_answered(asked, candidates)
             known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates

@@ -273,6 +273,13 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     return "; ".join(phrases)
 
 
+def moved_on_from(answers: Sequence[str], follows_on: bool) -> str:
+    """What an answer moves on from rather than quote again (the recent `answers`, joined): all of them for a
+    follow-up or a question asking for more ("Who else …?"); nothing for a question of its own, whose answer is what
+    answers it best, quoted before or not ("Which organisation defines a migrant?" after the definitions were quoted)."""
+    return " ".join(answers) if follows_on else ""
+
+
 def statements(answer: str) -> list[str]:
     """The quoted statements of an answer's text, in order: each ends with its [n] markers (a note before the first
     one, set off by a blank line, and the list of sources a chat reply ends with are not statements)."""

@@ -514,3 +514,11 @@ def test_an_ellipsis_keeps_the_place_the_focus_it_replaces_was_about():
     assert resolve("What about Lisk?", turns).query == "Tell me about ferry safety in Lisk"  # a place gives way to a place
     plain = history("Tell me about ferry safety rules.")
     assert resolve("What about children?", plain).query == "Tell me about children"
+
+
+def test_a_follow_up_moves_on_from_the_recent_answers_and_a_question_of_its_own_from_none():
+    from assistant.conversation import moved_on_from
+
+    answers = ["Pilot: Any person licensed to steer a ferry (Harbour Board). [1]", "Pilots renew licences yearly. [1]"]
+    assert moved_on_from(answers, follows_on=True) == " ".join(answers)
+    assert moved_on_from(answers, follows_on=False) == ""  # "Which body licenses pilots?" may quote the first again
