@@ -255,6 +255,11 @@ def about_the_topic(query: str) -> str:
     return query
 
 
+# a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
+_ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
+_QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
+
+
 class Answerer:
     """Answers questions from one loaded index; safe to share between threads."""
 
@@ -486,7 +491,9 @@ class Answerer:
     def _whole_name(self, question: str, name: str) -> str:
         """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"
         for "West", "General Assembly" for "Assembly"; not a word opening the question or a sentence of it, nor
-        another unknown word (each is named on its own: "Rohingya, Bangladesh")."""
+        another unknown word (each is named on its own: "Rohingya, Bangladesh"). An unknown adjective in lower case
+        comes with the noun after it ("artificial intelligence", "predictive policing"): the briefs may well use the
+        noun, not the thing the two name."""
         words = [(m, _POSSESSIVE.sub("", m.group(0))) for m in _WORD.finditer(question)]
         at = next((i for i, (_, word) in enumerate(words) if word == name), None)
         if at is None:
@@ -499,6 +506,10 @@ class Answerer:
                     and all(self._mentioned(t) for t in terms(word)) and bool(terms(word)))
 
         first, last = at, at
+        if _ADJECTIVE.fullmatch(name) and at + 1 < len(words) and question[words[at][0].end() : words[at + 1][0].start()] == " ":
+            following = words[at + 1][1]  # an adjective names its thing with the noun after it: "artificial intelligence"
+            if following[:1].islower() and terms(following) and following.lower() not in _QUESTION_FRAME_WORDS:
+                return f"{name} {following}"
         while first > 0 and joins(first - 1) and question[words[first - 1][0].end() : words[first][0].start()] == " ":
             first -= 1
         while last + 1 < len(words) and joins(last + 1) and question[words[last][0].end() : words[last + 1][0].start()] == " ":

@@ -141,6 +141,11 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     # the term a question asks the meaning of: its words the briefs never use are named, the others are not
     assert answerer._never_mentioned("What does vetting mean for border police?", [], set()) == "The briefs never mention vetting."
     assert answerer._never_mentioned("What does community policing mean?", [], set()) is None
+    # an unknown adjective is named with the noun after it, which the briefs may use for other things
+    assert answerer._never_mentioned("What is artificial intelligence in policing?", [], set()) == (
+        "The briefs never mention artificial intelligence."
+    )
+    assert answerer._never_mentioned("What does vetting mean?", [], set()) == "The briefs never mention vetting."
 
 
 def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answerer):
