@@ -57,7 +57,7 @@ from .entry_points import (
     factors_asked_for,
 )
 from .conversation import (
-    ResolvedQuestion, Turn, moved_on_from, own_terms, recent_turns, statements, typed_as_keywords,
+    ResolvedQuestion, Turn, moved_on_from, own_terms, picks_among, recent_turns, statements, typed_as_keywords,
 )
 from .definitions import (
     asked_term,
@@ -90,6 +90,7 @@ from .ranking import (
 from .retrieval import FusionWeights, Retriever
 from .querying import QueryReader, ReadQuestion
 from .spelling import english_words
+from .embedding import Embedder
 
 NOT_COVERED = (
     "The briefs do not seem to answer this question. The closest material is listed below; "
@@ -255,6 +256,7 @@ def about_the_topic(query: str) -> str:
     return query
 
 
+PICK_MARGIN = 0.05  # how much closer in meaning than the next a statement must be for a question to pick it
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
 _QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
@@ -278,6 +280,7 @@ class Answerer:
         )
         self.reader = QueryReader(self.index, self.settings, self.retriever.embedder)
         self._vocabulary: list[str] | None = None
+        self._sentence_ids: dict[str, int] | None = None  # a sentence's text (white space aside) -> its id, at first use
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -366,8 +369,13 @@ class Answerer:
         asked_entries = entry_points_asked_for(
             self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
         ) if not (overview or unknown) and language == "en" else []
+        picked = self._picked(question, answers[-1], embedder) if resolved.followup and answers and not (
+            overview or asked_entries) else []
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
+            support, message = ANSWERED, None
+        elif picked:  # "Which one is about financing?": the statement of the last answer it picks
+            sentences, citations = self.composer.quoted_sentences(picked)
             support, message = ANSWERED, None
         elif asked_entries:  # "What entry points go with <factor>?": the factor's entry points, each with its statement
             sentences, citations = entry_point_overview(self.index, asked_entries, vector)
@@ -478,6 +486,42 @@ class Answerer:
         Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
         its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
         return [w for w in self._names(self.asking_part(question)) if not all(self._mentioned(t) for t in terms(w))]
+
+    def _picked(self, question: str, answer: str, embedder: "Embedder | None") -> list[Candidate]:
+        """The statements of the last answer a question picking among them asks for (conversation.picks_among:
+        "Which one is about financing?"), as candidates, or [] when it picks none clearly: the one holding every word
+        of what it is asked to be about, if only one does; else the one closest in meaning to it, by PICK_MARGIN or
+        more over the next (with "Which ones …", each within PICK_MARGIN of the closest, unless that is all of them).
+        Only statements the index holds are picked among, and only among two or more."""
+        asked = picks_among(question)
+        if asked is None:
+            return []
+        what, several = asked
+        ids = list(dict.fromkeys(i for i in map(self._sentence_id, statements(answer)) if i is not None))
+        if len(ids) < 2:
+            return []
+        wanted = set(terms(what))
+        holding = [i for i in ids if wanted <= self._terms_of(i)]
+        if len(holding) == 1 or (several and 1 < len(holding) < len(ids)):
+            return [Candidate(i, 1.0, 1.0, 1, 1.0) for i in holding]
+        if embedder is None:
+            return []
+        closeness = self.index.sentence_vectors[ids] @ embedder.embed_query(what)
+        order = np.argsort(-closeness, kind="stable")
+        best, second = float(closeness[order[0]]), float(closeness[order[1]])
+        chosen = [ids[k] for k in order if float(closeness[k]) >= best - PICK_MARGIN] if several else [ids[order[0]]]
+        if (not several and best - second < PICK_MARGIN) or len(chosen) == len(ids):
+            return []
+        return [Candidate(i, float(c), float(c), 1, 0.0) for i, c in zip(ids, closeness) if i in chosen]
+
+    def _sentence_id(self, statement: str) -> int | None:
+        """The index's sentence a statement of an answer quotes (white space aside), or None."""
+        if self._sentence_ids is None:
+            table, documents = self.index.sentences, self.index.documents
+            self._sentence_ids = {}
+            for i in range(len(table)):
+                self._sentence_ids.setdefault(" ".join(table.text(i, documents).split()), i)
+        return self._sentence_ids.get(" ".join(statement.split()))
 
     def _never_mentioned(self, question: str, unknown: list[str], corrected: set[str]) -> str | None:
         """The note naming the question's unknown names, search-box words and words of the term it asks the meaning of

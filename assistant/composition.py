@@ -174,7 +174,7 @@ class Composer:
         things (`asked`: the question's words; counted_list)."""
         table, documents = self.index.sentences, self.index.documents
         if listed:
-            return self._quoted([[candidate] for candidate in listed]) + (None,)
+            return self.quoted_sentences(listed) + (None,)
         if lead:
             place = {sentence: n for n, sentence in enumerate(lead)}
             candidates = sorted(candidates, key=lambda c: place.get(c.sentence, len(lead)))  # stable: the rest keep their order
@@ -236,6 +236,10 @@ class Composer:
         """Whether the candidate holds the kind of answer the question asks for and no chosen sentence does: quoted
         again though the conversation quoted it ("What about its budget?" after an answer that gave the sum)."""
         return candidate.holds_answer and not any(c.holds_answer for group in chosen for c in group)
+
+    def quoted_sentences(self, candidates: Sequence[Candidate]) -> tuple[list[AnswerSentence], list[Citation]]:
+        """The candidates quoted as they are, each on its own, in their order."""
+        return self._quoted([[candidate] for candidate in candidates])
 
     def _quoted(self, chosen: list[list[Candidate]]) -> tuple[list[AnswerSentence], list[Citation]]:
         """The chosen groups as answer sentences, each with the markers of its citations (one per candidate)."""

@@ -273,6 +273,26 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     return "; ".join(phrases)
 
 
+# "Which one is about financing?", "Which of these concerns the military?", "Which ones deal with leaders?": one (or
+# some) of the things the last answer quoted, picked by what it is about
+_PICKS = re.compile(
+    r"^\W*(?:and\s+|so\s+)?which\s+(?P<how>one|ones|of\s+(?:these|them|those|the\s+[\w-]+))\s+"
+    r"(?P<verb>(?:is|are|was|were)\s+(?:about|on|for)|(?:deals?|dealt)\s+with|concerns?|relates?\s+to|covers?|"
+    r"address(?:es)?|refers?\s+to|mentions?|talks?\s+about|focus(?:es)?\s+on|is|are)\s+(?P<what>\S.*?)\W*$",
+    re.IGNORECASE,
+)
+
+
+def picks_among(question: str) -> tuple[str, bool] | None:
+    """What a question picking among the last answer's things asks them to be about, and whether it may pick several
+    ("Which ones …", "Which of these are …"): ("financing", False) for "Which one is about financing?"; else None."""
+    match = _PICKS.match(question.strip())
+    if match is None or not terms(_REFERENCE.sub(" ", match.group("what"))):  # "Which one is it?" names nothing
+        return None
+    several = match.group("how").lower() == "ones" or match.group("verb").lower().startswith(("are", "were"))
+    return match.group("what"), several
+
+
 def moved_on_from(answers: Sequence[str], follows_on: bool) -> str:
     """What an answer moves on from rather than quote again (the recent `answers`, joined): all of them for a
     follow-up or a question asking for more ("Who else …?"); nothing for a question of its own, whose answer is what

@@ -755,3 +755,29 @@ def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):
     assert [c.sentence for c in raised] == [set_up, inspects, covers] and raised[1].score == 0.9
     # one question: the scores stand
     assert answerer._each_part_answered("When was the pilot scheme set up?", scored) == scored
+
+
+def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_path):
+    findings = [
+        "Creation of a joint patrol office for the three lake towns", "Lack of night radios on most of the patrol boats",
+        "Weak logging of the boats landing at dawn", "Inadequate funding of the patrol by the town councils",
+        "Few women among the pilots of the patrol",
+    ]
+    brief = (
+        "# Harbour Patrol Review\n\n## Overview\n\nThe review looked at the harbour patrol of the lake towns over five years.\n\n"
+        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {f}\n" for f in findings)
+        + "\n## Budget\n\nThe towns pay for the patrol together.\n"
+    )
+    answerer = answerer_over(tmp_path, {"harbour-review.md": brief})
+    question = "What are the key findings of the harbour patrol review?"
+    first = answerer.ask(question)
+    assert [s.text for s in first.sentences] == findings
+    turns = [Turn("user", question), Turn("assistant", first.text)]
+
+    def picked(follow_up: str) -> list[str]:
+        return [s.text for s in answerer.ask(follow_up, turns).sentences]
+
+    assert picked("Which one concerns gender?") == [findings[4]]  # by meaning: no finding says "gender"
+    assert picked("Which one is about radios?") == [findings[1]]  # by its words
+    assert picked("Which ones are about boats?") == findings[1:3]  # several, when asked for in the plural
+    assert len(picked("Which one is about the weather?")) != 1  # none picked clearly: answered as any follow-up

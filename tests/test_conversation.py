@@ -522,3 +522,13 @@ def test_a_follow_up_moves_on_from_the_recent_answers_and_a_question_of_its_own_
     answers = ["Pilot: Any person licensed to steer a ferry (Harbour Board). [1]", "Pilots renew licences yearly. [1]"]
     assert moved_on_from(answers, follows_on=True) == " ".join(answers)
     assert moved_on_from(answers, follows_on=False) == ""  # "Which body licenses pilots?" may quote the first again
+
+
+def test_a_question_picking_among_the_things_just_quoted_says_what_it_picks_by():
+    from assistant.conversation import picks_among
+
+    assert picks_among("Which one is about financing?") == ("financing", False)
+    assert picks_among("Which of these concern the pilots?") == ("the pilots", False)
+    assert picks_among("And which ones deal with boats?") == ("boats", True)
+    assert picks_among("Which of them are weaknesses?") == ("weaknesses", True)
+    assert picks_among("Which one is it?") is None and picks_among("Which countries are examples?") is None
