@@ -256,7 +256,6 @@ def about_the_topic(query: str) -> str:
     return query
 
 
-PICK_MARGIN = 0.05  # how much closer in meaning than the next a statement must be for a question to pick it
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
 _QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
@@ -490,8 +489,8 @@ class Answerer:
     def _picked(self, question: str, answer: str, embedder: "Embedder | None") -> list[Candidate]:
         """The statements of the last answer a question picking among them asks for (conversation.picks_among:
         "Which one is about financing?"), as candidates, or [] when it picks none clearly: the one holding every word
-        of what it is asked to be about, if only one does; else the one closest in meaning to it, by PICK_MARGIN or
-        more over the next (with "Which ones …", each within PICK_MARGIN of the closest, unless that is all of them).
+        of what it is asked to be about, if only one does; else the one closest in meaning to it, by the settings'
+        pick_margin or more over the next (with "Which ones …", each within it of the closest, unless that is all).
         Only statements the index holds are picked among, and only among two or more."""
         asked = picks_among(question)
         if asked is None:
@@ -509,8 +508,9 @@ class Answerer:
         closeness = self.index.sentence_vectors[ids] @ embedder.embed_query(what)
         order = np.argsort(-closeness, kind="stable")
         best, second = float(closeness[order[0]]), float(closeness[order[1]])
-        chosen = [ids[k] for k in order if float(closeness[k]) >= best - PICK_MARGIN] if several else [ids[order[0]]]
-        if (not several and best - second < PICK_MARGIN) or len(chosen) == len(ids):
+        margin = self.settings.pick_margin
+        chosen = [ids[k] for k in order if float(closeness[k]) >= best - margin] if several else [ids[order[0]]]
+        if (not several and best - second < margin) or len(chosen) == len(ids):
             return []
         return [Candidate(i, float(c), float(c), 1, 0.0) for i, c in zip(ids, closeness) if i in chosen]
 

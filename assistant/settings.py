@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         description="With the fitted sentence ranker: a sentence joins the answer (after the first two) only if the ranker "
         "gives it at least this probability (0.5: its own decision boundary).",
     )
+    pick_margin: float = Field(
+        0.05, ge=0, le=2,
+        description="A follow-up picking one of the things just quoted ('Which one is about leadership?') gets the one "
+        "closest in meaning to what it names only when it is closer than the next by this much (cosine); else it is "
+        "answered as any follow-up. Set by hand, not fitted.",
+    )
     redundancy_threshold: float = Field(
         0.85, ge=0, le=1.0001, description="Cosine above which two sentences say the same; the second is cited, not repeated."
     )
