@@ -76,6 +76,7 @@ _ASKS_WHICH = re.compile(
     re.IGNORECASE,
 )
 _MAX_OWN_TERMS_FOR_WHICH = 2
+_YEAR_TERM = re.compile(r"(?:1[89]|20)\d\d")
 # "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
 _CONJUNCTION_THAT = re.compile(
     r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b"
@@ -459,6 +460,7 @@ def _asks_after_the_topic(text: str, own: list[str], topic: str, answer: str) ->
     """A question asking which, who, how many, when or where with at most _MAX_OWN_TERMS_FOR_WHICH words of its own,
     at least half of them used by the topic or the last answer: "Which countries are affected?" after a question on
     violence in countries at peace. No name (a name asks anew)."""
+    own = [t for t in own if not _YEAR_TERM.fullmatch(t)]  # a year narrows what is asked, names no new subject
     if not _ASKS_WHICH.match(text) or not 1 <= len(own) <= _MAX_OWN_TERMS_FOR_WHICH or _name_terms(text) & set(own):
         return False
     said = set(terms(topic)) | set(terms(re.sub(r"\[\d+\]", " ", answer)))

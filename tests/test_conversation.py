@@ -532,3 +532,12 @@ def test_a_question_picking_among_the_things_just_quoted_says_what_it_picks_by()
     assert picks_among("And which ones deal with boats?") == ("boats", True)
     assert picks_among("Which of them are weaknesses?") == ("weaknesses", True)
     assert picks_among("Which one is it?") is None and picks_among("Which countries are examples?") is None
+
+
+def test_a_year_narrows_a_how_many_follow_up_and_names_no_new_subject():
+    said = [Turn("user", "What is ferry displacement?"),
+            Turn("assistant", "Ferry displacement refers to the moving of people off the lake in storms. [1]")]
+    resolved = resolve("How many people were affected in 2017?", said)
+    assert resolved.followup and resolved.query == "How many people were affected in 2017 — What is ferry displacement"
+    # a question with words of its own the conversation never used still stands alone, year or not
+    assert not resolve("How many pilots retired in 2017?", said).followup
