@@ -36,6 +36,11 @@ _ASKED_TERM = (
     ),
     re.compile(r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
+    # search-box words: "security sector reform meaning", "migrant definition"
+    re.compile(
+        r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)\W*(?P<term>[^?]+?)\s+(?:meaning|definition)\W*$",
+        re.IGNORECASE,
+    ),
     # "How do the briefs define a refugee?", "How is good governance defined (in the backgrounder)?"
     re.compile(r"^\W*how\s+(?:do|does|did)\s+.+?\s+define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*how\s+(?:is|are|was|were)\s+(?P<term>.+?)\s+defined\b.*$", re.IGNORECASE),

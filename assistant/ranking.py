@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 _ASKS_DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are)\b(?!.*\b(?:role|purpose|difference|reason)s?\b)|define\b|what\s+does\s+.+\s+mean\b|"
-    r"(?:who|what)\s+(?:counts|count|is considered|are considered)\b)|\b(?:definition|meaning)\s+of\b",
+    r"(?:who|what)\s+(?:counts|count|is considered|are considered)\b)|\b(?:definition|meaning)\s+of\b|"
+    # search-box words ending in what they ask for: "security sector reform meaning", "migrant definition"
+    r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)[^?]*\b(?:meaning|definition)\W*$",
     re.IGNORECASE,
 )
 _DEFINITIONAL = re.compile(
@@ -34,7 +36,7 @@ _DEFINITIONAL = re.compile(
 
 
 def asks_definition(question: str) -> bool:
-    """"What is SSR?", "Define forced displacement", "Who counts as a refugee?", "the meaning of …"."""
+    """"What is SSR?", "Define forced displacement", "Who counts as a refugee?", "the meaning of …", "SSG meaning"."""
     return bool(_ASKS_DEFINITION.search(question))
 
 

@@ -33,6 +33,9 @@ from assistant.definitions import IDENTITY, KIND, asked_term, definition_strengt
         ("How does the port code define a pilot?", "pilot"),
         ("How do the harbour rules define night pilotage?", "night pilotage"),
         ("How is harbour pilot licensing defined in the code?", "harbour pilot licensing"),
+        # search-box words ending in what they ask for
+        ("harbour dues meaning", "harbour dues"),
+        ("pilotage definition", "pilotage"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question, term):
@@ -43,7 +46,7 @@ def test_the_term_a_definition_question_asks_about(question, term):
     "question",
     ["What is the role of the harbour master?", "What is being done about silt?", "How are pilots licensed?",
      "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?",
-     "What makes up for the lost dues?"],
+     "What makes up for the lost dues?", "Which meaning?"],
 )
 def test_other_questions_ask_about_no_term(question):
     assert asked_term(question) is None
@@ -319,3 +322,10 @@ def test_asked_to_tell_two_terms_apart_the_definition_of_each_leads(tmp_path):
     # a search restricted to a brief looks for definitions in that brief only
     assert answerer._definitions(asked, [], doc_ids=("harbour-roles",)) == [pilot, master]
     assert answerer._definitions(asked, [], doc_ids=("harbour-dues",)) == []
+
+
+def test_search_box_words_ending_in_meaning_ask_for_a_definition():
+    from assistant.ranking import asks_definition
+
+    assert asks_definition("harbour dues meaning") and asks_definition("pilotage definition?")
+    assert not asks_definition("Which meaning?") and not asks_definition("harbour dues")
