@@ -354,6 +354,8 @@ class Answerer:
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
         evidence = self._evidence(typed, hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
+        if support != ANSWERED and language == "en" and self._expansion_stated(typed, request.doc_ids):
+            support = ANSWERED  # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed
         overview = factors_asked_for(self.index.catalogue, typed)
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
         # findings"), not the topic it follows
@@ -760,6 +762,11 @@ class Answerer:
             # access to …" for "Who counts as a refugee?") is only about it, and the ranker's order stands
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])
         return order
+
+    def _expansion_stated(self, query: str, doc_ids: Sequence[str] = ()) -> bool:
+        """Whether the question asks what a short form stands for and a brief writes it out (_spelt_out_anywhere)."""
+        term = asked_term(query) if asks_expansion(query) else None
+        return term is not None and is_short_form(term) and self._spelt_out_anywhere(term, doc_ids) is not None
 
     def _spelt_out_anywhere(self, short: str, doc_ids: Sequence[str] = ()) -> int | None:
         """The first sentence of the briefs (those of `doc_ids`, when given) writing a short form out before it in

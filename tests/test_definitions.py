@@ -228,7 +228,12 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     assert answerer._definitions("What is HPS?", scored[:1]) == [definition]
     # … but only in the briefs the question is restricted to
     assert answerer._definitions("What does HPS stand for?", scored[:1], doc_ids=("harbour-fees",)) == [definition]
-    assert answerer.ask("What does HPS stand for?").sentences[0].text.startswith("Ports joined the Harbour Pilots Scheme")
+    expanded = answerer.ask("What does HPS stand for?")
+    assert expanded.sentences[0].text.startswith("Ports joined the Harbour Pilots Scheme")
+    assert expanded.support == "answered"  # a brief writes the letters out: stated, whatever the model's probability
+    assert answerer._expansion_stated("What does HPS stand for?") and not answerer._expansion_stated("What is HPS?")
+    assert not answerer._expansion_stated("What does HPS stand for?", ("harbour-fees",))
+    assert not answerer._expansion_stated("What does HPX stand for?")
     assert asks_expansion("What is HPS short for?") and not asks_expansion("What is HPS?")
     assert not spells_out("Ports joined the Harbour Pilots Scheme (HPS) in 2019.", "HPL")
     assert not spells_out("Ports joined the scheme for pilots (HPS) in 2019.", "HPS")
