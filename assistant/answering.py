@@ -43,7 +43,7 @@ from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
 from .catalogue import overlaps
-from .composition import AnswerSentence, Candidate, Citation, Composer, QuestionForm
+from .composition import LIST_MAX_ITEMS, AnswerSentence, Candidate, Citation, Composer, QuestionForm
 from .entry_points import (
     EntryPointMatch,
     asks_entry_points,
@@ -279,7 +279,6 @@ class Answerer:
         )
         self.reader = QueryReader(self.index, self.settings, self.retriever.embedder)
         self._vocabulary: list[str] | None = None
-        self._sentence_ids: dict[str, int] | None = None  # a sentence's text (white space aside) -> its id, at first use
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -370,7 +369,7 @@ class Answerer:
         asked_entries = entry_points_asked_for(
             self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
         ) if not (overview or unknown) and language == "en" else []
-        picked = self._picked(question, answers[-1], embedder) if resolved.followup and answers and not (
+        picked = self._picked(question, answers[-1], embedder, candidates) if resolved.followup and answers and not (
             overview or asked_entries) else []
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)
@@ -488,17 +487,29 @@ class Answerer:
         its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
         return [w for w in self._names(self.asking_part(question)) if not all(self._mentioned(t) for t in terms(w))]
 
-    def _picked(self, question: str, answer: str, embedder: "Embedder | None") -> list[Candidate]:
+    def _picked(
+        self, question: str, answer: str, embedder: "Embedder | None", candidates: list[Candidate]
+    ) -> list[Candidate]:
         """The statements of the last answer a question picking among them asks for (conversation.picks_among:
         "Which one is about financing?"), as candidates, or [] when it picks none clearly: the one holding every word
         of what it is asked to be about, if only one does; else the one closest in meaning to it, by the settings'
         pick_margin or more over the next (with "Which ones …", each within it of the closest, unless that is all).
-        Only statements the index holds are picked among, and only among two or more."""
+        Only statements among the sentences of the passages the follow-up finds (read with the question it follows),
+        short list items included, are picked among, and only among two or more."""
         asked = picks_among(question)
         if asked is None:
             return []
         what, several = asked
-        ids = list(dict.fromkeys(i for i in map(self._sentence_id, statements(answer)) if i is not None))
+        table, documents = self.index.sentences, self.index.documents
+        spans: dict[str, tuple[int, int]] = {}  # each brief's first and last candidate: the short list items between too
+        for c in candidates:
+            first, last = spans.get(table.doc_ids[c.sentence], (c.sentence, c.sentence))
+            spans[table.doc_ids[c.sentence]] = (min(first, c.sentence), max(last, c.sentence))
+        by_text = {  # and the short items a list goes on with after the last candidate
+            " ".join(table.text(i, documents).split()): i for doc_id, (first, last) in spans.items()
+            for i in range(first, min(len(table), last + LIST_MAX_ITEMS + 1)) if table.doc_ids[i] == doc_id
+        }
+        ids = list(dict.fromkeys(by_text[t] for t in (" ".join(s.split()) for s in statements(answer)) if t in by_text))
         if len(ids) < 2:
             return []
         wanted = set(terms(what))
@@ -515,15 +526,6 @@ class Answerer:
         if (not several and best - second < margin) or len(chosen) == len(ids):
             return []
         return [Candidate(i, float(c), float(c), 1, 0.0) for i, c in zip(ids, closeness) if i in chosen]
-
-    def _sentence_id(self, statement: str) -> int | None:
-        """The index's sentence a statement of an answer quotes (white space aside), or None."""
-        if self._sentence_ids is None:
-            table, documents = self.index.sentences, self.index.documents
-            self._sentence_ids = {}
-            for i in range(len(table)):
-                self._sentence_ids.setdefault(" ".join(table.text(i, documents).split()), i)
-        return self._sentence_ids.get(" ".join(statement.split()))
 
     def _never_mentioned(self, question: str, unknown: list[str], corrected: set[str]) -> str | None:
         """The note naming the question's unknown names, search-box words and words of the term it asks the meaning of

@@ -440,12 +440,10 @@ class Composer:
 
     def counted_list(self, sentence: int) -> tuple[str, list[int]]:
         """The items of the list a sentence counts, with the word for what they are ("recommendations"), or ("", []):
-        the sentence states a count of things ("The report offers five strategic recommendations …") and, after at
-        most MAX_LIST_INTRO more sentences of its section, that section's next run of list items holds exactly as
-        many. A page may say what its list is, then how it came about, then give the list."""
+        the sentence states a count of things ("The report offers five strategic recommendations …") and, right after
+        it or after at most MAX_LIST_INTRO more sentences of its section, that section's next run of list items holds
+        exactly as many. A page may say what its list is, then how it came about, then give the list."""
         table, documents = self.index.sentences, self.index.documents
-        if self.introduces_list(sentence):
-            return "", []  # its own list follows it: lists_introduced
         counted = _COUNTED.search(table.text(sentence, documents))
         if counted is None:
             return "", []

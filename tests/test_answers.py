@@ -767,6 +767,8 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
         "# Harbour Patrol Review\n\n## Overview\n\nThe review looked at the harbour patrol of the lake towns over five years.\n\n"
         "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {f}\n" for f in findings)
         + "\n## Budget\n\nThe towns pay for the patrol together.\n"
+        + "\n## Advice to the Towns\n\nThe review gives the towns four recommendations for the patrol.\n\n"
+        + "1. Buy storm radios\n\n2. Hire two pilots\n\n3. Publish the budget\n\n4. Light the quays\n"
     )
     answerer = answerer_over(tmp_path, {"harbour-review.md": brief})
     question = "What are the key findings of the harbour patrol review?"
@@ -781,3 +783,9 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
     assert picked("Which one is about radios?") == [findings[1]]  # by its words
     assert picked("Which ones are about boats?") == findings[1:3]  # several, when asked for in the plural
     assert len(picked("Which one is about the weather?")) != 1  # none picked clearly: answered as any follow-up
+    # short list items too, which are no candidates of their own
+    advice = "What does the review recommend to the towns?"
+    listed = answerer.ask(advice)
+    assert "Light the quays" in [s.text for s in listed.sentences]
+    turns = [Turn("user", advice), Turn("assistant", listed.text)]
+    assert [s.text for s in answerer.ask("Which one is about lamps?", turns).sentences] == ["Light the quays"]
