@@ -258,23 +258,16 @@ _ANCHORLESS = frozenset(terms(
 ))
 
 
-def anchors(question: str, answer: str, width: int = 4, most: int = 2, topic: str = "") -> str:
+def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     """Phrases of the previous answer around the follow-up's own words: "Which principles are those?"
     after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
     its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme";
-    and none starts at a word as common as "from" ("Where did most of them come from?"). Of the statements holding a
-    word, only those sharing the most words with the `topic` a pronoun stands for give it ("Who launched it?" about
-    the Alliance for Sahel: not the statement before it on another alliance, launched by another); without a topic,
-    the first holding it."""
+    and none starts at a word as common as "from" ("Where did most of them come from?")."""
     pieces = [re.findall(r"[\w'’-]+", piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
-    about = set(own_terms(topic))
-    closest = max((len(about & set(stems)) for stems in stemmed), default=0)  # the statements most about the topic
     phrases: list[str] = []
     for term in dict.fromkeys(t for t in own_terms(_REFERENCE.sub(" ", question)) if t not in _ANCHORLESS):
-        holding = [(words, stems) for words, stems in zip(pieces, stemmed) if term in stems and len(about & set(stems)) >= closest]
-        best = max(holding, key=lambda piece: len(about & set(piece[1])), default=None)  # the first among equals
-        found = (best[0], best[1].index(term)) if best is not None else None
+        found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
         if found is not None and len(phrases) < most:
             words, at = found
             phrases.append(" ".join(words[at : at + width]))
@@ -423,7 +416,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
-        anchored = anchors(text, answer, topic=previous.topic)
+        anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
         named = None if many else _named(text, previous.topic)
         reason = f"refers back with '{reference.group(0)}'"

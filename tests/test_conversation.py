@@ -541,12 +541,3 @@ def test_a_year_narrows_a_how_many_follow_up_and_names_no_new_subject():
     assert resolved.followup and resolved.query == "How many people were affected in 2017 — What is ferry displacement"
     # a question with words of its own the conversation never used still stands alone, year or not
     assert not resolve("How many pilots retired in 2017?", said).followup
-
-
-def test_a_pronoun_follow_up_takes_phrases_only_from_the_statements_about_its_topic():
-    answer = ("The towns last year launched the Ferry Fund for the northern bay. [1] "
-              "The Lake Alliance for Tarn signed in 2017 by three towns aims to patrol the lake. [2]")
-    turns = [Turn("user", "Tell me about the Lake Alliance for Tarn."), Turn("assistant", answer)]
-    resolved = resolve("Who launched it?", turns)
-    assert resolved.followup and "Lake Alliance for Tarn" in resolved.query and "Ferry Fund" not in resolved.query
-    assert resolve("When was it signed?", turns).anchors == "signed in 2017 by"  # its own statement gives them
