@@ -82,18 +82,24 @@ Publishing the patrol budget every year;
 """
 
 
-def composer_over(folder: Path) -> tuple[Composer, dict[str, int]]:
-    """A composer over the two briefs, and each sentence's id by its text."""
+def composer_of(folder: Path, briefs: dict[str, str]) -> tuple[Composer, dict[str, int]]:
+    """A composer over briefs of our own (file name -> Markdown, written into `folder`, indexed with the hash
+    embedder; built anew when called again), and each sentence's id by its text."""
     corpus = folder / "corpus"
-    corpus.mkdir()
-    (corpus / "lake-patrol.md").write_text(BRIEF)
-    (corpus / "lake-audit.md").write_text(OTHER)
+    corpus.mkdir(exist_ok=True)
+    for name, text in briefs.items():
+        (corpus / name).write_text(text)
     settings = Settings(corpus_dir=corpus, index_dir=folder / "index", embedding_model="test-hash")
     build_index(settings, HashEmbedder)
     index = load_index(settings)
     texts = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
     composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
     return composer, texts
+
+
+def composer_over(folder: Path) -> tuple[Composer, dict[str, int]]:
+    """A composer over the two briefs, and each sentence's id by its text."""
+    return composer_of(folder, {"lake-patrol.md": BRIEF, "lake-audit.md": OTHER})
 
 
 def candidates(ids: dict[str, int], scored: dict[str, float]) -> list[Candidate]:
@@ -350,48 +356,29 @@ def test_within_a_brief_the_section_holding_the_best_sentence_comes_first(tmp_pa
 
 
 def test_a_list_item_going_on_from_the_line_above_its_list_brings_that_line_not_the_whole_list(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "patrol-oversight.md").write_text(
+    brief = (
         "# Patrol Oversight\n\n## Strategic level\n\nEnsuring that the patrol answers to the lake towns and their councils in all it does\n\n"
         "- electing a patrol board every four years.\n\n- auditing the patrol through the town councils and the courts.\n\n"
         "- publishing the logbooks of every season.\n\n## Budget\n\nThe towns pay for the patrol together.\n"
     )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
-    build_index(settings, HashEmbedder)
-    index = load_index(settings)
-    ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
-    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    composer, ids = composer_of(tmp_path, {"patrol-oversight.md": brief})
     chosen = candidates(ids, {"auditing the patrol": 0.9, "The towns pay": 0.5})
     texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
     opening = "Ensuring that the patrol answers to the lake towns and their councils in all it does"
     assert texts[:2] == [opening, "auditing the patrol through the town councils and the courts."]
     assert not any(t.startswith(("electing", "publishing")) for t in texts)  # the other items stay out
     # an item opening in capitals stands on its own
-    (corpus / "patrol-oversight.md").write_text(
-        (corpus / "patrol-oversight.md").read_text().replace("- auditing", "- Auditing")
-    )
-    build_index(settings, HashEmbedder)
-    index = load_index(settings)
-    ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
-    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    composer, ids = composer_of(tmp_path, {"patrol-oversight.md": brief.replace("- auditing", "- Auditing")})
     texts = [s.text for s in composer.compose(candidates(ids, {"Auditing the patrol": 0.9, "The towns pay": 0.5}), ranked=False)[0]]
     assert opening not in texts
 
 
 def test_a_list_item_brings_the_items_after_it_only_for_a_list_question_or_on_their_own_merit(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "patrol-review.md").write_text(
+    composer, ids = composer_of(tmp_path, {"patrol-review.md": (
         "# Patrol Review\n\n## Key Findings\n\n- Partnership with the harbour bank on the fuel costs of the patrol\n"
         "- Lack of night radios on most of the patrol boats\n- Weak logging of the boats landing at dawn\n"
         "- Few women among the pilots of the patrol\n\n## Budget\n\nThe towns pay for the patrol together.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
-    build_index(settings, HashEmbedder)
-    index = load_index(settings)
-    ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
-    composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    )})
     bank = "Partnership with the harbour bank on the fuel costs of the patrol"
     # "What role does the harbour bank play?": one finding answers it; the findings after it score low and stay out
     scored = {"Partnership with the harbour bank": 0.95, "The towns pay": 0.9, "Lack of night": 0.2, "Weak logging": 0.2}
@@ -411,22 +398,14 @@ def test_a_list_item_brings_the_items_after_it_only_for_a_list_question_or_on_th
 
 
 def test_a_sentence_counting_the_items_of_a_list_further_on_brings_them_when_asked_for(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     brief = (
         "# Harbour Review\n\n## Advice to Improve the Harbour\n\nThe review offers four practical suggestions to the "
         "harbour board. The review drew on a survey of the fishers of the bay. It also drew on forty talks with pilots.\n\n"
         "1. Buy storm radios\n\n2. Hire two pilots\n\n3. Publish the budget\n\n4. Light the quays\n\n"
         "## Budget\n\nThe towns pay for the harbour together.\n"
     )
-    (corpus / "harbour-review.md").write_text(brief)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
-
-    def answer(scored: dict[str, float], **kw) -> list[str]:
-        build_index(settings, HashEmbedder)
-        index = load_index(settings)
-        ids = {index.sentences.text(i, index.documents): i for i in range(len(index.sentences))}
-        composer = Composer(index, settings, lambda i: frozenset(index.sentences.text(i, index.documents).lower().split()))
+    def answer(scored: dict[str, float], text: str = brief, **kw) -> list[str]:
+        composer, ids = composer_of(tmp_path, {"harbour-review.md": text})
         return [s.text for s in composer.compose(candidates(ids, scored), ranked=False, **kw)[0]]
 
     items = ["Buy storm radios", "Hire two pilots", "Publish the budget", "Light the quays"]
@@ -438,5 +417,5 @@ def test_a_sentence_counting_the_items_of_a_list_further_on_brings_them_when_ask
     # a question naming neither gets the sentence alone
     assert not set(items) & set(answer(scored, asked=frozenset({"budget"})))
     # a count the list does not hold is no count of it
-    (corpus / "harbour-review.md").write_text(brief.replace("four practical", "three practical"))
-    assert not set(items) & set(answer(scored, asked=frozenset({"suggest"})))
+    miscounted = brief.replace("four practical", "three practical")
+    assert not set(items) & set(answer(scored, miscounted, asked=frozenset({"suggest"})))
