@@ -256,6 +256,7 @@ def about_the_topic(query: str) -> str:
     return query
 
 
+SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
 _QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
@@ -279,6 +280,7 @@ class Answerer:
         )
         self.reader = QueryReader(self.index, self.settings, self.retriever.embedder)
         self._vocabulary: list[str] | None = None
+        self._spelt: dict[tuple[str, tuple[str, ...]], int | None] = {}  # _spelt_out_anywhere's answers
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -501,14 +503,11 @@ class Answerer:
             return []
         what, several = asked
         table, documents = self.index.sentences, self.index.documents
-        spans: dict[str, tuple[int, int]] = {}  # each brief's first and last candidate: the short list items between too
-        for c in candidates:
-            first, last = spans.get(table.doc_ids[c.sentence], (c.sentence, c.sentence))
-            spans[table.doc_ids[c.sentence]] = (min(first, c.sentence), max(last, c.sentence))
-        by_text = {  # and the short items a list goes on with after the last candidate
-            " ".join(table.text(i, documents).split()): i for doc_id, (first, last) in spans.items()
-            for i in range(first, min(len(table), last + LIST_MAX_ITEMS + 1)) if table.doc_ids[i] == doc_id
+        near = {  # each candidate and the sentences after it a list may go on with (short items are no candidates)
+            i for c in candidates for i in range(c.sentence, min(len(table), c.sentence + LIST_MAX_ITEMS + 1))
+            if table.doc_ids[i] == table.doc_ids[c.sentence]
         }
+        by_text = {" ".join(table.text(i, documents).split()): i for i in sorted(near)}
         ids = list(dict.fromkeys(by_text[t] for t in (" ".join(s.split()) for s in statements(answer)) if t in by_text))
         if len(ids) < 2:
             return []
@@ -773,7 +772,18 @@ class Answerer:
     def _spelt_out_anywhere(self, short: str, doc_ids: Sequence[str] = ()) -> int | None:
         """The first sentence of the briefs (those of `doc_ids`, when given) writing a short form out before it in
         brackets (definitions.spells_out), wherever it stands: the page that spells "SSG" out is rarely among the
-        passages a question of three words finds."""
+        passages a question of three words finds. Looked up once per short form and briefs (SPELT_KEPT kept)."""
+        key = (short, tuple(doc_ids))
+        known = self._spelt.get(key, -1)  # -1: not looked up yet (a sentence id is never negative)
+        if known != -1:
+            return known
+        found = self._find_spelt_out(short, doc_ids)
+        if len(self._spelt) >= SPELT_KEPT:  # (threads may clear it beside each other: each keeps its own answer)
+            self._spelt.clear()
+        self._spelt[key] = found
+        return found
+
+    def _find_spelt_out(self, short: str, doc_ids: Sequence[str]) -> int | None:
         table, documents = self.index.sentences, self.index.documents
         for doc_id, document in documents.items():
             if doc_ids and doc_id not in doc_ids:
