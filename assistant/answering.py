@@ -57,7 +57,8 @@ from .entry_points import (
     factors_asked_for,
 )
 from .conversation import (
-    ResolvedQuestion, Turn, moved_on_from, own_terms, picks_among, recent_turns, statements, typed_as_keywords,
+    ResolvedQuestion, Turn, item_picked, moved_on_from, own_terms, picks_among, recent_turns, statements,
+    typed_as_keywords,
 )
 from .definitions import (
     asked_term,
@@ -499,7 +500,7 @@ class Answerer:
         Only statements among the sentences of the passages the follow-up finds (read with the question it follows),
         short list items included, are picked among, and only among two or more."""
         asked = picks_among(question)
-        if asked is None:
+        if asked is None or item_picked(question, answer) is not None:  # one thing a statement enumerates: resolved
             return []
         what, several = asked
         table, documents = self.index.sentences, self.index.documents

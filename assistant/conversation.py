@@ -350,6 +350,23 @@ def _items(quoted: list[str]) -> list[str]:
     return quoted
 
 
+def item_picked(text: str, answer: str) -> str | None:
+    """For a question picking one of the things a statement of the last answer enumerates ("Which one is about laws?"
+    after "The principles of good governance are accountability, transparency, rule of law …"), the one thing holding
+    the words it names, with what the statement says they are: "rule of law (The principles of good governance)";
+    None unless exactly one thing of the first statement enumerating any holds them all."""
+    asked = picks_among(text)
+    if asked is None or not answer:
+        return None
+    wanted = set(terms(asked[0]))
+    for statement in statements(answer):
+        lead, items = enumerated(statement)
+        if items:
+            holding = [item for item in items if wanted <= set(terms(item))]
+            return f"{holding[0]} ({lead})" if len(holding) == 1 and wanted else None
+    return None
+
+
 def enumerated(statement: str) -> tuple[str, list[str]]:
     """What a statement says before it enumerates (after "are", "include", "such as", "namely" or a colon), and the
     things it enumerates, when each is a few words and the last two are joined by "and" or "or": "The principles of
@@ -389,6 +406,9 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             if by_place is not None:
                 query, ordinal, counted = by_place
                 return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of {which}", query, listing=counted)
+    named_item = item_picked(text, answer)
+    if named_item is not None:  # "Which one is about laws?" after "The principles … are accountability, …, rule of law …"
+        return ResolvedQuestion(question, named_item, True, "picks one of the things the last answer enumerates", named_item)
     the_one = _THE_ONE.match(text[continuation.end() :]) if continuation else None
     if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]

@@ -541,3 +541,12 @@ def test_a_year_narrows_a_how_many_follow_up_and_names_no_new_subject():
     assert resolved.followup and resolved.query == "How many people were affected in 2017 — What is ferry displacement"
     # a question with words of its own the conversation never used still stands alone, year or not
     assert not resolve("How many pilots retired in 2017?", said).followup
+
+
+def test_a_question_picking_one_of_the_things_a_statement_enumerates_asks_about_that_thing():
+    said = "The duties of the harbour pilots are steering, logging, reporting of wrecks and night watch. [1] Pilots rest weekly. [2]"
+    turns = [Turn("user", "What are the duties of the harbour pilots?"), Turn("assistant", said)]
+    resolved = resolve("Which one is about wrecks?", turns)
+    assert resolved.followup and resolved.query == "reporting of wrecks (The duties of the harbour pilots)"
+    # none of the things holds its words, or several do: read as any follow-up
+    assert resolve("Which one is about money?", turns).query.startswith("Which one is about money —")
