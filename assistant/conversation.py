@@ -263,7 +263,7 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
     its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme";
     and none starts at a word as common as "from" ("Where did most of them come from?")."""
-    pieces = [re.findall(r"[\w'’-]+", piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
+    pieces = [_WORDS.findall(piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
     for term in dict.fromkeys(t for t in own_terms(_REFERENCE.sub(" ", question)) if t not in _ANCHORLESS):
