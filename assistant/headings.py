@@ -28,6 +28,15 @@ RESTATED_OTHER_TERMS = 2
 _FORM_WORDS = frozenset(terms(
     "what which who whom whose when where why how may might can could should would will must from into onto upon"
 ))
+# Words that rank what they qualify as the most important, one as good as another: "What are the main findings?"
+# names "Key Findings", "the major challenges" names "Main Challenges"
+_FOREMOST = frozenset(terms("key main major principal chief primary central core foremost"))
+_FOREMOST_TERM = min(_FOREMOST)
+
+
+def _as_asked(words: frozenset[str] | set[str]) -> set[str]:
+    """Terms compared for naming a heading: any word of _FOREMOST as any other."""
+    return {_FOREMOST_TERM if word in _FOREMOST else word for word in words}
 
 
 @dataclass(frozen=True)
@@ -96,15 +105,17 @@ def names_heading(
     the content words of the heading or of one of its parts split at a dash or a colon ("What are the key findings?"
     names "From Policy to Practice - Key Findings"). A label the briefs repeat over many headings (`labels`: "SSR
     Entry Point") is structure, not what the heading is about, and is left out first: "the SSR entry points for armed
-    violence" does not name "SSR Entry Point - Preventing Armed Conflict". `restated`: the terms hold all but at most
+    violence" does not name "SSR Entry Point - Preventing Armed Conflict". A word ranking a thing foremost is any other
+    such word ("main findings" names "Key Findings"). `restated`: the terms hold all but at most
     one of the heading's (or part's) content words, at least RESTATED_HEADING_TERMS of them, and at most
     RESTATED_OTHER_TERMS others ("What typical situations may call for SSR?" restates "WHAT TYPES OF SITUATIONS MIGHT
     CALL FOR SSR?"; a question with much else to ask does not)."""
     parts = parse_heading(heading)
     if parts.label is not None and parts.label in labels:
         heading = parts.name
+    asked = frozenset(_as_asked(asked))
     for part in (heading, *_HEADING_PARTS.split(heading)):
-        words = set(terms(part))
+        words = _as_asked(set(terms(part)))
         held = len(words & asked)
         content = words - _FORM_WORDS
         if (

@@ -273,6 +273,10 @@ def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds
     # a heading is named by two of its words at least, half of them or more; a section that is no list never answers
     assert names_heading("Lessons - What the Audit Learned", frozenset(own_terms("What did the audit learn?")))
     assert not names_heading("Lessons - What the Audit Learned", frozenset(own_terms("What are the lessons?")))
+    # a word ranking a thing foremost is as good as another: "the main lessons" name "Key Lessons", "the lessons" do not
+    assert names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What were the main lessons?")))
+    assert names_heading("Major Lessons of the Audit", frozenset(own_terms("What are the principal lessons of the audit?")))
+    assert not names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What were the lessons?")))
     assert composer.heading_list(chosen, frozenset(own_terms("What are the budget lessons of the audit fund?"))) == listed
     assert composer.heading_list(chosen, frozenset(own_terms("What does the audit say on the patrol budget?"))) == []
 
