@@ -36,11 +36,13 @@ _ASKED_THING = re.compile(
     r"(?!(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|the|of)\b)([^\W\d_]+)",
     re.IGNORECASE,
 )
-# The words of a question asking what to do besides _ACTION's, naming nothing to act on or with ("What can SSR do?")
+# The words of a question asking what to do besides _ACTION's, naming nothing to act on or with ("What can SSR do?"),
+# nor anyone but those the briefs advise ("What can donors do?", "What should the international community do?")
 _ASKING_FOR_ACTION = frozenset(terms(
     "what which how can could should would may might must will is are be been being do does did done doing help helps "
     "the a an about with on against for to this that these those it them they ssr brief briefs say says suggest "
-    "suggested propose proposed advise advised there any anything something"
+    "suggested propose proposed advise advised there any anything something "
+    "we us i you donor donors international community external outside outsiders actor actors partner partners"
 ))
 MAX_QUOTED_STATEMENTS = 16  # the statements of an answer factor_quoted looks up (an answer quotes at most about a dozen)
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
