@@ -134,7 +134,9 @@ def test_a_topic_asked_to_be_told_about_or_typed_as_a_few_words_names_its_thing(
 )
 def test_other_references_keep_the_question_with_its_topic(topic, question):
     resolved = resolve(question, history(topic))
-    assert resolved.followup and resolved.query.endswith(" — " + topic.rstrip("?")) and "read as" not in resolved.reason
+    # a topic asking what a thing is lends the thing, not "What is": the follow-up asks something else about it
+    lent = topic.rstrip("?").removeprefix("What is ")
+    assert resolved.followup and resolved.query.endswith(" — " + lent) and "read as" not in resolved.reason
 
 
 @pytest.mark.parametrize(
@@ -538,7 +540,7 @@ def test_a_year_narrows_a_how_many_follow_up_and_names_no_new_subject():
     said = [Turn("user", "What is ferry displacement?"),
             Turn("assistant", "Ferry displacement refers to the moving of people off the lake in storms. [1]")]
     resolved = resolve("How many people were affected in 2017?", said)
-    assert resolved.followup and resolved.query == "How many people were affected in 2017 — What is ferry displacement"
+    assert resolved.followup and resolved.query == "How many people were affected in 2017 — ferry displacement"
     # a question with words of its own the conversation never used still stands alone, year or not
     assert not resolve("How many pilots retired in 2017?", said).followup
 
