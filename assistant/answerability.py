@@ -37,8 +37,8 @@ _ASKS_MONEY = re.compile(
     r"\b(?:fund|financ|pa(?:y|id)|spen[dt]|pledg|contribut|invest)\w*\b.*\bhow much\b|"
     # "What is DCAF's budget", "What was the cost of the programme": the query searched has no "?"
     r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$|"
-    # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats"
-    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent)\b(?!\s+(?:off|attention|for))",
+    # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost"
+    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost)\b(?!\s+(?:off|attention|for))",
     re.I,
 )
 _ASKS_SHARE = re.compile(

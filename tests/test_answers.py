@@ -456,6 +456,7 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type("What did the budget cover?") is None
     assert asked_type("What did the port authority pay the pilots under the deal?") == "money"
     assert asked_type("What will the ministry spend on new boats") == "money"
+    assert asked_type("What did the external audit of the harbour scheme cost?") == "money"
     assert asked_type("What does the harbour review say about pay off for the city?") is None  # not "what … paid"
     assert asked_type("What did the review say about pilots who pay attention to radar?") is None
     assert not holds_answer_type(asks_money, "The fund opened in 2019 with 12 members.")  # a count, not an amount
