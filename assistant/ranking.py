@@ -124,7 +124,6 @@ SENTENCE_FEATURES = (
     "enumerates",
     "log_position",
     "about_the_text",
-    "cosine_gap_unmatched",
 )
 SENTENCE_DIRECTION = {
     "cosine": 1,
@@ -143,10 +142,6 @@ SENTENCE_DIRECTION = {
     "defines": 1,  # reads as a definition, and the question asks what something is or means
     "enumerates": 1,  # names several things in a row, and the question asks for a list
     "log_position": 0,  # its place in its passage
-    # cosine_gap as far as no candidate holds the question's words (times 1 - the best rare_coverage): a question
-    # worded unlike the briefs ("save public money" for "the use of public resources … more efficient") is matched
-    # by meaning alone
-    "cosine_gap_unmatched": 1,
     "about_the_text": -1,  # speaks of the brief itself ("This page describes …"), and the question does not
 }
 
@@ -195,7 +190,6 @@ def sentence_features(evidence: SentenceEvidence) -> np.ndarray:
         "enumerates": e.enumerates,
         "log_position": np.log1p(e.position),
         "about_the_text": e.about_the_text,
-        "cosine_gap_unmatched": (e.cosine - best_cosine) * (1.0 - best_rare),
     }
     return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in SENTENCE_FEATURES]) if len(e.cosine) else np.zeros((0, len(SENTENCE_FEATURES)))
 

