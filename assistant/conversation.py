@@ -136,6 +136,7 @@ _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
 _SINGULAR_PRONOUN = re.compile(r"[Ii]ts?")
 _PLURAL_NOUN = re.compile(r"[a-z][\w-]{2,}[^s\W]s")  # "principles", "factors"; not "process" nor "SSRs"
 _AFTER_HEAD = re.compile(r"\s(?:of|for|in|on|to|from|with|against|about|under|by|at|between|among|within)\s", re.IGNORECASE)
+_PICKED_PRONOUNS = frozenset(("it", "its", "that", "this", "they", "them", "their", "these", "those"))  # for what was just picked
 _PRONOUN = re.compile(r"\b(?:[Ii]ts?|[Tt]hey|[Tt]hem|[Tt]heir)\b|\b[Tt]h(?:at|is)\s*$")
 _QUESTION_WORDS = frozenset(terms(
     "what which who whom whose when where why how does do did is are was were can could should would will say says tell give "
@@ -436,6 +437,19 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:
+        picked = picks_among(previous.question) if previous.followup else None
+        pronoun = reference if picked is not None and reference.group(0).lower() in _PICKED_PRONOUNS else None
+        if picked is not None and pronoun is not None:  # "What does the report recommend about that?" after "Which of
+            # these concern leadership?": that is the one statement the last answer gave ("Lack of awareness … by mission
+            # leadership"), else what the last question picked by, in the topic it picked among
+            given = statements(answer)
+            what = _MARKERS.sub("", given[0]).strip().rstrip(".") if len(given) == 1 else picked[0]
+            possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
+            query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]} — {previous.topic}"
+            return ResolvedQuestion(
+                question, query, True, f"refers back with '{pronoun.group(0)}', read as '{what}', which the last question picked",
+                previous.topic,
+            )
         anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
         named = None if many else _named(text, previous.topic)

@@ -552,3 +552,23 @@ def test_a_question_picking_one_of_the_things_a_statement_enumerates_asks_about_
     assert resolved.followup and resolved.query == "reporting of wrecks (The duties of the harbour pilots)"
     # none of the things holds its words, or several do: read as any follow-up
     assert resolve("Which one is about money?", turns).query.startswith("Which one is about money —")
+
+
+def test_that_after_a_question_picking_among_the_things_just_quoted_is_the_thing_it_picked():
+    turns = [
+        Turn("user", "What are the findings of the harbour audit?"),
+        Turn("assistant", "Pilots log boats twice. [1] Night patrols lack leaders. [2] Radios fail in storms. [3]"),
+        Turn("user", "Which of these concern leaders?"), Turn("assistant", "Night patrols lack leaders. [1]"),
+    ]
+    # the one statement the pick got, searched in the topic picked among; not the audit's findings as a whole
+    resolved = resolve("What does the audit recommend about that?", turns)
+    assert resolved.followup
+    assert resolved.query == "What does the audit recommend about Night patrols lack leaders — What are the findings of the harbour audit"
+    # a pick that got several: what it picked by
+    turns[-1] = Turn("assistant", "Night patrols lack leaders. [1] Pilots elect no leaders. [2]")
+    assert resolve("Why is it a problem?", turns).query.startswith("Why is leaders a problem — ")
+    assert resolve("Why does that matter?", turns).query.startswith("Why does leaders matter — ")  # "that" anywhere
+    assert resolve("What are its causes?", turns).query.startswith("What are leaders's causes — ")
+    # after a question that picked nothing, "that" is read as before
+    turns[2] = Turn("user", "Why do radios fail?")
+    assert "Night patrols" not in resolve("What does the audit recommend about that?", turns).query
