@@ -498,7 +498,9 @@ class Answerer:
         of what it is asked to be about, if only one does; else the one closest in meaning to it, by the settings'
         pick_margin or more over the next (with "Which ones …", each within it of the closest, unless that is all).
         Only statements among the sentences of the passages the follow-up finds (read with the question it follows),
-        short list items included, are picked among, and only among two or more."""
+        short list items included, are picked among, and only among two or more; among the items of a list when the
+        answer quoted two or more ("The report offers five recommendations …" and how the review was made are no
+        recommendation)."""
         asked = picks_among(question)
         if asked is None or item_picked(question, answer) is not None:  # one thing a statement enumerates: resolved
             return []
@@ -510,6 +512,9 @@ class Answerer:
         }
         by_text = {" ".join(table.text(i, documents).split()): i for i in sorted(near)}
         ids = list(dict.fromkeys(by_text[t] for t in (" ".join(s.split()) for s in statements(answer)) if t in by_text))
+        items = [i for i in ids if self.composer.in_list(i)]
+        if len(items) >= 2:  # the things of a list the answer quoted, not the sentences introducing it
+            ids = items
         if len(ids) < 2:
             return []
         wanted = set(terms(what))

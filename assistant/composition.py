@@ -357,11 +357,11 @@ class Composer:
             doc_id = table.doc_ids[item]
             text = documents[doc_id].text
             start = int(table.starts[item])
-            if not text[start : start + 1].islower() or not self._in_list(item):
+            if not text[start : start + 1].islower() or not self.in_list(item):
                 continue
             section = self.section_of(doc_id, start)
             before = item - 1
-            while (before >= 0 and table.doc_ids[before] == doc_id and self._in_list(before)
+            while (before >= 0 and table.doc_ids[before] == doc_id and self.in_list(before)
                    and item - before <= LIST_MAX_ITEMS):
                 before -= 1
             if (before < 0 or table.doc_ids[before] != doc_id or before in taken or not self.introduces_list(before)
@@ -374,7 +374,7 @@ class Composer:
             taken.add(before)
         return added
 
-    def _in_list(self, sentence: int) -> bool:
+    def in_list(self, sentence: int) -> bool:
         """Whether the sentence belongs to a list item (sentences.in_list_item)."""
         table, documents = self.index.sentences, self.index.documents
         doc_id = table.doc_ids[sentence]

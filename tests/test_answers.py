@@ -768,7 +768,8 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
         "# Harbour Patrol Review\n\n## Overview\n\nThe review looked at the harbour patrol of the lake towns over five years.\n\n"
         "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {f}\n" for f in findings)
         + "\n## Budget\n\nThe towns pay for the patrol together.\n"
-        + "\n## Advice to the Towns\n\nThe review gives the towns four recommendations for the patrol.\n\n"
+        + "\n## Advice to the Towns\n\nThe review gives the towns four recommendations for the patrol, after talks with the "
+        "lamp keepers.\n\n"
         + "1. Buy storm radios\n\n2. Hire two pilots\n\n3. Publish the budget\n\n4. Light the quays\n"
     )
     answerer = answerer_over(tmp_path, {"harbour-review.md": brief})
@@ -788,5 +789,7 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
     advice = "What does the review recommend to the towns?"
     listed = answerer.ask(advice)
     assert "Light the quays" in [s.text for s in listed.sentences]
+    assert any("lamp keepers" in s.text for s in listed.sentences)  # the sentence introducing them too
     turns = [Turn("user", advice), Turn("assistant", listed.text)]
+    # one of the recommendations, not the sentence introducing them, though only that one says "lamp"
     assert [s.text for s in answerer.ask("Which one is about lamps?", turns).sentences] == ["Light the quays"]
