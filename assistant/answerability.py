@@ -50,6 +50,8 @@ _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
 # "What is the number of …", not "how can reform reduce the number of …"; "when did …", not "when talking about …".
 _ASKS_NUMBER = re.compile(
     r"\b(?:how many|how much|how large|what amount)\b|"
+    # "What figure does each give?", "Compare the migrant figures …", "What numbers of IDPs …" (not "in growing numbers")
+    r"\b(?:what|which|compare|how do|how does)\b[^?.]*\b(?:figures?|numbers|statistics)\b|"
     r"\b(?:what|which) (?:is|was|are|were) the (?:total |overall )?(?:number|population|death toll) of\b",  # "What is the population of …"
     re.I,
 )

@@ -490,6 +490,10 @@ def test_what_a_question_asks_for_is_read_from_its_form_not_from_stray_words():
     assert asked_type("What was the number of patrols in 2015?") == "count"
     assert asked_type("What is the population of Ruritania?") == "count"  # a figure, whatever the briefs say of it
     assert asked_type("How is the population of Ruritania protected?") is None
+    # asked for figures or numbers by name: a count; not a number told in passing
+    assert asked_type("Compare the pilot figures in the audit and the harbour review.") == "count"
+    assert asked_type("What figure does each report give?") == "count"
+    assert asked_type("Pilots have been leaving in growing numbers. How should the port respond?") is None
     assert asked_type("Do some ministries avoid the word reform when talking about the police?") is None
     assert asked_type("When did the ministry start the reform?") == "year"
     assert asked_type("Since roughly when have ports had harbour police?") == "year"
