@@ -106,7 +106,8 @@ def names_heading(
     names "From Policy to Practice - Key Findings"). A label the briefs repeat over many headings (`labels`: "SSR
     Entry Point") is structure, not what the heading is about, and is left out first: "the SSR entry points for armed
     violence" does not name "SSR Entry Point - Preventing Armed Conflict". A word ranking a thing foremost is any other
-    such word ("main findings" names "Key Findings"). `restated`: the terms hold all but at most
+    such word ("main findings" names "Key Findings"), and adds nothing to what a heading of one other word is about:
+    "What weaknesses did the review find?" names "Key Findings", as does any question saying "key findings". `restated`: the terms hold all but at most
     one of the heading's (or part's) content words, at least RESTATED_HEADING_TERMS of them, and at most
     RESTATED_OTHER_TERMS others ("What typical situations may call for SSR?" restates "WHAT TYPES OF SITUATIONS MIGHT
     CALL FOR SSR?"; a question with much else to ask does not)."""
@@ -124,5 +125,11 @@ def names_heading(
         ):
             return True
         if not restated and held >= MIN_HEADING_TERMS and 2 * held >= len(words):
+            return True
+        # a foremost word and one other ("Key Findings"): the other names it in a question asking for a list ("What
+        # weaknesses did the review find?"); both name it in any question ("… according to the review's key findings")
+        if len(content) == 2 and _FOREMOST_TERM in content and (content - {_FOREMOST_TERM}) <= asked and (
+            not restated or content <= asked
+        ):
             return True
     return False

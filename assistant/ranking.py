@@ -45,7 +45,11 @@ def is_definitional(sentence: str) -> bool:
 
 
 _ASKS_LIST = re.compile(
-    r"\b(?:list\w*|enumerat\w*|which \w+s|what (?:are|were) (?:the|its|their)|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
+    r"\b(?:list\w*|enumerat\w*|which \w+s|"
+    # "What weaknesses did …", "What precautions do …", "What institutions in …": "what" and a plural noun (a verb
+    # after "what" is followed by its object: "What separates a refugee …")
+    r"what [a-z][\w-]*[^s\W]s\s+(?:do|does|did|are|were|can|could|should|would|will|have|has|had|must|may|might|in|of|"
+    r"for|on|against|that|which)|what (?:are|were) (?:the|its|their)|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
     r"name (?:the|some|a few)|(?:components|parts|elements) of|makes? up)\b"
     # what a thing is made of: its parts, a list ("What is the security sector made of?")
     r"|\b(?:made(?: up)? of|composed of|consists? of|comprises?)\W*$",

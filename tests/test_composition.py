@@ -219,6 +219,9 @@ def test_a_question_asking_for_a_statement_gets_no_list_and_no_sentence_left_han
         form = QuestionForm.of(question, question)
         assert form.wants_list and not form.statement, question
     assert not asks_list("What criticism is made of the patrol's duties?")
+    # "what" and a plural noun asks for several things, as "which" does; "what" and a verb does not
+    assert asks_list("What weaknesses did the audit find?") and asks_list("What precautions do the notes insist on?")
+    assert not asks_list("What separates a pilot from a fisher?") and not asks_list("What does the patrol do?")
     texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm.of("What is the patrol made of?", ""))[0]]
     assert texts[:2] == ["The lake patrol has three duties:", "Rescuing fishers caught on the lake in storms."]
 
@@ -276,7 +279,11 @@ def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds
     # a word ranking a thing foremost is as good as another: "the main lessons" name "Key Lessons", "the lessons" do not
     assert names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What were the main lessons?")))
     assert names_heading("Major Lessons of the Audit", frozenset(own_terms("What are the principal lessons of the audit?")))
-    assert not names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What were the lessons?")))
+    assert names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What were the lessons?")))  # "Key" adds nothing
+    assert not names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What were the lessons?")), restated=True)
+    # … but a question saying "key lessons" names it, whatever else it asks
+    assert names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What did the towns gain by the audit's key lessons?")), restated=True)
+    assert not names_heading("Patrols at Sea - Lessons and Costs", frozenset(own_terms("What were the lessons?")))
     assert composer.heading_list(chosen, frozenset(own_terms("What are the budget lessons of the audit fund?"))) == listed
     assert composer.heading_list(chosen, frozenset(own_terms("What does the audit say on the patrol budget?"))) == []
 
