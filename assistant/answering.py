@@ -57,7 +57,7 @@ from .entry_points import (
     factors_asked_for,
 )
 from .conversation import (
-    ResolvedQuestion, Turn, item_picked, moved_on_from, own_terms, picks_among, recent_turns, statements,
+    ResolvedQuestion, Turn, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
     typed_as_keywords,
 )
 from .definitions import (
@@ -372,7 +372,7 @@ class Answerer:
         asked_entries = entry_points_asked_for(
             self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
         ) if not (overview or unknown) and language == "en" else []
-        picked = self._picked(question, answers[-1], embedder, candidates) if resolved.followup and answers and not (
+        picked = self._picked(question, picked_among(history), embedder, candidates) if resolved.followup and answers and not (
             overview or asked_entries) else []
         if overview:
             sentences, citations = factor_overview(self.index, overview, vector)

@@ -295,6 +295,21 @@ def picks_among(question: str) -> tuple[str, bool] | None:
     return match.group("what"), several
 
 
+def picked_among(history: Sequence[Turn]) -> str:
+    """The answer a question picking among the things just quoted picks among: the last one, unless the question it
+    answered picked among the answer before it ("Which one is about guidance?" after "Which one is about financing?"
+    picks among the recommendations both follow, not among the one recommendation the last pick got); "" without one."""
+    turns = list(recent_turns(history))
+    for at in range(len(turns) - 1, -1, -1):
+        if turns[at].role != "assistant":
+            continue
+        asked = next((t.content for t in reversed(turns[:at]) if t.role == "user"), "")
+        earlier = any(t.role == "assistant" for t in turns[:at])
+        if not (earlier and picks_among(asked)):
+            return turns[at].content
+    return ""
+
+
 def moved_on_from(answers: Sequence[str], follows_on: bool) -> str:
     """What an answer moves on from rather than quote again (the recent `answers`, joined): all of them for a
     follow-up or a question asking for more ("Who else …?"); nothing for a question of its own, whose answer is what

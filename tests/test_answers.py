@@ -796,4 +796,8 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
     assert any("lamp keepers" in s.text for s in listed.sentences)  # the sentence introducing them too
     turns = [Turn("user", advice), Turn("assistant", listed.text)]
     # one of the recommendations, not the sentence introducing them, though only that one says "lamp"
-    assert [s.text for s in answerer.ask("Which one is about lamps?", turns).sentences] == ["Light the quays"]
+    lamps = answerer.ask("Which one is about lamps?", turns)
+    assert [s.text for s in lamps.sentences] == ["Light the quays"]
+    # a second pick picks among the same recommendations, not among the one the first pick got
+    turns += [Turn("user", "Which one is about lamps?"), Turn("assistant", lamps.text)]
+    assert [s.text for s in answerer.ask("Which one is about the budget?", turns).sentences] == ["Publish the budget"]

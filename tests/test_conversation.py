@@ -572,3 +572,16 @@ def test_that_after_a_question_picking_among_the_things_just_quoted_is_the_thing
     # after a question that picked nothing, "that" is read as before
     turns[2] = Turn("user", "Why do radios fail?")
     assert "Night patrols" not in resolve("What does the audit recommend about that?", turns).query
+
+
+def test_a_pick_after_a_pick_picks_among_the_answer_both_follow():
+    from assistant.conversation import picked_among
+
+    listed = "Buy radios [1] Hire pilots [2] Light the quays [3]"
+    turns = [Turn("user", "What does the audit recommend?"), Turn("assistant", listed)]
+    assert picked_among(turns) == listed
+    turns += [Turn("user", "Which one is about lamps?"), Turn("assistant", "Light the quays [1]")]
+    assert picked_among(turns) == listed
+    turns += [Turn("user", "Why does that matter?"), Turn("assistant", "Dark quays are unsafe. [1]")]
+    assert picked_among(turns) == "Dark quays are unsafe. [1]"  # a question of another kind: its answer
+    assert picked_among([]) == ""
