@@ -202,6 +202,7 @@ class ResolvedQuestion:
     topic: str = ""  # the self-contained question the conversation is about at this turn
     anchors: str = ""  # phrases of the last answer added to the query, in brackets at its end (anchors())
     listing: str = ""  # the answer an ordinal was read from ("the second one"), which "And the fourth one?" counts in too
+    other_source: bool = False  # asks the last question of another brief: "And the UN review?" (searched in that brief)
 
     @property
     def text(self) -> str:
@@ -448,7 +449,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         source = SOURCE_PHRASE.search(previous.topic) if SOURCE_PHRASE.fullmatch(rest) else None
         if source is not None:  # "And the UN review?" after "What does the backgrounder say about gender?"
             query = f"{previous.topic[: source.start()]}{rest}{previous.topic[source.end() :]}"
-            return ResolvedQuestion(question, query, True, f"continues with '{cue}', another source", query)
+            return ResolvedQuestion(question, query, True, f"continues with '{cue}', another source", query, other_source=True)
         query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
     if reference:

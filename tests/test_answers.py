@@ -801,3 +801,22 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
     # a second pick picks among the same recommendations, not among the one the first pick got
     turns += [Turn("user", "Which one is about lamps?"), Turn("assistant", lamps.text)]
     assert [s.text for s in answerer.ask("Which one is about the budget?", turns).sentences] == ["Publish the budget"]
+
+
+def test_the_last_question_asked_of_another_brief_is_answered_from_that_brief(tmp_path):
+    from assistant.conversation import Turn
+
+    answerer = answerer_over(tmp_path, {
+        "harbour-pilots-review.md": "# Review of Harbour Pilotage\n\n## Night work\n\nPilots who work at night need "
+        "radar on every boat. Night pilotage doubled after the new quays opened.\n\n## Pay\n\nPilots are paid by the tide.\n",
+        "lake-patrol-briefing-note.md": "# Lake Patrol\n\n## Rescues\n\nThe patrol rescues fishers caught by storms.\n\n"
+        "## Night\n\nAt night the patrol keeps one boat at the harbour mouth.\n",
+    })
+    question = "What does the pilotage review say about night work?"
+    first = answerer.ask(question)
+    assert {c.source.doc_id for c in first.citations} == {"harbour-pilots-review"}
+    turns = [Turn("user", question), Turn("assistant", first.text)]
+    other = answerer.ask("And the briefing note?", turns)
+    assert other.resolved.other_source
+    assert other.citations and {c.source.doc_id for c in other.citations} == {"lake-patrol-briefing-note"}
+    assert "At night the patrol keeps one boat at the harbour mouth." in [s.text for s in other.sentences]

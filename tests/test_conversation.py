@@ -496,6 +496,7 @@ def test_how_long_asks_by_its_adverb_and_takes_no_phrase_of_the_answer_for_it():
 def test_an_ellipsis_naming_another_source_asks_the_same_of_that_source():
     turns = [Turn("user", "What does the harbour review say about night pilotage?"), Turn("assistant", "Radar. [1]")]
     assert resolve("And the port code page?", turns).query == "What does the port code page say about night pilotage"
+    assert resolve("And the port code page?", turns).other_source and not resolve("And the tug crews?", turns).other_source
     assert resolve("And the tug crews?", turns).query != "What does the tug crews say about night pilotage"  # no source
 
 
