@@ -610,8 +610,8 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
     """A question that depends on the previous one: with it when it stood on its own, and with the topic it was
     about. After a follow-up, with the topic alone: in "What is the BMM programme?", "Who funds it?", "Who runs
     it?", the last "it" is the programme, and "funds" would pull the search back to the answer just given."""
-    named = _NAMING_TOPIC.match(previous.text)
-    parts = [text] if previous.followup and previous.topic else [text, previous.text[named.end():] if named else previous.text]
+    named = _NAMING_TOPIC.match(previous.text)  # "What is X?" lends X: the follow-up asks something else about it
+    parts = [text] if previous.followup and previous.topic else [text, previous.text[named.end() :] if named else previous.text]
     if previous.topic and previous.topic != previous.text:
         parts.append(previous.topic)
     return " — ".join(parts)
