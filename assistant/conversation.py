@@ -87,7 +87,8 @@ _CONJUNCTION_THAT = re.compile(
 # "Which one is about human rights?"
 _NARROWING = re.compile(
     r"^(?:only|just)\b|^\W*which\s+ones?\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b|"
-    r"\b(?:given|cited|named|used|offered)\s+as\s+(?:an?\s+)?(?:examples?|illustrations?|cases?\s+in\s+point)\b",  # "Which countries are given as examples?"
+    r"\b(?:given|cited|named|used|offered)\s+as\s+(?:an?\s+)?(?:examples?|illustrations?|cases?\s+in\s+point)\b|"  # "Which countries are given as examples?"
+    r"^\W*(?:which|what)\s+[\w-]+\s+(?:in\s+particular|specifically|exactly)\W*$",  # "Which goal in particular?"
     re.IGNORECASE,
 )
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
@@ -281,7 +282,8 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
 _PICKS = re.compile(
     r"^\W*(?:and\s+|so\s+)?which\s+(?P<how>one|ones|of\s+(?:these|them|those|the\s+[\w-]+))\s+"
     r"(?P<verb>(?:is|are|was|were)\s+(?:about|on|for)|(?:deals?|dealt)\s+with|concerns?|relates?\s+to|covers?|"
-    r"address(?:es)?|refers?\s+to|mentions?|talks?\s+about|focus(?:es)?\s+on|is|are)\s+(?P<what>\S.*?)\W*$",
+    r"address(?:es)?|refers?\s+to|mentions?|talks?\s+about|focus(?:es)?\s+on|needs?|requires?|involves?|is|are)\s+"
+    r"(?P<what>\S.*?)\W*$",
     re.IGNORECASE,
 )
 

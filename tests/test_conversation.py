@@ -535,6 +535,7 @@ def test_a_question_picking_among_the_things_just_quoted_says_what_it_picks_by()
     assert picks_among("And which ones deal with boats?") == ("boats", True)
     assert picks_among("Which of them are weaknesses?") == ("weaknesses", True)
     assert picks_among("Which one is it?") is None and picks_among("Which countries are examples?") is None
+    assert picks_among("Which ones need money?") == ("money", True) and picks_among("Which one requires laws?") == ("laws", False)
 
 
 def test_a_year_narrows_a_how_many_follow_up_and_names_no_new_subject():
@@ -586,3 +587,13 @@ def test_a_pick_after_a_pick_picks_among_the_answer_both_follow():
     turns += [Turn("user", "Why does that matter?"), Turn("assistant", "Dark quays are unsafe. [1]")]
     assert picked_among(turns) == "Dark quays are unsafe. [1]"  # a question of another kind: its answer
     assert picked_among([]) == ""
+
+
+def test_which_thing_in_particular_narrows_what_was_just_said():
+    # "goal" is neither in the topic nor in the answer: only the form says it narrows
+    turns = [Turn("user", "What is the link between pilotage and the SDGs?"),
+             Turn("assistant", "Pilotage improves safety at sea (SDG 14). [1]")]
+    resolved = resolve("Which goal in particular?", turns)
+    assert resolved.followup and resolved.query.startswith("Which goal in particular — the link between pilotage and the SDGs")
+    # a question of its own that says "in particular" stands alone
+    assert not resolve("Which ports in particular train pilots at night?", turns).followup
