@@ -326,7 +326,7 @@ class Answerer:
         # meant by X" searched with "means" added still asks what X is); only BM25 and sentence scoring use them
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         sources = named_sources(request.query, self.index.documents) if not request.doc_ids else None
-        if sources is not None and (len(sources.doc_ids) >= 2 or resolved.other_source):
+        if sources is not None and (len(sources.doc_ids) >= 2 or (resolved.other_source and sources.doc_ids)):
             # briefs compared by name ("… across the DCAF backgrounder, the UN brief and …"): the topic is searched in
             # them, each one's best passage first; their names would find the pages about the briefs themselves. So is
             # the one brief a follow-up asks the last question of ("And the briefing note?")

@@ -820,3 +820,6 @@ def test_the_last_question_asked_of_another_brief_is_answered_from_that_brief(tm
     assert other.resolved.other_source
     assert other.citations and {c.source.doc_id for c in other.citations} == {"lake-patrol-briefing-note"}
     assert "At night the patrol keeps one boat at the harbour mouth." in [s.text for s in other.sentences]
+    # another source no title names: searched as any follow-up, in every brief
+    unnamed = answerer.ask("And the mountain rescue report?", turns)
+    assert unnamed.resolved.other_source and unnamed.citations
