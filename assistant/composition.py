@@ -86,6 +86,7 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
+MAX_POINTER_CHAIN = 3  # sentences pointing back, each to the one before, followed back to what the first stands for
 MIN_HEADING_LIST_ITEMS = 3
 MAX_LIST_INTRO = 4  # sentences of a listing section that may stand before its items
 SAME_WORDS_AT_LEAST = 5  # a sentence of this many content words or more, with another's very words, is the same statement
@@ -210,7 +211,12 @@ class Composer:
                 continue
             chosen.append([candidate])
             words += length
-        chosen += self.linked(chosen, candidates, words, said, before=True)
+        for _ in range(MAX_POINTER_CHAIN):  # "It is also based on …" brings "These are based on …", which brings what
+            # "These" stands for ("The report offers five strategic recommendations …")
+            pointed_to = self.linked(chosen, candidates, words, said, before=True)
+            if not pointed_to:
+                break
+            chosen += pointed_to
         # a list's items are not brought again when the conversation has quoted them, unless the question asks for
         # the list whole
         brought_said = "" if form.wants_list else said

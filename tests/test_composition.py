@@ -187,6 +187,21 @@ def test_a_sentence_that_points_back_brings_the_one_it_points_to(tmp_path):
     assert "The patrol was founded in 2009." not in followed and followed[0].startswith("It is financed by")
 
 
+def test_a_chain_of_sentences_pointing_back_is_followed_to_what_its_first_stands_for(tmp_path):
+    brief = (
+        "# Harbour Review\n\n## Proposals\n\nThe review makes four proposals to the harbour board. These rest on a survey "
+        "of the fishers of the bay. It also drew on forty talks with the pilots.\n\n## Budget\n\nThe towns pay for "
+        "the harbour together.\n"
+    )
+    composer, ids = composer_of(tmp_path, {"harbour-review.md": brief})
+    texts = [s.text for s in composer.compose(candidates(ids, {"It also drew on": 0.9, "The towns pay": 0.8}), ranked=False)[0]]
+    # "It" is what "These" rests on, and "These" the four proposals: all three, in reading order
+    assert texts[:3] == [
+        "The review makes four proposals to the harbour board.", "These rest on a survey of the fishers of the bay.",
+        "It also drew on forty talks with the pilots.",
+    ]
+
+
 def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(tmp_path):
     composer, ids = composer_over(tmp_path)
     lines = ["Lake Towns Fund Charter - LTF, 2008", "Harbour Court Rules - HC, 2010", "Patrol Logbook Standards - LP, 2012"]
