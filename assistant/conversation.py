@@ -461,7 +461,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             # these concern leadership?": that is the one statement the last answer gave ("Lack of awareness … by mission
             # leadership"), else what the last question picked by, in the topic it picked among
             given = statements(answer)
-            what = _MARKERS.sub("", given[0]).strip().rstrip(".") if len(given) == 1 else picked[0]
+            what = given[0].rstrip(".") if len(given) == 1 else picked[0]  # statements() drops the markers
             possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
             query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]} — {previous.topic}"
             return ResolvedQuestion(
