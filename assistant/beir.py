@@ -27,7 +27,7 @@ from .dense import new_store
 from .embedding import Embedder
 from .errors import AssistantError
 from .store import INDEX_FORMAT, Index, Manifest, vector_kind
-from .lexical import LexicalIndex
+from .lexical import TERMS_VERSION, LexicalIndex
 from .models import Passage
 from .retrieval import Retriever, SearchRequest
 from .sentences import SentenceTable
@@ -128,7 +128,8 @@ def benchmark_index(dataset: BeirDataset, vectors: np.ndarray, settings: Setting
     ]
     dense = new_store(vectors, [p.doc_id for p in passages], settings)  # in memory, or a PostgreSQL table with store=postgres
     manifest = Manifest(
-        INDEX_FORMAT, settings.embedding_model, int(vectors.shape[1]), "beir", {}, dense.kind, len(passages), {}, "", 0.0, 0, 0
+        INDEX_FORMAT, settings.embedding_model, int(vectors.shape[1]), "beir", {}, dense.kind, len(passages), {}, "", 0.0, 0, 0,
+        terms_version=TERMS_VERSION,
     )
     index = Index(
         manifest=manifest,

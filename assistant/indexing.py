@@ -19,7 +19,7 @@ from .chunking import CHUNKER_VERSION, chunk_document
 from .dense import DenseStore, new_store, saved_vectors
 from .embedding import Embedder
 from .ingest import QUALITY_WARNING, extraction_quality, load_corpus
-from .lexical import LexicalIndex
+from .lexical import TERMS_VERSION, LexicalIndex
 from .models import Document, FileProblem, Passage
 from .sentences import SentenceTable, sentence_table
 from .settings import Settings
@@ -29,12 +29,12 @@ from .store import (
     Manifest,
     chunking_settings,
     current_build,
-    mismatch_reason,
     read_build_manifest,
     read_documents,
     read_passages,
     read_sentences,
     vector_kind,
+    vectors_mismatch_reason,
     write_build,
 )
 
@@ -169,6 +169,7 @@ def _finish_build(
         model=settings.embedding_model,
         dimension=dense.dimension,
         chunker_version=CHUNKER_VERSION,
+        terms_version=TERMS_VERSION,
         chunking=chunking_settings(settings),
         dense_kind=dense.kind,
         passages=len(passages),
@@ -239,7 +240,7 @@ def _reusable_previous(settings: Settings) -> tuple[ReusableBuild | None, str | 
         return None, None
     try:
         manifest = read_build_manifest(build)
-        reason = mismatch_reason(manifest, settings)
+        reason = vectors_mismatch_reason(manifest, settings)
         if reason:
             return None, reason
         passages = read_passages(build)

@@ -1,4 +1,5 @@
-"""BM25 over passages (bm25s), with English stopwords and Snowball stemming (PyStemmer)."""
+"""BM25 over passages (bm25s), with English stopwords and Snowball stemming (PyStemmer); British and American
+spellings of a word (breame) read as one."""
 
 from __future__ import annotations
 
@@ -15,20 +16,27 @@ import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
+from breame.spelling import get_american_spelling
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 _stemmer = Stemmer.Stemmer("english")
 CHUNK_TEXTS = 5_000  # texts per chunk of the BM25 build: bounds the memory it needs beside the matrix
+# What `terms` makes of a text; an index built with other terms cannot be searched with these (store.mismatch_reason).
+# "2": a word's British spelling is read as its American one before stemming.
+TERMS_VERSION = "2"
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    """The Snowball stem of a word's American spelling: "defence" and "defense", "criticised" and "criticized",
+    "programme" and "program" are one term. Briefs are written in either (these five in both), and so are questions;
+    the stemmer alone keeps them apart ("defenc" / "defens", "criticis" / "critic")."""
+    return _stemmer.stemWord(get_american_spelling(word))
 
 
 def terms(text: str) -> list[str]:
-    """Lower-cased, stopword-free, Snowball-stemmed words of two letters or more.
+    """Lower-cased, stopword-free, Snowball-stemmed words of two letters or more, British spellings read as American.
 
     Stateless on purpose: a shared vocabulary-building tokenizer would grow with
     every query a long-running service sees.

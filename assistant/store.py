@@ -32,7 +32,7 @@ from .chunking import CHUNKER_VERSION
 from .dense import DenseStore, open_store, remove_stored
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing
 from .files import fsync_dir, write_atomically
-from .lexical import LexicalIndex
+from .lexical import TERMS_VERSION, LexicalIndex
 from .models import Document, FileProblem, PageSpan, Passage, Section
 from .sentences import SentenceTable
 from .settings import Settings
@@ -70,6 +70,7 @@ class Manifest:
     reused: int
     problems: list[FileProblem] = field(default_factory=list)
     vectors: str = "fp32"  # "int8" when the model ran quantised: its vectors do not mix with fp32 ones
+    terms_version: str = "1"  # lexical.TERMS_VERSION it was built with (builds before it was recorded: "1")
 
     @classmethod
     def from_json(cls, data: dict) -> "Manifest":  # type: ignore[type-arg]
@@ -136,6 +137,16 @@ def vector_kind(settings: Settings) -> str:
 
 def mismatch_reason(manifest: Manifest, settings: Settings) -> str | None:
     """Why an index cannot serve these settings, or None when it can."""
+    return vectors_mismatch_reason(manifest, settings) or (
+        f"built with lexical terms version {manifest.terms_version}, this version reads {TERMS_VERSION}"
+        if manifest.terms_version != TERMS_VERSION
+        else None
+    )
+
+
+def vectors_mismatch_reason(manifest: Manifest, settings: Settings) -> str | None:
+    """Why an index's passages and vectors cannot be reused under these settings, or None when they can (its lexical
+    index and catalogue are rebuilt on every build, so the terms they were made with do not matter here)."""
     if manifest.format_version != INDEX_FORMAT:
         return f"index format {manifest.format_version}, this version reads format {INDEX_FORMAT}"
     if manifest.model != settings.embedding_model:

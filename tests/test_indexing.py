@@ -94,6 +94,22 @@ def test_another_model_or_chunker_is_detected_and_rebuilt(hash_settings):
         load_index(other)
 
 
+def test_an_index_built_with_other_lexical_terms_is_refused_and_rebuilt_without_embedding_again(hash_settings):
+    """Its BM25 vocabulary was made by another `terms` (before British spellings were read as American: "defenc",
+    not "defens"); searching it with today's terms would miss those words, so it is refused until rebuilt. Its
+    vectors do not depend on the terms, so the rebuild reuses every one."""
+    build(hash_settings)
+    manifest = current_build(hash_settings.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    del data["terms_version"]  # as written before the version was recorded
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexMismatch, match="lexical terms version 1"):
+        load_index(hash_settings)
+    report, embedder = build(hash_settings)
+    assert report.embedded == 0 and embedder.calls == 0 and report.reused == report.passages
+    assert load_index(hash_settings).manifest.terms_version == "2"
+
+
 def test_hnsw_is_a_setting(hash_settings):
     settings = hash_settings.model_copy(update={"ann": "hnsw"})
     build(settings)

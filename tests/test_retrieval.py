@@ -228,6 +228,41 @@ def test_the_weight_settings_override_the_fitted_ones(real_retriever):
         ]
 
 
+def test_british_and_american_spellings_are_one_term():
+    assert terms("defence organisation programme criticised labour centre") == terms(
+        "defense organization program criticized labor center"
+    )
+    assert terms("criticised") == terms("criticism")  # the stemmer alone made "criticis" and "critic"
+    assert terms("practice, practise") == ["practic", "practic"] and terms("police") == ["polic"]
+
+
+def test_a_question_in_one_spelling_finds_a_brief_written_in_the_other(tmp_path):
+    """Briefs of our own, one in British spelling, one in American; each question in the other spelling finds its
+    passage first by its words alone (BM25)."""
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour-patrols.md").write_text(
+        "# Harbour Patrols\n\n## Defence\n\nThe defence ministry organised harbour patrols; the programme was "
+        "criticised for its labour costs.\n\n## Fishing\n\nFishing boats leave at dawn and return at noon.\n"
+    )
+    (corpus / "city-clinics.md").write_text(
+        "# City Clinics\n\n## Care\n\nThe clinics were organized around a center that prioritized the "
+        "neighborhood's elderly.\n\n## Roads\n\nThe roads to the clinics are paved every spring.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
+    build_index(settings, lambda: HashEmbedder())
+    retriever = Retriever(load_index(settings), HashEmbedder(), settings)
+    for question, section in (
+        ("Why was the defense program criticized?", "Defence"),
+        ("What did the labor costs of the organized patrols do?", "Defence"),
+        ("Which centre prioritises the neighbourhood?", "Care"),
+    ):
+        best = retriever.search(question, mode="bm25", top_k=1)[0].passage
+        assert best.section_path[-1] == section, question
+
+
 def test_bm25_built_in_chunks_scores_exactly_as_bm25s_does_from_words(tmp_path, monkeypatch):
     """The lexical index builds bm25s's matrix itself, two texts per chunk here so that terms span chunks; its
     scores are bm25s's own from word lists, to the bit, for every passage and query, empty texts and repeated words
