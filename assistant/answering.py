@@ -326,10 +326,11 @@ class Answerer:
         # meant by X" searched with "means" added still asks what X is); only BM25 and sentence scoring use them
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         sources = named_sources(request.query, self.index.documents) if not request.doc_ids else None
-        if sources is not None and (len(sources.doc_ids) >= 2 or (resolved.other_source and sources.doc_ids)):
+        if sources is not None and (len(sources.doc_ids) >= 2 or sources.alone or (resolved.other_source and sources.doc_ids)):
             # briefs compared by name ("… across the DCAF backgrounder, the UN brief and …"): the topic is searched in
             # them, each one's best passage first; their names would find the pages about the briefs themselves. So is
-            # the one brief a follow-up asks the last question of ("And the briefing note?")
+            # the one brief a question asks of alone ("What does the briefing note say about Afghanistan?"), or a
+            # follow-up asks the last question of ("And the briefing note?")
             vector = embedder.embed_query(sources.topic) if embedder is not None else None
             hits = each_source_first(self.retriever.search(
                 sources.topic, top_k=depth, doc_ids=sources.doc_ids, vector=vector, weights=models.fusion

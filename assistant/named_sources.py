@@ -26,10 +26,23 @@ SOURCE_PHRASE = re.compile(
 _PLAIN_TEXT_WORDS = frozenset(terms("brief report page paper note document study publication series review"))
 
 
+# a phrase naming a text joined to another one: "the briefing note and the ISSAT web page", "… and ISSAT's page",
+# "Compare the backgrounder with …", "between the note and …": the question is about more than the one it names
+_JOINED_AFTER = re.compile(r"\s+(?:and|or|with|versus|vs\.?|than)\s", re.IGNORECASE)
+_JOINED_BEFORE = re.compile(r"\b(?:and|or|with|versus|vs\.?|than|between|both)\s+$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class NamedSources:
     doc_ids: tuple[str, ...]  # the briefs named, in the order the question names them
     topic: str  # the question without the phrases naming them
+    joined: bool = False  # a phrase naming a text is joined to another ("the note and the ISSAT page"), named or not
+
+    @property
+    def alone(self) -> str | None:
+        """The one brief the question names, when it names one and joins no other text to it: what it asks of that
+        brief alone ("What does the briefing note say about Afghanistan?")."""
+        return self.doc_ids[0] if len(self.doc_ids) == 1 and not self.joined else None
 
 
 def named_sources(question: str, documents: dict[str, Document]) -> NamedSources:
@@ -37,9 +50,13 @@ def named_sources(question: str, documents: dict[str, Document]) -> NamedSources
     words_of = {doc_id: _document_words(doc_id, document.title) for doc_id, document in documents.items()}
     named: list[str] = []
     spans: list[tuple[int, int]] = []
+    joined = False
     for match in SOURCE_PHRASE.finditer(question):
         if match.group("plural"):
             continue
+        joined = joined or bool(
+            _JOINED_AFTER.match(question, match.end()) or _JOINED_BEFORE.search(question, 0, match.start())
+        )
         asked = terms(match.group("words"))
         text = terms(match.group("text"))  # "briefing note" says which brief; "brief" alone does not
         text = text if len(text) > 1 else [t for t in text if t not in _PLAIN_TEXT_WORDS]
@@ -54,7 +71,7 @@ def named_sources(question: str, documents: dict[str, Document]) -> NamedSources
     topic = question
     for start, end in reversed(spans):
         topic = topic[:start] + " " + topic[end:]
-    return NamedSources(tuple(named), re.sub(r"\s+", " ", topic).strip())
+    return NamedSources(tuple(named), re.sub(r"\s+", " ", topic).strip(), joined)
 
 
 @lru_cache(maxsize=65_536)

@@ -823,3 +823,22 @@ def test_the_last_question_asked_of_another_brief_is_answered_from_that_brief(tm
     # another source no title names: searched as any follow-up, in every brief
     unnamed = answerer.ask("And the mountain rescue report?", turns)
     assert unnamed.resolved.other_source and unnamed.citations
+
+
+def test_a_question_asking_one_brief_by_name_is_answered_from_that_brief(tmp_path):
+    """Two briefs of our own speak of the same harbour; the one whose own title is nearest the question's words is
+    not the one named. Named alone, the other is searched, and only it is quoted; joined to another text, the other
+    brief is searched too."""
+    answerer = answerer_over(tmp_path, {
+        "harbour-pilotage-review.md": "# Harbour Pilotage in Port Vell\n\n## Pilots\n\nPort Vell harbour pilots "
+        "board every tanker at the outer buoy. Port Vell harbour pilots train for four years before they take a ship "
+        "alone.\n",
+        "coastal-briefing-note.md": "# Coastal Shipping\n\n## Ports\n\nPort Vell harbour is dredged every "
+        "spring, so that deep tankers can reach the quay.\n\n## Weather\n\nWinter storms close the coast road.\n",
+    })
+    asked = answerer.ask("What does the briefing note say about Port Vell harbour pilots?")
+    assert asked.citations and {c.source.doc_id for c in asked.citations} == {"coastal-briefing-note"}
+    assert "dredged" in asked.text
+    joined = answerer.ask("What do the briefing note and the pilotage review say about Port Vell harbour pilots?")
+    assert "harbour-pilotage-review" in {c.source.doc_id for c in joined.citations}
+

@@ -37,6 +37,22 @@ def test_a_question_naming_briefs_by_title_or_file_name_names_them_and_its_topic
         assert named_sources(question, documents).doc_ids == (), question
 
 
+def test_one_brief_named_alone_is_asked_of_alone_and_one_joined_to_another_text_is_not(tmp_path):
+    documents = briefs(tmp_path)
+    assert named_sources("What does the briefing note say about storms?", documents).alone == "lake-patrol-briefing-note"
+    for question in (
+        "Do the briefing note and ISSAT's page name the same storms?",  # the other text names no brief of ours
+        "The briefing note and the mountain rescue page disagree on storms: what does each say?",
+        "Compare the dredging backgrounder with the harbour manual.",
+        "What do both the storm report and the briefing note say?",
+        "What does the review say about radar?",  # a plain text word names none
+    ):
+        assert named_sources(question, documents).alone is None, question
+    # another text word later in the question, not joined to the brief, leaves it alone
+    scene = "Before we finalise the concept note, my director asks: what does the dredging backgrounder say about silt?"
+    assert named_sources(scene, documents).alone == "river-dredging-backgrounder"
+
+
 def test_each_brief_a_comparison_names_has_its_best_passage_first():
     def hit(doc_id: str, rank: int) -> SearchHit:
         return SearchHit(Passage(f"{doc_id}-{rank}", doc_id, "t", (), 0, 1, (1,), f"text {rank}"), 1.0 / rank, rank)
