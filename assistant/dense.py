@@ -168,9 +168,16 @@ class FaissStore:
         return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> dict[int, float]:
-        if allowed is not None:  # exact scores over the chosen passages only
-            subset = self.vectors[allowed] @ query
-            return {int(allowed[i]): float(subset[i]) for i in np.argsort(-subset, kind="stable")[:k]}
+        if allowed is not None:  # exact scores over the chosen passages only, by FAISS's own inner product: numpy's
+            # (BLAS) sums in another order and differs in the last bits, and so would the answers' scores from an
+            # unrestricted search's (and PostgreSQL's, which agrees with FAISS)
+            k = min(k, len(allowed))
+            if k == 0:
+                return {}
+            subset = np.ascontiguousarray(self.vectors[allowed], dtype=np.float32)
+            scores, rows = faiss.knn(np.asarray(query, dtype=np.float32).reshape(1, -1), subset, k, metric=faiss.METRIC_INNER_PRODUCT)
+            found = sorted((-float(score), int(allowed[i])) for score, i in zip(scores[0], rows[0]) if i >= 0)
+            return {position: -negative for negative, position in found}  # best first, ties by position (as PostgreSQL)
         scores, positions = search_dense(self.index, query, k, self.settings)
         return {int(p): float(s) for s, p in zip(scores, positions) if p >= 0}
 
