@@ -108,6 +108,13 @@ _NAMING_TOPIC = re.compile(
     re.IGNORECASE,
 )
 _KEYWORD_TOPIC_WORDS = 5
+# A topic asking what is said, known or happened about a thing names it too: "What do the briefs say about gender",
+# "What does the backgrounder say on oversight", "What happened with the EU-Turkey deal", "What is known about the BMM"
+_ABOUT_TOPIC = re.compile(
+    r"^\W*what\b.{0,60}?\b(?:say|says|said|know|known|written|write|writes|mention|mentions|happened|happens|"
+    r"has\s+happened)\s+(?:about|on|to|with|regarding|concerning)\s+(?P<thing>\S.*?)\W*$",
+    re.IGNORECASE,
+)
 # A question's named subject before its verb: "When did the BMM programme start", "Why was the EU-Turkey deal signed
 # in 2016", "When was DCAF founded" (a name, after "the" with at most two common words, then one verb and at most a
 # phrase after a preposition); not after "what", whose object is asked ("What can SSR do about authoritarian regimes")
@@ -594,9 +601,13 @@ def _described(text: str, topic: str) -> tuple[str, str, str] | None:
 
 def _thing(topic: str) -> str | None:
     """What a topic names: X in "What/Who is X", "Tell me about X", "Explain X", "What does X stand for" (any term a
-    definition question asks about), a named subject ("When did the BMM programme start"); the whole of a search-box topic of
+    definition question asks about), a named subject ("When did the BMM programme start"), what is said or happened about
+    ("What does the backgrounder say about gender"); the whole of a search-box topic of
     a few words and no question word ("Better Migration Management"). None for other topics, which do not say which
     of their words "it" stands for ("Why do people flee military service?")."""
+    about = _ABOUT_TOPIC.match(topic)  # before "What is X": "What is known about X" names X, not "known about X"
+    if about is not None:
+        return about.group("thing")
     frame = _NAMING_TOPIC.match(topic)
     if frame is not None:
         return topic[frame.end() :].strip()
