@@ -136,8 +136,9 @@ class AskResponse(BaseModel):
     )
     searched_as: str | None = Field(
         description="What was searched, when it differs from `effective_query`: misspelt words corrected, the briefs' "
-        "word nearest in meaning added for a word they never use ('cops' -> 'police'), or, for a question in another "
-        "language, the briefs' English words its words resemble added to it."
+        "word nearest in meaning added for a word they never use ('cops' -> 'police'), for a question in another "
+        "language, the briefs' English words its words resemble added to it, or, for a question asking which brief "
+        "speaks of something ('Which brief talks about Hobbes?'), that thing alone ('Hobbes')."
     )
     language: str = Field(description="The question's language code; questions are understood in English.")
     message: str | None = Field(description="A note on the support level: why nothing is quoted, or that the quotes may not answer directly.")

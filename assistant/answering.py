@@ -118,6 +118,19 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
+# A question asking which brief, or where in the briefs, a topic is spoken of: "Which brief talks about Hobbes?",
+# "Which of the documents mentions Libya?", "Where do the briefs discuss gender?". The briefs are what it asks for, so
+# the words saying so ("brief", "talks") are no part of what to search: "talks" had been given the briefs' nearest word
+# "discussions", and the passages on dialogue came before the one on Hobbes.
+_TEXTS = r"(?:briefs?|documents?|reports?|publications?|pages?|papers?|texts?|sources?|notes?)"
+_SPEAKS = (r"(?:talks?|speaks?|writes?|mentions?|discuss(?:es)?|covers?|deals?\s+with|address(?:es)?|refers?\s+to|"
+           r"says?\s+(?:something|anything)?|touch(?:es)?\s+on)")
+_ASKS_WHICH_SOURCE = re.compile(
+    rf"^\W*(?:(?:which|what)\s+(?:one\s+)?(?:of\s+the\s+)?{_TEXTS}\s+(?:also\s+)?{_SPEAKS}|where\s+(?:do|does|did)\s+(?:the\s+)?"
+    rf"{_TEXTS}\s+(?:also\s+)?(?:talk|speak|write|mention|discuss|cover|deal\s+with|address|refer\s+to|say\s+(?:something|anything))|"
+    rf"(?:which|what)\s+(?:of\s+the\s+)?{_TEXTS}\s+(?:is|are)\s+about)\s+(?:(?:about|of|on|regarding|concerning)\s+)?(?P<topic>\S.*?)\W*$",
+    re.IGNORECASE,
+)
 # A question naming its source and its topic apart: "What does the briefing note say about climate change?", "What do
 # DCAF and the UN review agree on about national ownership?", "How does the backgrounder define good governance?",
 # "Which principles of good governance does the SSR backgrounder list?" (the topic with what is asked of it, when that
@@ -210,7 +223,8 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     support: str = ANSWERED  # answered | partial | not_covered; abstained is support == not_covered
     support_probability: float | None = None  # the answerability model's probability (None without a model)
-    searched_as: str | None = None  # what was searched, when spelling correction or borrowed words changed the query
+    searched_as: str | None = None  # what was searched, when spelling correction or borrowed words changed the query,
+    # or the thing alone a question asking which brief speaks of it is about
     language: str = "en"
     evidence: Evidence | None = None
     # the candidate sentences and their ranking features (what `assistant fit` learns sentence choice from)
@@ -243,6 +257,13 @@ def each_source_first(hits: list[SearchHit], doc_ids: Sequence[str]) -> list[Sea
     firsts = [next(h for h in hits if h.passage.doc_id == doc_id) for doc_id in doc_ids if any(h.passage.doc_id == doc_id for h in hits)]
     ordered = sorted(firsts, key=lambda h: h.rank) + [h for h in hits if all(h is not f for f in firsts)]
     return [replace(hit, rank=rank) for rank, hit in enumerate(ordered, start=1)]
+
+
+def which_source_topic(query: str) -> str | None:
+    """What a question asking which brief speaks of something is about ("Hobbes" in "Which brief talks about
+    Hobbes?"), or None for any other question (_ASKS_WHICH_SOURCE)."""
+    match = _ASKS_WHICH_SOURCE.match(query)
+    return match.group("topic") if match is not None else None
 
 
 def about_the_topic(query: str) -> str:
@@ -326,6 +347,7 @@ class Answerer:
         # meant by X" searched with "means" added still asks what X is); only BM25 and sentence scoring use them
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         sources = named_sources(request.query, self.index.documents) if not request.doc_ids else None
+        which = which_source_topic(typed)  # what a question asking which brief speaks of it is about
         if sources is not None and (len(sources.doc_ids) >= 2 or sources.alone or (resolved.other_source and sources.doc_ids)):
             # briefs compared by name ("… across the DCAF backgrounder, the UN brief and …"): the topic is searched in
             # them, each one's best passage first; their names would find the pages about the briefs themselves. So is
@@ -335,6 +357,10 @@ class Answerer:
             hits = each_source_first(self.retriever.search(
                 sources.topic, top_k=depth, doc_ids=sources.doc_ids, vector=vector, weights=models.fusion
             ), sources.doc_ids)
+        elif which is not None:  # "Which brief talks about Hobbes?": Hobbes is searched, weighed and scored for
+            typed = which
+            vector = embedder.embed_query(which) if embedder is not None else None
+            hits = self.retriever.search(which, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion)
         else:
             vector = embedder.embed_query(typed) if embedder is not None else None
             hits = self.retriever.search(
@@ -351,7 +377,7 @@ class Answerer:
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
-        scored = about_the_topic(request.query)
+        scored = which or about_the_topic(request.query)
         candidates, features = self._score_sentences(scored, hits, passage_cosines, vector, favoured, models.ranker, asked)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
@@ -405,7 +431,7 @@ class Answerer:
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(
             question, resolved, sentences, citations, hits[: request.top_k], matches, support == NOT_COVERED_LEVEL,
-            confidence, message, unknown, support=support, support_probability=probability, searched_as=read.searched_as,
+            confidence, message, unknown, support=support, support_probability=probability, searched_as=which or read.searched_as,
             language=language, evidence=evidence,
             candidate_sentences=sorted(c.sentence for c in candidates), candidate_features=features,
         )

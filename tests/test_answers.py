@@ -842,3 +842,34 @@ def test_a_question_asking_one_brief_by_name_is_answered_from_that_brief(tmp_pat
     joined = answerer.ask("What do the briefing note and the pilotage review say about Port Vell harbour pilots?")
     assert "harbour-pilotage-review" in {c.source.doc_id for c in joined.citations}
 
+
+def test_which_source_topic_is_what_a_question_asking_which_brief_speaks_of_something_is_about():
+    from assistant.answering import which_source_topic
+
+    for question, topic in (
+        ("Which brief talks about Hobbes?", "Hobbes"),
+        ("Which of the documents mentions the harbour pilots?", "the harbour pilots"),
+        ("Where do the briefs discuss storm warnings?", "storm warnings"),
+        ("What papers deal with dredging", "dredging"),
+        ("Which report is about pilotage?", "pilotage"),
+    ):
+        assert which_source_topic(question) == topic, question
+    for question in ("What does the brief say about Hobbes?", "Which pilots talk about storms?", "Where do pilots board?"):
+        assert which_source_topic(question) is None, question
+
+
+def test_a_question_asking_which_brief_speaks_of_a_thing_searches_the_thing(tmp_path):
+    """Briefs of our own: one names Vattel once in a long passage about harbour law; the other is all about talks and
+    discussions between pilots. "Which brief talks about Vattel?" searches Vattel, not "brief talks", and quotes him."""
+    talks = " ".join(f"The pilots held talks and discussions about berth {n} with the port." for n in range(1, 9))
+    law = " ".join(f"Harbour law sets the dues for berth {n} and the hours of the port." for n in range(1, 9))
+    answerer = answerer_over(tmp_path, {
+        "pilot-talks.md": f"# Pilot Talks\n\n## Meetings\n\n{talks}\n",
+        "harbour-law.md": f"# Harbour Law\n\n## Dues\n\n{law} According to Vattel, a port may close itself to "
+        "ships that bring disease.\n",
+    })
+    answer = answerer.ask("Which brief talks about Vattel?")
+    assert answer.searched_as == "Vattel"
+    assert any("According to Vattel" in c.source.text for c in answer.citations)
+    assert all(c.source.doc_id == "harbour-law" for c in answer.citations)
+
