@@ -123,12 +123,16 @@ _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
 # the words saying so ("brief", "talks") are no part of what to search: "talks" had been given the briefs' nearest word
 # "discussions", and the passages on dialogue came before the one on Hobbes.
 _TEXTS = r"(?:briefs?|documents?|reports?|publications?|pages?|papers?|texts?|sources?|notes?)"
-_SPEAKS = (r"(?:talks?|speaks?|writes?|mentions?|discuss(?:es)?|covers?|deals?\s+with|address(?:es)?|refers?\s+to|"
-           r"says?\s+(?:something|anything)?|touch(?:es)?\s+on)")
+# a verb of speaking of something, as "the briefs" and as "a brief" take it
+_SPEAK = (r"(?:talk|speak|write|mention|discuss|cover|deal\s+with|address|refer\s+to|touch\s+on|"
+          r"say\s+(?:something|anything))")
+_SPEAKS = (r"(?:talks|speaks|writes|mentions|discusses|covers|deals\s+with|addresses|refers\s+to|touches\s+on|"
+           r"says\s+(?:something|anything))")
 _ASKS_WHICH_SOURCE = re.compile(
-    rf"^\W*(?:(?:which|what)\s+(?:one\s+)?(?:of\s+the\s+)?{_TEXTS}\s+(?:also\s+)?{_SPEAKS}|where\s+(?:do|does|did)\s+(?:the\s+)?"
-    rf"{_TEXTS}\s+(?:also\s+)?(?:talk|speak|write|mention|discuss|cover|deal\s+with|address|refer\s+to|say\s+(?:something|anything))|"
-    rf"(?:which|what)\s+(?:of\s+the\s+)?{_TEXTS}\s+(?:is|are)\s+about)\s+(?:(?:about|of|on|regarding|concerning)\s+)?(?P<topic>\S.*?)\W*$",
+    rf"^\W*(?:(?:which|what)\s+(?:one\s+)?(?:of\s+the\s+)?{_TEXTS}\s+(?:also\s+)?(?:{_SPEAKS}|{_SPEAK})"
+    rf"|where\s+(?:do|does|did)\s+(?:the\s+)?{_TEXTS}\s+(?:also\s+)?{_SPEAK}"
+    rf"|(?:which|what)\s+(?:of\s+the\s+)?{_TEXTS}\s+(?:is|are)\s+about)"
+    rf"\s+(?:(?:about|of|on|regarding|concerning)\s+)?(?P<topic>\S.*?)\W*$",
     re.IGNORECASE,
 )
 # A question naming its source and its topic apart: "What does the briefing note say about climate change?", "What do

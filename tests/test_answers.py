@@ -852,6 +852,8 @@ def test_which_source_topic_is_what_a_question_asking_which_brief_speaks_of_some
         ("Where do the briefs discuss storm warnings?", "storm warnings"),
         ("What papers deal with dredging", "dredging"),
         ("Which report is about pilotage?", "pilotage"),
+        ("Which brief says something about storms?", "storms"),
+        ("Which briefs address dredging?", "dredging"),
     ):
         assert which_source_topic(question) == topic, question
     for question in ("What does the brief say about Hobbes?", "Which pilots talk about storms?", "Where do pilots board?"):
