@@ -357,19 +357,16 @@ class Answerer:
             # them, each one's best passage first; their names would find the pages about the briefs themselves. So is
             # the one brief a question asks of alone ("What does the briefing note say about Afghanistan?"), or a
             # follow-up asks the last question of ("And the briefing note?")
-            vector = embedder.embed_query(sources.topic) if embedder is not None else None
-            hits = each_source_first(self.retriever.search(
-                sources.topic, top_k=depth, doc_ids=sources.doc_ids, vector=vector, weights=models.fusion
-            ), sources.doc_ids)
+            searched, embedded, within, firsts = sources.topic, sources.topic, sources.doc_ids, sources.doc_ids
         elif which is not None:  # "Which brief talks about Hobbes?": Hobbes is searched, weighed and scored for
             typed = which
-            vector = embedder.embed_query(which) if embedder is not None else None
-            hits = self.retriever.search(which, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion)
+            searched, embedded, within, firsts = which, which, request.doc_ids, ()
         else:
-            vector = embedder.embed_query(typed) if embedder is not None else None
-            hits = self.retriever.search(
-                request.query, top_k=depth, doc_ids=request.doc_ids, vector=vector, weights=models.fusion
-            )
+            searched, embedded, within, firsts = request.query, typed, request.doc_ids, ()
+        vector = embedder.embed_query(embedded) if embedder is not None else None
+        hits = self.retriever.search(searched, top_k=depth, doc_ids=within, vector=vector, weights=models.fusion)
+        if firsts:
+            hits = each_source_first(hits, firsts)
         retrieved = time.perf_counter()
         answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
         # a follow-up asking what to do about "it", or for its entry points: the factor the last answer quoted
