@@ -485,9 +485,16 @@ class Answerer:
         covering = sorted(candidates, key=lambda c: (-c.rare_coverage, -c.cosine, c.sentence))[:3]
         looked = list(dict.fromkeys(c.sentence for c in best + covering))  # long sentences have low cosines
         best_texts = [table.text(sentence, documents) for sentence in looked]
-        best_texts += [table.text(f, documents) for f in map(self.composer.pointing_back, looked) if f is not None]  # "It is financed by …"
-        typed = [s for s in dict.fromkeys(c.sentence for c in by_cosine[:5] + covering)
+        followers = [f for f in map(self.composer.pointing_back, looked) if f is not None]  # "It is financed by …"
+        best_texts += [table.text(f, documents) for f in followers]
+        typed = [s for s in dict.fromkeys([c.sentence for c in by_cosine[:5] + covering] + followers)
                  if holds_answer_type(asked, table.text(s, documents))]
+        # a sentence pointing back ("It is financed by …") speaks of what the one before it names
+        typed_terms = {s: self._terms_of(s) | self._terms_of(s - 1) if s > 0 and self.composer.pointing_back(s - 1) == s
+                       else self._terms_of(s) for s in typed}
+        typed_shares = {s: rare_share(t) for s, t in typed_terms.items()}
+        # the typed sentences covering most of the question: what they tell of is what the answer would be about
+        covering_typed = [s for s, share in typed_shares.items() if share == max(typed_shares.values())]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
         names = list(dict.fromkeys(t for name in self._names(self.asking_part(asked)) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
@@ -497,7 +504,7 @@ class Answerer:
             unknown_names=len(unknown),
             names_missing_nearby=sum(t not in passage_terms for t in names),
             names_missing_sentences=min(
-                (sum(t not in self._terms_of(sentence) for t in names) / len(names) for sentence in typed), default=1.0
+                (sum(t not in typed_terms[sentence] for t in names) / len(names) for sentence in typed), default=1.0
             ) if names else 0.0,
             best_sentence_cosine=max((c.cosine for c in candidates), default=0.0),
             passage_cosine=max(passage_cosines.values(), default=0.0),
@@ -505,10 +512,10 @@ class Answerer:
             rare_coverage_sentence=rare_share(best_terms),
             rare_coverage_passages=rare_share(passage_terms),
             rare_coverage_best3=max((rare_share(self._terms_of(c.sentence)) for c in best), default=0.0),
-            typed_coverage=max((rare_share(self._terms_of(sentence)) for sentence in typed), default=0.0),
+            typed_coverage=max((rare_share(self._terms_of(s)) for s in typed), default=0.0),
             coverage_sentence=question.share(best_terms),
             answer_type_missing=answer_type_missing(asked, best_texts),
-            year_elsewhere=year_elsewhere(asked, [table.text(sentence, documents) for sentence in typed]),
+            year_elsewhere=year_elsewhere(asked, [table.text(sentence, documents) for sentence in covering_typed]),
             non_english=language != "en",
         )
 

@@ -519,6 +519,8 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
                      "How many boats did the floods in the delta ports cost the Delta Harbour Police?"):
         evidence = answerer.ask(question).evidence
         assert evidence is not None and not evidence.answer_type_missing, question
+        if question.startswith("How much"):  # "It" names the programme the sentence before names
+            assert evidence.names_missing_sentences == 0, evidence
     # the long sentence also holds the question's names beside its count
     assert evidence.names_missing_sentences == 0 and evidence.typed_coverage > 0.3, evidence
     evidence = answerer.ask("How much money did the customs officers receive for the dry dock in 2012?").evidence
@@ -543,6 +545,19 @@ def test_a_year_the_briefs_tell_of_only_as_another_year_is_evidence_against_an_a
     asked_there = answerer.ask("How many patrol boats did the Delta Harbour Police lose in storms in 2016?").evidence
     assert asked_elsewhere is not None and asked_elsewhere.year_elsewhere
     assert asked_there is not None and not asked_there.year_elsewhere
+
+
+def test_the_year_told_of_is_read_in_the_sentence_that_covers_the_question(tmp_path):
+    """A brief of our own: the year asked about is in a sentence with a count about something else (the dry dock);
+    the sentence telling of the losses asked about tells of another year. That is evidence against an answer."""
+    answerer = answerer_over(tmp_path, {"harbour-losses.md": (
+        "# Harbour Losses\n\n## Boats\n\nAs many as 4500 patrol boats of the Delta Harbour Police were lost in "
+        "storms in 2016. In 2019, the dry dock repaired 30 boats.\n"
+    )})
+    evidence = answerer.ask("How many patrol boats did the Delta Harbour Police lose in storms in 2019?").evidence
+    assert evidence is not None and evidence.year_elsewhere, evidence
+    evidence = answerer.ask("How many boats did the dry dock repair in 2019?").evidence
+    assert evidence is not None and not evidence.year_elsewhere, evidence
 
 
 def test_a_sentence_followed_by_bullets_brings_them_with_their_labels(tmp_path):
