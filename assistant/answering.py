@@ -43,7 +43,7 @@ from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
 from .catalogue import overlaps
-from .composition import LIST_MAX_ITEMS, AnswerSentence, Candidate, Citation, Composer, QuestionForm
+from .composition import LIST_MAX_ITEMS, AnswerSentence, Candidate, Citation, Composer, QuestionForm, repeats
 from .entry_points import (
     EntryPointMatch,
     asks_entry_points,
@@ -387,13 +387,22 @@ class Answerer:
         probability, support = self._support(evidence, confidence, models.support)
         if support != ANSWERED and language == "en" and self._expansion_stated(typed, request.doc_ids):
             support = ANSWERED  # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed
+        # a follow-up is never answered with the last answer again: an overview, the entry points or the list a
+        # heading holds that it already quoted give way to what else the briefs say ("Has anything like that been
+        # tried?" after the push factors were listed)
+        last = answers[-1] if resolved.followup and answers else ""
         overview = factors_asked_for(self.index.catalogue, typed)
+        shown_overview = factor_overview(self.index, overview, vector) if overview else None
+        if shown_overview is not None and repeats(shown_overview[0], last):
+            overview, shown_overview = [], None
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
         # findings"), not the topic it follows
         keywords = typed_as_keywords(question)
         listed = self.composer.heading_list(
             candidates, frozenset(own_terms(question)), restated=not (asks_list(question) or keywords)
         ) if asks_list(question) or asks_what(question) or keywords else []
+        if listed and repeats(self.composer.quoted_sentences(listed)[0], last):
+            listed = []
         if support == NOT_COVERED_LEVEL and listed and not unknown:  # a section of the briefs has the name asked for
             support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
@@ -401,16 +410,19 @@ class Answerer:
         asked_entries = entry_points_asked_for(
             self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
         ) if not (overview or unknown) and language == "en" else []
+        shown_entries = entry_point_overview(self.index, asked_entries, vector) if asked_entries else None
+        if shown_entries is not None and repeats(shown_entries[0], last):
+            asked_entries, shown_entries = [], None
         picked = self._picked(question, picked_among(history), embedder, candidates) if resolved.followup and answers and not (
             overview or asked_entries) else []
-        if overview:
-            sentences, citations = factor_overview(self.index, overview, vector)
+        if shown_overview is not None:
+            sentences, citations = shown_overview
             support, message = ANSWERED, None
         elif picked:  # "Which one is about financing?": the statement of the last answer it picks
             sentences, citations = self.composer.quoted_sentences(picked)
             support, message = ANSWERED, None
-        elif asked_entries:  # "What entry points go with <factor>?": the factor's entry points, each with its statement
-            sentences, citations = entry_point_overview(self.index, asked_entries, vector)
+        elif shown_entries is not None:  # "What entry points go with <factor>?": the factor's entry points, each with its statement
+            sentences, citations = shown_entries
             support, message = ANSWERED, None
         elif support == NOT_COVERED_LEVEL:
             sentences, citations, matches = [], [], []

@@ -50,6 +50,12 @@ def shown_in(sentence: str, answer: str) -> bool:
     return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
 
 
+def repeats(sentences: Sequence["AnswerSentence"], answer: str) -> bool:
+    """Whether an earlier answer (its text) already quoted every one of these sentences: a follow-up given them would
+    hear the last answer again."""
+    return bool(sentences) and bool(answer) and all(shown_in(s.text, answer) for s in sentences)
+
+
 def holds_phrase(sentence: str, phrases: Sequence[str]) -> bool:
     """Whether the sentence holds one of the phrases, word for word (punctuation between the words aside)."""
     words = f" {' '.join(_WORD.findall(sentence))} "

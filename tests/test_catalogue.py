@@ -171,6 +171,22 @@ def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_stru
     assert factors_asked_for(answerer.index.catalogue, "What can the ministry do about the drivers?") == []
 
 
+def test_a_follow_up_is_not_answered_with_the_drivers_it_was_just_given(tmp_path):
+    """The follow-up is read with the question before it, which asked for the drivers; the overview it would bring
+    again gives way to what else the brief says (it had repeated the last answer word for word)."""
+    answerer = Answerer(retriever_over_own_brief(tmp_path))
+    first = answerer.ask("Which drivers does the brief identify?")
+    assert [s.text for s in first.sentences] == ["Driver 1 - Failing Rains", "Driver 2 - Contested Land"]
+    history = [Turn("user", "Which drivers does the brief identify?"), Turn("assistant", first.text)]
+    again = answerer.ask("Has anything like that been tried?", history)
+    assert again.resolved.followup
+    assert not again.sentences or not all(s.text in first.text for s in again.sentences), again.text
+    # asked again as a question of its own, the overview is given again
+    assert [s.text for s in answerer.ask("Which drivers does the brief identify?", history).sentences] == [
+        s.text for s in first.sentences
+    ]
+
+
 def test_a_brief_without_recurring_labels_has_no_entry_points(tmp_path):
     path = tmp_path / "plain.md"
     path.write_text("# Plain\n\n## Background\n\nSome text here about things.\n\n## Section: Details\n\nMore text.\n")
