@@ -37,6 +37,9 @@ _ASKS_MONEY = re.compile(
     r"\b(?:fund|financ|pa(?:y|id)|spen[dt]|pledg|contribut|invest)\w*\b.*\bhow much\b|"
     # "What is DCAF's budget", "What was the cost of the programme": the query searched has no "?"
     r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$|"
+    # "What budget does ISSAT have for …", "How big is the agency's budget"
+    r"\bwhat (?:annual |yearly |total )?budgets?\b(?=\s+(?:do|does|did|is|was|has|have|had|will|would)\b)|"
+    r"\bhow (?:big|large|high) (?:is|was|are|were) (?:the |its |their )?(?:[\w-]+['’]s )?(?:annual |yearly |total )?budgets?\b|"
     # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost"
     r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost)\b(?!\s+(?:off|attention|for))",
     re.I,

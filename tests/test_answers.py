@@ -453,6 +453,9 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type("What do harbour dues pay for?") is None  # what is paid for, not how much
     assert asked_type("What was the cost of the dredging programme") == "money"
     assert asked_type("What is the role of budget oversight in ports") is None
+    assert asked_type("What budget does the harbour agency have for dredging?") == "money"
+    assert asked_type("How big is the harbour agency's budget?") == "money"
+    assert asked_type("What budget oversight do parliaments have?") is None  # the budget qualifies what is asked
     assert asked_type("What did the budget cover?") is None
     assert asked_type("What did the port authority pay the pilots under the deal?") == "money"
     assert asked_type("What will the ministry spend on new boats") == "money"
