@@ -39,7 +39,7 @@ _ASKS_MONEY = re.compile(
     r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$|"
     # "What budget does ISSAT have for …", "How big is the agency's budget"
     r"\bwhat (?:annual |yearly |total )?budgets?\b(?=\s+(?:do|does|did|is|was|has|have|had|will|would)\b)|"
-    r"\bhow (?:big|large|high) (?:is|was|are|were) (?:the |its |their )?(?:[\w-]+['’]s )?(?:annual |yearly |total )?budgets?\b|"
+    r"\bhow (?:big|large|high) (?:is|was|are|were) (?:the |its |their )?(?:(?:[\w-]+ ){0,2}[\w-]+['’]s )?(?:annual |yearly |total )?budgets?\b|"
     # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost"
     r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost)\b(?!\s+(?:off|attention|for))",
     re.I,
@@ -52,7 +52,8 @@ _ASKS_SHARE = re.compile(
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
 # "What is the number of …", not "how can reform reduce the number of …"; "when did …", not "when talking about …".
 _ASKS_NUMBER = re.compile(
-    r"\b(?:how many|how much|how large|what amount)\b|"
+    # not how far one should go: "How much should we aim for …", "How much can outsiders achieve?"
+    r"\b(?:how many|how much(?!\s+(?:should|could|can|would|might|must|may)\b)|how large|what amount)\b|"
     # "What figure does each give?", "Compare the migrant figures …", "What numbers of IDPs …" (not "in growing numbers")
     r"\b(?:what|which|compare|how do|how does)\b[^?.]*\b(?:figures?|numbers|statistics)\b|"
     r"\b(?:what|which) (?:is|was|are|were) the (?:total |overall )?(?:number|population|death toll) of\b",  # "What is the population of …"

@@ -151,6 +151,9 @@ _QUESTION_WORDS = frozenset(terms(
     "list explain describe mean"
     # the words that address the reader rather than the briefs: "Can you tell me about …", "I would like to know …"
     " me you your us we our i my please about know want like"
+    # the words that ask how two things bear on each other, not what either is: "What is the link between SSR and
+    # development?", "How does bad governance relate to displacement?"
+    " link links linked relationship relationships relation relations relate relates related connection connections"
 ))
 # Words that ask for more of the same rather than name a subject: "Who else contributes?", "How much money?",
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.

@@ -60,7 +60,12 @@ _QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
 _ACCORDING_TO = re.compile(r",?\s+(?:according\s+to|as\s+defined\s+(?:by|in))\b.*$", re.IGNORECASE)  # whose definition
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Not a term to define: "What is the role of …", "What is being done …", "What are the main …"
-_NOT_A_TERM = re.compile(r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main)\b", re.IGNORECASE)
+# nor what ties two things or one to another: "What is the link between SSR and development", "… the impact of …"
+_NOT_A_TERM = re.compile(
+    r"^(?:the\s+)?(?:role|purpose|difference|reason|goal|aim|point|being|there|it|this|that|they|main|"
+    r"(?:link|relationship|relation|connection|impact|effect|influence|importance|significance|consequence)s?)\b",
+    re.IGNORECASE,
+)
 MAX_TERM_WORDS = 6
 MAX_QUESTION_CHARS = 200  # also bounds the patterns' work on hostile input
 # "What is the difference between X and Y", "How does X differ from Y", "What distinguishes X from Y", "X vs Y",

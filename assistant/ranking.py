@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 _ASKS_DEFINITION = re.compile(
-    r"^\s*(?:what\s+(?:is|are)\b(?!.*\b(?:role|purpose|difference|reason)s?\b)|define\b|what\s+does\s+.+\s+mean\b|"
+    r"^\s*(?:what\s+(?:is|are)\b(?!.*\b(?:role|purpose|difference|reason|link|relationship|relation|connection|impact|"
+    r"effect|influence|importance|significance|consequence)s?\b)|define\b|what\s+does\s+.+\s+mean\b|"
     r"(?:who|what)\s+(?:counts|count|is considered|are considered)\b)|\b(?:definition|meaning)\s+of\b|"
     # search-box words ending in what they ask for: "security sector reform meaning", "migrant definition"
     r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)[^?]*\b(?:meaning|definition)\W*$",

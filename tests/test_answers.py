@@ -456,6 +456,9 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type("What budget does the harbour agency have for dredging?") == "money"
     assert asked_type("How big is the harbour agency's budget?") == "money"
     assert asked_type("What budget oversight do parliaments have?") is None  # the budget qualifies what is asked
+    assert asked_type("How much should the port aim for in its first year?") is None  # how far to go, no amount
+    assert asked_type("How much can harbour pilots achieve alone?") is None
+    assert asked_type("How much should the port pay its pilots?") == "money"
     assert asked_type("What did the budget cover?") is None
     assert asked_type("What did the port authority pay the pilots under the deal?") == "money"
     assert asked_type("What will the ministry spend on new boats") == "money"

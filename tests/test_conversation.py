@@ -234,6 +234,9 @@ def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
         assert not typed_as_keywords(request), request
     assert own_terms("Define HPL") == ["hpl"]  # the request's verb is no word of the question
     assert "defin" in own_terms("Which harbour rules define a pilot?")  # a verb of the question's own
+    # asking how two things bear on each other names neither: the link is no word the answer must hold
+    assert own_terms("What is the link between pilotage and safety?") == own_terms("What is between pilotage and safety?")
+    assert own_terms("How does silt relate to dredging?") == own_terms("How does silt do to dredging?")
 
 
 @pytest.mark.parametrize(

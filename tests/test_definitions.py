@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.definitions import IDENTITY, KIND, asked_term, definition_strength, defines, stands_for
+from assistant.ranking import asks_definition
 
 
 @pytest.mark.parametrize(
@@ -46,10 +47,20 @@ def test_the_term_a_definition_question_asks_about(question, term):
     "question",
     ["What is the role of the harbour master?", "What is being done about silt?", "How are pilots licensed?",
      "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?",
-     "What makes up for the lost dues?", "Which meaning?"],
+     "What makes up for the lost dues?", "Which meaning?", "What is the link between pilotage and port safety?",
+     "What is the relationship between dues and dredging?", "What are the effects of silt on pilots?"],
 )
 def test_other_questions_ask_about_no_term(question):
     assert asked_term(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the link between pilotage and port safety?", "What is the relationship between dues and dredging?",
+     "What are the effects of silt on pilots?", "What is the impact of dredging on the harbour?"],
+)
+def test_asking_how_things_bear_on_each_other_is_no_definition_question(question):
+    assert asked_term(question) is None and not asks_definition(question)
 
 
 def test_a_long_question_asks_about_no_term():
