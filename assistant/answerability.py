@@ -128,7 +128,7 @@ class Evidence:
     unknown_term_share: float  # share of them no passage holds
     unknown_names: int  # names and numbers of the question the briefs never mention
     names_missing_nearby: int  # names and numbers of the question absent from the top three passages
-    names_missing_sentences: float  # share of the question's names and numbers absent from the best-covering sentence holding the kind of answer asked, among the five closest by cosine and the three covering most of the question
+    names_missing_sentences: float  # share of the question's names and numbers absent from the best-covering sentence holding the kind of answer asked, among the five closest by cosine, the three covering most of the question and a sentence after them pointing back (read with the one it points to: "It is financed by …")
     best_sentence_cosine: float
     passage_cosine: float  # the best passage's cosine with the question
     bm25_per_term: float  # the best passage's BM25 score per question term
@@ -138,7 +138,7 @@ class Evidence:
     typed_coverage: float  # … in the best-covering of those sentences (as for names_missing_sentences)
     coverage_sentence: float  # plain share of question terms in the best sentence
     answer_type_missing: bool  # asks for an amount, share, month, count, year or place that none of the three sentences closest by cosine, the three covering most of the question, nor a sentence after them pointing back holds
-    year_elsewhere: bool  # the question names a year; the sentences of names_missing_sentences name other years, never it
+    year_elsewhere: bool  # the question names a year; the sentence of names_missing_sentences covering most of the question names other years, never it
     non_english: bool
 
 
