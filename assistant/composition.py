@@ -217,6 +217,10 @@ class Composer:
                 continue
             chosen.append([candidate])
             words += length
+        kind = self._answer_of_its_kind(chosen, candidates)
+        if kind is not None:
+            chosen.append([kind])
+            words += len(table.text(kind.sentence, documents).split())
         for _ in range(MAX_POINTER_CHAIN):  # "It is also based on …" brings "These are based on …", which brings what
             # "These" stands for ("The report offers five strategic recommendations …")
             pointed_to = self.linked(chosen, candidates, words, said, before=True)
@@ -242,6 +246,15 @@ class Composer:
         sentences, citations = self._quoted(self._leading(chosen, lead))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
+
+    @staticmethod
+    def _answer_of_its_kind(chosen: list[list[Candidate]], candidates: list[Candidate]) -> Candidate | None:
+        """For a question asking for a kind of answer (an amount, a count, a year …) that no chosen sentence holds: the
+        best-scored candidate holding one, if any ("It is financed by … (40 million euros)" for "How much did the
+        programme cost?", scored low for naming no programme itself; the sentence it points back to comes with it)."""
+        if any(c.holds_answer for group in chosen for c in group):
+            return None
+        return next((c for c in candidates if c.holds_answer), None)
 
     @staticmethod
     def _first_answer_of_its_kind(candidate: Candidate, chosen: list[list[Candidate]]) -> bool:

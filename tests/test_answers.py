@@ -527,6 +527,8 @@ def test_the_kind_of_answer_asked_is_looked_for_where_it_is_stated(tmp_path):
         assert evidence is not None and not evidence.answer_type_missing, question
         if question.startswith("How much"):  # "It" names the programme the sentence before names
             assert evidence.names_missing_sentences == 0, evidence
+            # and the answer quotes the amount, however low the sentence holding it scores
+            assert "12 million euros" in answerer.ask(question).text
     # the long sentence also holds the question's names beside its count
     assert evidence.names_missing_sentences == 0 and evidence.typed_coverage > 0.3, evidence
     evidence = answerer.ask("How much money did the customs officers receive for the dry dock in 2012?").evidence
