@@ -143,6 +143,11 @@ class Candidate:
     holds_answer: bool = False  # the question asks for a kind of answer (a sum, a count, a year …) and the sentence holds one
 
 
+def _holds_answer(chosen: list[list[Candidate]]) -> bool:
+    """Whether a chosen sentence holds the kind of answer the question asks for."""
+    return any(c.holds_answer for group in chosen for c in group)
+
+
 def _brought_from(chosen: list[list[Candidate]], candidates: list[Candidate]) -> tuple[dict[int, Candidate], set[int]]:
     """What a rule bringing sentences along starts from: the candidates by sentence, and the sentences already taken."""
     return {c.sentence: c for c in candidates}, {c.sentence for group in chosen for c in group}
@@ -252,15 +257,13 @@ class Composer:
         """For a question asking for a kind of answer (an amount, a count, a year …) that no chosen sentence holds: the
         best-scored candidate holding one, if any ("It is financed by … (40 million euros)" for "How much did the
         programme cost?", scored low for naming no programme itself; the sentence it points back to comes with it)."""
-        if any(c.holds_answer for group in chosen for c in group):
-            return None
-        return next((c for c in candidates if c.holds_answer), None)
+        return None if _holds_answer(chosen) else next((c for c in candidates if c.holds_answer), None)
 
     @staticmethod
     def _first_answer_of_its_kind(candidate: Candidate, chosen: list[list[Candidate]]) -> bool:
         """Whether the candidate holds the kind of answer the question asks for and no chosen sentence does: quoted
         again though the conversation quoted it ("What about its budget?" after an answer that gave the sum)."""
-        return candidate.holds_answer and not any(c.holds_answer for group in chosen for c in group)
+        return candidate.holds_answer and not _holds_answer(chosen)
 
     def quoted_sentences(self, candidates: Sequence[Candidate]) -> tuple[list[AnswerSentence], list[Citation]]:
         """The candidates quoted as they are, each on its own, in their order."""
