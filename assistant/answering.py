@@ -179,6 +179,9 @@ MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
 LOOKUP_PASSAGES = 3  # passages found for "What is <term>", looked in for the definition of a compared term
 
 
+Quoted = tuple[list[AnswerSentence], list[Citation]]  # an answer's sentences and their citations
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """The question's content words and their IDF weights: what "coverage of the rare words" is measured by."""
@@ -391,10 +394,12 @@ class Answerer:
         # heading holds that it already quoted give way to what else the briefs say ("Has anything like that been
         # tried?" after the push factors were listed)
         last = answers[-1] if resolved.followup and answers else ""
+
+        def unless_said(shown: Quoted | None) -> Quoted | None:  # what the last answer quoted whole is not quoted again
+            return None if shown is None or repeats(shown[0], last) else shown
+
         overview = factors_asked_for(self.index.catalogue, typed)
-        shown_overview = factor_overview(self.index, overview, vector) if overview else None
-        if shown_overview is not None and repeats(shown_overview[0], last):
-            overview, shown_overview = [], None
+        shown_overview = unless_said(factor_overview(self.index, overview, vector) if overview else None)
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
         # findings"), not the topic it follows
         keywords = typed_as_keywords(question)
@@ -409,12 +414,10 @@ class Answerer:
         # (not when it names what the briefs never mention: "… in the 2025 Frontex audit?")
         asked_entries = entry_points_asked_for(
             self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
-        ) if not (overview or unknown) and language == "en" else []
-        shown_entries = entry_point_overview(self.index, asked_entries, vector) if asked_entries else None
-        if shown_entries is not None and repeats(shown_entries[0], last):
-            asked_entries, shown_entries = [], None
-        picked = self._picked(question, picked_among(history), embedder, candidates) if resolved.followup and answers and not (
-            overview or asked_entries) else []
+        ) if shown_overview is None and not unknown and language == "en" else []
+        shown_entries = unless_said(entry_point_overview(self.index, asked_entries, vector) if asked_entries else None)
+        picked = self._picked(question, picked_among(history), embedder, candidates) if resolved.followup and answers and (
+            shown_overview is None and shown_entries is None) else []
         if shown_overview is not None:
             sentences, citations = shown_overview
             support, message = ANSWERED, None
@@ -506,7 +509,8 @@ class Answerer:
                        else self._terms_of(s) for s in typed}
         typed_shares = {s: rare_share(t) for s, t in typed_terms.items()}
         # the typed sentences covering most of the question: what they tell of is what the answer would be about
-        covering_typed = [s for s, share in typed_shares.items() if share == max(typed_shares.values())]
+        most = max(typed_shares.values(), default=0.0)
+        covering_typed = [s for s, share in typed_shares.items() if share == most]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
         names = list(dict.fromkeys(t for name in self._names(self.asking_part(asked)) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
