@@ -73,7 +73,8 @@ from .definitions import (
 from .lexical import LexicalIndex, terms
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
-from .named_sources import named_sources
+from .named_sources import SOURCE_PHRASE, NamedSources, named_sources
+from .readings import Reading, asks_for_reading, chosen_readings, reading_entries, reading_terms
 from .ranking import (
     RANKER_PATH,
     TEXT_WORDS,
@@ -310,6 +311,7 @@ class Answerer:
         self.reader = QueryReader(self.index, self.settings, self.retriever.embedder)
         self._vocabulary: list[str] | None = None
         self._spelt: dict[tuple[str, tuple[str, ...]], int | None] = {}  # _spelt_out_anywhere's answers
+        self._readings: dict[str, list[Reading]] = {}  # doc_id -> its reading-list entries, found on first use
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -418,7 +420,14 @@ class Answerer:
         shown_entries = unless_said(entry_point_overview(self.index, asked_entries, vector) if asked_entries else None)
         picked = self._picked(question, picked_among(history), embedder, candidates) if resolved.followup and answers and (
             shown_overview is None and shown_entries is None) else []
-        if shown_overview is not None:
+        # a question asking what to read ("What resources does the page list?", "Is there a case study on Ghana?"):
+        # the reading-list entries on its topic, which answer no other question
+        readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids) if (
+            language == "en") else []
+        if readings:
+            sentences, citations = self.composer.quoted_readings(readings)
+            support, message, matches = ANSWERED, None, []
+        elif shown_overview is not None:
             sentences, citations = shown_overview
             support, message = ANSWERED, None
         elif picked:  # "Which one is about financing?": the statement of the last answer it picks
@@ -458,6 +467,48 @@ class Answerer:
             "total_ms": round((finished - started) * 1000, 2),
         }
         return answer
+
+    def _reading_asked(
+        self, question: str, query: str, followup: bool, sources: "NamedSources | None", doc_ids: Sequence[str]
+    ) -> list[tuple[Reading, float]]:
+        """The reading-list entries a question asking what to read asks for (readings.py), each with the share of its
+        topic it holds: in the briefs it names (or the request's), on the topic its own words name (a follow-up's
+        words alone when it names one: "Only the ones about Central America."). [] when it asks for no reading or no
+        entry is on its topic."""
+        if not asks_for_reading(question, query if followup else None):
+            return []
+        within = list(doc_ids) or (list(sources.doc_ids) if sources is not None and sources.doc_ids else list(self.index.documents))
+        entries = [entry for doc_id in within for entry in self._reading_entries(doc_id)]
+        if not entries:
+            return []
+        asked = sources.topic if sources is not None and sources.doc_ids else query
+        names_text = any(not m.group("plural") for m in SOURCE_PHRASE.finditer(asked))
+        # the words naming a text ("the ISSAT page") say where to look, not what about
+        topic = reading_terms(own_terms(SOURCE_PHRASE.sub(" ", question))) if followup else []
+        topic = topic or reading_terms(own_terms(SOURCE_PHRASE.sub(" ", asked)))
+        documents = self.index.documents
+        if len(within) > 1 and names_text:  # "the ISSAT page on push factors": the one brief whose
+            # title holds more of the question's words than any other's, and the rest of them its topic
+            held = {doc_id: [t for t in topic if t in self._title_terms(doc_id)] for doc_id in within}
+            weight = {doc_id: sum(self.index.lexical.idf(t) for t in words) for doc_id, words in held.items()}
+            ranked = sorted(within, key=lambda doc_id: -weight[doc_id])
+            if weight[ranked[0]] > weight[ranked[1]]:
+                entries = [entry for entry in entries if entry.doc_id == ranked[0]]
+                topic = [t for t in topic if t not in held[ranked[0]]]
+        return chosen_readings(
+            entries, list(dict.fromkeys(topic)), self.index.lexical.idf, lambda text: frozenset(terms(text)),
+            lambda r: f"{documents[r.doc_id].text[r.start : r.end]} {documents[r.doc_id].title}",
+        )
+
+    def _title_terms(self, doc_id: str) -> frozenset[str]:
+        document = self.index.documents[doc_id]
+        return frozenset(terms(f"{document.title} {document.doc_id.replace('-', ' ')}"))
+
+    def _reading_entries(self, doc_id: str) -> list[Reading]:
+        known = self._readings.get(doc_id)
+        if known is None:
+            known = self._readings[doc_id] = reading_entries(self.index.documents[doc_id])
+        return known
 
     def _support(
         self, evidence: Evidence, confidence: float, model: SupportModel | None

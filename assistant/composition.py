@@ -22,6 +22,7 @@ from .headings import names_heading
 from .lexical import terms
 from .models import Quote
 from .ranking import asks_for_statement, asks_list
+from .readings import Reading
 from .sentences import (
     ITEM_LABEL_WORDS,
     MIN_SENTENCE_WORDS,
@@ -643,6 +644,23 @@ class Composer:
     def section_of(self, doc_id: str, offset: int) -> tuple[str, ...] | None:
         position = self.index.passage_containing(doc_id, offset)
         return self.index.passages[position].section_path if position is not None else None
+
+    def quoted_readings(self, readings: Sequence[tuple[Reading, float]]) -> tuple[list[AnswerSentence], list[Citation]]:
+        """Entries of reading lists (each with how well it matched) quoted whole, each on its own, in their order, up
+        to WHOLE_LIST_MAX_WORDS words."""
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        words = 0
+        for reading, score in readings:
+            document = self.index.documents[reading.doc_id]
+            text = document.text[reading.start : reading.end]
+            words += len(text.split())
+            if sentences and words > WHOLE_LIST_MAX_WORDS:
+                break
+            section = next((s.label for s in document.sections if s.start <= reading.start < s.end), "")
+            citations.append(Citation(len(citations) + 1, document.quote(section, reading.start, reading.end), score))
+            sentences.append(AnswerSentence(text, [len(citations)]))
+        return sentences, citations
 
     def citation(self, marker: int, candidate: Candidate) -> Citation:
         table = self.index.sentences

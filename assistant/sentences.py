@@ -28,7 +28,8 @@ _MARK_ONLY = re.compile(rf"^\s*{ITEM_MARK}\s+$")
 _REFERENCE = re.compile(
     r"\((?:eds?|ed)\.?\)|\bpp?\.\s?\d|\([A-Z][\w .,'’&-]{1,60}:\s[^()]{2,120}\b(?:1[89]|20)\d\d\b[^()]*\)"
 )
-# A pointer to further reading, not a statement: "➔ For more information …", "Resource: »A Deadly Journey« …"
+# A pointer to further reading, not a statement: "➔ For more information …", "Resource: »A Deadly Journey« …" (readings.py
+# quotes such entries for a question asking what to read)
 _POINTER = re.compile(
     r"^(?:[➔→►▶⇒>]|(?:Resources?|Sources?|See also|Further reading|Read more|Recommended reading)\s*:)", re.IGNORECASE
 )

@@ -1,0 +1,125 @@
+"""Reading lists: found from their layout in a brief of our own, never an answer about content, the answer to a
+question asking what to read (also as a follow-up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.conversation import Turn
+from assistant.evaluation import citation_problems
+from assistant.payloads import answer_payload
+from assistant.readings import asks_for_reading, reading_entries
+from test_answers import answerer_over
+
+FISHERIES = """# Coastal Fisheries Governance
+
+Fishing communities depend on clear rules for access to the reef. Patrol boats enforce closed seasons along the coast.
+
+## Patrol and enforcement
+
+The fisheries inspectorate patrols the lagoons twice a week. Inspectors record every catch at the landing sites.
+
+VideoPatrolling the Lagoon: Inspectors at Work (Coastal Institute, 2019).
+
+Case StudyCommunity Co-management in Tonga (Pacific Fisheries Forum, 2018).
+
+## Markets
+
+Fish prices rise during the closed season. Traders then buy from neighbouring islands.
+
+Resource: »Cold Chains for Small Markets«, Island Trade Council - 2020.
+
+## Further reading
+
+For more on closed seasons and the recovery of stocks
+
+- Mara Lindqvist (ed)
+
+Seasons at Sea: Closures and Recovery of Reef Stocks
+
+(Suva: Reef Press, 2016).
+
+On licensing boats
+
+- Harbour Council
+
+Licensing Small Boats: A Practical Guide
+
+(Apia: Harbour Council, 2015).
+"""
+
+
+@pytest.fixture(scope="module")
+def fisheries(tmp_path_factory):  # type: ignore[no-untyped-def]
+    return answerer_over(tmp_path_factory.mktemp("readings"), {"fisheries.md": FISHERIES})
+
+
+def quoted(answer) -> list[str]:  # type: ignore[no-untyped-def]
+    return [sentence["text"] for sentence in answer_payload(answer)["sentences"]]
+
+
+def test_entries_are_found_from_the_layout_of_a_reading_list(fisheries):
+    document = next(iter(fisheries.index.documents.values()))
+    entries = reading_entries(document)
+    texts = [document.text[e.start : e.end] for e in entries]
+    assert texts[:3] == [
+        "Patrolling the Lagoon: Inspectors at Work (Coastal Institute, 2019).",  # the glued label is not quoted
+        "Community Co-management in Tonga (Pacific Fisheries Forum, 2018).",
+        "»Cold Chains for Small Markets«, Island Trade Council - 2020.",
+    ]
+    assert [e.label for e in entries[:3]] == ["Video", "Case Study", "Resource"]
+    # a bulleted entry runs over its lines up to its publisher and year; the line before says what it is about
+    assert texts[3].startswith("Mara Lindqvist (ed)") and texts[3].endswith("(Suva: Reef Press, 2016).")
+    assert entries[3].about == "For more on closed seasons and the recovery of stocks"
+    assert texts[4].startswith("Harbour Council") and texts[4].endswith("(Apia: Harbour Council, 2015).")
+    assert entries[4].about == "On licensing boats"
+    assert len(entries) == 5
+
+
+def test_what_asks_for_reading():
+    for question in (
+        "Is there a case study on co-management?",
+        "What resources does the brief list?",
+        "Any videos about patrols?",
+        "What should I read next on closed seasons?",
+        "What does the backgrounder recommend reading on gender?",
+        "resources on licensing",
+    ):
+        assert asks_for_reading(question), question
+    for question in (
+        "What financial resources does the inspectorate need?",
+        "Are there enough resources for patrols?",
+        "How should the council resource its patrols?",
+    ):
+        assert not asks_for_reading(question), question
+    # a follow-up asks for reading when its conversation did, unless it asks what the text says
+    assert asks_for_reading("Only the ones about markets.", "Only the ones about markets — What resources does it list")
+    assert not asks_for_reading("What does it say about markets?", "What does it say about markets — What resources does it list")
+
+
+def test_a_question_asking_what_to_read_is_answered_with_the_entries_on_its_topic(fisheries):
+    answer = fisheries.ask("Is there a case study on co-management?")
+    assert answer.support == "answered"
+    assert quoted(answer) == ["Community Co-management in Tonga (Pacific Fisheries Forum, 2018)."]
+    assert citation_problems(answer_payload(answer), fisheries.index.documents) == []
+    # the line introducing a group of entries says what they are about
+    answer = fisheries.ask("What should I read on the recovery of stocks?")
+    assert [text.splitlines()[0] for text in quoted(answer)] == ["Mara Lindqvist (ed)"]
+    assert citation_problems(answer_payload(answer), fisheries.index.documents) == []
+
+
+def test_a_reading_list_asked_for_whole_then_narrowed_by_a_follow_up(fisheries):
+    question = "What resources does the fisheries page list?"
+    whole = fisheries.ask(question)
+    assert len(quoted(whole)) == 5
+    turns = [Turn("user", question), Turn("assistant", whole.text)]
+    narrowed = fisheries.ask("Only the ones about markets.", turns)
+    assert quoted(narrowed) == ["»Cold Chains for Small Markets«, Island Trade Council - 2020."]
+
+
+def test_reading_entries_never_answer_a_question_about_content(fisheries):
+    answer = fisheries.ask("How often does the inspectorate patrol the lagoons?")
+    assert any("twice a week" in text for text in quoted(answer))
+    assert not any("(Coastal Institute, 2019)" in text for text in quoted(answer))
