@@ -32,16 +32,16 @@ MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 
 # What a question asks for, and how to see it in a sentence.
 _ASKS_MONEY = re.compile(
-    r"\bhow much (?:money|funding|aid)\b|\bhow much\b.*\b(?:spen[dt]|spending|cost|costs|pa(?:y|id)|fund(?:s|ed|ing)?|financ\w*|"
+    r"\bhow much (?:money|funding|aid)\b|\bhow much\b.*\b(?:spen[dt]|spending|cost|costs|pa(?:y|id)|charge[sd]?|fund(?:s|ed|ing)?|financ\w*|"
     r"budget\w*|contribut\w*|pledg\w*|commit\w*|invest\w*|give|gave|given|allocat\w*|donat\w*|money)\b|"
     r"\b(?:fund|financ|pa(?:y|id)|spen[dt]|pledg|contribut|invest)\w*\b.*\bhow much\b|"
     # "What is DCAF's budget", "What was the cost of the programme": the query searched has no "?"
-    r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$|"
+    r"\bwhat (?:is|was|are|were|about)\b[^?]*\b(?:budget|cost|price|fee)s?(?:\s+(?:of|for)\b[^?]*)?\s*\??\s*$|"
     # "What budget does ISSAT have for …", "How big is the agency's budget"
     r"\bwhat (?:annual |yearly |total )?budgets?\b(?=\s+(?:do|does|did|is|was|has|have|had|will|would)\b)|"
     r"\bhow (?:big|large|high) (?:is|was|are|were) (?:the |its |their )?(?:(?:[\w-]+ ){0,2}[\w-]+['’]s )?(?:annual |yearly |total )?budgets?\b|"
     # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost"
-    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost)\b(?!\s+(?:off|attention|for))",
+    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost|charge|charged)\b(?!\s+(?:off|attention|for\b(?!\s+(?:its|their|a|an|the|each)\b)))",
     re.I,
 )
 _ASKS_SHARE = re.compile(

@@ -70,7 +70,7 @@ from .definitions import (
     qualified_strength,
     spells_out,
 )
-from .lexical import LexicalIndex, terms
+from .lexical import LexicalIndex, terms, word_stems
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
 from .named_sources import SOURCE_PHRASE, NamedSources, named_sources
@@ -109,6 +109,9 @@ LANGUAGE_NOTE = (
 _WORD = re.compile(r"[\w'’-]+")
 _OPENS = re.compile(r"[.!?:;—–]|\s-\s")  # between two words: the second opens a sentence or a part of one
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Bern's" is Bern, "Eritreans'" Eritreans
+# a phrase the question puts in quotes ("the 'do no harm' principle"): not an apostrophe inside or after a word
+_QUOTED = re.compile(r"[\"“]([^\"“”]{2,80})[\"”]|(?<![\w'’])['‘]([^'‘’]{2,80})['’](?![\w'’])")
+MAX_QUOTED_WORDS = 8  # longer quoted text is a sentence the question cites, not a name for something
 # a word naming a brief: the name before it says whose brief ("the DCAF backgrounder", "ISSAT's page", "the UN support
 # brief"), not what the question asks about
 _SOURCE_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:{TEXT_WORDS}|briefing|review|website)s?|studies)\b")
@@ -140,7 +143,18 @@ _ASKS_WHICH_SOURCE = re.compile(
 # DCAF and the UN review agree on about national ownership?", "How does the backgrounder define good governance?",
 # "Which principles of good governance does the SSR backgrounder list?" (the topic with what is asked of it, when that
 # is a recommendation or a list)
+# "According to DCAF, …", "…, according to the briefs?", "según el DCAF", "selon le DCAF": who says it, not what about
+_ATTRIBUTED = re.compile(
+    r"(?:^|,\s*|\s)(?:according\s+to|in\s+the\s+(?:view|words)\s+of|según|selon|laut|secondo|segundo)\s+[^,?;]+?(?=\s*(?:[,?;]|$))",
+    re.IGNORECASE,
+)
 _SOURCE_AND_TOPIC = (
+    # "What does DCAF say good governance rests on?", "What do the briefs say is the main driver?"
+    re.compile(
+        r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:say|said|think|argue|claim|believe)\s+(?:that\s+)?"
+        r"(?!(?:about|on|regarding|concerning|for)\b)(?P<topic>\S.+)$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^\W*(?:what|how)\s+(?:do|does|did)\s+(?P<source>.+?)\s+(?:(?:say|said|write|state|report|tell\s+us|note|"
         r"(?P<asked>recommend|propose|suggest|advise))\s+(?:about|on|regarding|concerning|for)|[a-z]+(?:\s+(?:on|us|with))?"
@@ -259,6 +273,14 @@ def question_parts(question: str) -> list[str]:
     return parts if len(parts) > 1 and _FIRST_ASK.match(parts[0]) else [question]  # not "In war zones, should …"
 
 
+def raised_to_top(candidates: list[Candidate], sentences: set[int]) -> list[Candidate]:
+    """The candidates with those of `sentences` raised to the best score (best first again)."""
+    if not candidates or not sentences:
+        return candidates
+    top = candidates[0].score
+    return sorted((replace(c, score=top) if c.sentence in sentences else c for c in candidates), key=lambda c: -c.score)
+
+
 def each_source_first(hits: list[SearchHit], doc_ids: Sequence[str]) -> list[SearchHit]:
     """The hits with the best one of each of the given briefs first (in their ranked order), ranks renumbered: a
     comparison quotes every brief it names, not only the one retrieval ranks highest."""
@@ -272,6 +294,16 @@ def which_source_topic(query: str) -> str | None:
     Hobbes?"), or None for any other question (_ASKS_WHICH_SOURCE)."""
     match = _ASKS_WHICH_SOURCE.match(query)
     return match.group("topic") if match is not None else None
+
+
+def unattributed(query: str, borrowed: Sequence[str] = ()) -> str:
+    """The query without whom it says it asks ("According to DCAF, what is SSR?", "…, according to the briefs",
+    "según el DCAF", "selon le DCAF": _ATTRIBUTED), unless nothing else is left; `borrowed`, the briefs' words a
+    question in another language resembles (appended to it), stay."""
+    added = " ".join(borrowed)
+    own = query[: -len(added)].rstrip() if added and query.endswith(added) else query
+    stripped = re.sub(r"\s+(?=[?,;])|(?<=\s)\s+", "", _ATTRIBUTED.sub(" ", own)).strip(" ,;")
+    return f"{stripped} {added}".strip() if terms(stripped) and stripped != own else query
 
 
 def about_the_topic(query: str) -> str:
@@ -312,6 +344,7 @@ class Answerer:
         self._vocabulary: list[str] | None = None
         self._spelt: dict[tuple[str, tuple[str, ...]], int | None] = {}  # _spelt_out_anywhere's answers
         self._readings: dict[str, list[Reading]] = {}  # doc_id -> its reading-list entries, found on first use
+        self._stems: list[str] | None = None  # each brief's word stems, space-separated (_phrase_mentioned)
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -412,6 +445,9 @@ class Answerer:
             listed = []
         if support == NOT_COVERED_LEVEL and listed and not unknown:  # a section of the briefs has the name asked for
             support = PARTIAL
+        quoted = self._quoted_written(question, candidates)
+        if support == NOT_COVERED_LEVEL and quoted:  # a brief writes the phrase the question quotes
+            support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
         # (not when it names what the briefs never mention: "… in the 2025 Frontex audit?")
         asked_entries = entry_points_asked_for(
@@ -442,8 +478,9 @@ class Answerer:
         else:
             form = QuestionForm.of(question, typed, bool(answers))
             said = moved_on_from(answers, resolved.followup or form.more)
-            lead = self._definitions(typed, candidates, request.doc_ids)
-            candidates = self._each_part_answered(asked, candidates)
+            # who a question says it asks is not what it asks ("According to DCAF, what is SSR?" asks what SSR is)
+            lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids)
+            candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted)
             known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates
             sentences, citations, disagreement = self.composer.compose(
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],
@@ -587,11 +624,22 @@ class Answerer:
         )
 
     def unknown_names(self, question: str) -> list[str]:
-        """Names and numbers in the question that no brief mentions ("Rohingya", "2022").
+        """Names and numbers in the question that no brief mentions ("Rohingya", "2022"), and phrases it quotes that no
+        brief writes ("the 'do no harm' principle").
 
         Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
-        its start ("African" and "Africa", "Eritreans" and "Eritrea")."""
-        return [w for w in self._names(self.asking_part(question)) if not all(self._mentioned(t) for t in terms(w))]
+        its start ("African" and "Africa", "Eritreans" and "Eritrea"); a quoted phrase of several words when a brief
+        has its words' stems in a row."""
+        return [
+            w for w in self._names(self.asking_part(question))
+            if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w) else all(self._mentioned(t) for t in terms(w)))
+        ]
+
+    def _phrase_mentioned(self, phrase: str) -> bool:
+        wanted = f" {' '.join(word_stems(phrase))} "
+        if self._stems is None:
+            self._stems = [f" {' '.join(word_stems(document.text))} " for document in self.index.documents.values()]
+        return any(wanted in text for text in self._stems)
 
     def _picked(
         self, question: str, answer: str, embedder: "Embedder | None", candidates: list[Candidate]
@@ -640,7 +688,8 @@ class Answerer:
         ("What does vetting mean in SSR?": "The briefs never mention vetting."), or None. Asked only of a question in
         English: a word of another language ("Centroamérica") is not read, not missing."""
         asked = self._unknown_words(asked_term(question) or "")
-        typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w not in unknown]
+        quoted = " ".join(unknown).lower()  # a word of an unknown phrase is not named again on its own
+        typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w.lower() not in quoted]
         missing = list(dict.fromkeys(self._whole_name(question, name) for name in unknown + typed))
         return f"The briefs never mention {', '.join(missing)}." if missing else None
 
@@ -696,17 +745,25 @@ class Answerer:
         parts = question_parts(asked)
         if len(parts) < 2 or not candidates:
             return candidates
-        top = candidates[0].score
-        raised: dict[int, float] = {}
+        raised: set[int] = set()
         for part in parts:
             own = QuestionTerms.of(part, self.index.lexical)
-            share, score, sentence = max((own.rare_share(self._terms_of(c.sentence)), c.score, c.sentence) for c in candidates)
-            if share >= PART_MIN_SHARE and score < top:
-                raised[sentence] = top
-        if not raised:
-            return candidates
-        out = [replace(c, score=raised.get(c.sentence, c.score)) for c in candidates]
-        return sorted(out, key=lambda c: -c.score)
+            share, _, sentence = max((own.rare_share(self._terms_of(c.sentence)), c.score, c.sentence) for c in candidates)
+            if share >= PART_MIN_SHARE:
+                raised.add(sentence)
+        return raised_to_top(candidates, raised)
+
+    def _quoted_written(self, question: str, candidates: list[Candidate]) -> set[int]:
+        """For each phrase of several words the question quotes ("Why is SSR 'not a silver bullet'?"), the best-scored
+        candidate writing it (its words' stems in a row): what the question asks about, in the briefs' words."""
+        phrases = [f" {' '.join(stems)} " for m in _QUOTED.finditer(question) if len(stems := word_stems(m.group(0))) > 1]
+        table, documents = self.index.sentences, self.index.documents
+        written = [f" {' '.join(word_stems(table.text(c.sentence, documents)))} " for c in candidates] if phrases else []
+        return {
+            found for phrase in phrases
+            for found in [next((c.sentence for c, text in zip(candidates, written) if phrase in text), None)]
+            if found is not None
+        }
 
     @staticmethod
     def asking_part(question: str) -> str:
@@ -724,8 +781,9 @@ class Answerer:
         """Capitalised words that open no sentence, and numbers: what a question is specifically about. A word opening
         the question, or a sentence or part of it after a full stop, colon, semicolon or dash ("My country is at war.
         What does SSR suggest?", a follow-up's query "Who should lead — What is national ownership"), is capitalised
-        for its place, not for being a name."""
-        names, end = [], None  # end: where the word before ended
+        for its place, not for being a name. A phrase the question quotes is a name, quotes and all ("'do no harm'")."""
+        names = [m.group(0) for m in _QUOTED.finditer(question) if len((m.group(1) or m.group(2)).split()) <= MAX_QUOTED_WORDS]
+        end = None  # where the word before ended
         for match in _WORD.finditer(question):
             word = _POSSESSIVE.sub("", match.group(0))
             opening = end is None or _OPENS.search(question[end : match.start()]) is not None

@@ -44,6 +44,11 @@ def terms(text: str) -> list[str]:
     return [_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
 
 
+def word_stems(text: str) -> list[str]:
+    """Every word's stem in order, stopwords kept: what a phrase is matched by, word for word ("do no harm")."""
+    return [_stem(word) for word in re.findall(r"\w+", text.lower())]
+
+
 class LexicalIndex:
     """BM25 scores of every passage for a query; `k1`/`b` follow Lucene's defaults."""
 

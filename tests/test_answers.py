@@ -187,6 +187,49 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     assert answerer.unknown_keywords("Frontex's mandate") == ["Frontex"]
 
 
+def test_a_quoted_phrase_is_a_name_the_briefs_must_write_and_what_the_answer_quotes(tmp_path):
+    """A phrase put in quotes names one thing: unknown unless a brief writes its words in a row (stems, stopwords
+    and all; hyphens as spaces), and, when one does, the sentence writing it is quoted."""
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Governance\n\n## Pilots\n\nPilots guide every ship past the sand bars. The harbour board licenses "
+        "pilots each spring and checks their logs. Night tides are the most dangerous for pilots.\n\n## Dues\n\n"
+        "Ships pay dues to the board. The dues follow a pay-as-you-berth rule that charges by the hour at the quay. "
+        "Fishing boats pay no dues at all.\n"
+    )})
+    assert Answerer._names("What is the 'pay as you berth' rule?") == ["'pay as you berth'"]
+    assert Answerer._names("Is the board's rule fair?") == []  # an apostrophe is no quote
+    assert answerer.unknown_names("What is the 'pay as you berth' rule?") == []  # written with hyphens
+    assert answerer.unknown_names('What is the "first come first served" rule?') == ['"first come first served"']
+    # each word known, the phrase not: "guide" and "ships" are in the brief, never "guide ships"
+    assert answerer.unknown_names("Who licenses the 'guide ships'?") == ["'guide ships'"]
+    answer = answerer.ask('How does the "first come first served" rule work at the quay?')
+    assert answer.support != "answered" and 'never mention "first come first served"' in answer.text
+    assert "never mention \"first come first served\", first" not in answer.text  # its words are not named again
+    quoted = [s.text for s in answerer.ask("What does the 'pay as you berth' rule mean for ships?").sentences]
+    assert any("pay-as-you-berth" in text for text in quoted)
+
+
+def test_who_a_question_says_it_asks_is_not_what_it_asks(tmp_path):
+    """"According to X, what is Y?" asks what Y is: X is left out of the question's form, so a definition leads."""
+    from assistant.answering import about_the_topic, unattributed
+
+    assert unattributed("According to the Harbour Board, what is pilotage?") == "what is pilotage?"
+    assert unattributed("How many pilots are licensed, according to the board?") == "How many pilots are licensed?"
+    # a question in another language as searched: no question mark, the briefs' words it resembles after it
+    assert unattributed("¿Qué es el practicaje según la Junta pilotage", ("pilotage",)) == "¿Qué es el practicaje pilotage"
+    assert unattributed("According to the board") == "According to the board"  # nothing else is asked
+    assert about_the_topic("What does the board say pilots need") == "pilots need"
+    assert about_the_topic("What does the board say about pilots") == "pilots"
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Board Guidance\n\n## About the Harbour Board\n\nThe Harbour Board was founded in 1990. The Harbour "
+        "Board publishes guidance for ports and trains inspectors.\n\n## Pilotage\n\nShips enter the port at high "
+        "tide. Pilotage is the guiding of ships through dangerous waters by a licensed pilot. Pilots board ships "
+        "outside the bar.\n"
+    )})
+    answer = answerer.ask("According to the Harbour Board, what is pilotage?")
+    assert answer.sentences[0].text.startswith("Pilotage is the guiding of ships")
+
+
 def test_a_name_saying_whose_brief_is_no_subject_of_the_question():
     # "the Ruritania backgrounder", "Zembla's page": whose brief, not what is asked about
     assert Answerer._names("Do the Ruritania backgrounder and Zembla's page agree on pilots?") == []
@@ -465,6 +508,12 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type("What did the external audit of the harbour scheme cost?") == "money"
     assert asked_type("What does the harbour review say about pay off for the city?") is None  # not "what … paid"
     assert asked_type("What did the review say about pilots who pay attention to radar?") is None
+    # "charge" and "fees" ask for an amount as "pay" and "cost" do; what a charge is for still asks none
+    assert asked_type("What does the harbour agency charge for its pilots?") == "money"
+    assert asked_type("How much do the pilots charge per ship?") == "money"
+    assert asked_type("What are the pilotage fees?") == "money"
+    assert asked_type("What do harbour dues pay for?") is None
+    assert asked_type("Who is in charge of the pilots?") is None
     assert not holds_answer_type(asks_money, "The fund opened in 2019 with 12 members.")  # a count, not an amount
     assert holds_answer_type(asks_money, "Donors pledged EUR 30 million to the fund.")
     assert holds_answer_type(asks_money, "The fund holds $2.5 billion.")

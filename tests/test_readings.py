@@ -3,8 +3,6 @@ question asking what to read (also as a follow-up)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.conversation import Turn
