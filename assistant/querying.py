@@ -14,7 +14,9 @@ what the service searches.
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,6 +30,27 @@ if TYPE_CHECKING:
     from .embedding import Embedder
     from .settings import Settings
     from .store import Index
+
+
+# The kind of answer a question in another language asks for, in English words: its question words for a sum, places,
+# a count or a time (answerability.asked_type reads them), matched without accents, in lower case, at the start of the
+# question or of a clause. Nothing else is translated: a list or a definition asked for in other words is not read.
+_FRAMES = (
+    ("how much money", r"cuanto dinero|combien d'argent|wie viel geld|quanto denaro|quanto dinheiro|hoeveel geld"),
+    ("which countries", r"(?:en |con |avec |in |mit |com |met )?(?:que|cuales|quels|welche[nm]?|quali|quais|welke) (?:paises|pays|lander|paesi|landen)"),
+    ("how many", r"cuant[oa]s|combien|wie viele|quant[ie]|quant[oa]s|hoeveel"),
+    ("when", r"cuando|quand|wann|quando|wanneer"),
+)
+_FRAME = [(english, re.compile(rf"(?:^|[¿¡,;:]\s*)(?:{words})\b")) for english, words in _FRAMES]
+
+
+def english_frame(question: str) -> str | None:
+    """The English question words for the kind of answer a question in another language asks for ("Combien de
+    mineurs …": "how many", "¿Cuánto dinero …": "how much money", "Avec quels pays …": "which countries"), or None."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", question.lower()) if not unicodedata.combining(c))
+    plain = plain.replace("’", "'")
+    found = [(match.start(), english) for english, pattern in _FRAME for match in [pattern.search(plain)] if match]
+    return min(found)[1] if found else None
 
 
 @dataclass(frozen=True)
@@ -118,5 +141,6 @@ class QueryReader:
             text = f"{correction.text} {' '.join(word for _, word in pairs)}" if pairs else correction.text
             return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs)
         borrowed = self.speller.resembled(resolved.query, language)
-        text = f"{resolved.query} {' '.join(borrowed)}" if borrowed else resolved.query
+        frame = english_frame(resolved.query)  # the kind of answer it asks for, in English words
+        text = " ".join(part for part in (frame, resolved.query, *borrowed) if part)
         return ReadQuestion(resolved, language, text[:limit], borrowed=borrowed)

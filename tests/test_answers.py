@@ -343,12 +343,37 @@ def test_a_question_in_another_language_borrows_the_briefs_words_it_resembles(an
     # accents dropped, edit distance at most 2; French stopwords ("les", "sont") and unlike words left out
     assert {"principles", "governance", "sector", "security"} <= set(read.borrowed)
     assert not {"les", "sont", "bonne"} & set(read.borrowed)
-    assert read.text == f"{read.resolved.query} {' '.join(read.borrowed)}"
+    assert read.text == f"{read.resolved.query} {' '.join(read.borrowed)}"  # (no kind of answer asked: no frame)
     answer = answerer.ask(question)
     assert answer.searched_as == read.text and answer.language == "fr" and not answer.abstained
     assert any("governance" in s.text.lower() for s in answer.sentences)
     # an English question borrows nothing, and its spelling is corrected instead
     assert answerer.reader.read("What are the principles of good governance?").borrowed == ()
+
+
+def test_a_question_in_another_language_is_read_for_the_kind_of_answer_it_asks(tmp_path):
+    """Its question words for a count, a sum, places or a time are read as the English ones (nothing else is
+    translated): "Combien de pilotes …" asks how many, and the sentence holding a count is quoted."""
+    from assistant.querying import english_frame
+
+    assert english_frame("Combien de pilotes travaillent au port ?") == "how many"
+    assert english_frame("¿Cuánto dinero pagan los barcos?") == "how much money"
+    assert english_frame("Avec quels pays le port coopère-t-il ?") == "which countries"
+    assert english_frame("Selon le bureau, quand le port a-t-il ouvert ?") == "when"  # at the start of a clause
+    assert english_frame("Wie viele Lotsen gibt es?") == "how many"
+    assert english_frame("Wie finanziert der Hafen die Lotsen?") is None  # "wie" alone asks how
+    assert english_frame("Quels sont les principes du pilotage ?") is None  # a list asked for is not read
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Pilots\n\n## Pilots\n\nPilots guide ships past the sand bars at night and in storms. The harbour "
+        "pilots work in shifts from the tower. The port employed 42 pilots in 2019, most of them former captains.\n"
+    )})
+    from assistant.answerability import asked_type
+
+    read = answerer.reader.read("Combien de pilotes travaillent au port ?")
+    assert read.language == "fr" and read.text.startswith("how many ") and asked_type(read.asked) == "count"
+    quoted = [s.text for s in answerer.ask("Combien de pilotes travaillent au port ?").sentences]
+    assert any("42 pilots" in text for text in quoted)
+    assert not any(text.startswith("Pilots guide ships") for text in quoted)  # holds no count: it makes way
 
 
 def test_a_follow_up_is_answered_from_the_conversation(answerer):
