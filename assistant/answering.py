@@ -73,7 +73,7 @@ from .definitions import (
 from .lexical import LexicalIndex, terms, word_stems
 from .linear import LinearModel
 from .models import Passage, Quote, SearchHit
-from .named_sources import SOURCE_PHRASE, NamedSources, named_sources
+from .named_sources import SOURCE_PHRASE, NamedSources, document_words, named_sources
 from .readings import Reading, asks_for_reading, chosen_readings, reading_entries, reading_terms
 from .ranking import (
     RANKER_PATH,
@@ -526,7 +526,7 @@ class Answerer:
         documents = self.index.documents
         if len(within) > 1 and names_text:  # "the ISSAT page on push factors": the one brief whose
             # title holds more of the question's words than any other's, and the rest of them its topic
-            held = {doc_id: [t for t in topic if t in self._title_terms(doc_id)] for doc_id in within}
+            held = {doc_id: [t for t in topic if t in document_words(doc_id, documents[doc_id].title)] for doc_id in within}
             weight = {doc_id: sum(self.index.lexical.idf(t) for t in words) for doc_id, words in held.items()}
             ranked = sorted(within, key=lambda doc_id: -weight[doc_id])
             if weight[ranked[0]] > weight[ranked[1]]:
@@ -536,10 +536,6 @@ class Answerer:
             entries, list(dict.fromkeys(topic)), self.index.lexical.idf, lambda text: frozenset(terms(text)),
             lambda r: f"{documents[r.doc_id].text[r.start : r.end]} {documents[r.doc_id].title}",
         )
-
-    def _title_terms(self, doc_id: str) -> frozenset[str]:
-        document = self.index.documents[doc_id]
-        return frozenset(terms(f"{document.title} {document.doc_id.replace('-', ' ')}"))
 
     def _reading_entries(self, doc_id: str) -> list[Reading]:
         known = self._readings.get(doc_id)

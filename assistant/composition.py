@@ -657,15 +657,17 @@ class Composer:
             words += len(text.split())
             if sentences and words > WHOLE_LIST_MAX_WORDS:
                 break
-            section = next((s.label for s in document.sections if s.start <= reading.start < s.end), "")
-            citations.append(Citation(len(citations) + 1, document.quote(section, reading.start, reading.end), score))
+            citations.append(Citation(len(citations) + 1, self.quote(reading.doc_id, reading.start, reading.end), score))
             sentences.append(AnswerSentence(text, [len(citations)]))
         return sentences, citations
 
     def citation(self, marker: int, candidate: Candidate) -> Citation:
         table = self.index.sentences
-        document = self.index.documents[table.doc_ids[candidate.sentence]]
         start, end = int(table.starts[candidate.sentence]), int(table.ends[candidate.sentence])
+        return Citation(marker, self.quote(table.doc_ids[candidate.sentence], start, end), round(candidate.score, 4))
+
+    def quote(self, doc_id: str, start: int, end: int) -> Quote:
+        """Characters [start, end) of a brief as a citable quote, with the label of the section they stand in."""
+        document = self.index.documents[doc_id]
         section = next((s.label for s in document.sections if s.start <= start < s.end), "")
-        quote = document.quote(section, start, end)
-        return Citation(marker, quote, round(candidate.score, 4))
+        return document.quote(section, start, end)

@@ -47,7 +47,7 @@ class NamedSources:
 
 def named_sources(question: str, documents: dict[str, Document]) -> NamedSources:
     """The briefs the question names (see the module's docstring) and the question without those phrases."""
-    words_of = {doc_id: _document_words(doc_id, document.title) for doc_id, document in documents.items()}
+    words_of = {doc_id: document_words(doc_id, document.title) for doc_id, document in documents.items()}
     named: list[str] = []
     spans: list[tuple[int, int]] = []
     joined = False
@@ -75,7 +75,7 @@ def named_sources(question: str, documents: dict[str, Document]) -> NamedSources
 
 
 @lru_cache(maxsize=65_536)
-def _document_words(doc_id: str, title: str) -> frozenset[str]:
+def document_words(doc_id: str, title: str) -> frozenset[str]:
     """The terms of a brief's title and file name: what a phrase naming it is matched against (worked out once per
     brief, not per question)."""
     return frozenset(terms(f"{title} {doc_id.replace('-', ' ').replace('_', ' ')}"))

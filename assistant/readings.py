@@ -26,15 +26,11 @@ from dataclasses import dataclass
 
 from .lexical import terms
 from .models import Document
-from .sentences import ITEM_MARK
+from .sentences import BULLET, GLUED_LABEL, POINTER
 
-# a label the layout glued to the title after it ("ResourceA Deadly …", "Case StudySupporting …", "VideoRefugees …")
-_GLUED = re.compile(r"^(?P<label>[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z])(?=[A-Z])")
-_LABELLED = re.compile(r"^(?P<label>(?:Resources?|Sources?|Further reading|Recommended reading|Read more|See also)\s*:\s*)", re.IGNORECASE)
 _YEAR = r"\b(?:1[89]|20)\d\d\b"
 # a citation's end: "(UNICEF Report, 2017).", "(Paris: OECD, 2007, pp. 112-235).", "SWP - 2017.", "<http://issat.dcaf.ch>"
 _CLOSES = re.compile(rf"(?:\([^()]*{_YEAR}[^()]*\)|{_YEAR}|<?https?://\S+?>?)\W*$")
-_BULLET = re.compile(rf"^\s*{ITEM_MARK}\s+")
 _READING_HEADING = re.compile(
     r"\b(?:read|reading|resources?|references|bibliography|literature|sources)\b", re.IGNORECASE
 )
@@ -101,18 +97,13 @@ def reading_entries(document: Document) -> list[Reading]:
     for start, end in lines:  # single lines citing a work after a label
         line = text[start:end]
         body = line.strip()
-        label = _GLUED.match(body) or _LABELLED.match(body)
-        if label is None or not re.search(_YEAR, body):
+        glued, pointer = GLUED_LABEL.match(body), POINTER.match(body)
+        if not ((glued and _CLOSES.search(body)) or pointer) or not re.search(_YEAR, body):
             continue
-        if _GLUED.match(body) and not _CLOSES.search(body):
-            continue
-        quote_start = start + (len(line) - len(line.lstrip())) + label.end()
-        found.append(
-            Reading(
-                document.doc_id, quote_start, start + len(line.rstrip()), _section_heading(document, start),
-                label.group("label").strip(" :"),
-            )
-        )
+        label = glued.group("label") if glued else pointer.group(0)  # type: ignore[union-attr]
+        title = body[len(label) :].lstrip()  # what is quoted: the entry without its label
+        begin = start + len(line) - len(line.lstrip()) + len(body) - len(title)
+        found.append(Reading(document.doc_id, begin, begin + len(title), _section_heading(document, start), label.strip(" :")))
     taken = {r.start for r in found}
     for section_start, section_end, heading in _reading_sections(document):
         found += [r for r in _bulleted_entries(document, lines, section_start, section_end, heading) if r.start not in taken]
@@ -146,9 +137,9 @@ def _bulleted_entries(
         if line_start < start or line_start >= end:
             continue
         line = text[line_start:line_end]
-        bullet = _BULLET.match(line)
+        bullet = BULLET.match(line)
         if bullet is not None:
-            opened, last = line_start + bullet.end(), line_end
+            opened, last = line_start + bullet.end() - 1, line_end  # (the match ends on the entry's first character)
         elif opened is not None:
             last = line_end
         else:

@@ -20,7 +20,7 @@ from .chunking import sentence_spans
 from .models import Document, Passage
 
 ITEM_MARK = r"(?:[•▪◦‣∙·\-–*]|\d+[.)]|[a-z][.)])"  # what opens a list item: a bullet, "3.", "b)"
-_BULLET = re.compile(rf"^\s*{ITEM_MARK}\s+\S")
+BULLET = re.compile(rf"^\s*{ITEM_MARK}\s+\S")
 _BULLETS_FOLLOW = re.compile(rf"[ \t]*\n\s*{ITEM_MARK}\s")
 _FULL_STOP_BEFORE = re.compile(r"(?<![.\w])(?!etc\b)[A-Za-z]{4,}[.!?]\s+$")  # "follows. ", not "e.g. " or "etc. "
 _MARK_ONLY = re.compile(rf"^\s*{ITEM_MARK}\s+$")
@@ -30,7 +30,7 @@ _REFERENCE = re.compile(
 )
 # A pointer to further reading, not a statement: "➔ For more information …", "Resource: »A Deadly Journey« …" (readings.py
 # quotes such entries for a question asking what to read)
-_POINTER = re.compile(
+POINTER = re.compile(
     r"^(?:[➔→►▶⇒>]|(?:Resources?|Sources?|See also|Further reading|Read more|Recommended reading)\s*:)", re.IGNORECASE
 )
 # A publisher's notice, not the brief's content: copyright, licence, leave to copy, a disclaimer.
@@ -41,7 +41,8 @@ _NOTICE = re.compile(
     r"[^.]{0,80}\b(?:provided|permission|credited|acknowledged)\b",
     re.IGNORECASE,
 )
-_GLUED_LABEL = re.compile(r"^[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z][A-Z]")
+# a label the layout glued to the title after it ("ResourceA Deadly …", "Case StudySupporting …", "VideoRefugees …")
+GLUED_LABEL = re.compile(r"^(?P<label>[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?[a-z])(?=[A-Z])")
 MIN_SENTENCE_WORDS = 4  # shorter lines are labels or list stubs, never an answer on their own
 MIN_STUB_WORDS = 2  # a list item this long is quoted with its list (list_stub)
 HEADING_ANSWER_WORDS = 8  # a heading this long is a recommendation in its own right
@@ -145,11 +146,11 @@ def list_stub(text: str, start: int, end: int, headings: list[tuple[int, int, in
     return (
         bool(_MARK_ONLY.match(text[line_start:start]))
         and not text[end:line_end].strip()
-        and (bool(after and _BULLET.match(text[after[0] : after[1]])) or (last and bool(_BULLET.match(before))))
+        and (bool(after and BULLET.match(text[after[0] : after[1]])) or (last and bool(BULLET.match(before))))
         and len(sentence.split()) >= MIN_STUB_WORDS
         and not sentence.endswith("?")
         and not any(start <= heading_start < end or heading_start <= start < heading_end for heading_start, _, heading_end in headings)
-        and not (_POINTER.match(sentence) or _REFERENCE.search(sentence) or _NOTICE.search(sentence))
+        and not (POINTER.match(sentence) or _REFERENCE.search(sentence) or _NOTICE.search(sentence))
     )
 
 
@@ -160,7 +161,7 @@ def _unmarked_item(line: str) -> bool:
     return (
         MIN_SENTENCE_WORDS <= words <= UNMARKED_ITEM_WORDS
         and stripped[-1] not in ".!?;:"
-        and not _BULLET.match(stripped)
+        and not BULLET.match(stripped)
         and not stripped.isupper()
     )
 
@@ -176,7 +177,7 @@ def unmarked_list_lines(text: str, heading_starts: Collection[int] = ()) -> set[
     before = ""
 
     def close(after: str) -> None:
-        if len(run) >= UNMARKED_LIST_LINES and not _BULLET.match(before) and not _BULLET.match(after):
+        if len(run) >= UNMARKED_LIST_LINES and not BULLET.match(before) and not BULLET.match(after):
             found.update(run)
 
     for match in re.finditer(r"[^\n]+", text):
@@ -216,7 +217,7 @@ def in_list_item(text: str, start: int, list_lines: Collection[int]) -> bool:
     """Whether the sentence starting at `start` belongs to a list item: its line opens with an item's mark ("• ",
     "2. ") or is a line of a list whose bullets were lost (`list_lines`, document_list_lines)."""
     line_start = text.rfind("\n", 0, start) + 1
-    return bool(_BULLET.match(text[line_start : start + 1])) or line_start in list_lines
+    return bool(BULLET.match(text[line_start : start + 1])) or line_start in list_lines
 
 
 def in_semicolon_item(text: str, offset: int) -> bool:
@@ -266,7 +267,7 @@ def is_answer_sentence(text: str, start: int, end: int, unmarked_item: bool = Fa
     after_full_stop = bool(_FULL_STOP_BEFORE.search(text[line_start:start]))
     if words < MIN_SENTENCE_WORDS or sentence.endswith("?") or (sentence[0].islower() and not (list_item or after_full_stop)):
         return False
-    if _POINTER.match(sentence) or _GLUED_LABEL.match(sentence) or _REFERENCE.search(sentence) or _NOTICE.search(sentence):
+    if POINTER.match(sentence) or GLUED_LABEL.match(sentence) or _REFERENCE.search(sentence) or _NOTICE.search(sentence):
         return False
     if sentence[-1] not in ".!;:…" and _title_case(sentence) and (": " in sentence or sentence.isupper()):
         return False  # a title with its subtitle (a reading-list entry) or a caption in capitals, not a statement
