@@ -132,21 +132,19 @@ def _bulleted_entries(
     a line outside any entry says what the entries after it are about."""
     text = document.text
     entries: list[Reading] = []
-    about, opened, last = heading, None, None  # opened: where the open entry's text starts
+    about, opened = heading, None  # opened: where the open entry's text starts
     for line_start, line_end in lines:
         if line_start < start or line_start >= end:
             continue
         line = text[line_start:line_end]
         bullet = BULLET.match(line)
-        if bullet is not None:
-            opened, last = line_start + bullet.end() - 1, line_end  # (the match ends on the entry's first character)
-        elif opened is not None:
-            last = line_end
-        else:
+        if bullet is None and opened is None:
             about = line.strip()
             continue
+        if bullet is not None:
+            opened = line_start + bullet.end() - 1  # (the match ends on the entry's first character)
         if _CLOSES.search(line.rstrip()):
-            entries.append(Reading(document.doc_id, opened, len(text[:last].rstrip()), about))
+            entries.append(Reading(document.doc_id, opened, line_start + len(line.rstrip()), about))  # type: ignore[arg-type]
             opened = None
     return entries
 
