@@ -239,6 +239,10 @@ class Composer:
         if not form.statement:
             chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said, floor)
             chosen += self.counted_lists(chosen, candidates, form.wants_list, asked, brought_said)
+            if said:  # "What did it recommend?" after "The report offers five … recommendations" and the first one:
+                # the sentence counting them was just quoted, so it is not chosen again; the items not yet read are
+                recalled = [[c] for c in candidates if shown_in(table.text(c.sentence, documents), said)]
+                chosen += self.counted_lists(chosen + recalled, candidates, form.wants_list, asked, said)
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
@@ -496,7 +500,8 @@ class Composer:
     ) -> list[list[Candidate]]:
         """The items of the lists chosen sentences count (counted_list), when the question asks for a list or names
         what they are ("What does the review recommend?" and "five strategic recommendations"), within
-        WHOLE_LIST_MAX_WORDS; items the conversation quoted (`said`) or already chosen are passed over."""
+        WHOLE_LIST_MAX_WORDS; items the conversation quoted (`said`) or already chosen are passed over. `chosen` may
+        hold sentences the conversation just quoted (compose): their lists' items are added, the sentences not."""
         table, documents = self.index.sentences, self.index.documents
         by_sentence, taken = _brought_from(chosen, candidates)
         added: list[list[Candidate]] = []

@@ -445,3 +445,10 @@ def test_a_sentence_counting_the_items_of_a_list_further_on_brings_them_when_ask
     # a count the list does not hold is no count of it
     miscounted = brief.replace("four practical", "three practical")
     assert not set(items) & set(answer(scored, miscounted, asked=frozenset({"suggest"})))
+    # a follow-up naming them after an answer that quoted the count and the first item ("What did it suggest?"):
+    # the items not yet read come, the count is not quoted again
+    said = "The review offers four practical suggestions to the harbour board. [1] Buy storm radios [2]"
+    followed = {"It also drew on": 0.9, "The towns pay": 0.8}
+    texts = answer(followed, said=said, asked=frozenset({"suggest"}))
+    assert [t for t in texts if t in items] == items[1:] and not any(t.startswith("The review offers") for t in texts)
+    assert not set(items) & set(answer(followed, said=said, asked=frozenset({"budget"})))  # unless it names them
