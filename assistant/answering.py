@@ -381,6 +381,7 @@ class Answerer:
         models = models or self.models
         read = self.reader.read(question, history, near=(models.fusion or self.retriever.weights).near)
         language, resolved = read.language, read.resolved
+        typed_question, question = question, resolved.question  # its forms are told written out ("What's" → "What is")
         request = self.retriever.validate(read.text, top_k, doc_ids)
         depth = max(request.top_k, self.settings.answer_passages)
         embedder = self.retriever.embedder
@@ -492,7 +493,7 @@ class Answerer:
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(
-            question, resolved, sentences, citations, hits[: request.top_k], matches, support == NOT_COVERED_LEVEL,
+            typed_question, resolved, sentences, citations, hits[: request.top_k], matches, support == NOT_COVERED_LEVEL,
             confidence, message, unknown, support=support, support_probability=probability, searched_as=which or read.searched_as,
             language=language, evidence=evidence,
             candidate_sentences=sorted(c.sentence for c in candidates), candidate_features=features,

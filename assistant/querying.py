@@ -53,6 +53,23 @@ def english_frame(question: str) -> str | None:
     return min(found)[1] if found else None
 
 
+# "What's SSR?", "whats a migrant", "Who's responsible …", "What're the push factors?": a question word run together
+# with its verb is read as the two words, so that every form of a question is told as it is in full ("What is SSR?" asks
+# for a definition). Without an apostrophe only where no English word is meant ("its" stays).
+_CONTRACTED = re.compile(
+    r"\b(?P<word>what|who|where|how|when|why|that|there)(?:['’]?s|['’](?P<are>re))\b", re.IGNORECASE
+)
+
+
+def spelled_out(question: str) -> str:
+    """The question with a question word's contracted verb written out ("What's SSR?" → "What is SSR?")."""
+
+    def full(match: re.Match[str]) -> str:
+        return f"{match.group('word')} {'are' if match.group('are') else 'is'}"
+
+    return _CONTRACTED.sub(full, question)
+
+
 @dataclass(frozen=True)
 class ReadQuestion:
     resolved: ResolvedQuestion
@@ -125,10 +142,12 @@ class QueryReader:
         return self.embedder.embed_query(read.embedded.strip()) if read.near and self.embedder is not None else None
 
     def read(self, question: str, history: Sequence[Turn] = (), near: float | None = None) -> ReadQuestion:
-        """The question resolved, its language told and, when spelling correction is on, corrected (English) or
+        """The question with its contractions spelt out (spelled_out), resolved, its language told and, when spelling
+        correction is on, corrected (English) or
         given the briefs' words it resembles (another language); in English, with a `near` threshold, also given the
         briefs' words nearest in meaning to its words they never use (NearWords). The text searched is cut to
         max_question_chars, which a correction or the added words may pass."""
+        question = spelled_out(question)  # the resolved question (ResolvedQuestion.question) is read in full
         language = language_of(question, self.speller if self.settings.spelling_correction else None)
         resolved = resolve(question, history)
         limit = self.settings.max_question_chars

@@ -376,6 +376,33 @@ def test_a_question_in_another_language_is_read_for_the_kind_of_answer_it_asks(t
     assert not any(text.startswith("Pilots guide ships") for text in quoted)  # holds no count: it makes way
 
 
+def test_a_question_word_run_together_with_its_verb_is_read_in_full(tmp_path):
+    """"What's a pilot?" and "whats a pilot" ask what "What is a pilot?" asks: the definition leads, and the question
+    shown is the one typed."""
+    from assistant.querying import spelled_out
+
+    assert spelled_out("What's a pilot?") == "What is a pilot?" and spelled_out("whats a pilot") == "what is a pilot"
+    assert spelled_out("Who’re the pilots?") == "Who are the pilots?"
+    assert spelled_out("What are its duties, somewhat?") == "What are its duties, somewhat?"  # words of their own stay
+    answerer = answerer_over(tmp_path, {
+        "harbour.md": (
+            "# Harbour Pilots\n\n## Shifts\n\nThe harbour pilots work in shifts from the tower, and every pilot keeps a "
+            "log of the ships guided. Pilots at the tower watch the radio for ships calling for a pilot. A pilot boards "
+            "the ship from the pilot boat at the outer buoy. The pilots' union pays for the pilot boat.\n\n## Training\n\n"
+            "New pilots sail with an older pilot for a year. Every pilot sits an exam on the sand bars.\n"
+        ),
+        "terms.md": (
+            "# Harbour Terms\n\n## Terms\n\nThe board uses these terms in its rules.\n\n"
+            "Pilot: a captain licensed to guide ships past the sand bars of one harbour.\n\nBuoy: a float that marks the channel.\n"
+        ),
+    })
+    full = [s.text for s in answerer.ask("What is a pilot?").sentences]
+    assert full[0].startswith("Pilot: a captain")  # the glossary's definition, not the page on pilots' shifts
+    for typed in ("What's a pilot?", "whats a pilot"):
+        answer = answerer.ask(typed)
+        assert [s.text for s in answer.sentences] == full and answer.question == typed
+
+
 def test_a_follow_up_is_answered_from_the_conversation(answerer):
     first = "Which SSR entry points address weak or absent state protection?"
     answer = answerer.ask("And in authoritarian regimes?", [Turn("user", first), Turn("assistant", "…")])
