@@ -50,6 +50,18 @@ _ASKS_SHARE = re.compile(
     re.I,
 )
 _ASKS_MONTH = re.compile(r"\b(?:which|what) month\b", re.I)
+# "How long does it run?", "Over what period …": a length of time (not "how long ago"); asked with how many, a count
+_ASKS_DURATION = re.compile(
+    r"\bhow long\b(?!\s+ago\b)|\b(?:what|which) (?:period|time ?frame|duration)\b",
+    re.I,
+)
+# A length of time: "three years", "18 months", "a few weeks", "decades or generations", "2014-2020"
+_DURATION = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|several|many|a few|few)\s+"
+    r"(?:more\s+|full\s+)?(?:years?|months?|weeks?|days?|decades?)\b|\b(?:decades|generations)\b|"
+    r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b",
+    re.I,
+)
 # "What is the number of …", not "how can reform reduce the number of …"; "when did …", not "when talking about …".
 _ASKS_NUMBER = re.compile(
     # not how far one should go: "How much should we aim for …", "How much can outsiders achieve?"
@@ -111,10 +123,11 @@ _MONTH = re.compile(
 @lru_cache(maxsize=1024)  # asked again for every candidate sentence of a question
 def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
-    percentage or proportion), "month", "count" (how many, how much), "year" (when), "place" (which countries,
-    where), or None."""
+    percentage or proportion), "month", "duration" (how long), "count" (how many, how much), "year" (when), "place"
+    (which countries, where), or None."""
     for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
-                          ("count", _ASKS_NUMBER), ("year", _ASKS_YEAR), ("place", _ASKS_PLACE)):
+                          ("count", _ASKS_NUMBER), ("duration", _ASKS_DURATION), ("year", _ASKS_YEAR),
+                          ("place", _ASKS_PLACE)):
         if pattern.search(question):
             return kind
     return None
@@ -215,7 +228,7 @@ def asks_for_type(question: str) -> bool:
 def holds_answer_type(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of answer the question asks for, beyond what the question itself says:
     an amount of money for "how much was spent" (a currency with a figure or a count word), a percentage or
-    fraction for "what share", a month for "which month", a count or amount for "how many" or "how much" (a
+    fraction for "what share", a month for "which month", a length of time for "how long", a count or amount for "how many" or "how much" (a
     figure that is neither a year nor one the question states, or a count in words; for "how many", not a sum of
     money), a year for "when" (one the question does not state), a place for "which countries" or "where" (a
     capitalised word past the sentence's first that the question does not hold, not a month); any sentence does for
@@ -236,6 +249,8 @@ def holds_answer_type(question: str, sentence: str) -> bool:
         return bool(_SHARE.search(sentence))
     if kind == "month":
         return any(month not in question for month in _MONTH.findall(sentence))
+    if kind == "duration":  # a length of time the question does not give
+        return any(length.lower() not in question.lower() for length in _DURATION.findall(sentence))
     if kind == "count":  # a sum of money is how much, never how many: "40 million euros" is not how many officers
         return new_count(_AMOUNT_OF_MONEY.sub(" ", sentence) if _HOW_MANY.search(question) else sentence)
     if kind == "place":  # a name the question does not give: "Eritrea, Syria, Iraq" for "Which countries …"; a month is none

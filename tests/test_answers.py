@@ -514,6 +514,33 @@ def test_the_kind_of_answer_asked_must_be_new_to_the_question():
     assert holds_answer_type("Who leads the unit?", "A board leads it.")  # other questions: any sentence
 
 
+def test_how_long_questions_need_a_length_of_time(tmp_path):
+    from assistant.answerability import asked_type, holds_answer_type
+
+    for question in ("How long does the scheme run?", "How long did the dredging take", "Over what period was it funded?"):
+        assert asked_type(question) == "duration", question
+    assert asked_type("How long ago did the scheme start?") is None
+    assert asked_type("How many pilots left, and over what period?") == "count"  # asked with how many: a count
+    asks = "How long does the pilot scheme run?"
+    assert holds_answer_type(asks, "The pilot scheme started in May 2019 for an initial period of three years.")
+    assert holds_answer_type(asks, "Training a pilot takes decades, not months.")
+    assert holds_answer_type(asks, "The review covered the scheme's work (2014-2020).")
+    assert not holds_answer_type(asks, "The pilot scheme addresses the long term needs of the port.")
+    assert not holds_answer_type("How long did it run after its first three years?", "It ran for three years.")  # its own
+    # a follow-up asking how long quotes the sentence giving it, though the last answer quoted it too
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Pilots\n\n## The Pilot Scheme\n\nThe pilot scheme of the lake towns pays new pilots while they train. "
+        "The pilot scheme was set up in May 2019 for an initial period of three years. It is financed by the Lake Towns "
+        "Fund with 2 million euros a year. The scheme addresses the long term needs of the port for trained pilots. The "
+        "towns hope the pilot scheme runs for as long as ships come to the port.\n\n"
+        "## Tugs\n\nTugs push the ships to the quays.\n"
+    )})
+    first = "Who pays for the pilot scheme?"
+    turns = [Turn("user", first), Turn("assistant", answerer.ask(first).text)]
+    assert "initial period of three years" in turns[1].content
+    assert any("initial period of three years" in s.text for s in answerer.ask("How long does it run?", turns).sentences)
+
+
 def test_which_countries_and_where_questions_need_a_place_named():
     from assistant.answerability import asked_type, holds_answer_type
 
