@@ -692,8 +692,8 @@ class Answerer:
 
     def _whole_name(self, question: str, name: str) -> str:
         """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"
-        for "West", "General Assembly" for "Assembly"; not a word opening the question or a sentence of it, nor
-        another unknown word (each is named on its own: "Rohingya, Bangladesh"). An unknown adjective in lower case
+        for "West", "General Assembly" for "Assembly" (only an unknown word in capitals is part of a name); not a word
+        opening the question or a sentence of it, nor another unknown word (each is named on its own: "Rohingya, Bangladesh"). An unknown adjective in lower case
         comes with the noun after it ("artificial intelligence", "predictive policing"): the briefs may well use the
         noun, not the thing the two name."""
         words = [(m, _POSSESSIVE.sub("", m.group(0))) for m in _WORD.finditer(question)]
@@ -712,6 +712,8 @@ class Answerer:
             following = words[at + 1][1]  # an adjective names its thing with the noun after it: "artificial intelligence"
             if following[:1].islower() and terms(following) and following.lower() not in _QUESTION_FRAME_WORDS:
                 return f"{name} {following}"
+        if not name[:1].isupper():  # a word in lower case names no thing with the capitals beside it ("Northern
+            return name  # Triangle homicide rate": the briefs never mention homicide, they do the Northern Triangle)
         while first > 0 and joins(first - 1) and question[words[first - 1][0].end() : words[first][0].start()] == " ":
             first -= 1
         while last + 1 < len(words) and joins(last + 1) and question[words[last][0].end() : words[last + 1][0].start()] == " ":

@@ -146,6 +146,8 @@ def test_a_question_about_something_else_is_not_answered(answerer):
         "The briefs never mention artificial intelligence."
     )
     assert answerer._never_mentioned("What does vetting mean?", [], set()) == "The briefs never mention vetting."
+    # a word in lower case is named alone, not with the name beside it that the briefs do mention
+    assert answerer._never_mentioned("Northern Triangle homicide rate", [], set()) == "The briefs never mention homicide."
 
 
 def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answerer):
