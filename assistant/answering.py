@@ -266,6 +266,15 @@ class Answer:
         return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
 
 
+def named_terms(name: str) -> list[str]:
+    """The terms of a name that must be mentioned for it to be: all of them, but of a number joined to a word
+    ("mid-2016", "late-2019", "pre-2015") the number alone, as the briefs write "in 2016" for the same time."""
+    parts = name.split("-")
+    if len(parts) > 1 and any(c.isdigit() for c in name):
+        return [t for part in parts if any(c.isdigit() for c in part) for t in terms(part)]
+    return terms(name)
+
+
 def question_parts(question: str) -> list[str]:
     """The things a question asks, split where a second question opens after a comma or semicolon ("When was the
     programme set up, and how long was its first phase?"); the whole question when it asks one."""
@@ -625,11 +634,12 @@ class Answerer:
         brief writes ("the 'do no harm' principle").
 
         Stem-aware: a name counts as mentioned when a word of the briefs shares its stem or
-        its start ("African" and "Africa", "Eritreans" and "Eritrea"); a quoted phrase of several words when a brief
+        its start ("African" and "Africa", "Eritreans" and "Eritrea"), a number joined to a word when the number is
+        ("mid-2016", named_terms); a quoted phrase of several words when a brief
         has its words' stems in a row."""
         return [
             w for w in self._names(self.asking_part(question))
-            if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w) else all(self._mentioned(t) for t in terms(w)))
+            if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w) else all(self._mentioned(t) for t in named_terms(w)))
         ]
 
     def _phrase_mentioned(self, phrase: str) -> bool:

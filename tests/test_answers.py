@@ -187,6 +187,9 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     assert answerer.unknown_names("What about the Rohingya?") == ["Rohingya"]
     assert answerer.unknown_names("What did Bern's partners conclude?") == ["Bern"]  # named without the possessive
     assert answerer.unknown_keywords("Frontex's mandate") == ["Frontex"]
+    # a number joined to a word is the number ("in 2016" in the briefs): mentioned; one they never give is not
+    assert answerer.unknown_names("How many refugees were there in mid-2016?") == []
+    assert answerer.unknown_names("How many refugees were there in mid-2031?") == ["mid-2031"]
 
 
 def test_a_quoted_phrase_is_a_name_the_briefs_must_write_and_what_the_answer_quotes(tmp_path):
