@@ -40,8 +40,9 @@ _ASKS_MONEY = re.compile(
     # "What budget does ISSAT have for …", "How big is the agency's budget"
     r"\bwhat (?:annual |yearly |total )?budgets?\b(?=\s+(?:do|does|did|is|was|has|have|had|will|would)\b)|"
     r"\bhow (?:big|large|high) (?:is|was|are|were) (?:the |its |their )?(?:(?:[\w-]+ ){0,2}[\w-]+['’]s )?(?:annual |yearly |total )?budgets?\b|"
-    # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost"
-    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost|charge|charged)\b(?!\s+(?:off|attention|for\b(?!\s+(?:its|their|a|an|the|each)\b)))",
+    # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost",
+    # "What did the bank pay for SSR in 2020"; not what is paid for ("What do the dues pay for (in Libya)?")
+    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost|charge|charged)\b(?!\s+(?:off|attention)\b|\s+for\s*(?:\?|$|(?:in|at|on|under|during|across|within)\b))",
     re.I,
 )
 _ASKS_SHARE = re.compile(

@@ -578,6 +578,8 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     assert asked_type("What about the harbour scheme's budget") == "money"
     assert asked_type("What did the port pay the pilots?") == "money"
     assert asked_type("What do harbour dues pay for?") is None  # what is paid for, not how much
+    assert asked_type("What do harbour dues pay for in the bay?") is None
+    assert asked_type("What did the harbour bank pay for dredging in 2020?") == "money"  # what it paid for it
     assert asked_type("What was the cost of the dredging programme") == "money"
     assert asked_type("What is the role of budget oversight in ports") is None
     assert asked_type("What budget does the harbour agency have for dredging?") == "money"
