@@ -5,7 +5,8 @@ the embedding model's own vocabulary, *and* it is not an English word (SymSpell'
 frequency list, 82,765 words, ships in symspellpy); so "died", "riddled" or "leanest" are left
 alone rather than turned into "did", "middle" or "latest". A word is corrected only to a word
 the briefs use (SymSpell over the corpus's words, edit distance 2, 1 for capitalised words and
-short words). The corrected question is what is searched; the
+short words). A question's first word one edit away from exactly one question word ("wat", "hoe", "wich") and
+unknown to the briefs is read as that word. The corrected question is what is searched; the
 answer shows it as "searched as". A question in another language gets the briefs' words that its
 own words resemble, accents dropped, added to it instead.
 
@@ -38,6 +39,24 @@ _LETTERS = re.compile(r"^[A-Za-z]+$")
 MIN_LENGTH = 4  # shorter words are acronyms or too ambiguous to correct
 LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl", "ar", "ru", "tr", "sw", "pl")
 MIN_LANGUAGE_WORDS, MIN_LANGUAGE_CONFIDENCE = 4, 0.9
+
+
+QUESTION_WORDS = ("what", "how", "who", "why", "when", "where", "which")
+_OPENING = re.compile(r"^(\W*)([A-Za-z]{2,6})\b")
+
+
+def question_word(word: str) -> str | None:
+    """The question word a question's misspelt first word stands for ("wat", "hoe", "wich" → "what", "how",
+    "which"): the only one within one edit (a letter left out, added, changed or two swapped); None when the word is
+    one, or near none or several ("hwo": how or who)."""
+    from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
+    lower = word.lower()
+    if lower in QUESTION_WORDS:
+        return None
+    distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
+    near = [w for w in QUESTION_WORDS if distance.compare(lower, w, 1) == 1]
+    return near[0] if len(near) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -80,8 +99,18 @@ class Speller:
             changes.append((word, corrected))
             return corrected
 
+        opening = _OPENING.match(question)
+        meant = question_word(opening.group(2)) if opening and not self._known(opening.group(2)) else None
+        if opening and meant:  # the word a question opens with: "wat are the push factors" asks what they are
+            changes.append((opening.group(2), _same_case(meant, opening.group(2))))
+            question = opening.group(1) + changes[-1][1] + question[opening.end() :]
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
+
+    def _known(self, word: str) -> bool:
+        """A word the briefs use (so not a misspelt question word: "hoe" in a brief on farming is a hoe)."""
+        stems = terms(word.lower())
+        return bool(stems) and all(self._known_term(t) for t in stems)
 
     def _spelt_right(self, lower: str) -> bool:
         """A (lower-case) word of the model's vocabulary or the English list, or whose stems the index holds."""

@@ -24,6 +24,22 @@ def answerer(real_retriever):
     return Answerer(real_retriever)
 
 
+# A page on pilots that never says what one is, and a glossary that does: a definition question must be told as one
+# for the glossary's line to lead
+PILOTS_AND_GLOSSARY = {
+    "harbour.md": (
+        "# Harbour Pilots\n\n## Shifts\n\nThe harbour pilots work in shifts from the tower, and every pilot keeps a "
+        "log of the ships guided. Pilots at the tower watch the radio for ships calling for a pilot. A pilot boards "
+        "the ship from the pilot boat at the outer buoy. The pilots' union pays for the pilot boat.\n\n## Training\n\n"
+        "New pilots sail with an older pilot for a year. Every pilot sits an exam on the sand bars.\n"
+    ),
+    "terms.md": (
+        "# Harbour Terms\n\n## Terms\n\nThe board uses these terms in its rules.\n\n"
+        "Pilot: a captain licensed to guide ships past the sand bars of one harbour.\n\nBuoy: a float that marks the channel.\n"
+    ),
+}
+
+
 def answerer_over(folder: Path, briefs: dict[str, str]) -> Answerer:
     """An answerer over briefs of our own (file name -> Markdown), indexed with the real model."""
     from assistant.embedding import embedder_from_settings
@@ -278,6 +294,21 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     assert answerer.reader.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
 
 
+def test_a_misspelt_question_word_opening_a_question_is_read_as_that_word(tmp_path):
+    """"wat is a pilot" asks what a pilot is: the definition leads, as for "what is a pilot"; "hwo" could be how or who
+    and is left as typed, as is an opening word the briefs use."""
+    from assistant.spelling import question_word
+
+    assert [question_word(w) for w in ("wat", "Hoe", "wich", "whta", "hw")] == ["what", "how", "which", "what", "how"]
+    assert [question_word(w) for w in ("hwo", "wht", "What", "Was", "is")] == [None, None, None, None, None]
+    answerer = answerer_over(tmp_path, PILOTS_AND_GLOSSARY)
+    read = answerer.reader.read("wat is a pilot")
+    assert read.text == "what is a pilot" and read.corrected == (("wat", "what"),)
+    assert answerer.reader.speller.correct("hwo are the pilots").text == "hwo are the pilots"
+    typed = [s.text for s in answerer.ask("wat is a pilot").sentences]
+    assert typed[0].startswith("Pilot: a captain") and typed == [s.text for s in answerer.ask("what is a pilot").sentences]
+
+
 def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_meaning(tmp_path):
     # BM25 cannot find "cops" in briefs that say "police"; the model places the two words close, so the briefs'
     # word is added to what BM25 searches, while the model embeds the question as typed
@@ -389,18 +420,7 @@ def test_a_question_word_run_together_with_its_verb_is_read_in_full(tmp_path):
     assert spelled_out("What's a pilot?") == "What is a pilot?" and spelled_out("whats a pilot") == "what is a pilot"
     assert spelled_out("Who’re the pilots?") == "Who are the pilots?"
     assert spelled_out("What are its duties, somewhat?") == "What are its duties, somewhat?"  # words of their own stay
-    answerer = answerer_over(tmp_path, {
-        "harbour.md": (
-            "# Harbour Pilots\n\n## Shifts\n\nThe harbour pilots work in shifts from the tower, and every pilot keeps a "
-            "log of the ships guided. Pilots at the tower watch the radio for ships calling for a pilot. A pilot boards "
-            "the ship from the pilot boat at the outer buoy. The pilots' union pays for the pilot boat.\n\n## Training\n\n"
-            "New pilots sail with an older pilot for a year. Every pilot sits an exam on the sand bars.\n"
-        ),
-        "terms.md": (
-            "# Harbour Terms\n\n## Terms\n\nThe board uses these terms in its rules.\n\n"
-            "Pilot: a captain licensed to guide ships past the sand bars of one harbour.\n\nBuoy: a float that marks the channel.\n"
-        ),
-    })
+    answerer = answerer_over(tmp_path, PILOTS_AND_GLOSSARY)
     full = [s.text for s in answerer.ask("What is a pilot?").sentences]
     assert full[0].startswith("Pilot: a captain")  # the glossary's definition, not the page on pilots' shifts
     for typed in ("What's a pilot?", "whats a pilot"):
