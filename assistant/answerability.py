@@ -42,7 +42,8 @@ _ASKS_MONEY = re.compile(
     r"\bhow (?:big|large|high) (?:is|was|are|were) (?:the |its |their )?(?:(?:[\w-]+ ){0,2}[\w-]+['’]s )?(?:annual |yearly |total )?budgets?\b|"
     # "What did the EU pay Turkey under the deal", "What will the ministry spend on boats", "What did the review cost",
     # "What did the bank pay for SSR in 2020"; not what is paid for ("What do the dues pay for (in Libya)?")
-    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost|charge|charged)\b(?!\s+(?:off|attention)\b|\s+for\s*(?:\?|$|(?:in|at|on|under|during|across|within)\b))",
+    r"\bwhat (?:do|does|did|will|would|has|have|had)\b[^?]*\b(?:pay|paid|spend|spent|cost|charge|charged)\b"
+    r"(?!\s+(?:off|attention)\b|\s+for\s*(?:\?|$|(?:in|at|on|under|during|across|within)\b))",
     re.I,
 )
 _ASKS_SHARE = re.compile(
@@ -229,9 +230,9 @@ def asks_for_type(question: str) -> bool:
 def holds_answer_type(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of answer the question asks for, beyond what the question itself says:
     an amount of money for "how much was spent" (a currency with a figure or a count word), a percentage or
-    fraction for "what share", a month for "which month", a length of time for "how long", a count or amount for "how many" or "how much" (a
-    figure that is neither a year nor one the question states, or a count in words; for "how many", not a sum of
-    money), a year for "when" (one the question does not state), a place for "which countries" or "where" (a
+    fraction for "what share", a month for "which month", a length of time for "how long", a count or amount for
+    "how many" or "how much" (a figure that is neither a year nor one the question states, or a count in words; for
+    "how many", not a sum of money), a year for "when" (one the question does not state), a place for "which countries" or "where" (a
     capitalised word past the sentence's first that the question does not hold, not a month); any sentence does for
     other questions ("who" is answered by roles as often as by names)."""
     kind = asked_type(question)

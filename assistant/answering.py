@@ -639,7 +639,8 @@ class Answerer:
         has its words' stems in a row."""
         return [
             w for w in self._names(self.asking_part(question))
-            if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w) else all(self._mentioned(t) for t in named_terms(w)))
+            if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w)
+                    else all(self._mentioned(t) for t in named_terms(w)))
         ]
 
     def _phrase_mentioned(self, phrase: str) -> bool:
@@ -703,9 +704,9 @@ class Answerer:
     def _whole_name(self, question: str, name: str) -> str:
         """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"
         for "West", "General Assembly" for "Assembly" (only an unknown word in capitals is part of a name); not a word
-        opening the question or a sentence of it, nor another unknown word (each is named on its own: "Rohingya, Bangladesh"). An unknown adjective in lower case
-        comes with the noun after it ("artificial intelligence", "predictive policing"): the briefs may well use the
-        noun, not the thing the two name."""
+        opening the question or a sentence of it, nor another unknown word (each is named on its own: "Rohingya,
+        Bangladesh"). An unknown adjective in lower case comes with the noun after it ("artificial intelligence",
+        "predictive policing"): the briefs may well use the noun, not the thing the two name."""
         words = [(m, _POSSESSIVE.sub("", m.group(0))) for m in _WORD.finditer(question)]
         at = next((i for i, (_, word) in enumerate(words) if word == name), None)
         if at is None:

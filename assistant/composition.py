@@ -48,7 +48,12 @@ def figures(text: str) -> frozenset[str]:
 def shown_in(sentence: str, answer: str) -> bool:
     """Whether an earlier answer's text quoted the sentence (white space aside, and the HTML escapes a chat front
     end sends back: "&amp;")."""
-    return " ".join(sentence.split()) in " ".join(html.unescape(answer).split())
+    return " ".join(sentence.split()) in plain(answer)
+
+
+def plain(answer: str) -> str:
+    """An answer's text as shown_in reads it: HTML escapes undone, runs of white space one space."""
+    return " ".join(html.unescape(answer).split())
 
 
 def repeats(sentences: Sequence["AnswerSentence"], answer: str) -> bool:
@@ -241,7 +246,8 @@ class Composer:
             chosen += self.counted_lists(chosen, candidates, form.wants_list, asked, brought_said)
             if said:  # "What did it recommend?" after "The report offers five … recommendations" and the first one:
                 # the sentence counting them was just quoted, so it is not chosen again; the items not yet read are
-                recalled = [[c] for c in candidates if shown_in(table.text(c.sentence, documents), said)]
+                read = plain(said)  # once, not per candidate
+                recalled = [[c] for c in candidates if " ".join(table.text(c.sentence, documents).split()) in read]
                 chosen += self.counted_lists(chosen + recalled, candidates, form.wants_list, asked, said)
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
