@@ -114,10 +114,7 @@ class Speller:
 
     def _spelt_right(self, lower: str) -> bool:
         """A (lower-case) word of the model's vocabulary or the English list, or whose stems the index holds."""
-        if lower in self._real_words:
-            return True
-        stems = terms(lower)
-        return not stems or all(self._known_term(t) for t in stems)
+        return lower in self._real_words or not terms(lower) or self._known(lower)
 
     def reads_as_english(self, word: str) -> bool:
         """A word spelt right in English or in the briefs, or a misspelling of a word of the briefs ("goverance");
