@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,6 +91,16 @@ class Voices:
         # meaning another passage is: those without any of the words score below zero, in their order
         shift = max(fused.values()) + 1.0
         return {p: score if p in self.worded else score - shift for p, score in fused.items()}
+
+
+_DEFINITION_FRAME = re.compile(r"\b(?:definitions?|meanings?|define[ds]?|meant|mean)\b", re.IGNORECASE)
+
+
+def lexical_query(query: str) -> str:
+    """What BM25 searches: a question asking what a term is without the words asking it ("the definition of",
+    "meaning", "meant by"): the term is what a defining passage holds, and a passage saying "the definition of SSR"
+    is about definitions, not the one giving it (the definition voice finds that one)."""
+    return _DEFINITION_FRAME.sub(" ", query) if asked_term(query) is not None else query
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
@@ -219,7 +230,7 @@ class Retriever:
         typed as search-box words (typed_as_keywords) ranks the candidates holding one of its words first."""
         allowed = self.index.positions_of(set(request.doc_ids)) if request.doc_ids else None
         depth = max(self.settings.candidates, request.top_k * 4)
-        lexical = top_positions(self.index.lexical.scores(request.query), depth, allowed) if request.mode != "dense" else {}
+        lexical = top_positions(self.index.lexical.scores(lexical_query(request.query)), depth, allowed) if request.mode != "dense" else {}
         if request.mode == "bm25":
             return Voices(lexical)
         assert self.embedder is not None

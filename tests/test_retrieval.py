@@ -263,6 +263,34 @@ def test_a_question_in_one_spelling_finds_a_brief_written_in_the_other(tmp_path)
         assert best.section_path[-1] == section, question
 
 
+def test_a_definition_question_searches_the_term_not_the_words_asking_for_it(tmp_path):
+    """"What is the definition of a pilot?" asks what a pilot is: BM25 searches the term, so the page on what the
+    board's definitions of harbour zones are does not outrank the line saying what a pilot is."""
+    from assistant.retrieval import lexical_query
+    from assistant.settings import Settings
+
+    assert lexical_query("What is the definition of a pilot?").split() == "What is the of a pilot?".split()
+    assert lexical_query("pilot meaning").split() == ["pilot"]
+    assert lexical_query("What do pilots mean for the port's safety record?") == (  # no term asked: as typed
+        "What do pilots mean for the port's safety record?"
+    )
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour-zones.md").write_text(
+        "# Harbour Zones\n\n## Definitions\n\nThe board's definition of a harbour zone changed twice; each definition "
+        "sets the dues, and a new definition needs the council's vote. The definition of the outer zone is disputed.\n"
+    )
+    (corpus / "harbour-terms.md").write_text(
+        "# Harbour Terms\n\n## Terms\n\nPilot: a captain licensed to guide ships past the sand bars of one harbour.\n\n"
+        "Buoy: a float that marks the channel.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
+    build_index(settings, lambda: HashEmbedder())
+    retriever = Retriever(load_index(settings), HashEmbedder(), settings)
+    best = retriever.search("What is the definition of a pilot?", mode="bm25", top_k=1)[0].passage
+    assert best.doc_id == "harbour-terms"
+
+
 def test_bm25_built_in_chunks_scores_exactly_as_bm25s_does_from_words(tmp_path, monkeypatch):
     """The lexical index builds bm25s's matrix itself, two texts per chunk here so that terms span chunks; its
     scores are bm25s's own from word lists, to the bit, for every passage and query, empty texts and repeated words
