@@ -143,10 +143,9 @@ class QueryReader:
 
     def read(self, question: str, history: Sequence[Turn] = (), near: float | None = None) -> ReadQuestion:
         """The question with its contractions spelt out (spelled_out), resolved, its language told and, when spelling
-        correction is on, corrected (English) or
-        given the briefs' words it resembles (another language); in English, with a `near` threshold, also given the
-        briefs' words nearest in meaning to its words they never use (NearWords). The text searched is cut to
-        max_question_chars, which a correction or the added words may pass."""
+        correction is on, corrected (English) or given the briefs' words it resembles (another language); in English,
+        with a `near` threshold, also given the briefs' words nearest in meaning to its words they never use
+        (NearWords). The text searched is cut to max_question_chars, which a correction or the added words may pass."""
         question = spelled_out(question)  # the resolved question (ResolvedQuestion.question) is read in full
         language = language_of(question, self.speller if self.settings.spelling_correction else None)
         resolved = resolve(question, history)

@@ -236,24 +236,32 @@ def test_british_and_american_spellings_are_one_term():
     assert terms("practice, practise") == ["practic", "practic"] and terms("police") == ["polic"]
 
 
+def retriever_over(folder, briefs: dict[str, str]) -> Retriever:
+    """A retriever over briefs of our own (file name -> Markdown), indexed with the hash embedder."""
+    from assistant.settings import Settings
+
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name, text in briefs.items():
+        (corpus / name).write_text(text)
+    settings = Settings(corpus_dir=corpus, index_dir=folder / "index", embedding_model="test-hash")
+    build_index(settings, lambda: HashEmbedder())
+    return Retriever(load_index(settings), HashEmbedder(), settings)
+
+
 def test_a_question_in_one_spelling_finds_a_brief_written_in_the_other(tmp_path):
     """Briefs of our own, one in British spelling, one in American; each question in the other spelling finds its
     passage first by its words alone (BM25)."""
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour-patrols.md").write_text(
-        "# Harbour Patrols\n\n## Defence\n\nThe defence ministry organised harbour patrols; the programme was "
-        "criticised for its labour costs.\n\n## Fishing\n\nFishing boats leave at dawn and return at noon.\n"
-    )
-    (corpus / "city-clinics.md").write_text(
-        "# City Clinics\n\n## Care\n\nThe clinics were organized around a center that prioritized the "
-        "neighborhood's elderly.\n\n## Roads\n\nThe roads to the clinics are paved every spring.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
-    build_index(settings, lambda: HashEmbedder())
-    retriever = Retriever(load_index(settings), HashEmbedder(), settings)
+    retriever = retriever_over(tmp_path, {
+        "harbour-patrols.md": (
+            "# Harbour Patrols\n\n## Defence\n\nThe defence ministry organised harbour patrols; the programme was "
+            "criticised for its labour costs.\n\n## Fishing\n\nFishing boats leave at dawn and return at noon.\n"
+        ),
+        "city-clinics.md": (
+            "# City Clinics\n\n## Care\n\nThe clinics were organized around a center that prioritized the "
+            "neighborhood's elderly.\n\n## Roads\n\nThe roads to the clinics are paved every spring.\n"
+        ),
+    })
     for question, section in (
         ("Why was the defense program criticized?", "Defence"),
         ("What did the labor costs of the organized patrols do?", "Defence"),
@@ -267,26 +275,23 @@ def test_a_definition_question_searches_the_term_not_the_words_asking_for_it(tmp
     """"What is the definition of a pilot?" asks what a pilot is: BM25 searches the term, so the page on what the
     board's definitions of harbour zones are does not outrank the line saying what a pilot is."""
     from assistant.retrieval import lexical_query
-    from assistant.settings import Settings
 
     assert lexical_query("What is the definition of a pilot?").split() == "What is the of a pilot?".split()
     assert lexical_query("pilot meaning").split() == ["pilot"]
     assert lexical_query("What do pilots mean for the port's safety record?") == (  # no term asked: as typed
         "What do pilots mean for the port's safety record?"
     )
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour-zones.md").write_text(
-        "# Harbour Zones\n\n## Definitions\n\nThe board's definition of a harbour zone changed twice; each definition "
-        "sets the dues, and a new definition needs the council's vote. The definition of the outer zone is disputed.\n"
-    )
-    (corpus / "harbour-terms.md").write_text(
-        "# Harbour Terms\n\n## Terms\n\nPilot: a captain licensed to guide ships past the sand bars of one harbour.\n\n"
-        "Buoy: a float that marks the channel.\n"
-    )
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="test-hash")
-    build_index(settings, lambda: HashEmbedder())
-    retriever = Retriever(load_index(settings), HashEmbedder(), settings)
+    retriever = retriever_over(tmp_path, {
+        "harbour-zones.md": (
+            "# Harbour Zones\n\n## Definitions\n\nThe board's definition of a harbour zone changed twice; each "
+            "definition sets the dues, and a new definition needs the council's vote. The definition of the outer zone "
+            "is disputed.\n"
+        ),
+        "harbour-terms.md": (
+            "# Harbour Terms\n\n## Terms\n\nPilot: a captain licensed to guide ships past the sand bars of one "
+            "harbour.\n\nBuoy: a float that marks the channel.\n"
+        ),
+    })
     best = retriever.search("What is the definition of a pilot?", mode="bm25", top_k=1)[0].passage
     assert best.doc_id == "harbour-terms"
 
