@@ -347,7 +347,7 @@ def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str, str] |
     one whose question (`asked`) asked for the things in the plural that a statement enumerates: "the second one"
     after "What are the principles of good governance?" is transparency, however many statements the answer has."""
     ordinal = _ORDINAL.search(text)
-    quoted = _items(statements(answer)) if ordinal else []
+    quoted = _items(statements(answer), _named_after(text, ordinal)) if ordinal else []
     place = _ORDINALS[ordinal.group(1).lower()] if ordinal else 0
     if ordinal is None or not quoted:
         return None
@@ -367,16 +367,42 @@ def _by_place(text: str, answer: str, asked: str = "") -> tuple[str, str, str] |
     return f"{text[: ordinal.start()]}{statement}{text[ordinal.end() :]}", ordinal.group(0), counted
 
 
-def _items(quoted: list[str]) -> list[str]:
-    """The statements an ordinal counts in: after a sentence introducing a list of headings ("The report offers five
-    recommendations." then "Increase dialogue", "Support leaders", …), the headings alone, so that "the second one"
-    is the second heading, not the first."""
+def _named_after(text: str, ordinal: re.Match[str]) -> str:
+    """The thing an ordinal names: "recommendation" in "the first recommendation", "factor" in "the second factor";
+    "" for "the first one" or "the first?"."""
+    said = ordinal.group(0).split()
+    if len(said) == 3:
+        return "" if said[2].lower() in ("one", "ones") else said[2]
+    after = re.match(r"\s+([\w'’-]+)", text[ordinal.end() :])
+    return after.group(1) if after else ""
+
+
+def _items(quoted: list[str], named: str = "") -> list[str]:
+    """The statements an ordinal counts in: where a sentence introduces a run of list items or headings ("The report
+    offers five recommendations." then "Increase dialogue", "Support leaders", …), that run alone, so that "the
+    second one" is the second heading, not the first statement, however many sentences come before it. Of several
+    runs, the one whose items or introducing sentence hold the thing the ordinal names (`named`: "recommendation"
+    for "the first recommendation"), else the longest; all the statements when no sentence introduces a run."""
     def is_item(statement: str) -> bool:
         return bool(_ITEM_NUMBER.match(statement)) or not statement.rstrip().endswith((".", "?", "!", ":"))
 
-    if len(quoted) >= 3 and not is_item(quoted[0]) and is_item(quoted[1]) and is_item(quoted[2]):
-        return quoted[1:]
-    return quoted
+    runs: list[tuple[int, int]] = []  # (start, end) of each run of two items or more after a sentence
+    start = None
+    for at, statement in enumerate([*quoted, "."]):
+        if is_item(statement):
+            start = at if start is None else start
+            continue
+        if start is not None and start > 0 and at - start >= 2:
+            runs.append((start, at))
+        start = None
+    wanted = set(terms(named))
+    if wanted:
+        naming = [(a, b) for a, b in runs if wanted & {t for s in quoted[a - 1 : b] for t in terms(s)}]
+        runs = naming or runs
+    if not runs:
+        return quoted
+    first, end = max(runs, key=lambda run: run[1] - run[0])
+    return quoted[first:end]
 
 
 def item_picked(text: str, answer: str) -> str | None:

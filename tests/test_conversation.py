@@ -354,6 +354,26 @@ def test_an_ordinal_counts_the_headings_after_a_sentence_introducing_them():
         "Explain It names pilots")
 
 
+def test_an_ordinal_counts_in_the_run_of_headings_a_sentence_introduces_wherever_it_stands():
+    """Sentences before the headings, or another run of headings before them: "the first recommendation" is the first
+    heading the sentence counting recommendations introduces, not the answer's first statement."""
+    answer = ("The harbour review ran from 2019 to 2021. [1] It interviewed forty pilots. [2] The review makes three "
+              "recommendations. [3] Dredge the harbour mouth [4] License night pilots [5] Repair the quays [6]")
+    turns = [Turn("user", "What did the harbour review recommend?"), Turn("assistant", answer)]
+    assert resolve("Tell me about the first recommendation.", turns).query == "Tell me about Dredge the harbour mouth recommendation"
+    assert resolve("Explain the second one.", turns).query == "Explain License night pilots"
+    # two runs: the one the ordinal names, by its items or the sentence introducing them
+    both = ("Storm damage to the quays [1] Silt in the channel [2] The review makes two recommendations. [3] "
+            "Dredge the harbour mouth [4] License night pilots [5]")
+    turns = [Turn("user", "What did it find and recommend?"), Turn("assistant", both)]
+    assert resolve("Tell me about the second recommendation.", turns).query == "Tell me about License night pilots recommendation"
+    # unnamed, the run a sentence introduces: the one opening the answer is not counted in
+    assert resolve("Explain the second one.", turns).query == "Explain License night pilots"
+    # no sentence introduces the run: the statements are counted as they stand
+    bare = [Turn("user", "What did it find?"), Turn("assistant", "Storm damage to the quays [1] Silt in the channel [2]")]
+    assert resolve("Explain the second one.", bare).query == "Explain Silt in the channel"
+
+
 def test_an_ordinal_beyond_the_statements_counts_in_the_things_a_statement_enumerates():
     from assistant.conversation import enumerated
 
