@@ -404,8 +404,11 @@ class Answerer:
             # briefs compared by name ("… across the DCAF backgrounder, the UN brief and …"): the topic is searched in
             # them, each one's best passage first; their names would find the pages about the briefs themselves. So is
             # the one brief a question asks of alone ("What does the briefing note say about Afghanistan?"), or a
-            # follow-up asks the last question of ("And the briefing note?")
-            searched, embedded, within, firsts = sources.topic, sources.topic, sources.doc_ids, sources.doc_ids
+            # follow-up asks the last question of ("And the briefing note?"). But one brief's name leaving a word or
+            # none ("What did the UN review recommend?" → "What did recommend?") leaves the model too little to
+            # place the question: it embeds the question whole, and only BM25 searches without the name
+            searched, within, firsts = sources.topic, sources.doc_ids, sources.doc_ids
+            embedded = typed if len(sources.doc_ids) == 1 and len(own_terms(sources.topic)) <= 1 else sources.topic
         elif which is not None:  # "Which brief talks about Hobbes?": Hobbes is searched, weighed and scored for
             typed = which
             searched, embedded, within, firsts = which, which, request.doc_ids, ()

@@ -1021,6 +1021,26 @@ def test_a_question_asking_one_brief_by_name_is_answered_from_that_brief(tmp_pat
     assert "harbour-pilotage-review" in {c.source.doc_id for c in joined.citations}
 
 
+def test_a_brief_named_with_a_word_or_none_beside_it_is_embedded_with_the_question(tmp_path, monkeypatch):
+    """"What did the pilotage review recommend?" without the brief's name is "What did recommend?", too little for the
+    model to place: the question is embedded whole (BM25 still searches without the name). A topic of its own
+    ("night work") is embedded without the name, which would find the pages about the brief itself."""
+    answerer = answerer_over(tmp_path, {
+        "harbour-pilotage-review.md": "# Harbour Pilotage Review\n\n## Findings\n\nNight pilots work long shifts.\n\n"
+        "## Recommendations\n\nThe review makes two recommendations.\n\n- License night pilots\n- Dredge the harbour mouth\n",
+        "coastal-briefing-note.md": "# Coastal Shipping\n\n## Ports\n\nThe harbour is dredged every spring.\n",
+    })
+    embedded: list[str] = []
+    embed = answerer.retriever.embedder.embed_query
+    monkeypatch.setattr(answerer.retriever.embedder, "embed_query", lambda text: embedded.append(text) or embed(text))
+    asked = answerer.ask("What did the pilotage review recommend?")
+    assert "What did the pilotage review recommend" in embedded
+    assert {c.source.doc_id for c in asked.citations} == {"harbour-pilotage-review"}
+    embedded.clear()
+    answerer.ask("What does the pilotage review say about night work?")
+    assert embedded and not any("pilotage review" in text for text in embedded)
+
+
 def test_which_source_topic_is_what_a_question_asking_which_brief_speaks_of_something_is_about():
     from assistant.answering import which_source_topic
 
