@@ -5,7 +5,8 @@ the embedding model's own vocabulary, *and* it is not an English word (SymSpell'
 frequency list, 82,765 words, ships in symspellpy); so "died", "riddled" or "leanest" are left
 alone rather than turned into "did", "middle" or "latest". A word is corrected only to a word
 the briefs use (SymSpell over the corpus's words, edit distance 2, 1 for capitalised words and
-short words). A question's first word one edit away from exactly one question word ("wat", "hoe", "wich") and
+short words); a word that is two or three of the briefs' words run together ("pushfactors") is written
+apart. A question's first word one edit away from exactly one question word ("wat", "hoe", "wich") and
 unknown to the briefs is read as that word. The corrected question is what is searched; the
 answer shows it as "searched as". A question in another language gets the briefs' words that its
 own words resemble, accents dropped, added to it instead.
@@ -91,6 +92,10 @@ class Speller:
             lower = word.lower()
             if len(word) < MIN_LENGTH or not _LETTERS.match(word) or self._spelt_right(lower):
                 return word
+            split = self._split(lower)
+            if split is not None:  # "pushfactors": two words of the briefs run together
+                changes.append((word, _same_case(split, word)))
+                return changes[-1][1]
             distance = 1 if word[0].isupper() or len(word) <= 5 else 2
             suggestions = self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=distance)
             if not suggestions or suggestions[0].term == lower:
@@ -106,6 +111,15 @@ class Speller:
             question = opening.group(1) + changes[-1][1] + question[opening.end() :]
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
+
+    def _split(self, lower: str) -> str | None:
+        """A word that is two or three words of the briefs run together, written apart ("pushfactors" → "push
+        factors", "nationalownership" → "national ownership"); None unless every part is one the briefs use as it
+        stands (of MIN_LENGTH letters or more: "lawenforcement" is left alone rather than guessed)."""
+        if len(lower) < 2 * MIN_LENGTH:
+            return None
+        parts = self._symspell.word_segmentation(lower, max_edit_distance=0).corrected_string.split()
+        return " ".join(parts) if 2 <= len(parts) <= 3 and all(part in self._symspell.words for part in parts) else None
 
     def _known(self, word: str) -> bool:
         """A word the briefs use (so not a misspelt question word: "hoe" in a brief on farming is a hoe)."""

@@ -309,6 +309,23 @@ def test_a_misspelt_question_word_opening_a_question_is_read_as_that_word(tmp_pa
     assert typed[0].startswith("Pilot: a captain") and typed == [s.text for s in answerer.ask("what is a pilot").sentences]
 
 
+def test_words_of_the_briefs_run_together_are_written_apart(tmp_path):
+    """"nightpilots" is "night pilots" to BM25 and the model alike; a run of letters whose parts are not all words of
+    the briefs ("pilotsxyz", "seafloor" here) is left as typed, and so is a word the briefs use."""
+    answerer = answerer_over(tmp_path, {
+        "harbour.md": "# Harbour\n\n## Night\n\nNight pilots guide tankers past the sand bars after dark. Harbour "
+        "pilots board from the pilot boat.\n\n## Dues\n\nShipping companies pay harbour dues.\n",
+    })
+    speller = answerer.reader.speller
+    assert speller.correct("who are the nightpilots").changes == (("nightpilots", "night pilots"),)
+    assert speller.correct("Harbourpilots at night").text == "Harbour pilots at night"
+    for typed in ("the pilotsxyz", "the seafloor", "the tankers"):
+        assert speller.correct(typed).changes == (), typed
+    answer = answerer.ask("who are the nightpilots")
+    assert answer.searched_as == "who are the night pilots"
+    assert "Night pilots guide tankers past the sand bars after dark." in [s.text for s in answer.sentences]
+
+
 def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_meaning(tmp_path):
     # BM25 cannot find "cops" in briefs that say "police"; the model places the two words close, so the briefs'
     # word is added to what BM25 searches, while the model embeds the question as typed
