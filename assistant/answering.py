@@ -68,6 +68,7 @@ from .definitions import (
     is_short_form,
     opens_with,
     qualified_strength,
+    named_after_dash,
     spells_out,
 )
 from .lexical import LexicalIndex, terms, word_stems
@@ -436,8 +437,11 @@ class Answerer:
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
         evidence = self._evidence(typed, hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
-        if support != ANSWERED and language == "en" and self._expansion_stated(typed, request.doc_ids):
+        stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
+        if stated:
             support = ANSWERED  # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed
+        elif stated is False and support == ANSWERED:  # no brief writes it out: what the quotes say of it is not that
+            support = PARTIAL
         # a follow-up is never answered with the last answer again: an overview, the entry points or the list a
         # heading holds that it already quoted give way to what else the briefs say ("Has anything like that been
         # tried?" after the push factors were listed)
@@ -944,10 +948,13 @@ class Answerer:
             return next(([c.sentence] for c in candidates if opens_with(table.text(c.sentence, documents), term)), [])
         return order
 
-    def _expansion_stated(self, query: str, doc_ids: Sequence[str] = ()) -> bool:
-        """Whether the question asks what a short form stands for and a brief writes it out (_spelt_out_anywhere)."""
+    def _expansion_stated(self, query: str, doc_ids: Sequence[str] = ()) -> bool | None:
+        """For a question asking what a short form stands for, whether a brief writes it out (_spelt_out_anywhere);
+        None for any other question."""
         term = asked_term(query) if asks_expansion(query) else None
-        return term is not None and is_short_form(term) and self._spelt_out_anywhere(term, doc_ids) is not None
+        if term is None or not is_short_form(term):
+            return None
+        return self._spelt_out_anywhere(term, doc_ids) is not None
 
     def _spelt_out_anywhere(self, short: str, doc_ids: Sequence[str] = ()) -> int | None:
         """The first sentence of the briefs (those of `doc_ids`, when given) writing a short form out before it in
@@ -968,14 +975,13 @@ class Answerer:
         for doc_id, document in documents.items():
             if doc_ids and doc_id not in doc_ids:
                 continue
-            at = document.text.find(f"({short})")
-            while at != -1:
+            for found in re.finditer(rf"\({re.escape(short)}\)|{named_after_dash(short).pattern}", document.text):
+                at = found.start()
                 sentence = next(
                     (i for i in range(len(table)) if table.doc_ids[i] == doc_id and table.starts[i] <= at < table.ends[i]), None
                 )
                 if sentence is not None and spells_out(table.text(sentence, documents), short):
                     return sentence
-                at = document.text.find(f"({short})", at + 1)
         return None
 
     def _sentences_on(self, term: str, doc_ids: Sequence[str] = ()) -> list[Candidate]:

@@ -167,10 +167,19 @@ def is_short_form(term: str) -> bool:
     return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
+@lru_cache(maxsize=4096)
+def named_after_dash(short: str) -> re.Pattern[str]:
+    """The short form, a dash, then a name of capitalised words: "DCAF – Geneva Centre for Security Sector Governance"
+    (the letters need not be the name's initials: they may come from the name in another language)."""
+    return re.compile(rf"(?<![\w-]){re.escape(short)}\s+[–—-]\s+[A-Z][\w'’]*(?:\s+(?:(?:of|for|and|the|on|in)\s+)?[A-Z][\w'’]*)+")
+
+
 @lru_cache(maxsize=65_536)
 def spells_out(sentence: str, short: str) -> bool:
-    """Whether the sentence writes the words out before the short form in brackets: "… good security sector governance
-    (SSG) …" spells out "SSG"."""
+    """Whether the sentence writes the words out before the short form in brackets ("… good security sector governance
+    (SSG) …" spells out "SSG"), or names it after a dash (named_after_dash)."""
+    if named_after_dash(short).search(sentence):
+        return True
     for match in _BRACKETED_SHORT.finditer(sentence):
         if match.group(1).rstrip("s") != short.rstrip("s"):
             continue

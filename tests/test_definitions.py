@@ -250,6 +250,26 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     assert not spells_out("Ports joined the scheme for pilots (HPS) in 2019.", "HPS")
 
 
+def test_a_short_form_named_after_a_dash_is_spelt_out_and_one_never_written_out_is_at_best_partial(tmp_path):
+    """"HBV – Port Authority of Vell" names what HBV stands for (its letters from another language); asked what PSU
+    stands for, which the briefs use but never write out, the quotes about PSU are not its meaning: at most partial."""
+    from assistant.definitions import spells_out
+    from tests.test_answers import answerer_over
+
+    answerer = answerer_over(tmp_path, {
+        "harbour-authority.md": "# The Authority\n\n## Who we are\n\nHBV – Port Authority of Vell. HBV licenses "
+        "the pilots who steer ships into the harbour.\n\n## Units\n\nThe PSU patrols the quays at night. The PSU "
+        "reports to the harbour master every morning, and the PSU trains new pilots in radio work.\n",
+    })
+    assert spells_out("HBV – Port Authority of Vell.", "HBV") and not spells_out("HBV – the port authority.", "HBV")
+    named = answerer.ask("What does HBV stand for?")
+    assert named.sentences[0].text == "HBV – Port Authority of Vell." and named.support == "answered"
+    assert answerer._expansion_stated("What does PSU stand for?") is False
+    assert answerer._expansion_stated("What does the PSU do?") is None  # not asked what it stands for
+    unstated = answerer.ask("What does PSU stand for?")
+    assert unstated.support != "answered"
+
+
 def test_a_sentence_opening_with_a_longer_name_the_term_begins_is_not_about_the_term():
     from assistant.definitions import opens_with
 
