@@ -157,7 +157,7 @@ _QUESTION_WORDS = frozenset(terms(
 ))
 # Words that ask for more of the same rather than name a subject: "Who else contributes?", "How much money?",
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.
-_MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too also any"))
+_MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too also any example"))
 _MORE = re.compile(r"\b(?:else|more|other|others|another|further)\b", re.IGNORECASE)
 # "the second one", "the last point": a statement of the last answer, by its place
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "last": -1}

@@ -152,7 +152,10 @@ def test_words_that_address_the_reader_are_not_words_of_the_question(question):
     assert own_terms(question) == own_terms("What is the harbour pilots scheme?") == ["harbor", "pilot", "scheme"]
 
 
-@pytest.mark.parametrize("question", ["How much money?", "Who else contributes?", "Any other examples?", "What else?"])
+@pytest.mark.parametrize(
+    "question",
+    ["How much money?", "Who else contributes?", "Any other examples?", "What else?", "Any examples of ports?", "Examples of ports?"],
+)
 def test_a_question_asking_for_more_of_the_same_leans_on_the_conversation(question):
     resolved = resolve(question, history("What does the Harbour Pilots Fund pay for?"))
     assert resolved.followup and resolved.query.endswith("What does the Harbour Pilots Fund pay for")
