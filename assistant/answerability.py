@@ -47,7 +47,8 @@ _ASKS_MONEY = re.compile(
     re.I,
 )
 _ASKS_SHARE = re.compile(
-    r"\b(?:what|which) (?:percentage|share|proportion|fraction|part|per ?cent)\b|\bhow (?:large|big) a share\b|"
+    # "what part of the budget", not "what part do the media play" (a role)
+    r"\b(?:what|which) (?:percentage|share|proportion|fraction|part(?= of\b)|per ?cent)\b|\bhow (?:large|big) a share\b|"
     r"\b(?:what|which|how high) (?:is|was|are|were) the (?:[\w-]+ ){0,3}rates?\b",  # "What is the unemployment rate …"
     re.I,
 )

@@ -648,6 +648,8 @@ def test_money_share_and_month_questions_need_that_kind_of_answer():
     asks_share = "What share of the officers are women?"
     assert asked_type(asks_share) == "share"
     assert not holds_answer_type(asks_share, "The service has 4,000 officers.")
+    assert asked_type("What part of the dues goes to the pilots?") == "share"
+    assert asked_type("What part do the harbour pilots play in rescues?") is None  # a part played is a role
     asks_rate = "What is the drowning rate among harbour pilots"  # a rate asks for a share or a figure per so many
     assert asked_type(asks_rate) == "share" and asked_type("How high was the recognition rate") == "share"
     assert holds_answer_type(asks_rate, "Pilots drown at 3 per 100,000 crossings.")
