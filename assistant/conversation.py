@@ -128,9 +128,10 @@ _NAMED_SUBJECT = re.compile(
 _DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+([\w'’-]+)\b")
 _LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
-# whose role a question asks about: "What role do parliaments play in SSR", "the role of civil society in oversight"
+# whose role a question asks about: "What role do parliaments play in SSR", "What part does the media play …", "the
+# role of civil society in oversight"
 _ROLE = re.compile(
-    r"\brole\s+(?:does|do|did|can|could|should|will|would|might)\s+(?P<actor>.+?)\s+play\b"
+    r"\b(?:role|part)\s+(?:does|do|did|can|could|should|will|would|might)\s+(?P<actor>.+?)\s+play\b"
     r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
     re.IGNORECASE,
 )
@@ -229,6 +230,17 @@ def own_terms(text: str) -> list[str]:
 def asks_for_more(question: str) -> bool:
     """"Who else contributes?", "Any other examples?", "Tell me more": more than the last answer gave."""
     return bool(_MORE.search(question))
+
+
+def without_role_played(text: str) -> str:
+    """The question without the words framing a role ("What role can parliaments play in SSR" → "What can
+    parliaments in SSR"): what a passage on the actor holds is the actor, while "role" and "play" find passages
+    on roles men and women play."""
+    match = _ROLE.search(text)
+    if match is None or not match.group("actor"):
+        return text
+    start, end = match.span()
+    return f"{text[:start]}{text[start:end].split(None, 1)[1].rsplit(None, 1)[0]}{text[end:]}"
 
 
 def typed_as_keywords(text: str) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .errors import InvalidQuestion, UnknownDocument
-from .conversation import typed_as_keywords
+from .conversation import typed_as_keywords, without_role_played
 from .definitions import IDENTITY, asked_term, definition_strength
 from .lexical import terms
 from .store import Index
@@ -99,8 +99,9 @@ _DEFINITION_FRAME = re.compile(r"\b(?:definitions?|meanings?|define[ds]?|meant|m
 def lexical_query(query: str) -> str:
     """What BM25 searches: a question asking what a term is without the words asking it ("the definition of",
     "meaning", "meant by"): the term is what a defining passage holds, and a passage saying "the definition of SSR"
-    is about definitions, not the one giving it (the definition voice finds that one)."""
-    return _DEFINITION_FRAME.sub(" ", query) if asked_term(query) is not None else query
+    is about definitions, not the one giving it (the definition voice finds that one). So is one asking the role an
+    actor plays without "role" and "play" (conversation.without_role_played)."""
+    return _DEFINITION_FRAME.sub(" ", query) if asked_term(query) is not None else without_role_played(query)
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:

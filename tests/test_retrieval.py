@@ -296,6 +296,25 @@ def test_a_definition_question_searches_the_term_not_the_words_asking_for_it(tmp
     assert best.doc_id == "harbour-terms"
 
 
+def test_a_question_asking_the_role_an_actor_plays_searches_the_actor_not_the_frame(tmp_path):
+    """"What role can pilots play in rescues?" asks about pilots: BM25 searches without "role" and "play", so a page
+    on the roles dockers play at night does not outrank the one line on pilots in rescues."""
+    from assistant.retrieval import lexical_query
+
+    assert lexical_query("What role can pilots play in rescues?").split() == "What can pilots in rescues?".split()
+    assert lexical_query("What part does the harbour master play?").split() == "What does the harbour master?".split()
+    assert lexical_query("What is the role of the harbour master?") == "What is the role of the harbour master?"
+    retriever = retriever_over(tmp_path, {
+        "docks.md": (
+            "# Docks\n\n## Night shifts\n\nDockers play many roles at night: the role of the crane driver, the role "
+            "of the lasher, and the roles they play in rescues when a boat sinks.\n"
+        ),
+        "rescues.md": "# Rescues\n\n## Who helps\n\nHarbour pilots guide lifeboats to ships in distress.\n",
+    })
+    best = retriever.search("What role can pilots play in rescues?", mode="bm25", top_k=1)[0].passage
+    assert best.doc_id == "rescues"
+
+
 def test_bm25_built_in_chunks_scores_exactly_as_bm25s_does_from_words(tmp_path, monkeypatch):
     """The lexical index builds bm25s's matrix itself, two texts per chunk here so that terms span chunks; its
     scores are bm25s's own from word lists, to the bit, for every passage and query, empty texts and repeated words
