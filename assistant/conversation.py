@@ -135,6 +135,8 @@ _ROLE = re.compile(
     r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
     re.IGNORECASE,
 )
+# whose the focus is, named first: "Sweden's approach to migrants", "the Northern Isles' pilots"
+_POSSESSOR = re.compile(r"(?P<name>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s|(?<=s)['’])\s+")
 # a place the focus ends with: "… migration governance in Sweden"
 _PLACE_AFTER = re.compile(r"\s+(?:in|within|across|throughout|from)\s+(?P<name>(?:the\s+)?[A-Z][\w'’-]*(?:\s+[\w'’-]+)*)$")
 _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
@@ -718,6 +720,9 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if place is not None and _name_only(place.group("name")):  # "about migration governance in Sweden" + "children":
         # the subject gives way, the place stays ("about children in Sweden")
         return f"{previous_query[: focus.end()]} {new_focus}{place.group(0)}"
+    owner = _POSSESSOR.match(slot) if not named else None
+    if owner is not None:  # "about Sweden's approach to migrants" + "work": where it is stays ("about work in Sweden")
+        return f"{previous_query[: focus.end()]} {new_focus} in {owner.group('name')}"
     return f"{previous_query[: focus.end()]} {new_focus}"
 
 

@@ -490,6 +490,9 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
         # a short form is the subject, not a name of the same kind; a common word is no name
         ("How does HPL help pilots?", "What about Zembla?", "How does HPL help pilots Zembla"),
         ("How does Ruritania train its pilots?", "And tug crews?", "How does Ruritania train its pilots tug crews"),
+        # whose the focus was stays: another thing of Ruritania's
+        ("Tell me about Ruritania's harbour policy.", "What about work?", "Tell me about work in Ruritania"),
+        ("What is known about the Northern Isles' pilots?", "And the tug crews?", "What is known about the tug crews in the Northern Isles"),
     ],
 )
 def test_an_ellipsis_takes_the_place_of_what_it_stands_for(topic, question, query):
