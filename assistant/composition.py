@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .conversation import asks_for_more
+from .conversation import asks_for_more, narrows
 from .headings import names_heading
 from .lexical import terms
 from .models import Quote
@@ -119,12 +119,13 @@ _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after
 @dataclass(frozen=True)
 class QuestionForm:
     """What the form of the question asks of an answer: a list (`wants_list`: "Which countries …", "What are the
-    …"), a statement (`statement`: "Can …", "Does …", "What is …"; not a list), or more than the previous answer
-    gave (`more`: "Who else …", "Any other examples?")."""
+    …"), a statement (`statement`: "Can …", "Does …", "What is …"; not a list), more than the previous answer
+    gave (`more`: "Who else …", "Any other examples?"), or some of what it gave (`narrows`: "Only the ones …")."""
 
     wants_list: bool = False
     statement: bool = False
     more: bool = False
+    narrows: bool = False
 
     @classmethod
     def of(cls, question: str, query: str, answered_before: bool = False) -> "QuestionForm":
@@ -134,7 +135,10 @@ class QuestionForm:
         one ("Which one concerns transparency?", even after a question asking for a list); more than before when it
         asks for more after an answer."""
         statement = asks_for_statement(question) and not asks_list(question)
-        return cls(asks_list(query) and not statement, statement, answered_before and asks_for_more(question))
+        return cls(
+            asks_list(query) and not statement, statement, answered_before and asks_for_more(question),
+            answered_before and narrows(question),
+        )
 
 
 @dataclass
@@ -242,7 +246,8 @@ class Composer:
         # the list whole
         brought_said = "" if form.wants_list else said
         if not form.statement:
-            chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said, floor)
+            heard = "" if form.narrows else said  # narrowed, the list just quoted is what is picked from
+            chosen += self.lists_introduced(chosen, candidates, form.wants_list, brought_said, floor, heard=heard)
             chosen += self.counted_lists(chosen, candidates, form.wants_list, asked, brought_said)
             if said:  # "What did it recommend?" after "The report offers five … recommendations" and the first one:
                 # the sentence counting them was just quoted, so it is not chosen again; the items not yet read are
@@ -427,7 +432,7 @@ class Composer:
 
     def lists_introduced(
         self, chosen: list[list[Candidate]], candidates: list[Candidate], wants_list: bool = False, said: str = "",
-        floor: float = 0.0,
+        floor: float = 0.0, heard: str = "",
     ) -> list[list[Candidate]]:
         """The items of the list a chosen sentence introduces (introduces_list). A sentence that opens into its list
         (it ends in a colon, or in no full stop: "BMM focuses on" + bullets) always brings it; a full sentence that a
@@ -440,7 +445,9 @@ class Composer:
         Items are taken in the same section while only bullets, white space or a short label
         ("Peace processes.") separates them; real text in between (items the sentence table
         does not hold) ends the list. An item the conversation quoted (`said`) is passed over, not
-        brought again.
+        brought again; so is one of a list brought by a sentence the conversation quoted (`heard`, all it quoted,
+        even when the question asks for a list): "What did it recommend?" after the review's findings, whose best
+        sentence is one of the findings again, does not bring the findings after it a second time.
         """
         table, documents = self.index.sentences, self.index.documents
         by_sentence, taken = _brought_from(chosen, candidates)
@@ -454,11 +461,12 @@ class Composer:
             if not wants_list and not self.opens_into_list(intro, item_too=True):
                 continue
             only_scoring = not wants_list and not self.opens_into_list(intro)  # an item: those after it on their merit
+            passed_over = said or (heard if heard and shown_in(table.text(intro, documents), heard) else "")
             section = self.section_of(doc_id, int(table.starts[intro]))
             words, previous_end = 0, int(table.ends[intro])
             for following in range(intro + 1, min(intro + 1 + LIST_MAX_ITEMS, len(table))):
                 candidate = by_sentence.get(following) or self._stub(following, group[0])
-                if following in taken or (said and shown_in(table.text(following, documents), said)):
+                if following in taken or (passed_over and shown_in(table.text(following, documents), passed_over)):
                     previous_end = int(table.ends[following])  # chosen on its own merit, or just read: the list goes on
                     continue
                 if (

@@ -234,6 +234,11 @@ def asks_for_more(question: str) -> bool:
     return bool(_MORE.search(question))
 
 
+def narrows(question: str) -> bool:
+    """"Only the ones about conflict", "Which of these …": picks among what the last answer gave."""
+    return bool(_NARROWING.search(question))
+
+
 def without_role_played(text: str) -> str:
     """The question without the words framing a role ("What role can parliaments play in SSR" → "What can
     parliaments in SSR"): what a passage on the actor holds is the actor, while "role" and "play" find passages

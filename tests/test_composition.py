@@ -423,6 +423,26 @@ def test_a_list_item_brings_the_items_after_it_only_for_a_list_question_or_on_th
     ]
 
 
+def test_a_list_the_last_answer_quoted_is_not_brought_again_by_one_of_its_items_unless_the_question_narrows_it(tmp_path):
+    """"What did it recommend?" after the findings were listed: a finding may score best again, but the findings after
+    it are not listed a second time, though the question asks for a list; "Only the ones about boats" picks among them."""
+    composer, ids = composer_of(tmp_path, {"patrol-review.md": (
+        "# Patrol Review\n\n## Key Findings\n\n- Partnership with the harbour bank on the fuel costs of the patrol\n"
+        "- Lack of night radios on most of the patrol boats\n- Weak logging of the boats landing at dawn\n"
+        "- Few women among the pilots of the patrol\n\n## Budget\n\nThe towns pay for the patrol together.\n"
+    )})
+    said = ("Partnership with the harbour bank on the fuel costs of the patrol [1] Lack of night radios on most of the "
+            "patrol boats [2] Weak logging of the boats landing at dawn [3] Few women among the pilots of the patrol [4]")
+    scored = {"Partnership with the harbour bank": 0.95, "The towns pay": 0.9, "Lack of night": 0.2, "Weak logging": 0.2}
+    listed = QuestionForm(wants_list=True)
+    texts = [s.text for s in composer.compose(candidates(ids, scored), ranked=True, said=said, form=listed)[0]]
+    assert not any(t.startswith(("Lack", "Weak", "Few")) for t in texts)
+    narrowed = QuestionForm(wants_list=True, narrows=True)
+    texts = [s.text for s in composer.compose(candidates(ids, scored), ranked=True, said=said, form=narrowed)[0]]
+    assert "Lack of night radios on most of the patrol boats" in texts
+    assert QuestionForm.of("Only the ones about boats.", "Only the ones about boats", answered_before=True).narrows
+
+
 def test_a_sentence_counting_the_items_of_a_list_further_on_brings_them_when_asked_for(tmp_path):
     brief = (
         "# Harbour Review\n\n## Advice to Improve the Harbour\n\nThe review offers four practical suggestions to the "
