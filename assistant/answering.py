@@ -435,7 +435,9 @@ class Answerer:
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
-        evidence = self._evidence(typed, hits, candidates, passage_cosines, unknown, language, asked)
+        # weighed for its topic: "What do the briefs say about Turkey?" asks about Turkey, and "briefs" (a word the
+        # briefs rarely use) is no word an answer should hold
+        evidence = self._evidence(about_the_topic(typed), hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
         if stated:

@@ -1060,6 +1060,18 @@ def test_a_brief_named_with_a_word_or_none_beside_it_is_embedded_with_the_questi
     assert embedded and not any("pilotage review" in text for text in embedded)
 
 
+def test_a_question_naming_the_briefs_and_a_topic_is_weighed_for_the_topic(tmp_path):
+    """"What do the briefs say about Zembla?" asks about Zembla: the answerability evidence counts the topic's words,
+    not "briefs", which a brief rarely uses and no sentence about Zembla holds."""
+    answerer = answerer_over(tmp_path, {
+        "harbour.md": "# Harbour\n\n## Trade\n\nShips from Zembla unload timber at the north quay every spring. "
+        "Zembla pays its pilots twice what Ruritania pays.\n\n## Dues\n\nShipping companies pay harbour dues.\n",
+    })
+    asked = answerer.ask("What do the briefs say about Zembla?")
+    assert asked.evidence is not None and asked.evidence.question_terms == 1
+    assert asked.evidence.typed_coverage == 1.0
+
+
 def test_which_source_topic_is_what_a_question_asking_which_brief_speaks_of_something_is_about():
     from assistant.answering import which_source_topic
 
