@@ -66,9 +66,9 @@ from .definitions import (
     asks_expansion,
     definition_strength,
     is_short_form,
+    named_after_dash,
     opens_with,
     qualified_strength,
-    named_after_dash,
     spells_out,
 )
 from .lexical import LexicalIndex, terms, word_stems

@@ -131,7 +131,7 @@ _WORDS = re.compile(r"[\w'’-]+")
 # whose role a question asks about: "What role do parliaments play in SSR", "What part does the media play …", "the
 # role of civil society in oversight"
 _ROLE = re.compile(
-    r"\b(?:role|part)\s+(?:does|do|did|can|could|should|will|would|might)\s+(?P<actor>.+?)\s+play\b"
+    r"\b(?:role|part)\s+(?P<verb>does|do|did|can|could|should|will|would|might)\s+(?P<actor>.+?)\s+play\b"
     r"|\brole\s+of\s+(?P<of>.+?)(?=\s+(?:in|on|for|to|within|during|under|with|at)\b|\s*$)",
     re.IGNORECASE,
 )
@@ -246,8 +246,7 @@ def without_role_played(text: str) -> str:
     match = _ROLE.search(text)
     if match is None or not match.group("actor"):
         return text
-    start, end = match.span()
-    return f"{text[:start]}{text[start:end].split(None, 1)[1].rsplit(None, 1)[0]}{text[end:]}"
+    return f"{text[: match.start()]}{match.group('verb')} {match.group('actor')}{text[match.end() :]}"
 
 
 def typed_as_keywords(text: str) -> bool:
