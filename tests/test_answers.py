@@ -880,6 +880,7 @@ def test_a_what_question_restating_a_list_heading_gets_the_whole_list(tmp_path):
     answerer = answerer_over(tmp_path, {"harbour-upkeep.md": _harbour_brief()})
     texts = [s.text for s in answerer.ask("What typical situations may call for dredging?").sentences]
     assert texts == ["Typical situations that may call for dredging include the following:", *HARBOUR_SITUATIONS]
+    answerer._support = lambda evidence, confidence, model: (0.9, "answered")  # quoted, whatever the model makes of it
     other = [s.text for s in answerer.ask("What do harbour dues pay for, from dredging situations to the pilots' call?").sentences]
     assert other and other != texts
 

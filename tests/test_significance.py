@@ -7,11 +7,12 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.beir import parse_configurations, run_beir
-from assistant.cli import app
+from assistant.cli import DEFAULT_QA_SETS, app
+from assistant.evaluation import load_qa_sets
 from assistant.runs import parse_measures, read_qrels, read_run, score_run, write_run
 from assistant.settings import Settings
 from assistant.significance import bootstrap_interval, compare, holm, paired_randomisation_p
-from conftest import HashEmbedder
+from conftest import ROOT, HashEmbedder
 from test_beir import dataset  # noqa: F401  (the toy BEIR folder)
 
 
@@ -106,6 +107,7 @@ def test_the_qa_sets_export_to_beir_and_our_runs_score_on_them(tmp_path, real_in
     corpus = [json.loads(line) for line in (export / "corpus.jsonl").read_text().splitlines()]
     queries = [json.loads(line) for line in (export / "queries.jsonl").read_text().splitlines()]
     qrels = read_qrels(export / "qrels" / "test.tsv")
-    assert len(corpus) == 90 and 250 <= len(queries) <= 255 and {q.doc_id for q in qrels} <= {c["_id"] for c in corpus}
+    answerable = [item for item in load_qa_sets([ROOT / path for path in DEFAULT_QA_SETS]) if item.gold]  # one query each
+    assert len(corpus) == 90 and len(queries) == len(answerable) and {q.doc_id for q in qrels} <= {c["_id"] for c in corpus}
     assert "left out" in result.output
     assert {q.query_id for q in qrels} == {q["_id"] for q in queries}  # every answerable question has a relevant passage
