@@ -63,7 +63,11 @@ _REFERENCE = re.compile(
     # asked about), "Are private companies included?", "Who is responsible?"; not "Who takes part in the Khartoum
     # Process?"
     r"|\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
-    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?)\s*$",
+    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?)\s*$"
+    # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
+    # from?", "Why do many leave?"; not "Where did most refugees come from?" (the noun is named)
+    r"|(?:(?<=\bdo\s)|(?<=\bdid\s)|(?<=\bdoes\s))(?:most|many|some|few|several|both|all|others)(?=\s+[a-z]+(?:\s*$|\s*[?.!]|"
+    r"\s+(?:from|to|for|in|into|out|back|home|away|there|here|at|on|with|after|before)\b))",
     re.IGNORECASE,
 )
 # "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation

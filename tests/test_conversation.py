@@ -345,6 +345,17 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     assert not resolve("Who is responsible for river pollution?", turns).followup
 
 
+def test_a_quantifier_standing_for_what_was_just_spoken_of_refers_back():
+    """"Where did most come from?" after a question on pilots' numbers asks where most of the pilots came from; a
+    quantifier before a noun of its own ("most tug crews") names its subject."""
+    turns = history("How many pilots worked in the harbour in 2016?")
+    for question in ("Where did most come from?", "Why did most leave?", "Why do many leave home?"):
+        resolved = resolve(question, turns)
+        assert resolved.followup and resolved.query.endswith("How many pilots worked in the harbour in 2016"), question
+    for question in ("Where did most tug crews come from?", "What did most donors fund?"):
+        assert not resolve(question, turns).followup, question
+
+
 def test_an_ordinal_counts_the_headings_after_a_sentence_introducing_them():
     answer = ("The harbour review makes three recommendations. [1] Dredge the harbour mouth [2] License night pilots [3] "
               "Repair the quays [4]")
