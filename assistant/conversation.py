@@ -60,10 +60,12 @@ _REFERENCE = re.compile(
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
     r"|\b(?:next|then|later)\s*$"
     # a word whose complement is left unsaid ends the question: "Which countries take part?" (in what was just
-    # asked about), "Are private companies included?", "Who is responsible?"; not "Who takes part in the Khartoum
-    # Process?"
+    # asked about), "Are private companies included?", "Who is responsible?", "How much did Germany contribute?"; not
+    # "Who takes part in the Khartoum Process?"
     r"|\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
-    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?)\s*$"
+    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?|"
+    # to what is given, paid or contributed: "How much did Germany contribute?", "Who paid?"
+    r"contribut(?:e|es|ed|ing)|pa(?:y|ys|id)|donat(?:e|es|ed)|pledg(?:e|es|ed))\s*$"
     # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
     # from?", "Why do many leave?"; not "Where did most refugees come from?" (the noun is named)
     r"|(?:(?<=\bdo\s)|(?<=\bdid\s)|(?<=\bdoes\s))(?:most|many|some|few|several|both|all|others)(?=\s+[a-z]+(?:\s*$|\s*[?.!]|"
@@ -95,6 +97,7 @@ _NARROWING = re.compile(
     r"^\W*(?:which|what)\s+[\w-]+\s+(?:in\s+particular|specifically|exactly)\W*$",  # "Which goal in particular?"
     re.IGNORECASE,
 )
+_ONLY = re.compile(r"^\W*(?:only|just)\b", re.IGNORECASE)  # narrowing what was said: "Just the weaknesses"
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
 # "How long", "how often": the question word with the adverb it asks by, no word of the topic
@@ -185,6 +188,12 @@ _TOPIC_FIRST = re.compile(
     r"on\s+the\s+(?:subject|topic|question)\s+of)\s+(?P<topic>[^,?]{3,80}?),\s+\S",
     re.IGNORECASE,
 )
+# the words announcing a return to a topic, before it: "Back to the UN review"
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:(?:going|coming|getting)\s+)?back\s+to|returning\s+to|regarding|as\s+(?:for|to)|concerning|"
+    r"on\s+the\s+(?:subject|topic|question)\s+of)\s+",
+    re.IGNORECASE,
+)
 _SHIFT_WORDS = frozenset(terms(
     "back going coming getting returning return now different another new other unrelated switching switch something "
     "else entirely completely topic subject question change changing moving move on separate separately"
@@ -256,7 +265,8 @@ def without_role_played(text: str) -> str:
 def typed_as_keywords(text: str) -> bool:
     """A few search-box words, not a question: at most five words, no question word and no request ("BMM programme",
     "frontex"; not "Define SSR")."""
-    return len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text) and not _ASKING_VERB.match(text)
+    return (len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text) and not _ASKING_VERB.match(text)
+            and not _ONLY.match(text))
 
 
 def _strip(text: str) -> str:
@@ -471,7 +481,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
 
 def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
     """`thread`: the answers given since the topic was asked anew, the last one included."""
-    text = _strip(question)
+    text = _without_lead_in(_strip(question))
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
     continuation = _CONTINUATION.match(text)
@@ -491,7 +501,8 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]
     own = own_terms(text)
     if _names_its_topic(text):
-        return ResolvedQuestion(question, text, False, "names its own topic first", text)
+        named = _asked_of_topic(text)
+        return ResolvedQuestion(question, named, False, "names its own topic first", named)
     without_that = _CONJUNCTION_THAT.sub(" ", text)
     reference = _REFERENCE.search(without_that) or _NARROWING.search(text)
     if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
@@ -564,6 +575,33 @@ def _names_its_topic(text: str) -> bool:
         return False
     topic = match.group("label") or match.group("topic") or ""
     return any(t not in _SHIFT_WORDS for t in own_terms(topic))
+
+
+def _without_lead_in(text: str) -> str:
+    """The question without a label that names no topic of its own (_names_its_topic): "Unrelated: what is the
+    Khartoum Process?" asks what the Khartoum Process is, and "Tell me more: who signed it?" who signed it; the words
+    announcing a change of subject or asking for more are no words to search or embed."""
+    match = _TOPIC_FIRST.match(text)
+    if match is None or not match.group("label") or _names_its_topic(text):
+        return text
+    return text[match.end() - 1 :]
+
+
+def _asked_of_topic(text: str) -> str:
+    """A question naming its topic first (_names_its_topic), asked of that topic when it points at it with a pronoun:
+    "Back to the review: how many interviews did it draw on?" is "how many interviews did the review draw on" (the
+    words announcing the return and "it" would leave the model little of what is asked); the text as it is without
+    such a pronoun ("Back to the numbers: what were the figures for 2017?")."""
+    match = _TOPIC_FIRST.match(text)
+    if match is None:
+        return text
+    topic = _LEAD_IN.sub("", match.group("label") or match.group("topic") or "").strip()
+    asked = text[match.end() - 1 :]  # the question after the colon or comma (from its first character)
+    pronoun = _PRONOUN.search(asked)
+    if pronoun is None or not topic:
+        return text
+    possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
+    return f"{asked[: pronoun.start()]}{topic}{possessive}{asked[pronoun.end() :]}"
 
 
 def _asks_after_the_topic(text: str, own: list[str], topic: str, answer: str) -> bool:

@@ -233,7 +233,9 @@ def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
     from assistant.conversation import own_terms, typed_as_keywords
 
     assert typed_as_keywords("harbour pilot licensing") and typed_as_keywords("Frontex mandate")
-    for request in ("Define HPL", "Explain night pilotage", "List the harbour dues", "Describe the licensing"):
+    # nor is narrowing what was just said: "Just" is no word the briefs are searched for
+    for request in ("Define HPL", "Explain night pilotage", "List the harbour dues", "Describe the licensing",
+                    "Just the weaknesses.", "Only the pilots"):
         assert not typed_as_keywords(request), request
     assert own_terms("Define HPL") == ["hpl"]  # the request's verb is no word of the question
     assert "defin" in own_terms("Which harbour rules define a pilot?")  # a verb of the question's own
@@ -337,12 +339,13 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     answer = "The Lakes Fisheries Compact was signed in 2011 to share patrols on the three lakes. [1]"
     turns = [Turn("user", "What is the Lakes Fisheries Compact?"), Turn("assistant", answer)]
     for question in ("Which countries take part?", "Are private patrol boats included?", "Who is responsible?",
-                     "Which villages are affected?"):
+                     "Which villages are affected?", "How much did Ruritania contribute?", "Who paid?"):
         resolved = resolve(question, turns)
         assert resolved.followup and "Lakes Fisheries Compact" in resolved.query, question
     # the complement said: a question of its own
     assert not resolve("Which countries take part in the Nile Basin Initiative?", turns).followup
     assert not resolve("Who is responsible for river pollution?", turns).followup
+    assert not resolve("How much did Ruritania contribute to the dredging fund?", turns).followup
 
 
 def test_a_quantifier_standing_for_what_was_just_spoken_of_refers_back():
@@ -448,6 +451,22 @@ def test_a_question_naming_its_topic_first_points_at_it_not_at_the_conversation(
     # words announcing a change of subject, asking for more or being polite name no topic: "it" still points back
     for question in ("Different topic: who signed it?", "Tell me more: who signed it?", "Quick follow-up: who signed it?"):
         assert resolve(question, turns).followup, question
+    # a label naming no topic is no part of what is searched
+    for question in ("Unrelated: what is the dredging fund?", "Different topic: what is the dredging fund?",
+                     "Switching to something else entirely: what is the dredging fund?"):
+        unrelated = resolve(question, turns)
+        assert unrelated.query == "what is the dredging fund" and not unrelated.followup, question
+    assert resolve("Unrelated: what is the dredging fund?", []).query == "what is the dredging fund"
+    assert resolve("Tell me more: who signed it?", turns).query.startswith("who signed the Lakes Fisheries Compact")
+    # what it asks is asked of the topic it named, without the words announcing the return
+    assert resolve("Back to the harbour review: how many pilots did it interview?", turns).query == (
+        "how many pilots did the harbour review interview"
+    )
+    assert resolve("Going back to the dredging fund, was it legal?", turns).query == "was the dredging fund legal"
+    assert resolve("Regarding the dredging fund, what are its rules?", turns).query == "what are the dredging fund's rules"
+    assert resolve("Back to the figures: what were the totals for 2017?", turns).query == (
+        "Back to the figures: what were the totals for 2017"  # no pronoun: asked as it is
+    )
 
 
 def test_respond_or_react_left_without_what_to_points_back():
