@@ -500,6 +500,10 @@ class Answerer:
             # who a question says it asks is not what it asks ("According to DCAF, what is SSR?" asks what SSR is)
             lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids)
             candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted)
+            if not lead and candidates and candidates[0].holds_answer:  # the best sentence holds the kind of answer
+                # asked for ("… set up in April 2016" for "When did it start?"): read first, not after what its section
+                # says before it; after what it points back to ("It is financed by …" after what "It" is)
+                lead = [self.composer.antecedent(candidates[0].sentence)]
             known = {c.sentence for c in candidates}  # a lead found beyond the top passages joins the candidates
             sentences, citations, disagreement = self.composer.compose(
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],

@@ -342,6 +342,15 @@ class Composer:
             return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
         return None
 
+    def antecedent(self, sentence: int) -> int:
+        """The sentence a run of sentences pointing back, each to the one before, starts from ("Better Migration
+        Management … was set up …" for "It is financed by …"); the sentence itself when it points back to none."""
+        for _ in range(MAX_POINTER_CHAIN):
+            if sentence == 0 or self.pointing_back(sentence - 1) != sentence:
+                break
+            sentence -= 1
+        return sentence
+
     def announced(self, sentence: int) -> int | None:
         """The sentence after this one when this one is a short statement opening its paragraph ("SSR is a long-term
         endeavour.", at most ITEM_LABEL_WORDS words) and the paragraph goes on: what it announces, the next one says

@@ -1105,3 +1105,18 @@ def test_a_question_asking_which_brief_speaks_of_a_thing_searches_the_thing(tmp_
     assert any("According to Vattel" in c.source.text for c in answer.citations)
     assert all(c.source.doc_id == "harbour-law" for c in answer.citations)
 
+
+
+def test_the_sentence_holding_the_kind_of_answer_asked_for_is_read_first(tmp_path):
+    """Asked when or how much, the best sentence holding a year or a sum leads the answer, after the sentence it
+    points back to; the sentences its section prints before it follow, not precede."""
+    answerer = answerer_over(tmp_path, {"dredging.md": (
+        "# Dredging Programme\n\n## Background\n\nThe port authorities formed the Estuary Council in 2009 to coordinate "
+        "work along the river mouth. The Channel Dredging Programme was launched in March 2015 for an initial period of "
+        "four years. It is paid for by the Estuary Council (12 million euros) and the shipping federation (three million "
+        "euros).\n\n## Results\n\nThe channel is now deep enough for container ships at low tide.\n"
+    )})
+    when = [s.text for s in answerer.ask("When was the Channel Dredging Programme launched?").sentences]
+    assert when[0].startswith("The Channel Dredging Programme was launched in March 2015")
+    paid = [s.text for s in answerer.ask("How much does the Channel Dredging Programme cost?").sentences]
+    assert paid[0].startswith("The Channel Dredging Programme was launched") and paid[1].startswith("It is paid for by")
