@@ -473,8 +473,10 @@ class Answerer:
             self.index.catalogue, typed, focus, bare=asks_only_what_to_do(question)
         ) if shown_overview is None and not unknown and language == "en" else []
         shown_entries = unless_said(entry_point_overview(self.index, asked_entries, vector) if asked_entries else None)
-        picked = self._picked(question, picked_among(history), embedder, candidates) if resolved.followup and answers and (
-            shown_overview is None and shown_entries is None) else []
+        picking = resolved.followup and bool(answers) and shown_overview is None and shown_entries is None
+        among = picked_among(history) if picking else ""
+        heading = self._picked_heading(question, among, candidates, hits) if picking else None
+        picked = self._picked(question, among, embedder, candidates) if picking and heading is None else []
         # a question asking what to read ("What resources does the page list?", "Is there a case study on Ghana?"):
         # the reading-list entries on its topic, which answer no other question
         readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids) if (
@@ -487,6 +489,9 @@ class Answerer:
             support, message = ANSWERED, None
         elif picked:  # "Which one is about financing?": the statement of the last answer it picks
             sentences, citations = self.composer.quoted_sentences(picked)
+            support, message = ANSWERED, None
+        elif heading is not None:  # "Which one is about gangs?": the heading whose section says so, and where
+            sentences, citations = self.composer.heading_with(*heading)
             support, message = ANSWERED, None
         elif shown_entries is not None:  # "What entry points go with <factor>?": the factor's entry points, each with its statement
             sentences, citations = shown_entries
@@ -703,6 +708,43 @@ class Answerer:
         if (not several and best - second < margin) or len(chosen) == len(ids):
             return []
         return [Candidate(i, float(c), float(c), 1, 0.0) for i, c in zip(ids, closeness) if i in chosen]
+
+    def _picked_heading(
+        self, question: str, answer: str, candidates: list[Candidate], hits: list[SearchHit]
+    ) -> tuple[str, int, list[Candidate]] | None:
+        """For a question picking among the last answer's statements (conversation.picks_among) when they are headings
+        of the briefs: the one holding the words asked about, or, when none does, the one heading a section that holds
+        them among the passages found ("Which one is about gangs?" after the push factors were listed, each the
+        heading of its section; "gangs" is in the section of the third). Its brief, where the heading starts, and the
+        best candidate in its section holding the words; None unless exactly one heading is found (a statement that
+        is no heading is picked by _picked)."""
+        asked = picks_among(question)
+        said = statements(answer)
+        wanted = set(terms(asked[0])) if asked else set()
+        if not wanted or len(said) < 2:
+            return None
+
+        def plain(text: str) -> str:
+            return " ".join(text.split()).rstrip(".:;").lower()
+
+        direct = [statement for statement in said if wanted <= set(terms(statement))]
+        if len(direct) > 1:
+            return None
+        heads = {plain(statement) for statement in direct or said}
+        holding = [hit.passage for hit in hits if direct or wanted <= self._passage_terms(hit.passage)]
+        found = {(p.doc_id, p.section_path[: depth + 1]) for p in holding for depth, head in enumerate(p.section_path)
+                 if plain(head) in heads}
+        if len({plain(path[-1]) for _, path in found}) != 1:
+            return None
+        doc_id, path = min(found)
+        section = next((s for s in self.index.documents[doc_id].sections if s.path == path), None)
+        if section is None:
+            return None
+        table, position_of = self.index.sentences, self.index.position_of
+        inside = {i for p in holding if p.doc_id == doc_id and p.section_path[: len(path)] == path
+                  for i in table.by_passage[position_of[p.passage_id]]}
+        shown = next((c for c in candidates if c.sentence in inside and wanted <= self._terms_of(c.sentence)), None)
+        return doc_id, section.start, [shown] if shown is not None else []
 
     def _never_mentioned(self, question: str, unknown: list[str], corrected: set[str]) -> str | None:
         """The note naming the question's unknown names, search-box words and words of the term it asks the meaning of

@@ -281,6 +281,22 @@ class Composer:
         again though the conversation quoted it ("What about its budget?" after an answer that gave the sum)."""
         return candidate.holds_answer and not _holds_answer(chosen)
 
+    def heading_with(
+        self, doc_id: str, start: int, then: Sequence[Candidate] = ()
+    ) -> tuple[list[AnswerSentence], list[Citation]]:
+        """The heading line starting at `start` in a brief, quoted verbatim, then the candidates, each on its own."""
+        text = self.index.documents[doc_id].text
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        citations = [Citation(1, self.quote(doc_id, start, end), 1.0)]
+        sentences = [AnswerSentence(citations[0].source.text, [1])]
+        for candidate in then:
+            citations.append(self.citation(len(citations) + 1, candidate))
+            sentences.append(AnswerSentence(self.index.sentences.text(candidate.sentence, self.index.documents), [len(citations)]))
+        return sentences, citations
+
     def quoted_sentences(self, candidates: Sequence[Candidate]) -> tuple[list[AnswerSentence], list[Citation]]:
         """The candidates quoted as they are, each on its own, in their order."""
         return self._quoted([[candidate] for candidate in candidates])

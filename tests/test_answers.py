@@ -1120,3 +1120,27 @@ def test_the_sentence_holding_the_kind_of_answer_asked_for_is_read_first(tmp_pat
     assert when[0].startswith("The Channel Dredging Programme was launched in March 2015")
     paid = [s.text for s in answerer.ask("How much does the Channel Dredging Programme cost?").sentences]
     assert paid[0].startswith("The Channel Dredging Programme was launched") and paid[1].startswith("It is paid for by")
+
+
+def test_a_pick_among_headings_just_quoted_is_the_heading_whose_section_says_it(tmp_path):
+    """"Which one is about dredgers?" after a list of headings none of which says "dredgers": the heading of the section
+    that does, quoted verbatim, with the sentence there that says it."""
+    from assistant.conversation import Turn
+
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Risks\n\n## Risks\n\n### I. Risk: Silting of the outer channel\n\nSand carried by the river settles "
+        "in the outer channel every winter. Dredgers work through the spring to clear it, and the harbour closes to "
+        "deep ships until they finish.\n\n### II. Risk: Night fog over the roads\n\nFog rolls over the roads on "
+        "autumn nights. Pilots then guide ships in by radar alone.\n\n### III. Risk: Crowded berths in summer\n\n"
+        "Cruise ships and ferries compete for the same berths in July. The board assigns berths a week ahead.\n"
+    )})
+    listed = ("I. Risk: Silting of the outer channel [1] II. Risk: Night fog over the roads [2] "
+              "III. Risk: Crowded berths in summer [3]")
+    turns = [Turn("user", "What risks does the harbour face?"), Turn("assistant", listed)]
+    answer = answerer.ask("Which one is about dredgers?", turns)
+    texts = [s.text for s in answer.sentences]
+    assert texts[0] == "I. Risk: Silting of the outer channel" and "Dredgers" in texts[1], texts
+    assert answer.citations[0].source.text == texts[0] and answer.support == "answered"
+    # a statement holding the words is picked as it is; a word no section holds picks nothing by section
+    assert [s.text for s in answerer.ask("Which one is about fog?", turns).sentences][0].startswith("II. Risk: Night fog")
+    assert not answerer.ask("Which one is about icebergs?", turns).text.startswith("I. Risk")
