@@ -94,7 +94,8 @@ _WORD = re.compile(r"[\w'’-]+")
 # entails …", "As a result, they …").
 _POINTS_BACK = re.compile(
     r"^(?:[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+)?(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|"
-    r"The former)\b",
+    # "The former is …", not "the former administration" (ex-)
+    r"The former(?=\s+(?:is|was|are|were|has|have|had|can|could|will|would|should|may|might|must)\b|\s*[,;:]))\b",
     re.IGNORECASE,
 )
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words

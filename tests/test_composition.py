@@ -202,6 +202,17 @@ def test_a_chain_of_sentences_pointing_back_is_followed_to_what_its_first_stands
     ]
 
 
+def test_the_former_as_an_adjective_points_back_at_nothing(tmp_path):
+    brief = (
+        "# Harbour Review\n\n## Funding\n\nIn this review, boats include ferries. For example, the former harbour master "
+        "launched a fund for the northern piers. The former was closed in 2012, the latter still runs.\n"
+    )
+    composer, ids = composer_of(tmp_path, {"harbour-review.md": brief})
+    fund, closed = (next(i for text, i in ids.items() if text.startswith(start)) for start in ("For example", "The former was"))
+    assert composer.pointing_back(fund - 1) is None  # "the former harbour master" is who he was, not a pointer
+    assert composer.pointing_back(fund) == closed  # "The former was closed …" points back
+
+
 def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(tmp_path):
     composer, ids = composer_over(tmp_path)
     lines = ["Lake Towns Fund Charter - LTF, 2008", "Harbour Court Rules - HC, 2010", "Patrol Logbook Standards - LP, 2012"]
