@@ -46,7 +46,7 @@ _ASKED_TERM = (
     re.compile(r"^\W*how\s+(?:is|are|was|were)\s+(?P<term>.+?)\s+defined\b.*$", re.IGNORECASE),
     re.compile(
         r"^\W*what\s+does\s+(?:the\s+(?:term|word|phrase|label|expression)\s+)?(?P<term>.+?)\s+"
-        r"(?:mean|stand\s+for|refer\s+to|cover)\b.*$",
+        r"(?:mean|stand\s+for|refer\s+to|cover)\b(?!\s+(?:for|to)\b).*$",  # not what it means for or to someone
         re.IGNORECASE,
     ),
     re.compile(r"^\W*who\s+(?:counts|count|is\s+considered|are\s+considered)\s+(?:as\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),

@@ -37,6 +37,7 @@ from assistant.ranking import asks_definition
         # search-box words ending in what they ask for
         ("harbour dues meaning", "harbour dues"),
         ("pilotage definition", "pilotage"),
+        ("What does pilotage mean in practice?", "pilotage"),  # what it means, where: still what it is
     ],
 )
 def test_the_term_a_definition_question_asks_about(question, term):
@@ -48,7 +49,8 @@ def test_the_term_a_definition_question_asks_about(question, term):
     ["What is the role of the harbour master?", "What is being done about silt?", "How are pilots licensed?",
      "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?",
      "What makes up for the lost dues?", "Which meaning?", "What is the link between pilotage and port safety?",
-     "What is the relationship between dues and dredging?", "What are the effects of silt on pilots?"],
+     "What is the relationship between dues and dredging?", "What are the effects of silt on pilots?",
+     "What does pilotage mean for fishers?", "What does the dredging fund mean to the towns?"],
 )
 def test_other_questions_ask_about_no_term(question):
     assert asked_term(question) is None
