@@ -739,6 +739,12 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
         return f"{previous_query[: defined.start()]}{_AS.sub('', new_focus)}{previous_query[defined.end() :]}"
     same = list(re.finditer(rf"\b{preposition.group(1)}\b", previous_query, re.IGNORECASE)) if preposition else []
     if same:
+        replaced = previous_query[same[-1].end() :].strip()
+        if (preposition.group(1).lower() in ("in", "within", "at") and _name_only(replaced)
+                and not _name_only(continuation[preposition.end() - 1 :])):
+            # a place named stays when the continuation names no other: "What rights do refugees have in Sweden" +
+            # "in the labour market" asks about the labour market in Sweden
+            return f"{previous_query} {continuation}"
         return f"{previous_query[: same[-1].start()]}{continuation}"
     # a name takes the place of the last name the question used: "How does Sweden integrate refugees" + "Germany" →
     # "How does Germany integrate refugees", "How many refugees were in Europe in 2016" + "Turkey" → "… in Turkey in

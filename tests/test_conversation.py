@@ -489,6 +489,9 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
     turns = [Turn("user", "What rights do pilots have in Ruritania?"), Turn("assistant", "Pensions. [1]")]
     assert resolve("And tug crews?", turns).query == "What rights do pilots have in Ruritania — tug crews"
     assert resolve("And Zembla?", turns).query == "What rights do pilots have in Zembla"  # a name takes its place
+    # nor with the place's own preposition: "in the harbour" is where in Ruritania; "in Zembla" another place
+    assert resolve("And in the harbour?", turns).query == "What rights do pilots have in Ruritania in the harbour"
+    assert resolve("And in Zembla?", turns).query == "What rights do pilots have in Zembla"
 
 
 @pytest.mark.parametrize(
