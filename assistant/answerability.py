@@ -94,6 +94,13 @@ _ASKS_PLACE = re.compile(
 _NAME_AFTER_START = re.compile(r"(?<=\S)\s+(?:the\s+)?([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*)")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\ds?\b")  # a year or a decade ("the late 1990s")
+# A time told by an event, for "when": "after the end of the Cold War", "since the outbreak of the civil war", "during the
+# Second World War" (a named war, crisis or revolution in capitals, or the start or end of something)
+_EVENT_TIME = re.compile(
+    r"\b(?:after|before|since|during|following|until|in\s+the\s+wake\s+of|at\s+the\s+(?:end|start|beginning)\s+of)\s+"
+    r"the\s+(?:(?:end|start|beginning|outbreak|onset|fall|collapse|aftermath)\s+of\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?|"
+    r"(?:[A-Z][\w-]*\s+){1,3}(?:War|Crisis|Revolution|Spring|Agreement|Accords?))\b"
+)
 # Counts written out ("two", "millions", "half"); not "one" or "third" ("one of the", "third countries").
 _COUNT_WORD = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
@@ -258,7 +265,10 @@ def holds_answer_type(question: str, sentence: str) -> bool:
         return new_count(_AMOUNT_OF_MONEY.sub(" ", sentence) if _HOW_MANY.search(question) else sentence)
     if kind == "place":  # a name the question does not give: "Eritrea, Syria, Iraq" for "Which countries …"; a month is none
         return any(name not in question and not _MONTH.fullmatch(name) for name in _NAME_AFTER_START.findall(sentence))
-    return any(year not in stated for year in _YEAR.findall(sentence))  # "year"
+    # "year": one the question does not state, or a time told by an event ("after the end of the Cold War")
+    return any(year not in stated for year in _YEAR.findall(sentence)) or any(
+        event not in question for event in _EVENT_TIME.findall(sentence)
+    )
 
 
 @lru_cache(maxsize=1024)
