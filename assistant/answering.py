@@ -865,7 +865,8 @@ class Answerer:
             return False
         if self._vocabulary is None:
             self._vocabulary = self.index.lexical.vocabulary()
-        stem = term[: max(4, len(term) - 2)]
+        # a long word's irregular forms part earlier: "misunderstand(ing)" and "misunderstood"
+        stem = term[: max(4, len(term) - (3 if len(term) >= 10 else 2))]
         return any(word.startswith(stem) or (len(word) >= 5 and term.startswith(word)) for word in self._vocabulary)
 
     # ------------------------------------------------------------ sentences

@@ -155,7 +155,7 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     assert spanish.language == "es" and spanish.support != "not_covered" and "never mention" not in spanish.text
     assert answerer.ask("goverance principels").language == "en"  # misspelt English is English
     # the term a question asks the meaning of: its words the briefs never use are named, the others are not
-    assert answerer._never_mentioned("What does vetting mean for border police?", [], set()) == "The briefs never mention vetting."
+    assert answerer._never_mentioned("What does vetting mean in border policing?", [], set()) == "The briefs never mention vetting."
     assert answerer._never_mentioned("What does community policing mean?", [], set()) is None
     # an unknown adjective is named with the noun after it, which the briefs may use for other things
     assert answerer._never_mentioned("What is artificial intelligence in policing?", [], set()) == (
@@ -164,6 +164,8 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     assert answerer._never_mentioned("What does vetting mean?", [], set()) == "The briefs never mention vetting."
     # a word in lower case is named alone, not with the name beside it that the briefs do mention
     assert answerer._never_mentioned("Northern Triangle homicide rate", [], set()) == "The briefs never mention homicide."
+    # a long word's irregular form is the word: "misunderstood" is written, so "misunderstandings" are mentioned
+    assert answerer._mentioned("misunderstand") and not answerer._mentioned("misanthrop")
 
 
 def test_support_levels_and_sentence_choice_come_from_the_shipped_models(answerer):
@@ -553,6 +555,12 @@ def test_the_kind_of_answer_asked_must_be_new_to_the_question():
     asks_year = "In what year after 2010 was the unit founded?"
     assert not holds_answer_type(asks_year, "The unit grew a lot after 2010.")
     assert holds_answer_type(asks_year, "The unit was founded in 2012.")
+    # a time told by an event answers "when" too, unless the question tells it
+    asks_when = "When did harbour pilotage become a profession?"
+    assert holds_answer_type(asks_when, "Pilotage became a profession only after the end of the Great War.")
+    assert holds_answer_type(asks_when, "It was licensed during the Second Harbour Crisis.")
+    assert not holds_answer_type(asks_when, "Pilots came after the meeting.")  # no event that dates it
+    assert not holds_answer_type("When did pilots organise after the end of the Great War?", "It happened after the end of the Great War.")
     assert holds_answer_type("Who leads the unit?", "A board leads it.")  # other questions: any sentence
 
 
