@@ -8,6 +8,7 @@ And whether a question names a heading ("What are the key findings?" names "… 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .chunking import sentence_spans
@@ -76,8 +77,7 @@ def _ordinal(match: re.Match[str]) -> int | None:
     if match["letter"]:
         return ord(match["letter"].lower()) - ord("a") + 1
     if match["roman"]:
-        values = [_ROMAN[c] for c in match["roman"]]
-        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+        return _roman(match["roman"])
     return None
 
 
@@ -133,3 +133,72 @@ def names_heading(
         ):
             return True
     return False
+
+
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10,
+}
+_QUESTION_WORD = re.compile(r"[A-Za-z]+|\d+")
+_ROMAN_NUMBER = re.compile(r"[IVX]{1,4}")
+
+
+@dataclass(frozen=True)
+class NumberedHeadings:
+    """The headings the briefs number under a label ("III. Push factor: Armed violence …", "Push Factor 3 - Armed
+    Violence …"), by the label's terms and the number: a question naming one so ("push factor 3", "the third push
+    factor", "Push factor III") is searched with its name, which the number alone does not find (BM25 keeps no
+    one-figure numbers, and the model does not count)."""
+
+    names: dict[tuple[tuple[str, ...], int], tuple[str, ...]]  # (label terms, ordinal) -> the names, each once
+
+    @classmethod
+    def of(cls, documents: Iterable[Document]) -> "NumberedHeadings":
+        found: dict[tuple[tuple[str, ...], int], dict[tuple[str, ...], str]] = {}
+        for document in documents:
+            for section in document.sections:
+                if not section.path:
+                    continue
+                parts = parse_heading(heading_line(document, section)[0])
+                label = tuple(terms(parts.label or ""))
+                if parts.ordinal is not None and label and terms(parts.name):
+                    found.setdefault((label, parts.ordinal), {}).setdefault(tuple(terms(parts.name)), parts.name)
+        return cls({key: tuple(names.values()) for key, names in found.items()})
+
+    def named(self, question: str) -> list[str]:
+        """The names of the headings the question names by label and number (a figure, a Roman numeral in capitals
+        or an ordinal word before the label), each once, in its fullest wording."""
+        if not self.names:
+            return []
+        words = _QUESTION_WORD.findall(question)
+        stems = [terms(word) for word in words]
+        labels = sorted({label for label, _ in self.names})
+        named: list[str] = []
+        for label in labels:
+            width = len(label)
+            for at in range(len(words) - width + 1):
+                if tuple(s for stem in stems[at : at + width] for s in stem) != label or not all(stems[at : at + width]):
+                    continue
+                after = words[at + width] if at + width < len(words) else ""
+                before = words[at - 1].lower() if at > 0 else ""
+                number = (int(after) if after.isdigit() and len(after) <= 3 else _roman(after) if _ROMAN_NUMBER.fullmatch(after)
+                          else _ORDINAL_WORDS.get(before))
+                names = self.names.get((label, number), ()) if number is not None else ()
+                if not _one_heading(names):  # a numbering that starts again under each heading above ("a. SSR
+                    continue  # Entry Point" under every push factor): which one is meant is not said
+                name = max(names, key=lambda n: len(terms(n)))  # the fullest wording holds the others
+                if name not in named:
+                    named.append(name)
+        return named
+
+
+def _one_heading(names: tuple[str, ...]) -> bool:
+    """Whether the names are one heading worded alike where a brief repeats it (the words of one hold the other's:
+    "… armed conflicts" and "… armed conflicts in the world"), not the names of several."""
+    words = [set(terms(name)) for name in names]
+    return bool(words) and all(a <= b or b <= a for a in words for b in words)
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))

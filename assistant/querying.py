@@ -1,9 +1,11 @@
 """A question as it is searched: one place that turns what was typed into what retrieval is given.
 
 The question is resolved from the conversation (conversation.py), its language told, and then:
-- in English, misspelt words the briefs and the model do not know are corrected (spelling.py), and
-  words spelt right that the briefs never use are given the briefs' word nearest in meaning, when
-  the fitted threshold allows ("cops" → "police"; spelling.NearWords);
+- in English, misspelt words the briefs and the model do not know are corrected (spelling.py),
+  a heading named by its label and number is searched with its name too ("push factor 3" →
+  "… Armed violence in countries formally at peace"; headings.NumberedHeadings), and words spelt
+  right that the briefs never use are given the briefs' word nearest in meaning, when the fitted
+  threshold allows ("cops" → "police"; spelling.NearWords);
 - in another language, the briefs' own words that its words resemble once accents are dropped
   ("sécurité" → "security", "gouvernance" → "governance") are added, so that a question the
   English model cannot read still finds the passages that share its cognates.
@@ -19,9 +21,11 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .conversation import ResolvedQuestion, Turn, resolve
+from .headings import NumberedHeadings
 from .spelling import NearWords, Speller, english_words, language_of, model_words
 
 if TYPE_CHECKING:
@@ -126,6 +130,11 @@ class QueryReader:
             self._speller = Speller(texts, self.index.lexical.knows, model_words(folder), english_words())
         return self._speller
 
+    @cached_property
+    def numbered(self) -> NumberedHeadings:
+        """The headings the briefs number under a label, found on first use."""
+        return NumberedHeadings.of(self.index.documents.values())
+
     @property
     def near_words(self) -> NearWords | None:
         """Built on first use from the briefs' words and their vectors (None without an embedder)."""
@@ -156,7 +165,8 @@ class QueryReader:
             correction = self.speller.correct(resolved.query)
             words = self.near_words if near is not None else None  # (None, too, without an embedder)
             pairs = words.of(correction.text, near) if words is not None else ()
-            text = f"{correction.text} {' '.join(word for _, word in pairs)}" if pairs else correction.text
+            named = self.numbered.named(correction.text)  # "push factor 3": the name of the heading numbered so
+            text = " ".join([correction.text, *named, *(word for _, word in pairs)])
             return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs)
         borrowed = self.speller.resembled(resolved.query, language)
         frame = english_frame(resolved.query)  # the kind of answer it asks for, in English words

@@ -1152,3 +1152,22 @@ def test_a_pick_among_headings_just_quoted_is_the_heading_whose_section_says_it(
     # a statement holding the words is picked as it is; a word no section holds picks nothing by section
     assert [s.text for s in answerer.ask("Which one is about fog?", turns).sentences][0].startswith("II. Risk: Night fog")
     assert not answerer.ask("Which one is about icebergs?", turns).text.startswith("I. Risk")
+
+
+def test_a_heading_named_by_its_label_and_number_is_searched_with_its_name(tmp_path):
+    """"risk 2", "the second risk", "Risk II": BM25 keeps no one-figure number and the model does not count, so the
+    name of the heading numbered so is searched too (and shown as what was searched); a numbering that starts again
+    under each heading above ("a. Measure" under every risk) names nothing."""
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Risks\n\n## I. Risk: Silting of the outer channel\n\nSand settles in the outer channel every winter.\n\n"
+        "### a. Measure: Dredge in spring\n\nDredgers clear the channel before the season.\n\n"
+        "## II. Risk: Night fog over the roads\n\nFog rolls over the roads on autumn nights.\n\n"
+        "### a. Measure: Radar pilotage\n\nPilots guide ships in by radar alone.\n"
+    )})
+    reader = answerer.reader
+    for question in ("risk 2", "What is the second risk?", "What does Risk II involve?"):
+        assert reader.read(question).text.endswith(" Night fog over the roads"), question
+    assert reader.read("risk 2").searched_as == "risk 2 Night fog over the roads"
+    assert reader.read("What is measure 1?").text == "What is measure 1"  # two measures are numbered 1
+    assert reader.read("What is risk 7?").text == "What is risk 7"  # no such heading
+    assert answerer.ask("risk 2").sentences[0].text == "Fog rolls over the roads on autumn nights."
