@@ -135,8 +135,10 @@ class AskResponse(BaseModel):
         description="The answerability model's probability that the briefs answer the question (null when no model is loaded)."
     )
     searched_as: str | None = Field(
-        description="What was searched, when it differs from `effective_query`: misspelt words corrected, the briefs' "
-        "word nearest in meaning added for a word they never use ('cops' -> 'police'), for a question in another "
+        description="What was searched, when it differs from `effective_query`: misspelt words corrected, the name of a "
+        "heading the question names by label and number added ('push factor 3' -> '... Armed violence in countries "
+        "formally at peace'), the briefs' word nearest in meaning added for a word they never use ('cops' -> 'police'), "
+        "for a question in another "
         "language, the briefs' English words its words resemble added to it, or, for a question asking which brief "
         "speaks of something ('Which brief talks about Hobbes?'), that thing alone ('Hobbes')."
     )
@@ -158,8 +160,9 @@ class AskResponse(BaseModel):
 class SearchResponse(BaseModel):
     query: str = Field(description="The query as given.")
     searched_as: str | None = Field(
-        description="What was searched, when it differs from the query: misspelt words corrected, the briefs' word "
-        "nearest in meaning added for a word they never use ('cops' -> 'police'), or, for a query in another language, "
+        description="What was searched, when it differs from the query: misspelt words corrected, the name of a heading "
+        "it names by label and number added ('push factor 3'), the briefs' word nearest in meaning added for a word "
+        "they never use ('cops' -> 'police'), or, for a query in another language, "
         "the briefs' English words its words resemble added to it."
     )
     results: list[PassageOut] = Field(description="Passages, best first.")
