@@ -98,6 +98,14 @@ _POINTS_BACK = re.compile(
     r"The former(?=\s+(?:is|was|are|were|has|have|had|can|could|will|would|should|may|might|must)\b|\s*[,;:]))\b",
     re.IGNORECASE,
 )
+# … or names what it speaks of by pointing back within it: "110,000 minors migrated from these three countries"
+_THESE = re.compile(r"\b(?:these|those)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?(?P<noun>[a-z][\w-]*)")
+
+
+def _points_back_within(sentence: str) -> bool:
+    """Whether a sentence names, with "these" or "those", things it has not named itself before ("… migrated from these
+    three countries"; not "… the roles men and women play …, and the differences between these roles")."""
+    return any(not set(terms(m.group("noun"))) & set(terms(sentence[: m.start()])) for m in _THESE.finditer(sentence))
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 MAX_POINTER_CHAIN = 3  # sentences pointing back, each to the one before, followed back to what the first stands for
 MIN_HEADING_LIST_ITEMS = 3
@@ -356,7 +364,8 @@ class Composer:
         """The sentence right after this one when it points back to it ("It is …", "These include …")."""
         table, following = self.index.sentences, sentence + 1
         if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
-            return following if _POINTS_BACK.match(table.text(following, self.index.documents)) else None
+            text = table.text(following, self.index.documents)
+            return following if _POINTS_BACK.match(text) or _points_back_within(text) else None
         return None
 
     def antecedent(self, sentence: int) -> int:

@@ -213,6 +213,20 @@ def test_the_former_as_an_adjective_points_back_at_nothing(tmp_path):
     assert composer.pointing_back(fund) == closed  # "The former was closed …" points back
 
 
+def test_a_sentence_naming_with_these_what_it_has_not_named_points_back(tmp_path):
+    brief = (
+        "# Harbour Review\n\n## Ports\n\nThe busiest ports are Arden, Brill and Cove on the northern coast. Between 2010 "
+        "and 2012, 900 pilots were trained in these three ports. The rules differ between ports, and "
+        "pilots learn these rules by heart.\n"
+    )
+    composer, ids = composer_of(tmp_path, {"harbour-review.md": brief})
+    busiest, trained = (next(i for text, i in ids.items() if text.startswith(start)) for start in ("The busiest", "Between 2010"))
+    assert composer.pointing_back(busiest) == trained  # "these three ports": Arden, Brill and Cove
+    assert composer.antecedent(trained) == busiest
+    # "these rules" after the sentence's own "rules" points back at nothing
+    assert composer.pointing_back(trained) is None
+
+
 def test_a_sentence_followed_by_a_list_whose_bullets_were_lost_brings_its_lines(tmp_path):
     composer, ids = composer_over(tmp_path)
     lines = ["Lake Towns Fund Charter - LTF, 2008", "Harbour Court Rules - HC, 2010", "Patrol Logbook Standards - LP, 2012"]
