@@ -60,6 +60,21 @@ def test_the_inner_folds_are_dealt_several_ways_and_their_probabilities_pooled_f
     assert fitting.choose_thresholds(inner[:1], answerable) == fitting.choose_thresholds(inner[0], answerable)
 
 
+def test_the_strongest_regularisation_within_the_tolerance_of_the_best_is_chosen(monkeypatch):
+    """Inner ROC AUCs that differ by less than the deals do pick the simpler model, not the last thousandth."""
+    features, answerable, groups = synthetic(n=40)
+    aucs = {0.01: 0.870, 0.03: 0.880, 0.1: 0.8865, 0.3: 0.8876, 1.0: 0.8873}
+
+    def tagged(rows, labels, groups, strength, *rest):  # each strength's "probabilities" carry the strength
+        return np.full(len(rows), strength)
+
+    monkeypatch.setattr(fitting, "out_of_fold_probabilities", tagged)
+    monkeypatch.setattr(fitting, "roc_auc", lambda probabilities, labels: aucs[float(probabilities[0])])
+    assert fitting.choose_strength(features, answerable, groups, FEATURES, fitting.DIRECTION)[0] == 0.1
+    aucs[0.3] = 0.8900  # a gain beyond the tolerance is taken
+    assert fitting.choose_strength(features, answerable, groups, FEATURES, fitting.DIRECTION)[0] == 0.3
+
+
 def synthetic(n=240, seed=1):
     rng = np.random.default_rng(seed)
     answerable = rng.random(n) < 0.7
