@@ -101,11 +101,6 @@ _POINTS_BACK = re.compile(
 # … or names what it speaks of by pointing back within it: "110,000 minors migrated from these three countries"
 _THESE = re.compile(r"\b(?:these|those)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?(?P<noun>[a-z][\w-]*)")
 
-
-def _points_back_within(sentence: str) -> bool:
-    """Whether a sentence names, with "these" or "those", things it has not named itself before ("… migrated from these
-    three countries"; not "… the roles men and women play …, and the differences between these roles")."""
-    return any(not set(terms(m.group("noun"))) & set(terms(sentence[: m.start()])) for m in _THESE.finditer(sentence))
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 MAX_POINTER_CHAIN = 3  # sentences pointing back, each to the one before, followed back to what the first stands for
 MIN_HEADING_LIST_ITEMS = 3
@@ -160,6 +155,12 @@ class Candidate:
     rank: int
     rare_coverage: float  # IDF-weighted share of the question's words the sentence holds
     holds_answer: bool = False  # the question asks for a kind of answer (a sum, a count, a year …) and the sentence holds one
+
+
+def _points_back_within(sentence: str) -> bool:
+    """Whether a sentence names, with "these" or "those", things it has not named itself before ("… migrated from these
+    three countries"; not "… the roles men and women play …, and the differences between these roles")."""
+    return any(not set(terms(m.group("noun"))) & set(terms(sentence[: m.start()])) for m in _THESE.finditer(sentence))
 
 
 def _holds_answer(chosen: list[list[Candidate]]) -> bool:

@@ -82,6 +82,11 @@ Publishing the patrol budget every year;
 """
 
 
+def starting(ids: dict[str, int], *starts: str) -> list[int]:
+    """The ids of the sentences (of composer_of's `ids`) that start so, one per start."""
+    return [next(i for text, i in ids.items() if text.startswith(start)) for start in starts]
+
+
 def composer_of(folder: Path, briefs: dict[str, str]) -> tuple[Composer, dict[str, int]]:
     """A composer over briefs of our own (file name -> Markdown, written into `folder`, indexed with the hash
     embedder; built anew when called again), and each sentence's id by its text."""
@@ -208,7 +213,7 @@ def test_the_former_as_an_adjective_points_back_at_nothing(tmp_path):
         "launched a fund for the northern piers. The former was closed in 2012, the latter still runs.\n"
     )
     composer, ids = composer_of(tmp_path, {"harbour-review.md": brief})
-    fund, closed = (next(i for text, i in ids.items() if text.startswith(start)) for start in ("For example", "The former was"))
+    fund, closed = starting(ids, "For example", "The former was")
     assert composer.pointing_back(fund - 1) is None  # "the former harbour master" is who he was, not a pointer
     assert composer.pointing_back(fund) == closed  # "The former was closed …" points back
 
@@ -220,7 +225,7 @@ def test_a_sentence_naming_with_these_what_it_has_not_named_points_back(tmp_path
         "pilots learn these rules by heart.\n"
     )
     composer, ids = composer_of(tmp_path, {"harbour-review.md": brief})
-    busiest, trained = (next(i for text, i in ids.items() if text.startswith(start)) for start in ("The busiest", "Between 2010"))
+    busiest, trained = starting(ids, "The busiest", "Between 2010")
     assert composer.pointing_back(busiest) == trained  # "these three ports": Arden, Brill and Cove
     assert composer.antecedent(trained) == busiest
     # "these rules" after the sentence's own "rules" points back at nothing
