@@ -43,7 +43,7 @@ from .answerability import (
     NOT_COVERED as NOT_COVERED_LEVEL,
 )
 from .catalogue import overlaps
-from .composition import LIST_MAX_ITEMS, AnswerSentence, Candidate, Citation, Composer, QuestionForm, repeats
+from .composition import LIST_MAX_ITEMS, AnswerSentence, Candidate, Citation, Composer, QuestionForm, plain, repeats
 from .entry_points import (
     EntryPointMatch,
     asks_entry_points,
@@ -724,17 +724,17 @@ class Answerer:
         if not wanted or len(said) < 2:
             return None
 
-        def plain(text: str) -> str:
-            return " ".join(text.split()).rstrip(".:;").lower()
+        def line(text: str) -> str:  # a heading as a statement quotes it (composition.plain: escapes and spaces undone)
+            return plain(text).rstrip(".:;").lower()
 
         direct = [statement for statement in said if wanted <= set(terms(statement))]
         if len(direct) > 1:
             return None
-        heads = {plain(statement) for statement in direct or said}
+        heads = {line(statement) for statement in direct or said}
         holding = [hit.passage for hit in hits if direct or wanted <= self._passage_terms(hit.passage)]
         found = {(p.doc_id, p.section_path[: depth + 1]) for p in holding for depth, head in enumerate(p.section_path)
-                 if plain(head) in heads}
-        if len({plain(path[-1]) for _, path in found}) != 1:
+                 if line(head) in heads}
+        if len({line(path[-1]) for _, path in found}) != 1:
             return None
         doc_id, path = min(found)
         section = next((s for s in self.index.documents[doc_id].sections if s.path == path), None)
