@@ -133,6 +133,12 @@ _NAMED_SUBJECT = re.compile(
 )
 # "the deal", "the programme": a definite noun a follow-up may name the topic's thing by (_described)
 _DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+([\w'’-]+)\b")
+# "the term", "the concept": a noun for whatever term the topic named, when no term follows it ("Who first used the
+# term?" after "What is SSR?"; not "the term 'security sector transformation'", nor "the idea of SSR")
+_TERM_NOUN = re.compile(
+    r"\b[Tt]he\s+(?:term|concept|idea|notion|word|acronym|abbreviation|phrase|expression|label)\b"
+    r"(?!\s*(?:[A-Z\"'“‘]|of\b|for\b))"
+)
 _LEADING_THE = re.compile(r"^the\s", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
 # whose role a question asks about: "What role do parliaments play in SSR", "What part does the media play …", "the
@@ -537,9 +543,9 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
                 question, query, True, f"refers back with '{pronoun.group(0)}', read as '{what}', which the last question picked",
                 previous.topic,
             )
-        anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
         named = None if many else _named(text, previous.topic)
+        anchored = anchors(text, answer) if named is None else ""
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"
@@ -674,9 +680,14 @@ def _plural(thing: str, common: bool = False) -> bool:
 def _described(text: str, topic: str) -> tuple[str, str, str] | None:
     """The question with "the" and the last word of the thing the topic names replaced by that thing ("Was the deal
     legal?" after "Tell me about the EU-Turkey deal" gives "Was the EU-Turkey deal legal"), that phrase, and the
-    thing; None when the topic names no thing (_thing) of two words or more or the question does not say "the" and
+    thing ("the term" or "the concept" names any thing: "Who coined the term?" after "What is SSR?" gives "Who coined
+    the term SSR"); None when the topic names no thing (_thing) of two words or more or the question does not say "the" and
     its last word."""
     thing = _thing(topic)
+    term_noun = _TERM_NOUN.search(text) if thing is not None else None
+    if thing is not None and term_noun is not None:  # "the term" -> "the term SSR"
+        named = _LEADING_THE.sub("", thing)
+        return f"{text[: term_noun.end()]} {named}{text[term_noun.end() :]}", term_noun.group(0), thing
     words = _WORDS.findall(thing or "")
     if thing is None or len([w for w in words if w.lower() not in ("the", "a", "an")]) < 2 or not terms(words[-1]):
         return None

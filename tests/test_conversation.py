@@ -266,6 +266,35 @@ def test_a_definite_noun_that_is_not_the_topics_thing_or_a_one_word_thing_is_not
 @pytest.mark.parametrize(
     ("topic", "question", "query"),
     [
+        ("What is HPS?", "Who first used the term?", "Who first used the term HPS"),
+        ("What is pilotage governance?", "Where does the concept come from?", "Where does the concept pilotage governance come from"),
+        ("Tell me about the Tarn Accord", "Is the idea still supported?", "Is the idea Tarn Accord still supported"),
+    ],
+)
+def test_the_term_or_the_concept_reads_as_whatever_the_topic_named(topic, question, query):
+    assert reads_as(topic, question, query)
+
+
+def test_a_term_noun_naming_its_own_term_is_not_replaced():
+    for question in ("Who first used the term 'pilotage'?", "Who first used the term HPS?", "How old is the idea of pilotage?"):
+        assert "the term HPS HPS" not in resolve(question, history("What is HPS?")).query
+        assert not resolve(question, history("What is HPS?")).followup
+    # a topic naming no thing lends none
+    assert resolve("Who first used the term?", history("Why do pilots strike?")).query == "Who first used the term"
+
+
+def test_a_pronoun_read_as_the_topics_thing_brings_no_phrases_of_the_last_answer():
+    said = "Pilotage matters for development: ports can be used for trade. [1]"
+    turns = [Turn("user", "What is pilotage?"), Turn("assistant", said)]
+    resolved = resolve("Why does it matter for development?", turns)
+    assert resolved.query == "Why does pilotage matter for development" and not resolved.anchors
+    # a pronoun naming no thing still searches with them
+    assert resolve("Why does it matter?", [Turn("user", "Why do pilots strike?"), Turn("assistant", said)]).query != "Why does it matter"
+
+
+@pytest.mark.parametrize(
+    ("topic", "question", "query"),
+    [
         ("Whose definition of a harbour pilot is used?", "And of the river pilots?", "Whose definition of the river pilots"),
         ("What are the harbour dues in Porto?", "And in Lisbon?", "What are the harbour dues in Lisbon"),
         # no "in" in the topic: its first focus word gives way, as before
