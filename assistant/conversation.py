@@ -543,9 +543,9 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
                 question, query, True, f"refers back with '{pronoun.group(0)}', read as '{what}', which the last question picked",
                 previous.topic,
             )
+        anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
         named = None if many else _named(text, previous.topic)
-        anchored = anchors(text, answer) if named is None else ""
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"

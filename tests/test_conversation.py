@@ -283,15 +283,6 @@ def test_a_term_noun_naming_its_own_term_is_not_replaced():
     assert resolve("Who first used the term?", history("Why do pilots strike?")).query == "Who first used the term"
 
 
-def test_a_pronoun_read_as_the_topics_thing_brings_no_phrases_of_the_last_answer():
-    said = "Pilotage matters for development: ports can be used for trade. [1]"
-    turns = [Turn("user", "What is pilotage?"), Turn("assistant", said)]
-    resolved = resolve("Why does it matter for development?", turns)
-    assert resolved.query == "Why does pilotage matter for development" and not resolved.anchors
-    # a pronoun naming no thing still searches with them
-    assert resolve("Why does it matter?", [Turn("user", "Why do pilots strike?"), Turn("assistant", said)]).query != "Why does it matter"
-
-
 @pytest.mark.parametrize(
     ("topic", "question", "query"),
     [
