@@ -200,7 +200,8 @@ class Composer:
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
         `lead` sentences (those defining what the question asks about) are chosen first and shown first, in their
-        order, each with the sentences after it that point back to it. `listed` sentences (heading_list: the list a
+        order, each with the sentences after it that point back to it; without them the best sentence is shown first
+        (after what it points back to), the rest in reading order, unless the answer is a list. `listed` sentences (heading_list: the list a
         heading the question names holds) are the answer whole, in their order. A chosen sentence counting the things
         a list further on in its section holds comes with that list when the question asks for a list or names the
         things (`asked`: the question's words; counted_list)."""
@@ -264,6 +265,11 @@ class Composer:
                 read = plain(said)  # once, not per candidate
                 recalled = [[c] for c in candidates if " ".join(table.text(c.sentence, documents).split()) in read]
                 chosen += self.counted_lists(chosen + recalled, candidates, form.wants_list, asked, said)
+        # the best sentence is read first, after what it points back to ("… triggered the New York Declaration which
+        # resulted in …" before what its section says earlier), unless the answer is a list or the best sentence an
+        # item of one: a list keeps its order, an item comes after what opens its list
+        best = ([] if lead or not chosen or form.wants_list or self.in_list(chosen[0][0].sentence)
+                else [self.antecedent(chosen[0][0].sentence)])
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
@@ -274,7 +280,7 @@ class Composer:
             for place in places[id(group)]:
                 first_rank.setdefault(place, i)
         chosen.sort(key=lambda g: (*(first_rank[place] for place in places[id(g)]), int(table.starts[g[0].sentence])))
-        sentences, citations = self._quoted(self._leading(chosen, lead))
+        sentences, citations = self._quoted(self._leading(chosen, lead or best))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
 
