@@ -81,6 +81,7 @@ from .ranking import (
     TEXT_WORDS,
     SentenceEvidence,
     about_the_text,
+    asked_what_done,
     asks_definition,
     asks_list,
     asks_what,
@@ -457,8 +458,11 @@ class Answerer:
         # the question itself asks for a list a heading it names holds (or is search-box words naming it: "key
         # findings"), not the topic it follows
         keywords = typed_as_keywords(question)
+        # ("What did the review find?" asks for the findings of a brief speaking of a review)
+        source = None if asks_list(question) else asked_what_done(question)
         listed = self.composer.heading_list(
-            candidates, frozenset(own_terms(question)), restated=not (asks_list(question) or keywords)
+            candidates, frozenset(own_terms(question)), restated=not (asks_list(question) or keywords or source),
+            source=frozenset(terms(source or "")),
         ) if asks_list(question) or asks_what(question) or keywords else []
         if listed and repeats(self.composer.quoted_sentences(listed)[0], last):
             listed = []

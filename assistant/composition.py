@@ -183,6 +183,7 @@ class Composer:
     terms_of: Callable[[int], frozenset[str]]
     _introduces: dict[int, bool] = field(default_factory=dict, init=False, repr=False)  # sentence -> introduces_list
     _list_lines: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)  # doc -> its unmarked lists
+    _terms: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)  # doc -> its terms
 
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
@@ -460,6 +461,12 @@ class Composer:
             taken.add(before)
         return added
 
+    def _brief_terms(self, doc_id: str) -> frozenset[str]:
+        """The terms a brief holds, found once per brief."""
+        if doc_id not in self._terms:
+            self._terms[doc_id] = frozenset(terms(self.index.documents[doc_id].text))
+        return self._terms[doc_id]
+
     def in_list(self, sentence: int) -> bool:
         """Whether the sentence belongs to a list item (sentences.in_list_item)."""
         table, documents = self.index.sentences, self.index.documents
@@ -578,7 +585,7 @@ class Composer:
         return added
 
     def heading_list(
-        self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False
+        self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False, source: frozenset[str] = frozenset()
     ) -> list[Candidate]:
         """The list a section holds under a heading the question names (names_heading), for a question asking for a
         list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list
@@ -588,13 +595,15 @@ class Composer:
         report offers five strategic recommendations …" under "Strategic Recommendations …"), if any does, and the
         items a box set into the list carried on after it (_resumed_after_box); from the first such section among the
         candidates' (best first), or [] when no section qualifies. `restated`: the heading is named only by a question
-        restating it (names_heading), as a what-question that does not ask for a list must."""
+        restating it (names_heading), as a what-question that does not ask for a list must. `source`: terms the
+        section's brief must hold ("What did the evaluation find?" names any "Key Findings", but asks for those of a
+        brief that speaks of an evaluation)."""
         table, documents = self.index.sentences, self.index.documents
         sections: dict[tuple[str, tuple[str, ...]], Candidate] = {}  # each section's best candidate
         for candidate in candidates:
             doc_id = table.doc_ids[candidate.sentence]
             path = self.section_of(doc_id, int(table.starts[candidate.sentence]))
-            if path:
+            if path and source <= self._brief_terms(doc_id):
                 sections.setdefault((doc_id, path), candidate)
         by_sentence = {c.sentence: c for c in candidates}
         for (doc_id, path), best in sections.items():

@@ -93,6 +93,22 @@ def asks_for_statement(question: str) -> bool:
 _ASKS_WHAT = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which)\b", re.IGNORECASE)
 
 
+# "What did the review find?", "What does the report recommend?": what a source found, recommended or concluded, its
+# object unsaid; the things it found are what a heading naming them holds ("Key Findings", "Recommendations")
+_ASKS_WHAT_DONE = re.compile(
+    r"^\W*(?:and\s+|so\s+)?what\s+(?:did|does|do|has|have|had)\s+(?P<source>(?:[\w'’-]+\s+){1,6}?)"
+    r"(?:find|found|recommend|suggest|propose|conclude|identify|highlight|learn|note|observe)\W*$",
+    re.IGNORECASE,
+)
+
+
+def asked_what_done(question: str) -> str | None:
+    """The source of "What did the review find?" ("the review"): a question asking for what a source found,
+    recommended or concluded, as the list a heading naming those things holds may give it; None for other questions."""
+    match = _ASKS_WHAT_DONE.search(question)
+    return match.group("source").strip() if match else None
+
+
 def asks_what(question: str) -> bool:
     """"What …?", "Which …?": a question a list may answer when it restates a list's heading."""
     return bool(_ASKS_WHAT.search(question))

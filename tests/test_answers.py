@@ -841,6 +841,38 @@ def test_a_list_asked_for_by_its_heading_comes_whole_and_only_when_the_question_
     assert [s.text for s in paid.sentences] != findings
 
 
+def test_asked_what_a_source_found_the_answer_is_the_findings_its_heading_names_where_the_best_sentence_stands(tmp_path):
+    """"What did the review find?" names no finding, yet asks for the list under "Key Findings"; "What did the audit
+    find?" asks for what the audit found, not for a findings list that happens to be near."""
+    findings = [
+        "Creation of a river police unit in each of the four districts",
+        "Weak record keeping on arrests made by the ferry guards",
+        "Lack of coordination between ferry guards and the river police",
+        "Inadequate budgets for the repair of patrol launches",
+    ]
+    answerer = answerer_over(tmp_path, {"river-review.md": (
+        "# River Policing Review\n\n## About the review\n\n"
+        "An independent team reviewed river policing in the delta from 2015 to 2020.\n\n"
+        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in findings) + "\n"
+        "## Costs\n\nThe ferry guards are paid from harbour fees collected by the districts.\n"
+    ), "harbour-fees.md": (
+        "# Harbour Fees\n\n## Audit\n\nA harbour audit found that the fees cover half of what the launches cost.\n"
+    )})
+    assert [s.text for s in answerer.ask("What did the review find?").sentences] == findings
+    audit = [s.text for s in answerer.ask("What did the harbour audit find?").sentences]
+    assert audit[0] == "A harbour audit found that the fees cover half of what the launches cost." and audit != findings
+
+
+def test_what_a_source_found_or_recommended_is_asked_with_its_object_unsaid():
+    from assistant.ranking import asked_what_done
+
+    assert asked_what_done("What did the review find?") == "the review"
+    assert asked_what_done("What does the UN report recommend?") == "the UN report"
+    assert asked_what_done("And what did they conclude?") == "they"
+    for question in ("What did the review find about gangs?", "What does SSR mean?", "Who did the review find?"):
+        assert asked_what_done(question) is None
+
+
 HARBOUR_SITUATIONS = [
     "Storm seasons. Where winter storms close the channel, dredging must be done before the first gale.",
     "Silting rivers. A river that carries sand into the basin makes dredging a yearly task.",
