@@ -65,7 +65,9 @@ _REFERENCE = re.compile(
     r"|\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
     r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?|"
     # to what is given, paid or contributed: "How much did Germany contribute?", "Who paid?"
-    r"contribut(?:e|es|ed|ing)|pa(?:y|ys|id)|donat(?:e|es|ed)|pledg(?:e|es|ed))\s*$"
+    r"contribut(?:e|es|ed|ing)|pa(?:y|ys|id)|donat(?:e|es|ed)|pledg(?:e|es|ed)|"
+    # the place left or fled: "Why do people leave?" after "Tell me about Eritrea"
+    r"leav(?:e|es|ing)|left|fle(?:e|es|eing|d))\s*$"
     # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
     # from?", "Why do many leave?"; not "Where did most refugees come from?" (the noun is named)
     r"|(?:(?<=\bdo\s)|(?<=\bdid\s)|(?<=\bdoes\s))(?:most|many|some|few|several|both|all|others)(?=\s+[a-z]+(?:\s*$|\s*[?.!]|"
@@ -152,6 +154,9 @@ _ROLE = re.compile(
 _POSSESSOR = re.compile(r"(?P<name>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s|(?<=s)['’])\s+")
 # a place the focus ends with: "… migration governance in Sweden"
 _PLACE_AFTER = re.compile(r"\s+(?:in|within|across|throughout|from)\s+(?P<name>(?:the\s+)?[A-Z][\w'’-]*(?:\s+[\w'’-]+)*)$")
+# where or when a common noun's subject stands: "in transit", "in countries at peace", "during the crisis"
+_SETTING_AFTER = re.compile(r"\s+(?:in|at|during|under|within)\s+(?:the\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,3}$")
+_SETTING_WORD = re.compile(r"\b(?:in|at|during|under|within)\b", re.IGNORECASE)
 _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
 _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
@@ -783,6 +788,10 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     if place is not None and _name_only(place.group("name")):  # "about migration governance in Sweden" + "children":
         # the subject gives way, the place stays ("about children in Sweden")
         return f"{previous_query[: focus.end()]} {new_focus}{place.group(0)}"
+    setting = _SETTING_AFTER.search(slot) if not named and not _SETTING_WORD.search(new_focus) else None
+    if setting is not None and setting.start() > 0:  # "What happens to refugees in transit" + "women": the subject
+        # gives way, where it stands stays ("to women in transit")
+        return f"{previous_query[: focus.end()]} {new_focus}{setting.group(0)}"
     owner = _POSSESSOR.match(slot) if not named else None
     if owner is not None:  # "about Sweden's approach to migrants" + "work": where it is stays ("about work in Sweden")
         return f"{previous_query[: focus.end()]} {new_focus} in {owner.group('name')}"

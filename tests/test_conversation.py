@@ -359,13 +359,24 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     answer = "The Lakes Fisheries Compact was signed in 2011 to share patrols on the three lakes. [1]"
     turns = [Turn("user", "What is the Lakes Fisheries Compact?"), Turn("assistant", answer)]
     for question in ("Which countries take part?", "Are private patrol boats included?", "Who is responsible?",
-                     "Which villages are affected?", "How much did Ruritania contribute?", "Who paid?"):
+                     "Which villages are affected?", "How much did Ruritania contribute?", "Who paid?",
+                     "Why do fishers leave?", "Why did so many flee?"):
         resolved = resolve(question, turns)
         assert resolved.followup and "Lakes Fisheries Compact" in resolved.query, question
     # the complement said: a question of its own
     assert not resolve("Which countries take part in the Nile Basin Initiative?", turns).followup
     assert not resolve("Who is responsible for river pollution?", turns).followup
     assert not resolve("How much did Ruritania contribute to the dredging fund?", turns).followup
+    assert not resolve("Why do fishers leave the lakes in winter?", turns).followup
+
+
+def test_a_new_subject_takes_the_place_of_the_old_one_where_it_stood():
+    """"What about women?" after "What happens to pilots in training?" asks what happens to women in training: the
+    common words saying where or when the subject stood stay, unless the new focus says its own."""
+    turns = history("What happens to pilots in training?")
+    assert resolve("What about women?", turns).query == "What happens to women in training"
+    assert resolve("What about women at sea?", turns).query == "What happens to women at sea"
+    assert resolve("What about Zembla?", turns).query != "What happens to Zembla in training"
 
 
 def test_a_quantifier_standing_for_what_was_just_spoken_of_refers_back():
