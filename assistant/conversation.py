@@ -318,11 +318,13 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     """Phrases of the previous answer around the follow-up's own words: "Which principles are those?"
     after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
     its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme";
-    and none starts at a word as common as "from" ("Where did most of them come from?")."""
+    and none starts at a word as common as "from" ("Where did most of them come from?") nor at a name the question
+    itself says ("What could SSR do about it?" asks of SSR, not of the answer's "SSR initiatives might help")."""
     pieces = [_WORDS.findall(piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
-    for term in dict.fromkeys(t for t in own_terms(_REFERENCE.sub(" ", question)) if t not in _ANCHORLESS):
+    names = _name_terms(question)
+    for term in dict.fromkeys(t for t in own_terms(_REFERENCE.sub(" ", question)) if t not in _ANCHORLESS and t not in names):
         found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
         if found is not None and len(phrases) < most:
             words, at = found

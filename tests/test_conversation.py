@@ -603,6 +603,9 @@ def test_a_phrase_of_the_last_answer_stays_within_its_statement():
     assert anchors("Which accord?", "The lake towns signed the Tarn Accord to patrol the region. [1]") == "Accord to patrol the"
     # nor does one start at a word as common as "from"
     assert anchors("Where did most of them come from?", "The count rose to 26 million in 2017, up from 13 million. [1]") == ""
+    # a name the question says is what it asks of, not a phrase of the answer it points at
+    assert anchors("What could HPS do about it?", "HPS initiatives might help the pilots. [1]") == ""
+    assert anchors("What could HPS do about the initiatives?", "HPS initiatives might help the pilots. [1]") == "initiatives might help the"
 
 
 def test_an_ellipsis_keeps_the_place_the_focus_it_replaces_was_about():
