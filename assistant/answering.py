@@ -483,7 +483,7 @@ class Answerer:
         picked = self._picked(question, among, embedder, candidates) if picking and heading is None else []
         # a question asking what to read ("What resources does the page list?", "Is there a case study on Ghana?"):
         # the reading-list entries on its topic, which answer no other question
-        readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids) if (
+        readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids, hits) if (
             language == "en") else []
         if readings:
             sentences, citations = self.composer.quoted_readings(readings)
@@ -538,15 +538,21 @@ class Answerer:
         return answer
 
     def _reading_asked(
-        self, question: str, query: str, followup: bool, sources: "NamedSources | None", doc_ids: Sequence[str]
+        self, question: str, query: str, followup: bool, sources: "NamedSources | None", doc_ids: Sequence[str],
+        hits: Sequence[SearchHit] = (),
     ) -> list[tuple[Reading, float]]:
         """The reading-list entries a question asking what to read asks for (readings.py), each with the share of its
         topic it holds: in the briefs it names (or the request's), on the topic its own words name (a follow-up's
         words alone when it names one: "Only the ones about Central America."). [] when it asks for no reading or no
-        entry is on its topic."""
+        entry is on its topic. The briefs in the order their best passage ranks among `hits` (the search for the
+        question): "What should I read next on SSR?" reads the list of the brief found for it first."""
         if not asks_for_reading(question, query if followup else None):
             return []
         within = list(doc_ids) or (list(sources.doc_ids) if sources is not None and sources.doc_ids else list(self.index.documents))
+        first = {}
+        for hit in hits:
+            first.setdefault(hit.passage.doc_id, hit.rank)
+        within.sort(key=lambda doc_id: first.get(doc_id, len(hits) + 1))  # stable: briefs not found keep their order
         entries = [entry for doc_id in within for entry in self._reading_entries(doc_id)]
         if not entries:
             return []

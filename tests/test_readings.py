@@ -117,6 +117,23 @@ def test_a_reading_list_asked_for_whole_then_narrowed_by_a_follow_up(fisheries):
     assert quoted(narrowed) == ["»Cold Chains for Small Markets«, Island Trade Council - 2020."]
 
 
+def test_reading_lists_on_the_same_topic_come_in_the_order_their_briefs_are_found(tmp_path):
+    """Both briefs list readings on reefs; the one the search finds for the question comes first, not the one
+    indexed first."""
+    coast = (
+        "# Coastal Trade\n\n## Markets\n\nTraders sell fish in the harbour towns. Prices follow the seasons.\n\n"
+        "Resource: »Reef Fish Markets«, Island Trade Council - 2020.\n\nResource: »Reef Fish Prices«, Island Trade Council - 2021.\n"
+    )
+    reefs = (
+        "# Reef Protection\n\n## Reefs\n\nReefs shelter the fish that coastal villages live on. Reef protection means "
+        "closing reefs to fishing in the spawning season and patrolling reefs at night.\n\n## What to read next\n\n"
+        "For more on reef protection\n\n- Reef Council\n\nProtecting Reefs: A Village Guide\n\n(Suva: Reef Council, 2017).\n"
+    )
+    answerer = answerer_over(tmp_path, {"a-coastal-trade.md": coast, "b-reef-protection.md": reefs})
+    answer = answerer.ask("What should I read next on reefs?")
+    assert quoted(answer)[0].splitlines()[0] == "Reef Council"
+
+
 def test_reading_entries_never_answer_a_question_about_content(fisheries):
     answer = fisheries.ask("How often does the inspectorate patrol the lagoons?")
     assert any("twice a week" in text for text in quoted(answer))
