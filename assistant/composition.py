@@ -201,8 +201,8 @@ class Composer:
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
         `lead` sentences (those defining what the question asks about) are chosen first and shown first, in their
-        order, each with the sentences after it that point back to it; without them the best sentence is shown first
-        (after what it points back to), the rest in reading order, unless the answer is a list. `listed` sentences (heading_list: the list a
+        order, each with the sentences right after it; without them the best sentence is shown first (after what it
+        points back to, unless it is a list item), the rest in reading order. `listed` sentences (heading_list: the list a
         heading the question names holds) are the answer whole, in their order. A chosen sentence counting the things
         a list further on in its section holds comes with that list when the question asks for a list or names the
         things (`asked`: the question's words; counted_list)."""
@@ -267,10 +267,9 @@ class Composer:
                 recalled = [[c] for c in candidates if " ".join(table.text(c.sentence, documents).split()) in read]
                 chosen += self.counted_lists(chosen + recalled, candidates, form.wants_list, asked, said)
         # the best sentence is read first, after what it points back to ("… triggered the New York Declaration which
-        # resulted in …" before what its section says earlier), unless the answer is a list or the best sentence an
-        # item of one: a list keeps its order, an item comes after what opens its list
-        best = ([] if lead or not chosen or form.wants_list or self.in_list(chosen[0][0].sentence)
-                else [self.antecedent(chosen[0][0].sentence)])
+        # resulted in …" before what its section says earlier), unless it is an item of a list: an item comes after
+        # what opens its list
+        best = [] if lead or not chosen or self.in_list(chosen[0][0].sentence) else [self.antecedent(chosen[0][0].sentence)]
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
@@ -338,15 +337,17 @@ class Composer:
         return document.doc_id, max((s.start for s in document.sections if s.start <= start), default=0)
 
     def _leading(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[list[Candidate]]:
-        """The groups in reading order, with each lead sentence's group and those of the sentences after it that point
-        back to it ("Its goal is …") moved to the front, in the order of `lead`."""
+        """The groups in reading order, with each lead sentence's group and those of the sentences right after it
+        ("Its goal is …", the items of a list it opens) moved to the front, in the order of `lead`."""
+        table = self.index.sentences
         front: list[list[Candidate]] = []
         for sentence in lead:
             at = next((i for i, group in enumerate(chosen) if group[0].sentence == sentence), None)
             if at is None:
                 continue
             end = at + 1
-            while end < len(chosen) and chosen[end][0].sentence == self.pointing_back(chosen[end - 1][0].sentence):
+            while (end < len(chosen) and chosen[end][0].sentence == chosen[end - 1][0].sentence + 1
+                   and table.doc_ids[chosen[end][0].sentence] == table.doc_ids[sentence]):
                 end += 1
             front += chosen[at:end]
             chosen = chosen[:at] + chosen[end:]

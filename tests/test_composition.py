@@ -411,7 +411,7 @@ def test_within_a_brief_the_section_holding_the_best_sentence_comes_first(tmp_pa
     assert texts.index("The patrol was founded in 2009.") < texts.index("It is financed by the Lake Towns Fund with 2 million euros a year.")
 
 
-def test_the_best_sentence_is_read_first_after_what_it_points_back_to_but_a_list_keeps_its_order(tmp_path):
+def test_the_best_sentence_is_read_first_after_what_it_points_back_to_with_the_sentences_right_after_it(tmp_path):
     composer, ids = composer_over(tmp_path)
     founded, short = "The patrol was founded in 2011 according to the audit.", "The audit found the fund short by a third."
     concretely = "In concrete terms, this means one patrol boat fewer each year."
@@ -424,10 +424,12 @@ def test_the_best_sentence_is_read_first_after_what_it_points_back_to_but_a_list
     chosen = candidates(ids, {"In concrete terms": 0.9, "The patrol was founded in 2011": 0.8})
     texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
     assert texts[:3] == [short, concretely, founded]
-    # asked for a list, the answer keeps the order it is written in
-    chosen = candidates(ids, {"The audit found the fund short": 0.9, "The patrol was founded in 2011": 0.8})
+    # a best sentence opening a list leads with its items right after it, before what its section says earlier
+    composer, ids = composer_of(tmp_path, {"lake-patrol.md": BRIEF.replace("## Patrols\n\n", "## Patrols\n\nThe patrol has two boats.\n\n")})
+    chosen = candidates(ids, {"The lake patrol has three duties": 0.9, "The patrol has two boats": 0.8})
     texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(wants_list=True))[0]]
-    assert texts[:3] == [founded, short, concretely]
+    assert texts[0] == "The lake patrol has three duties:" and texts[1].startswith("Rescuing fishers")
+    assert texts.index("The patrol has two boats.") > texts.index("Reporting smuggling on the lake to the harbour court.")
 
 
 def test_a_list_item_going_on_from_the_line_above_its_list_brings_that_line_not_the_whole_list(tmp_path):
