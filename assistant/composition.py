@@ -201,8 +201,9 @@ class Composer:
         only buries it, and a sentence unfinished without its list, opens_into_list, is not quoted). Returns them,
         their citations, and a note when two briefs make the same statement with different figures (both quoted).
         `lead` sentences (those defining what the question asks about) are chosen first and shown first, in their
-        order, each with the sentences right after it; without them the best sentence is shown first (after what it
-        points back to, unless it is a list item), the rest in reading order. `listed` sentences (heading_list: the list a
+        order, each with the sentences after it that point back to it; without them the best sentence is shown first
+        (after what it points back to, unless it is a list item) with the sentences right after it, the rest in reading
+        order. `listed` sentences (heading_list: the list a
         heading the question names holds) are the answer whole, in their order. A chosen sentence counting the things
         a list further on in its section holds comes with that list when the question asks for a list or names the
         things (`asked`: the question's words; counted_list)."""
@@ -280,7 +281,7 @@ class Composer:
             for place in places[id(group)]:
                 first_rank.setdefault(place, i)
         chosen.sort(key=lambda g: (*(first_rank[place] for place in places[id(g)]), int(table.starts[g[0].sentence])))
-        sentences, citations = self._quoted(self._leading(chosen, lead or best))
+        sentences, citations = self._quoted(self._leading(chosen, lead) if lead else self._leading(chosen, best, adjacent=True))
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
 
@@ -336,9 +337,10 @@ class Composer:
         start = int(self.index.sentences.starts[sentence])
         return document.doc_id, max((s.start for s in document.sections if s.start <= start), default=0)
 
-    def _leading(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[list[Candidate]]:
-        """The groups in reading order, with each lead sentence's group and those of the sentences right after it
-        ("Its goal is …", the items of a list it opens) moved to the front, in the order of `lead`."""
+    def _leading(self, chosen: list[list[Candidate]], lead: Sequence[int], adjacent: bool = False) -> list[list[Candidate]]:
+        """The groups in reading order, with each lead sentence's group and those of the sentences after it that point
+        back to it ("Its goal is …") moved to the front, in the order of `lead`; with `adjacent`, those of all the
+        sentences right after it (the items of a list it opens, too)."""
         table = self.index.sentences
         front: list[list[Candidate]] = []
         for sentence in lead:
@@ -346,8 +348,11 @@ class Composer:
             if at is None:
                 continue
             end = at + 1
-            while (end < len(chosen) and chosen[end][0].sentence == chosen[end - 1][0].sentence + 1
-                   and table.doc_ids[chosen[end][0].sentence] == table.doc_ids[sentence]):
+            while end < len(chosen) and (
+                chosen[end][0].sentence == self.pointing_back(chosen[end - 1][0].sentence)
+                or (adjacent and chosen[end][0].sentence == chosen[end - 1][0].sentence + 1
+                    and table.doc_ids[chosen[end][0].sentence] == table.doc_ids[sentence])
+            ):
                 end += 1
             front += chosen[at:end]
             chosen = chosen[:at] + chosen[end:]
