@@ -179,6 +179,13 @@ _SOURCE_AND_TOPIC = (
         r"(?:\s+(?:about|on|regarding|concerning))?\s+(?P<topic>.+)$",
         re.IGNORECASE,
     ),
+    # "Do the briefs talk about climate change?", "Does the briefing note mention Libya?": whether a text speaks of it
+    re.compile(
+        rf"^\W*(?:do|does|did)\s+(?P<source>(?:the|any|this|these|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?)\s+"
+        r"(?:say|talk|speak|write|mention|discuss|cover|deal|touch|address|refer)\w*(?:\s+(?:on|upon|with))?"
+        r"(?:\s+(?:about|on|regarding|concerning|to))?\s+(?P<topic>\S.+)$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^\W*(?:which|what)\s+(?P<topic>.+?)\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?P<asked>(?:list|name|mention|give|"
         r"recommend|propose|suggest|describe|identify|cite|offer)\b.*)$",

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from .definitions import asked_term, is_short_form
 from .lexical import terms
 from .named_sources import SOURCE_PHRASE
+from .ranking import asks_yes_no
 
 # "And in Lisbon?", "What about Sweden?", "And what about health care?" (the longer cue first: "And" alone would leave
 # "what about health care" to read as a question of its own)
@@ -274,10 +275,10 @@ def without_role_played(text: str) -> str:
 
 
 def typed_as_keywords(text: str) -> bool:
-    """A few search-box words, not a question: at most five words, no question word and no request ("BMM programme",
-    "frontex"; not "Define SSR")."""
+    """A few search-box words, not a question: at most five words, no question word, no request and no verb opening a
+    yes/no question ("BMM programme", "frontex"; not "Define SSR", nor "Is Afghanistan mentioned anywhere?")."""
     return (len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text) and not _ASKING_VERB.match(text)
-            and not _ONLY.match(text))
+            and not _ONLY.match(text) and not asks_yes_no(text))
 
 
 def _strip(text: str) -> str:

@@ -976,6 +976,10 @@ def test_the_topic_of_a_question_naming_its_source():
     assert about_the_topic("How do the two reviews differ in their treatment of radar") == "radar"
     assert about_the_topic("Compare what the port code and the review say about harbour dues") == "harbour dues"
     assert about_the_topic("How do pilots differ on safe speed") == "How do pilots differ on safe speed"
+    # asked whether a text speaks of a topic, the topic is what is asked about; not so for a subject that is no text
+    assert about_the_topic("Do the briefs talk about night pilotage") == "night pilotage"
+    assert about_the_topic("Does the harbour report mention radar") == "radar"
+    assert about_the_topic("Do the pilots deal with smuggling") == "Do the pilots deal with smuggling"
 
 
 def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):

@@ -235,7 +235,7 @@ def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
     assert typed_as_keywords("harbour pilot licensing") and typed_as_keywords("Frontex mandate")
     # nor is narrowing what was just said: "Just" is no word the briefs are searched for
     for request in ("Define HPL", "Explain night pilotage", "List the harbour dues", "Describe the licensing",
-                    "Just the weaknesses.", "Only the pilots"):
+                    "Just the weaknesses.", "Only the pilots", "Is Zembla mentioned anywhere?", "Does it cover pilots?"):
         assert not typed_as_keywords(request), request
     assert own_terms("Define HPL") == ["hpl"]  # the request's verb is no word of the question
     assert "defin" in own_terms("Which harbour rules define a pilot?")  # a verb of the question's own
