@@ -206,6 +206,13 @@ _LEAD_IN = re.compile(
     r"on\s+the\s+(?:subject|topic|question)\s+of)\s+",
     re.IGNORECASE,
 )
+# Words of courtesy or acknowledgement before a question, set off by punctuation: "Thanks. And what about …?", "OK,
+# who signed it?", "Hi, what is SSR?" (not "Good governance?", nor "Right to education?")
+_COURTESY = re.compile(
+    r"^\W*(?:(?:thanks|thank\s+you|thx|cheers|ok(?:ay)?|great|perfect|cool|nice|good|right|sure|alright|all\s+right|"
+    r"i\s+see|got\s+it|understood|interesting|hi|hello|hey)(?:\s+(?:so|then|very\s+much|a\s+lot))?\s*[.,!;:]+\s*)+(?=\S)",
+    re.IGNORECASE,
+)
 _SHIFT_WORDS = frozenset(terms(
     "back going coming getting returning return now different another new other unrelated switching switch something "
     "else entirely completely topic subject question change changing moving move on separate separately"
@@ -495,7 +502,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
 
 def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
     """`thread`: the answers given since the topic was asked anew, the last one included."""
-    text = _without_lead_in(_strip(question))
+    text = _without_lead_in(_COURTESY.sub("", _strip(question)))
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
     continuation = _CONTINUATION.match(text)

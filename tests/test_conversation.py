@@ -694,3 +694,13 @@ def test_which_thing_in_particular_narrows_what_was_just_said():
     assert resolved.followup and resolved.query.startswith("Which goal in particular — the link between pilotage and the SDGs")
     # a question of its own that says "in particular" stands alone
     assert not resolve("Which ports in particular train pilots at night?", turns).followup
+
+
+def test_words_of_courtesy_before_a_question_are_no_part_of_it():
+    turns = history("What rights do pilots have in Ruritania?")
+    for question in ("Thanks. And in Zembla?", "OK, and in Zembla?", "Great, thank you! And in Zembla?"):
+        assert resolve(question, turns).query == "What rights do pilots have in Zembla", question
+    assert resolve("Hi, what is HPS?", []).query == "what is HPS"
+    # a first word that is no courtesy stays
+    assert resolve("Good governance of harbours?", []).query == "Good governance of harbours"
+    assert resolve("Right to pilotage, who has it?", []).query.startswith("Right to pilotage")
