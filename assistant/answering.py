@@ -73,7 +73,8 @@ from .definitions import (
 )
 from .lexical import LexicalIndex, terms, word_stems
 from .linear import LinearModel
-from .models import Passage, Quote, SearchHit
+from .headings import asked_plural, parallel_headings
+from .models import Passage, Quote, SearchHit, Section
 from .named_sources import SOURCE_PHRASE, NamedSources, document_words, named_sources
 from .readings import Reading, asks_for_reading, chosen_readings, reading_entries, reading_terms
 from .ranking import (
@@ -473,8 +474,12 @@ class Answerer:
         ) if asks_list(question) or asks_what(question) or keywords else []
         if listed and repeats(self.composer.quoted_sentences(listed)[0], last):
             listed = []
-        if support == NOT_COVERED_LEVEL and listed and not unknown:  # a section of the briefs has the name asked for
-            support = PARTIAL
+        # "What are the three levels of SSR activities?": headings a layout sets side by side (a figure's columns),
+        # each ending with the noun asked for, in the first brief found that has them
+        plural = asked_plural(question) if not listed and not resolved.followup and language == "en" else None
+        parallel = self._parallel_headings(*plural, hits) if plural is not None else None
+        if support == NOT_COVERED_LEVEL and (listed or parallel) and not unknown:  # a section of the briefs has the
+            support = PARTIAL  # name asked for
         quoted = self._quoted_written(question, candidates)
         if support == NOT_COVERED_LEVEL and quoted:  # a brief writes the phrase the question quotes
             support = PARTIAL
@@ -504,6 +509,9 @@ class Answerer:
         elif heading is not None:  # "Which one is about gangs?": the heading whose section says so, and where
             sentences, citations = self.composer.heading_with(*heading)
             support, message = ANSWERED, None
+        elif parallel is not None and shown_overview is None and shown_entries is None:
+            sentences, citations = self.composer.headings_opened(*parallel)
+            message = PARTIAL_NOTE if support == PARTIAL else None
         elif shown_entries is not None:  # "What entry points go with <factor>?": the factor's entry points, each with its statement
             sentences, citations = shown_entries
             support, message = ANSWERED, None
@@ -581,6 +589,15 @@ class Answerer:
             entries, list(dict.fromkeys(topic)), self.index.lexical.idf, lambda text: frozenset(terms(text)),
             lambda r: f"{documents[r.doc_id].text[r.start : r.end]} {documents[r.doc_id].title}",
         )
+
+    def _parallel_headings(self, noun: str, count: int | None, hits: Sequence[SearchHit]) -> tuple[str, list[Section]] | None:
+        """The brief, among those of the passages found (best first), whose headings side by side end with the noun
+        a question asks for in the plural (headings.parallel_headings), and those sections; None if none has them."""
+        for doc_id in dict.fromkeys(hit.passage.doc_id for hit in hits[: self.settings.answer_passages]):
+            sections = parallel_headings(self.index.documents[doc_id], noun, count)
+            if sections:
+                return doc_id, sections
+        return None
 
     def _reading_entries(self, doc_id: str) -> list[Reading]:
         known = self._readings.get(doc_id)

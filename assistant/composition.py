@@ -18,9 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .conversation import asks_for_more, narrows
-from .headings import names_heading
+from .chunking import sentence_spans
+from .headings import NUMBERING, heading_line, names_heading
 from .lexical import terms
-from .models import Quote
+from .models import Quote, Section
 from .ranking import asks_for_statement, asks_list
 from .readings import Reading
 from .sentences import (
@@ -312,6 +313,27 @@ class Composer:
         for candidate in then:
             citations.append(self.citation(len(citations) + 1, candidate))
             sentences.append(AnswerSentence(self.index.sentences.text(candidate.sentence, self.index.documents), [len(citations)]))
+        return sentences, citations
+
+    def headings_opened(self, doc_id: str, sections: Sequence[Section]) -> tuple[list[AnswerSentence], list[Citation]]:
+        """Each section's heading line, quoted verbatim, then the first sentence of the line after it, unless that
+        line is a list item (what the heading stands for: "Making security sector institutions more effective …"
+        under "ORGANIZATIONAL LEVEL")."""
+        document = self.index.documents[doc_id]
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        for section in sections:
+            heading, start = heading_line(document, section)
+            end = start + len(heading.rstrip())
+            citations.append(Citation(len(citations) + 1, self.quote(doc_id, start, end), 1.0))
+            sentences.append(AnswerSentence(citations[-1].source.text, [len(citations)]))
+            opens = end + len(document.text[end : section.end]) - len(document.text[end : section.end].lstrip())
+            line_end = document.text.find("\n", opens, section.end)
+            line_end = section.end if line_end < 0 else line_end
+            spans = sentence_spans(document.text, opens, line_end) if not NUMBERING.match(document.text[opens:line_end]) else []
+            if spans:
+                citations.append(Citation(len(citations) + 1, self.quote(doc_id, *spans[0]), 1.0))
+                sentences.append(AnswerSentence(citations[-1].source.text, [len(citations)]))
         return sentences, citations
 
     def quoted_sentences(self, candidates: Sequence[Candidate]) -> tuple[list[AnswerSentence], list[Citation]]:

@@ -202,3 +202,58 @@ def _one_heading(names: tuple[str, ...]) -> bool:
 def _roman(numeral: str) -> int:
     values = [_ROMAN[c] for c in numeral]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+# "What are the three levels of SSR activities?", "Which levels …", "List the phases …": the things asked for in the
+# plural, maybe counted
+_COUNT = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
+_COUNTED = r"(?:(?P<count>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+|(?:main|different|various)\s+)?"
+_ASKED_PLURAL = (
+    re.compile(rf"^\W*(?:(?:what|which)\s+(?:are|were)|list|name)\s+the\s+{_COUNTED}(?P<noun>[a-z][a-z-]+[^s\W]s)\b", re.I),
+    # "Which stages does pilotage have?": a verb after the noun (not "What makes SSR …", "What does SSR …")
+    re.compile(
+        rf"^\W*(?:which|what)\s+{_COUNTED}(?P<noun>[a-z][a-z-]+[^s\W]s)\s+(?:do|does|did|are|were|can|could|should|"
+        r"would|will|have|has|had|must|may|might)\b",
+        re.I,
+    ),
+)
+MAX_PARALLEL_GAP = 2  # parallel headings follow one another, at most one other heading (a figure's label) between two
+MAX_PARALLEL_HEADINGS = 12
+
+
+def asked_plural(question: str) -> tuple[str, int | None] | None:
+    """The noun a question asks for a list of, in the plural, and the count it gives, if any: ("levels", 3) for "What
+    are the three levels of SSR activities?"; None for a question not asking so."""
+    match = next((m for m in (pattern.match(question) for pattern in _ASKED_PLURAL) if m is not None), None)
+    if match is None:
+        return None
+    count = match.group("count")
+    number = None if count is None else int(count) if count.isdigit() else _COUNT[count.lower()]
+    return match.group("noun"), number
+
+
+def parallel_headings(document: Document, noun: str, count: int | None = None) -> list[Section]:
+    """The sections of one brief whose headings end with the noun a question asks for in the plural ("STRATEGIC
+    LEVEL", "ORGANIZATIONAL LEVEL", "OPERATIONAL LEVEL" for "What are the levels …?"), in document order: two or more
+    headings, each worded otherwise (a heading a brief repeats is one), following one another (MAX_PARALLEL_GAP), none
+    a question, and as many as the question counts, if it counts them; else []. A layout that sets such headings side
+    by side (a figure's columns) leaves them no parent to list them by."""
+    wanted = terms(noun)
+    if len(wanted) != 1:
+        return []
+    found: list[tuple[int, Section]] = []
+    for at, section in enumerate(document.sections):
+        heading = section.path[-1].strip() if section.path else ""
+        words = _QUESTION_WORD.findall(heading)
+        if heading.endswith("?") or not words or terms(words[-1]) != wanted:
+            continue
+        if found and at - found[-1][0] > MAX_PARALLEL_GAP:
+            if len(found) >= 2:
+                break
+            found = []
+        if all(terms(s.path[-1]) != terms(heading) for _, s in found):
+            found.append((at, section))
+    sections = [section for _, section in found]
+    if not 2 <= len(sections) <= MAX_PARALLEL_HEADINGS or (count is not None and len(sections) != count):
+        return []
+    return sections

@@ -1207,3 +1207,43 @@ def test_a_heading_named_by_its_label_and_number_is_searched_with_its_name(tmp_p
     assert reader.read("What is measure 1?").text == "What is measure 1"  # two measures are numbered 1
     assert reader.read("What is risk 7?").text == "What is risk 7"  # no such heading
     assert answerer.ask("risk 2").sentences[0].text == "Fog rolls over the roads on autumn nights."
+
+
+PILOTAGE_FIGURE = (
+    "# Harbour Pilotage\n\n## How pilotage works\n\nPilotage covers every step from the sea buoy to the berth. "
+    "Figure 2 sets out the stages of a pilot's work.\n\n## FIGURE 2 WHAT A PILOT DOES\n\n"
+    "## SEA STAGE\n\nBoarding the ship at the outer buoy\n\n- climbing the pilot ladder in any weather.\n"
+    "- checking the ship's engines and radar with the master.\n\n"
+    "## RIVER STAGE\n\nSteering the ship up the winding river channel\n\n- keeping to the dredged channel.\n\n"
+    "## NIGHT WORK\n\n"
+    "## BERTH STAGE\n\nBringing the ship alongside with the tugs\n\n- giving the tugs their orders by radio.\n\n"
+    "## Pilot fees\n\nFees are paid by the ship owners to the harbour fund.\n"
+)
+
+
+def test_headings_set_side_by_side_answer_a_question_asking_for_the_things_they_name(tmp_path):
+    """A figure's columns ("SEA STAGE", "RIVER STAGE", "BERTH STAGE") stand as headings with no parent to list them
+    by: asked for the stages, the answer is each heading with the line saying what it stands for; counted wrongly,
+    or asked for a noun no heading ends with, it is not."""
+    from assistant.evaluation import citation_problems
+    from assistant.payloads import answer_payload
+
+    answerer = answerer_over(tmp_path, {"harbour-pilotage.md": PILOTAGE_FIGURE})
+    answer = answerer.ask("What are the three stages of pilotage?")
+    assert [s.text for s in answer.sentences] == [
+        "SEA STAGE", "Boarding the ship at the outer buoy", "RIVER STAGE", "Steering the ship up the winding river channel",
+        "BERTH STAGE", "Bringing the ship alongside with the tugs",
+    ]
+    assert citation_problems(answer_payload(answer), answerer.index.documents) == []
+    assert [s.text for s in answerer.ask("Which stages does pilotage have?").sentences][0] == "SEA STAGE"
+    assert "SEA STAGE" not in [s.text for s in answerer.ask("What are the two stages of pilotage?").sentences]
+    assert "SEA STAGE" not in [s.text for s in answerer.ask("What are the fees of pilotage?").sentences]
+
+
+def test_the_noun_a_question_asks_for_in_the_plural_and_its_count():
+    from assistant.headings import asked_plural
+
+    assert asked_plural("What are the three levels of SSR activities?") == ("levels", 3)
+    assert asked_plural("Which stages does pilotage have?") == ("stages", None)
+    assert asked_plural("List the main phases of a reform") == ("phases", None)
+    assert asked_plural("What is the process?") is None and asked_plural("What does SSR address?") is None
