@@ -468,16 +468,16 @@ class Answerer:
         keywords = typed_as_keywords(question)
         # ("What did the review find?" asks for the findings of a brief speaking of a review)
         source = None if asks_list(question) else asked_what_done(question)
+        plural = asked_plural(question) if language == "en" else None  # the things asked for: "What challenges …"
         listed = self.composer.heading_list(
             candidates, frozenset(own_terms(question)), restated=not (asks_list(question) or keywords or source),
-            source=frozenset(terms(source or "")),
+            source=frozenset(terms(source or "")), things=frozenset(terms(plural[0])) if plural else frozenset(),
         ) if asks_list(question) or asks_what(question) or keywords else []
         if listed and repeats(self.composer.quoted_sentences(listed)[0], last):
             listed = []
         # "What are the three levels of SSR activities?": headings a layout sets side by side (a figure's columns),
         # each ending with the noun asked for, in the first brief found that has them
-        plural = asked_plural(question) if not listed and not resolved.followup and language == "en" else None
-        parallel = self._parallel_headings(*plural, hits) if plural is not None else None
+        parallel = self._parallel_headings(*plural, hits) if plural is not None and not listed and not resolved.followup else None
         if support == NOT_COVERED_LEVEL and (listed or parallel) and not unknown:  # a section of the briefs has the
             support = PARTIAL  # name asked for
         quoted = self._quoted_written(question, candidates)

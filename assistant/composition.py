@@ -106,6 +106,7 @@ CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answ
 MAX_POINTER_CHAIN = 3  # sentences pointing back, each to the one before, followed back to what the first stands for
 MIN_HEADING_LIST_ITEMS = 3
 MAX_LIST_INTRO = 4  # sentences of a listing section that may stand before its items
+MAX_OPENED_PARAGRAPH_SENTENCES = 4  # a section of paragraphs this short lists its points in their first sentences
 SAME_WORDS_AT_LEAST = 5  # a sentence of this many content words or more, with another's very words, is the same statement
 SAME_STATEMENT_WORDS = 0.5  # share of the shorter sentence's words two sentences must share to say the same thing
 # A chosen sentence that introduces a list ("… include the following:") brings the list with it.
@@ -613,7 +614,8 @@ class Composer:
         return added
 
     def heading_list(
-        self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False, source: frozenset[str] = frozenset()
+        self, candidates: list[Candidate], asked: frozenset[str], restated: bool = False, source: frozenset[str] = frozenset(),
+        things: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         """The list a section holds under a heading the question names (names_heading), for a question asking for a
         list: "What are the key findings?" and a section "… - Key Findings" whose sentences are the items of a list
@@ -625,7 +627,9 @@ class Composer:
         candidates' (best first), or [] when no section qualifies. `restated`: the heading is named only by a question
         restating it (names_heading), as a what-question that does not ask for a list must. `source`: terms the
         section's brief must hold ("What did the evaluation find?" names any "Key Findings", but asks for those of a
-        brief that speaks of an evaluation)."""
+        brief that speaks of an evaluation). A section holding no list but short paragraphs lists the points they
+        open with (_paragraph_openings) when the heading names the `things` the question asks for ("What challenges
+        …?" and "Challenges for the International Community")."""
         table, documents = self.index.sentences, self.index.documents
         sections: dict[tuple[str, tuple[str, ...]], Candidate] = {}  # each section's best candidate
         for candidate in candidates:
@@ -644,6 +648,12 @@ class Composer:
                 for s in ordered
             ]
             first = items.index(True) if True in items else len(items)
+            if True not in items and not restated:  # no list: a section of short paragraphs, each opening with its
+                # point ("The development, migration and SSR agendas need to be aligned." under "Challenges for …")
+                openings = self._paragraph_openings(text, ordered) if things and things <= set(terms(path[-1])) else []
+                if len(openings) >= MIN_HEADING_LIST_ITEMS:
+                    return self._within_list_budget(openings, by_sentence, best.rank)
+                continue
             if first > MAX_LIST_INTRO or not all(items[first:]) or len(items) - first < MIN_HEADING_LIST_ITEMS:
                 continue
             heading = set(terms(path[-1]))  # the introduction is the sentence before the items that speaks of it most
@@ -651,16 +661,36 @@ class Composer:
             intro = max(shared, key=shared.__getitem__, default=None)
             if intro is not None and not shared[intro]:
                 intro = None
-            chosen: list[Candidate] = []
-            words = 0
             listed = ordered[first:] + self._resumed_after_box(doc_id, ordered[first:])
-            for sentence in ([intro] if intro is not None else []) + listed:
-                words += len(table.text(sentence, documents).split())
-                if chosen and words > WHOLE_LIST_MAX_WORDS:
-                    break
-                chosen.append(by_sentence.get(sentence) or Candidate(sentence, 0.0, 0.0, best.rank, 0.0))
-            return chosen
+            return self._within_list_budget(([intro] if intro is not None else []) + listed, by_sentence, best.rank)
         return []
+
+    def _within_list_budget(self, sentences: list[int], by_sentence: dict[int, Candidate], rank: int) -> list[Candidate]:
+        """The sentences as candidates (scored as found, else unscored), in their order, within WHOLE_LIST_MAX_WORDS."""
+        table, documents = self.index.sentences, self.index.documents
+        chosen: list[Candidate] = []
+        words = 0
+        for sentence in sentences:
+            words += len(table.text(sentence, documents).split())
+            if chosen and words > WHOLE_LIST_MAX_WORDS:
+                break
+            chosen.append(by_sentence.get(sentence) or Candidate(sentence, 0.0, 0.0, rank, 0.0))
+        return chosen
+
+    def _paragraph_openings(self, text: str, ordered: list[int]) -> list[int]:
+        """The first sentence of each paragraph of a section's sentences (in document order) when every paragraph is
+        short (at most MAX_OPENED_PARAGRAPH_SENTENCES sentences): the points a section of short paragraphs makes, one
+        each; [] when a paragraph runs longer."""
+        table = self.index.sentences
+        paragraphs: list[list[int]] = []
+        for sentence in ordered:
+            if not paragraphs or "\n" in text[int(table.ends[paragraphs[-1][-1]]) : int(table.starts[sentence])]:
+                paragraphs.append([sentence])
+            else:
+                paragraphs[-1].append(sentence)
+        if any(len(paragraph) > MAX_OPENED_PARAGRAPH_SENTENCES for paragraph in paragraphs):
+            return []
+        return [paragraph[0] for paragraph in paragraphs]
 
     def _resumed_after_box(self, doc_id: str, items: list[int]) -> list[int]:
         """The items of a list that a box set into it carried on after the box: when the list closes its section and

@@ -1247,3 +1247,23 @@ def test_the_noun_a_question_asks_for_in_the_plural_and_its_count():
     assert asked_plural("Which stages does pilotage have?") == ("stages", None)
     assert asked_plural("List the main phases of a reform") == ("phases", None)
     assert asked_plural("What is the process?") is None and asked_plural("What does SSR address?") is None
+
+
+def test_a_section_of_short_paragraphs_named_for_the_things_asked_lists_the_point_each_opens_with(tmp_path):
+    """No list, but short paragraphs under "Challenges for the Harbour Towns", each opening with its point: asked
+    which challenges the towns face, the answer is those points, in order; asked for things the heading does not
+    name, the answer is chosen as usual."""
+    answerer = answerer_over(tmp_path, {"harbour-towns.md": (
+        "# Harbour Towns\n\n## Challenges for the Harbour Towns\n\n"
+        "The towns must share one dredger between them. It costs too much for any town alone.\n\n"
+        "Pilots need better radios for the winter fogs.\n\n"
+        "The channel silts up every winter. Storms make the silting worse. Dredging often starts too late.\n\n"
+        "## Fees\n\nHarbour fees are paid by every ship that docks in the towns.\n"
+    )})
+    answer = answerer.ask("What challenges do the harbour towns face?")
+    assert [s.text for s in answer.sentences] == [
+        "The towns must share one dredger between them.", "Pilots need better radios for the winter fogs.",
+        "The channel silts up every winter.",
+    ]
+    problems = [s.text for s in answerer.ask("What problems do the harbour towns face?").sentences]
+    assert problems != [s.text for s in answer.sentences]
