@@ -198,6 +198,7 @@ _OPENS_A_QUESTION = r"(?:what|where|how|who|whom|which|why|when|does|do|did|is|a
 # A question asking a second thing after a comma or semicolon: ", and what gap did the review find", "; who pays"
 _SECOND_ASK = re.compile(rf"[,;]\s+(?:and\s+|but\s+|also\s+)?(?={_OPENS_A_QUESTION}\s+\w+\s+\w+)", re.IGNORECASE)
 _FIRST_ASK = re.compile(rf"^\W*{_OPENS_A_QUESTION}\b", re.IGNORECASE)
+MAX_NAMED_ENTRIES = 2  # reading-list entries search-box words may name
 PART_MIN_SHARE = 0.3  # a part's best sentence must hold this IDF-weighted share of the part's own words to be raised
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
 MAX_DEFINITIONS = 2  # briefs whose definition of the asked term leads an answer
@@ -534,6 +535,9 @@ class Answerer:
                 ranked=models.ranker is not None, said=said, form=form, lead=lead, listed=listed,
                 pointed=resolved.anchors.split("; ") if resolved.anchors else (), asked=frozenset(own_terms(typed)),
             )
+            if keywords:  # search-box words naming a reading-list entry ("Lebanon justice displacement"): that entry too
+                more = self.composer.quoted_readings(self._entries_named(question), first_marker=len(citations) + 1)
+                sentences, citations = sentences + more[0], citations + more[1]
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             message = " ".join(m for m in (never, partial, disagreement) if m) or None
         if language != "en":
@@ -598,6 +602,18 @@ class Answerer:
             if sections:
                 return doc_id, sections
         return None
+
+    def _entries_named(self, words: str) -> list[tuple[Reading, float]]:
+        """The reading-list entries (at most MAX_NAMED_ENTRIES, in document order) whose own text holds every one of
+        two or more search-box words: the title they name ("integrated technical guidance notes")."""
+        wanted = set(terms(words))
+        if len(wanted) < 2:
+            return []
+        documents = self.index.documents
+        return [
+            (entry, 1.0) for doc_id in documents for entry in self._reading_entries(doc_id)
+            if wanted <= set(terms(f"{entry.label} {documents[doc_id].text[entry.start : entry.end]}"))
+        ][:MAX_NAMED_ENTRIES]
 
     def _reading_entries(self, doc_id: str) -> list[Reading]:
         known = self._readings.get(doc_id)

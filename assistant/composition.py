@@ -773,9 +773,11 @@ class Composer:
         position = self.index.passage_containing(doc_id, offset)
         return self.index.passages[position].section_path if position is not None else None
 
-    def quoted_readings(self, readings: Sequence[tuple[Reading, float]]) -> tuple[list[AnswerSentence], list[Citation]]:
+    def quoted_readings(
+        self, readings: Sequence[tuple[Reading, float]], first_marker: int = 1
+    ) -> tuple[list[AnswerSentence], list[Citation]]:
         """Entries of reading lists (each with how well it matched) quoted whole, each on its own, in their order, up
-        to WHOLE_LIST_MAX_WORDS words."""
+        to WHOLE_LIST_MAX_WORDS words, their markers numbered from `first_marker`."""
         sentences: list[AnswerSentence] = []
         citations: list[Citation] = []
         words = 0
@@ -785,8 +787,8 @@ class Composer:
             words += len(text.split())
             if sentences and words > WHOLE_LIST_MAX_WORDS:
                 break
-            citations.append(Citation(len(citations) + 1, self.quote(reading.doc_id, reading.start, reading.end), score))
-            sentences.append(AnswerSentence(text, [len(citations)]))
+            citations.append(Citation(first_marker + len(citations), self.quote(reading.doc_id, reading.start, reading.end), score))
+            sentences.append(AnswerSentence(text, [citations[-1].marker]))
         return sentences, citations
 
     def citation(self, marker: int, candidate: Candidate) -> Citation:

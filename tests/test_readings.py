@@ -134,6 +134,17 @@ def test_reading_lists_on_the_same_topic_come_in_the_order_their_briefs_are_foun
     assert quoted(answer)[0].splitlines()[0] == "Reef Council"
 
 
+def test_search_box_words_naming_a_reading_entry_bring_that_entry(fisheries):
+    """"cold chains markets" names the entry "»Cold Chains for Small Markets«": it comes after what the brief says;
+    a question in words, or words some of which no entry holds, bring none."""
+    entry = "»Cold Chains for Small Markets«, Island Trade Council - 2020."
+    answer = fisheries.ask("cold chains markets")
+    assert quoted(answer)[-1] == entry and quoted(answer)[0] != entry
+    assert citation_problems(answer_payload(answer), fisheries.index.documents) == []
+    assert entry not in quoted(fisheries.ask("cold chains lagoons"))
+    assert entry not in quoted(fisheries.ask("How do fish prices change during the closed season?"))
+
+
 def test_reading_entries_never_answer_a_question_about_content(fisheries):
     answer = fisheries.ask("How often does the inspectorate patrol the lagoons?")
     assert any("twice a week" in text for text in quoted(answer))
