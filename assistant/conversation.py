@@ -54,6 +54,9 @@ _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|reg
 # ellipsis is "for refugees"
 _PREPOSITIONS = r"in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|concerning"
 _THE_ONE = re.compile(rf"^(?:the\s+|that\s+|those\s+)?ones?\s+(?=(?:{_PREPOSITIONS})\s+\S)", re.IGNORECASE)
+# "the strategic one" after "the operational level": another of the same kind (_read_one); the kind, then the thing
+_KIND_ONE = re.compile(r"^(?:the\s+|that\s+)?(?P<kind>[a-z][\w-]*)\s+ones?$")
+_DESCRIBED_NOUN = re.compile(r"\bthe\s+(?P<kind>[a-z][\w-]*)\s+[a-z][\w-]*\b")
 _ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
@@ -183,6 +186,7 @@ _MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too
 _MORE = re.compile(r"\b(?:else|more|other|others|another|further)\b", re.IGNORECASE)
 # "the second one", "the last point": a statement of the last answer, by its place
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "last": -1}
+_NOT_KINDS = frozenset(["other", "same", "next", "previous", "former", "latter", *_ORDINALS])  # which one, not its kind
 _ORDINAL = re.compile(
     rf"\bthe\s+({'|'.join(_ORDINALS)})(?:\s+(?:ones?|points?|items?|statements?|factors?|examples?|quotes?))?\b",
     re.IGNORECASE,
@@ -532,6 +536,12 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         cue = continuation.group(0).strip()
         if _QUESTION_CLAUSE.search(rest):  # "And in the Sahel, what is being done?": a question of its own
             return ResolvedQuestion(question, rest, True, f"continues with '{cue}' and a question of its own", rest)
+        kind, described = _KIND_ONE.match(rest), list(_DESCRIBED_NOUN.finditer(previous.text))
+        if kind is not None and described and kind.group("kind").lower() not in _NOT_KINDS:  # "And the strategic one?" after "What happens at the operational level?":
+            # the same thing of another kind ("at the strategic level")
+            last = described[-1]
+            query = f"{previous.text[: last.start('kind')]}{kind.group('kind')}{previous.text[last.end('kind') :]}"
+            return ResolvedQuestion(question, query, True, f"continues with '{cue}', another of the same kind", query)
         if previous.followup and previous.topic and previous.query != previous.topic and _FOCUS_WORD.search(previous.text):
             # after a follow-up that pointed back with a focus of its own ("Can children go to school there?"), that
             # question is continued, with the topic it pointed back to: "What about work?" asks whether they can work

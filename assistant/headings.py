@@ -108,7 +108,8 @@ def names_heading(
     violence" does not name "SSR Entry Point - Preventing Armed Conflict". A word ranking a thing foremost is any other
     such word ("main findings" names "Key Findings"), and adds nothing to what a heading of one other word is about:
     "What weaknesses did the review find?" names "Key Findings", as does any question saying "key findings". `restated`: the terms hold all but at most
-    one of the heading's (or part's) content words, at least RESTATED_HEADING_TERMS of them, and at most
+    one of the heading's (or part's) content words, at least RESTATED_HEADING_TERMS of them (or all of a heading
+    of MIN_HEADING_TERMS or more: "What happens at the operational level?" restates "OPERATIONAL LEVEL"), and at most
     RESTATED_OTHER_TERMS others ("What typical situations may call for SSR?" restates "WHAT TYPES OF SITUATIONS MIGHT
     CALL FOR SSR?"; a question with much else to ask does not)."""
     parts = parse_heading(heading)
@@ -119,9 +120,9 @@ def names_heading(
         words = _as_asked(set(terms(part)))
         held = len(words & asked)
         content = words - _FORM_WORDS
-        if (
-            restated and len(content & asked) >= RESTATED_HEADING_TERMS
-            and len(content - asked) <= 1 and len(asked - content - _FORM_WORDS) <= RESTATED_OTHER_TERMS
+        if restated and len(asked - content - _FORM_WORDS) <= RESTATED_OTHER_TERMS and (
+            (len(content & asked) >= RESTATED_HEADING_TERMS and len(content - asked) <= 1)
+            or (len(content) >= MIN_HEADING_TERMS and content <= asked)  # a short heading named whole
         ):
             return True
         if not restated and held >= MIN_HEADING_TERMS and 2 * held >= len(words):

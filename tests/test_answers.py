@@ -1214,10 +1214,11 @@ PILOTAGE_FIGURE = (
     "Figure 2 sets out the stages of a pilot's work.\n\n## FIGURE 2 WHAT A PILOT DOES\n\n"
     "## SEA STAGE\n\nBoarding the ship at the outer buoy\n\n- climbing the pilot ladder in any weather.\n"
     "- checking the ship's engines and radar with the master.\n\n"
-    "## RIVER STAGE\n\nSteering the ship up the winding river channel\n\n- keeping to the dredged channel.\n\n"
+    "## RIVER STAGE\n\nSteering the ship up the winding river channel\n\n- keeping the ship inside the dredged channel at all times.\n"
+    "- watching for new sandbanks in the river after the storms.\n- calling the lock keeper on the radio before the last bend.\n\n"
     "## NIGHT WORK\n\n"
     "## BERTH STAGE\n\nBringing the ship alongside with the tugs\n\n- giving the tugs their orders by radio.\n\n"
-    "## Pilot fees\n\nFees are paid by the ship owners to the harbour fund.\n"
+    "## Pilot fees\n\nFees are paid by the ship owners to the harbour fund. What happens at the river stage is paid by the hour.\n"
 )
 
 
@@ -1236,6 +1237,10 @@ def test_headings_set_side_by_side_answer_a_question_asking_for_the_things_they_
     ]
     assert citation_problems(answer_payload(answer), answerer.index.documents) == []
     assert [s.text for s in answerer.ask("Which stages does pilotage have?").sentences][0] == "SEA STAGE"
+    # a short heading named whole is restated: its list is the answer
+    river = [s.text for s in answerer.ask("What happens at the river stage?").sentences]
+    assert river == ["keeping the ship inside the dredged channel at all times.", "watching for new sandbanks in the river after the storms.",
+                     "calling the lock keeper on the radio before the last bend."], river
     assert "SEA STAGE" not in [s.text for s in answerer.ask("What are the two stages of pilotage?").sentences]
     assert "SEA STAGE" not in [s.text for s in answerer.ask("What are the fees of pilotage?").sentences]
 

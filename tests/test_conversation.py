@@ -704,3 +704,12 @@ def test_words_of_courtesy_before_a_question_are_no_part_of_it():
     # a first word that is no courtesy stays
     assert resolve("Good governance of harbours?", []).query == "Good governance of harbours"
     assert resolve("Right to pilotage, who has it?", []).query.startswith("Right to pilotage")
+
+
+def test_the_same_thing_of_another_kind_replaces_the_kind():
+    """"And the strategic one?" after "What happens at the operational level?" asks what happens at the strategic
+    level; "the second one" still counts in the last answer."""
+    assert resolve("And the strategic one?", history("What happens at the operational level?")).query == (
+        "What happens at the strategic level"
+    )
+    assert resolve("And the second one?", history("What are the harbour dues in Porto?")).query != "What are the second dues in Porto"
