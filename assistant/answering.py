@@ -364,6 +364,7 @@ class Answerer:
         self._vocabulary: list[str] | None = None
         self._spelt: dict[tuple[str, tuple[str, ...]], int | None] = {}  # _spelt_out_anywhere's answers
         self._readings: dict[str, list[Reading]] = {}  # doc_id -> its reading-list entries, found on first use
+        self._entry_terms: dict[str, list[tuple[Reading, frozenset[str]]]] = {}  # doc_id -> its entries with their terms
         self._stems: list[str] | None = None  # each brief's word stems, space-separated (_phrase_mentioned)
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
@@ -568,7 +569,7 @@ class Answerer:
         if not asks_for_reading(question, query if followup else None):
             return []
         within = list(doc_ids) or (list(sources.doc_ids) if sources is not None and sources.doc_ids else list(self.index.documents))
-        first = {}
+        first: dict[str, int] = {}
         for hit in hits:
             first.setdefault(hit.passage.doc_id, hit.rank)
         within.sort(key=lambda doc_id: first.get(doc_id, len(hits) + 1))  # stable: briefs not found keep their order
@@ -606,14 +607,22 @@ class Answerer:
     def _entries_named(self, words: str) -> list[tuple[Reading, float]]:
         """The reading-list entries (at most MAX_NAMED_ENTRIES, in document order) whose own text holds every one of
         two or more search-box words: the title they name ("integrated technical guidance notes")."""
-        wanted = set(terms(words))
+        wanted = frozenset(terms(words))
         if len(wanted) < 2:
             return []
-        documents = self.index.documents
         return [
-            (entry, 1.0) for doc_id in documents for entry in self._reading_entries(doc_id)
-            if wanted <= set(terms(f"{entry.label} {documents[doc_id].text[entry.start : entry.end]}"))
+            (entry, 1.0) for doc_id in self.index.documents for entry, held in self._reading_terms(doc_id) if wanted <= held
         ][:MAX_NAMED_ENTRIES]
+
+    def _reading_terms(self, doc_id: str) -> list[tuple[Reading, frozenset[str]]]:
+        """A brief's reading-list entries, each with the terms of its label and text, found once per brief."""
+        known = self._entry_terms.get(doc_id)
+        if known is None:
+            text = self.index.documents[doc_id].text
+            known = self._entry_terms[doc_id] = [
+                (entry, frozenset(terms(f"{entry.label} {text[entry.start : entry.end]}"))) for entry in self._reading_entries(doc_id)
+            ]
+        return known
 
     def _reading_entries(self, doc_id: str) -> list[Reading]:
         known = self._readings.get(doc_id)
