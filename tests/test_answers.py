@@ -816,22 +816,31 @@ def test_a_follow_up_does_not_bring_again_a_list_the_conversation_has_quoted(ans
     assert sum(s in earlier for s in last) <= 2
 
 
-def test_a_list_asked_for_by_its_heading_comes_whole_and_only_when_the_question_itself_asks_for_it(tmp_path):
-    """A brief of our own whose findings stand under a heading, with no sentence introducing them and none of the
-    question's words in them: asked for the findings, the answer is that list; a question after it that asks
-    something else, though its topic asked for the list, is not answered with the list again."""
-    findings = [
-        "Creation of a river police unit in each of the four districts",
-        "Weak record keeping on arrests made by the ferry guards",
-        "Lack of coordination between ferry guards and the river police",
-        "Inadequate budgets for the repair of patrol launches",
-    ]
-    answerer = answerer_over(tmp_path, {"river-review.md": (
-        "# River Policing Review\n\n## About the review\n\n"
-        "An independent team reviewed river policing in the delta from 2015 to 2020. "
-        "It interviewed 80 officers, boat owners and district officials.\n\n"
-        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in findings) + "\n"
+RIVER_FINDINGS = [
+    "Creation of a river police unit in each of the four districts",
+    "Weak record keeping on arrests made by the ferry guards",
+    "Lack of coordination between ferry guards and the river police",
+    "Inadequate budgets for the repair of patrol launches",
+]
+
+
+def _river_review(about: str) -> str:
+    """A brief of our own whose findings stand under a heading, with no sentence introducing them and none of a
+    question's words in them; `about` says how the review was made."""
+    return (
+        f"# River Policing Review\n\n## About the review\n\n{about}\n\n"
+        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in RIVER_FINDINGS) + "\n"
         "## Costs\n\nThe ferry guards are paid from harbour fees collected by the districts.\n"
+    )
+
+
+def test_a_list_asked_for_by_its_heading_comes_whole_and_only_when_the_question_itself_asks_for_it(tmp_path):
+    """Asked for the findings, the answer is the list under their heading; a question after it that asks something
+    else, though its topic asked for the list, is not answered with the list again."""
+    findings = RIVER_FINDINGS
+    answerer = answerer_over(tmp_path, {"river-review.md": _river_review(
+        "An independent team reviewed river policing in the delta from 2015 to 2020. "
+        "It interviewed 80 officers, boat owners and district officials."
     )})
     first = answerer.ask("What are the key findings of the review?")
     assert [s.text for s in first.sentences] == findings
@@ -841,20 +850,12 @@ def test_a_list_asked_for_by_its_heading_comes_whole_and_only_when_the_question_
     assert [s.text for s in paid.sentences] != findings
 
 
-def test_asked_what_a_source_found_the_answer_is_the_findings_its_heading_names_where_the_best_sentence_stands(tmp_path):
+def test_asked_what_a_source_found_the_answer_is_the_findings_its_heading_names_in_a_brief_speaking_of_it(tmp_path):
     """"What did the review find?" names no finding, yet asks for the list under "Key Findings"; "What did the audit
-    find?" asks for what the audit found, not for a findings list that happens to be near."""
-    findings = [
-        "Creation of a river police unit in each of the four districts",
-        "Weak record keeping on arrests made by the ferry guards",
-        "Lack of coordination between ferry guards and the river police",
-        "Inadequate budgets for the repair of patrol launches",
-    ]
-    answerer = answerer_over(tmp_path, {"river-review.md": (
-        "# River Policing Review\n\n## About the review\n\n"
-        "An independent team reviewed river policing in the delta from 2015 to 2020.\n\n"
-        "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in findings) + "\n"
-        "## Costs\n\nThe ferry guards are paid from harbour fees collected by the districts.\n"
+    find?" asks for what the audit found, not for the findings of a brief that never speaks of an audit."""
+    findings = RIVER_FINDINGS
+    answerer = answerer_over(tmp_path, {"river-review.md": _river_review(
+        "An independent team reviewed river policing in the delta from 2015 to 2020."
     ), "harbour-fees.md": (
         "# Harbour Fees\n\n## Audit\n\nA harbour audit found that the fees cover half of what the launches cost.\n"
     )})
