@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .conversation import asks_for_more, narrows
 from .chunking import sentence_spans
-from .headings import NUMBERING, heading_line, names_heading
+from .headings import COUNT_WORDS, NUMBERING, heading_line, names_heading
 from .lexical import terms
 from .models import Quote, Section
 from .ranking import asks_for_statement, asks_list
@@ -118,7 +118,6 @@ _COUNTED = re.compile(
     r"(?P<things>[a-z][\w-]*[^s\W]s)\b",
     re.IGNORECASE,
 )
-_COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
 _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after it is not its continuation
 
 
@@ -574,7 +573,7 @@ class Composer:
             return "", []
         doc_id = table.doc_ids[sentence]
         text = documents[doc_id].text
-        count = _COUNT_WORDS.get(counted.group("count").lower()) or int(counted.group("count"))
+        count = COUNT_WORDS.get(counted.group("count").lower()) or int(counted.group("count"))
         path = self.section_of(doc_id, int(table.starts[sentence]))
         following = [s for s in self._section_sentences(sentence, doc_id, path) if s > sentence] if path else []
         items = [in_list_item(text, int(table.starts[s]), self._lines_of(doc_id)) for s in following]

@@ -207,7 +207,7 @@ def _roman(numeral: str) -> int:
 
 # "What are the three levels of SSR activities?", "Which levels …", "List the phases …": the things asked for in the
 # plural, maybe counted
-_COUNT = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
+COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
 _COUNTED = r"(?:(?P<count>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+|(?:main|different|various)\s+)?"
 _ASKED_PLURAL = (
     re.compile(rf"^\W*(?:(?:what|which)\s+(?:are|were)|list|name)\s+the\s+{_COUNTED}(?P<noun>[a-z][a-z-]+[^s\W]s)\b", re.I),
@@ -229,7 +229,7 @@ def asked_plural(question: str) -> tuple[str, int | None] | None:
     if match is None:
         return None
     count = match.group("count")
-    number = None if count is None else int(count) if count.isdigit() else _COUNT[count.lower()]
+    number = None if count is None else int(count) if count.isdigit() else COUNT_WORDS[count.lower()]
     return match.group("noun"), number
 
 
