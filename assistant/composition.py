@@ -92,9 +92,9 @@ class AnswerSentence:
 
 _WORD = re.compile(r"[\w'’-]+")
 # A sentence that opens by pointing back at the one before it, maybe after a short lead-in ("In concrete terms, this
-# entails …", "As a result, they …").
+# entails …", "As a result, they …", "For example in Central America, this is …").
 _POINTS_BACK = re.compile(
-    r"^(?:[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+)?(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|"
+    r"^(?:[A-Z][\w’']*(?:\s+[\w’']+){0,4},\s+)?(?:It|Its|They|Their|Them|This|These|Those|Such|He|She|His|Her|The latter|"
     # "The former is …", not "the former administration" (ex-)
     r"The former(?=\s+(?:is|was|are|were|has|have|had|can|could|will|would|should|may|might|must)\b|\s*[,;:]))\b",
     re.IGNORECASE,
@@ -270,8 +270,10 @@ class Composer:
                 chosen += self.counted_lists(chosen + recalled, candidates, form.wants_list, asked, said)
         # the best sentence is read first, after what it points back to ("… triggered the New York Declaration which
         # resulted in …" before what its section says earlier), unless it is an item of a list: an item comes after
-        # what opens its list
-        best = [] if lead or not chosen or self.in_list(chosen[0][0].sentence) else [self.antecedent(chosen[0][0].sentence)]
+        # what opens its list. After lead sentences, the best of the others is read right after them when it stands
+        # in another section ("Migrants might be motivated by …, while refugees …" after the brief defining
+        # "Migrant:"), not after all else the defining brief says
+        best = self._best_after(chosen, lead)
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
@@ -282,7 +284,8 @@ class Composer:
             for place in places[id(group)]:
                 first_rank.setdefault(place, i)
         chosen.sort(key=lambda g: (*(first_rank[place] for place in places[id(g)]), int(table.starts[g[0].sentence])))
-        sentences, citations = self._quoted(self._leading(chosen, lead) if lead else self._leading(chosen, best, adjacent=True))
+        ordered = self._leading(chosen, best, adjacent=True)
+        sentences, citations = self._quoted(self._leading(ordered, lead) if lead else ordered)
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
 
@@ -352,6 +355,17 @@ class Composer:
                 markers.append(len(citations))
             sentences.append(AnswerSentence(table.text(group[0].sentence, documents), markers))
         return sentences, citations
+
+    def _best_after(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[int]:
+        """The sentence the best chosen one not leading points back to (antecedent), to be read first after the lead
+        ones; none when it is a list item (it comes after what opens its list) or, after lead sentences, when it stands
+        in a section of theirs (read in its place there)."""
+        first = next((group[0].sentence for group in chosen if group[0].sentence not in lead), None)
+        if first is None or self.in_list(first):
+            return []
+        if lead and self._section_of(first) in {self._section_of(sentence) for sentence in lead}:
+            return []
+        return [self.antecedent(first)]
 
     def _section_of(self, sentence: int) -> tuple[str, int]:
         """The document and start of the innermost section a sentence stands in (its start: 0 before any heading)."""

@@ -192,6 +192,19 @@ def test_a_sentence_that_points_back_brings_the_one_it_points_to(tmp_path):
     assert "The patrol was founded in 2009." not in followed and followed[0].startswith("It is financed by")
 
 
+def test_a_sentence_pointing_back_after_a_lead_in_of_five_words_brings_the_one_it_points_to(tmp_path):
+    storms = "Storms close the lake for weeks each winter."
+    example = "For example in the bay, this is the main cause of lost catches."
+    fund = "The fund was set up by the towns."
+    clause = "When the three towns agreed a budget, this fund paid for two boats."
+    composer, ids = composer_of(tmp_path, {"lake-storms.md": f"# Storms\n\n{storms} {example}\n\n{fund} {clause}\n"})
+    assert composer.pointing_back(ids[storms]) == ids[example]
+    texts = [s.text for s in composer.compose(candidates(ids, {"For example in the bay": 0.9}), ranked=False)[0]]
+    assert texts[:2] == [storms, example]
+    # a clause of its own before the comma (six words or more) is no lead-in: what follows it stands on its own
+    assert composer.pointing_back(ids[fund]) is None
+
+
 def test_a_chain_of_sentences_pointing_back_is_followed_to_what_its_first_stands_for(tmp_path):
     brief = (
         "# Harbour Review\n\n## Proposals\n\nThe review makes four proposals to the harbour board. These rest on a survey "
@@ -430,6 +443,21 @@ def test_the_best_sentence_is_read_first_after_what_it_points_back_to_with_the_s
     texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm(wants_list=True))[0]]
     assert texts[0] == "The lake patrol has three duties:" and texts[1].startswith("Rescuing fishers")
     assert texts.index("The patrol has two boats.") > texts.index("Reporting smuggling on the lake to the harbour court.")
+
+
+def test_after_the_lead_sentences_the_best_of_the_others_comes_next_when_it_stands_in_another_section(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    founded, short = "The patrol was founded in 2011 according to the audit.", "The audit found the fund short by a third."
+    concretely, court = "In concrete terms, this means one patrol boat fewer each year.", "The harbour court hears smuggling cases within ten days."
+    chosen = candidates(ids, {"The harbour court hears": 0.9, "The audit found the fund short": 0.8, "The patrol was founded in 2011": 0.1})
+    # the lead (what defines the topic) first, then the best sentence of another brief, then what the lead's brief
+    # says besides, not all of that before the best sentence
+    texts = [s.text for s in composer.compose(chosen, ranked=False, lead=[ids[founded]])[0]]
+    assert texts[:4] == [founded, court, short, concretely]
+    # the best sentence in the lead's own section is read in its place there, after the lead
+    chosen = candidates(ids, {"The audit found the fund short": 0.9, "The harbour court hears": 0.8, "The patrol was founded in 2011": 0.1})
+    texts = [s.text for s in composer.compose(chosen, ranked=False, lead=[ids[founded]])[0]]
+    assert texts[:4] == [founded, short, concretely, court]
 
 
 def test_a_list_item_going_on_from_the_line_above_its_list_brings_that_line_not_the_whole_list(tmp_path):
