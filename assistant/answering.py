@@ -57,7 +57,7 @@ from .entry_points import (
     factors_asked_for,
 )
 from .conversation import (
-    ResolvedQuestion, Turn, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
+    REQUEST_VERBS, ResolvedQuestion, Turn, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
     typed_as_keywords,
 )
 from .definitions import (
@@ -120,8 +120,8 @@ MAX_QUOTED_WORDS = 8  # longer quoted text is a sentence the question cites, not
 _SOURCE_AFTER = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:{TEXT_WORDS}|briefing|review|website)s?|studies)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z¿¡\"'“])")
 _ASKS = re.compile(
-    r"\?\s*$|^\W*(?:what|which|who|whom|whose|how|why|when|where|is|are|does|do|did|can|could|should|would|will|"
-    r"define|explain|describe|list|name|tell|give|summari[sz]e|compare|outline)\b",
+    rf"\?\s*$|^\W*(?:what|which|who|whom|whose|how|why|when|where|is|are|does|do|did|can|could|should|would|will|"
+    rf"{REQUEST_VERBS})\b",
     re.IGNORECASE,
 )
 _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})

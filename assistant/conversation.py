@@ -108,7 +108,12 @@ _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.I
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
 # "How long", "how often": the question word with the adverb it asks by, no word of the topic
 _HOW_ADVERB = re.compile(r"\bhow\s+(?:long|often|far|soon)\b", re.IGNORECASE)
-_ASKING_VERB = re.compile(r"^\W*(?:define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e)\b", re.IGNORECASE)
+# ("Elaborate.", "Go on", "Expand on that": asking for more of what was said, no topic typed)
+REQUEST_VERBS = (
+    r"define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e|elaborate|expand|clarify|continue"
+    r"|go\s+on"
+)
+_ASKING_VERB = re.compile(rf"^\W*(?:{REQUEST_VERBS})\b", re.IGNORECASE)
 _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
     re.IGNORECASE,
@@ -183,7 +188,10 @@ _QUESTION_WORDS = frozenset(terms(
 # Words that ask for more of the same rather than name a subject: "Who else contributes?", "How much money?",
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.
 _MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too also any example"))
-_MORE = re.compile(r"\b(?:else|more|other|others|another|further)\b", re.IGNORECASE)
+# … or a request to go on ("Elaborate.", "Go on", "Expand on that")
+_MORE = re.compile(
+    r"\b(?:else|more|other|others|another|further)\b|^\W*(?:elaborate|expand|continue|go\s+on|keep\s+going)\b", re.IGNORECASE
+)
 # "the second one", "the last point": a statement of the last answer, by its place
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "last": -1}
 _NOT_KINDS = frozenset(["other", "same", "next", "previous", "former", "latter", *_ORDINALS])  # which one, not its kind
@@ -266,7 +274,7 @@ def own_terms(text: str) -> list[str]:
 
 
 def asks_for_more(question: str) -> bool:
-    """"Who else contributes?", "Any other examples?", "Tell me more": more than the last answer gave."""
+    """"Who else contributes?", "Any other examples?", "Tell me more", "Go on": more than the last answer gave."""
     return bool(_MORE.search(question))
 
 

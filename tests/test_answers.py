@@ -145,6 +145,9 @@ def test_a_question_about_something_else_is_not_answered(answerer):
         answer = answerer.ask(typed)  # "zeppelin refugees" may be partial: its closest quotes come under the same words
         assert answer.support != "answered" and answer.text.startswith(f"The briefs never mention {missing}.")
     assert answerer.ask("Rohingya Bangladesh").text.startswith("The briefs never mention Bangladesh, Rohingya.")
+    # a request to go on names nothing: "Elaborate." after a question is no word the briefs could miss
+    history = [Turn("user", "What is SSR?"), Turn("assistant", answerer.ask("What is SSR?").text)]
+    assert "never mention" not in answerer.ask("Elaborate.", history).text
     # an unknown word is named with the words of its name the briefs do mention ("Assembly" alone says little)
     assembly = answerer.ask("When was the Global Compact for Refugees adopted by the General Assembly?")
     assert assembly.unknown_names == ["Assembly"] and "The briefs never mention General Assembly." in assembly.text

@@ -166,6 +166,9 @@ def test_asking_for_more_is_told_from_asking_anew():
 
     assert asks_for_more("Who else contributes?") and asks_for_more("Any other examples?") and asks_for_more("Tell me more")
     assert not asks_for_more("Who contributes to the Harbour Pilots Fund?")
+    # a request to go on asks for more as well
+    assert all(asks_for_more(request) for request in ("Elaborate.", "Go on", "Expand on that.", "Continue"))
+    assert not asks_for_more("Expansion of the harbour")
     # words of its own besides "other": a question of its own
     assert not resolve("What other names are used for harbour pilotage?", history("What is the Harbour Pilots Fund?")).followup
 
@@ -235,7 +238,8 @@ def test_a_request_in_the_imperative_is_a_question_not_search_box_words():
     assert typed_as_keywords("harbour pilot licensing") and typed_as_keywords("Frontex mandate")
     # nor is narrowing what was just said: "Just" is no word the briefs are searched for
     for request in ("Define HPL", "Explain night pilotage", "List the harbour dues", "Describe the licensing",
-                    "Just the weaknesses.", "Only the pilots", "Is Zembla mentioned anywhere?", "Does it cover pilots?"):
+                    "Just the weaknesses.", "Only the pilots", "Is Zembla mentioned anywhere?", "Does it cover pilots?",
+                    "Elaborate.", "Go on", "Expand on that"):
         assert not typed_as_keywords(request), request
     assert own_terms("Define HPL") == ["hpl"]  # the request's verb is no word of the question
     assert "defin" in own_terms("Which harbour rules define a pilot?")  # a verb of the question's own
