@@ -33,11 +33,15 @@ _FORM_WORDS = frozenset(terms(
 # names "Key Findings", "the major challenges" names "Main Challenges"
 _FOREMOST = frozenset(terms("key main major principal chief primary central core foremost"))
 _FOREMOST_TERM = min(_FOREMOST)
+# Verbs of finding name what was found: "What weaknesses did the review identify?" and "… highlighted by the review"
+# name "Key Findings" as "What did the review find?" does
+_FINDING = frozenset(terms("find found identify highlight observe discover uncover reveal"))
+_FINDING_TERM = terms("findings")[0]
 
 
 def _as_asked(words: frozenset[str] | set[str]) -> set[str]:
-    """Terms compared for naming a heading: any word of _FOREMOST as any other."""
-    return {_FOREMOST_TERM if word in _FOREMOST else word for word in words}
+    """Terms compared for naming a heading: any word of _FOREMOST as any other, any of _FINDING as "findings"."""
+    return {_FOREMOST_TERM if word in _FOREMOST else _FINDING_TERM if word in _FINDING else word for word in words}
 
 
 @dataclass(frozen=True)

@@ -342,6 +342,11 @@ def test_a_list_question_naming_a_heading_gets_the_whole_list_that_section_holds
     # … but a question saying "key lessons" names it, whatever else it asks
     assert names_heading("Patrols at Sea - Key Lessons", frozenset(own_terms("What did the towns gain by the audit's key lessons?")), restated=True)
     assert not names_heading("Patrols at Sea - Lessons and Costs", frozenset(own_terms("What were the lessons?")))
+    # a verb of finding names what was found: "identified", "highlighted" as "found" name "Key Findings"
+    for question in ("What gaps did the audit identify?", "What are the gaps highlighted by the audit?",
+                     "Which gaps did the audit uncover?", "What gaps did the audit find?"):
+        assert names_heading("Patrols at Sea - Key Findings", frozenset(own_terms(question))), question
+    assert not names_heading("Patrols at Sea - Key Findings", frozenset(own_terms("What gaps did the audit leave?")))
     assert composer.heading_list(chosen, frozenset(own_terms("What are the budget lessons of the audit fund?"))) == listed
     assert composer.heading_list(chosen, frozenset(own_terms("What does the audit say on the patrol budget?"))) == []
 
