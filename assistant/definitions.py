@@ -270,6 +270,14 @@ def _spelt_out(text: str, other: str) -> str:
     words = _WORD.findall(text) + _WORD.findall(other)
     out = []
     for word in _WORD.findall(text):
-        spans = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 8) + 1))
-        out.append(next((span for span in spans if stands_for(word, span)), word) if word.isupper() or word[:-1].isupper() else word)
+        if not (word.isupper() or word[:-1].isupper()):
+            out.append(word)
+            continue
+        # a span the letters are the initials of opens with the first letter, or with a small word before it: only
+        # those are tried (a long subject has thousands of spans)
+        # and has a word for each letter at least
+        starts = [i for i, w in enumerate(words) if w[:1].upper() == word[:1] or w.lower() in _FUNCTION_WORDS]
+        least = max(2, len(word) - (word[-1:] == "s"))
+        spans = (" ".join(words[i:j]) for i in starts for j in range(i + least, min(len(words), i + 8) + 1))
+        out.append(next((span for span in spans if stands_for(word, span)), word))
     return " ".join(out)
