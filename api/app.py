@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         service.recover()  # finish or undo an upload or deletion a crash interrupted
         service.load()
         if service.ready:
-            service.answerer.retriever.search("warm up")  # load the model and its kernels before the first user
+            service.answerer.warm()  # load the model, its kernels and the language identifier before the first user
         async with mcp_server.session_manager.run():
             yield
 

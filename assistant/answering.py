@@ -125,6 +125,8 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTING_CAPITALS = frozenset({"I", "And", "Or", "Of", "The"})
+# long enough for its language to be told (spelling.MIN_LANGUAGE_WORDS), so that the identifier is loaded too
+WARM_UP_QUESTION = "What do these briefs recommend on security?"
 # A question asking which brief, or where in the briefs, a topic is spoken of: "Which brief talks about Hobbes?",
 # "Which of the documents mentions Libya?", "Where do the briefs discuss gender?". The briefs are what it asks for, so
 # the words saying so ("brief", "talks") are no part of what to search: "talks" had been given the briefs' nearest word
@@ -385,6 +387,11 @@ class Answerer:
         read = self.reader.read(query, near=self.retriever.weights.near)
         vector = self.reader.vector(read) if mode != "bm25" else None
         return read, self.retriever.search(read.text, top_k=top_k, doc_ids=doc_ids, mode=mode, vector=vector)
+
+    def warm(self) -> None:
+        """Load what answering loads on first use (the model and its kernels, the language identifier, the spelling
+        dictionaries) by answering a question of its own, so that the first user does not wait half a second."""
+        self.ask(WARM_UP_QUESTION)
 
     def ask(
         self,

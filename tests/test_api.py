@@ -56,6 +56,15 @@ def test_health_and_ready(client, tmp_path, real_retriever):
         assert "assistant build" in error_of(not_built.post("/ask", json={"question": "What is SSR?"}), 503)
 
 
+def test_the_service_loads_what_answering_loads_on_first_use_before_it_is_ready(settings, real_retriever):
+    from assistant import spelling
+
+    spelling._identifier.cache_clear()  # as in a fresh process: the language identifier not loaded yet
+    with TestClient(create_app(settings, real_retriever.embedder)) as fresh:
+        assert fresh.get("/ready").status_code == 200
+        assert spelling._identifier.cache_info().currsize == 1  # loaded at start-up, not by the first question
+
+
 def test_ask_returns_answer_citations_entry_points_and_passages(client):
     body = client.post("/ask", json={"question": "What can SSR do about gangs and drug cartels in a country at peace?", "top_k": 3}).json()
     assert not body["abstained"] and "[1]" in body["answer"]
