@@ -13,12 +13,13 @@ from .guard import key_refusal
 from .service import Service
 
 
-def get_service(request: Request) -> Service:
+# Trivial and never blocking, so async: a plain function would be run on the thread pool, a hop per request
+async def get_service(request: Request) -> Service:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
 def get_settings(request: Request) -> Settings:
-    return get_service(request).settings
+    return request.app.state.service.settings  # type: ignore[no-any-return]
 
 
 def _require(request: Request, write: bool) -> None:
@@ -27,11 +28,11 @@ def _require(request: Request, write: bool) -> None:
         raise ApiError(refusal.status, refusal.kind, refusal.message, dict(refusal.headers))
 
 
-def require_read(request: Request) -> None:
+async def require_read(request: Request) -> None:
     _require(request, write=False)
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     _require(request, write=True)
 
 

@@ -4,7 +4,7 @@
 
 Starts `assistant serve` as a separate process on a free port (the built index in
 ASSISTANT_INDEX_DIR or ./index). Cold start is process start to a 200 from /ready, timed
-over several starts. Then POST /ask is driven by an async httpx load generator at each
+over several starts, with the time the first question then takes. Then POST /ask is driven by an async httpx load generator at each
 concurrency for the given duration, `--runs` times, with the query-vector cache off (every
 request embeds its question) and on (questions repeat, as the QA set's questions cycle);
 the figures are medians over the runs. Prints them and writes eval/reports/load.json and
@@ -124,15 +124,23 @@ def median_level(runs: list[dict[str, float]]) -> dict[str, float]:
     return merged
 
 
-def cold_starts(count: int) -> list[float]:
-    """Seconds from process start to a 200 from /ready, for `count` fresh processes."""
-    seconds = []
+FIRST_QUESTION = "What can security sector reform do about armed violence in countries at peace?"
+
+
+def cold_starts(count: int) -> tuple[list[float], list[float]]:
+    """For `count` fresh processes: seconds from process start to a 200 from /ready, and milliseconds the first
+    question asked then takes (what start-up left to load is loaded by it)."""
+    seconds, first = [], []
     for _ in range(count):
-        process, cold = start_server(free_port(), {})
+        port = free_port()
+        process, cold = start_server(port, {})
         seconds.append(cold)
+        sent = time.perf_counter()
+        httpx.post(f"http://127.0.0.1:{port}/ask", json={"question": FIRST_QUESTION}, timeout=60).raise_for_status()
+        first.append((time.perf_counter() - sent) * 1000)
         process.send_signal(signal.SIGINT)
         process.wait(30)
-    return seconds
+    return seconds, first
 
 
 def main() -> None:
@@ -145,11 +153,13 @@ def main() -> None:
     arguments = parser.parse_args()
     levels = [int(c) for c in arguments.concurrency.split(",")]
     pool = questions()
-    starts = cold_starts(arguments.starts)
+    starts, firsts = cold_starts(arguments.starts)
     print(f"cold start: median {statistics.median(starts):.2f} s over {len(starts)} starts ({', '.join(f'{s:.2f}' for s in starts)})")
+    print(f"first answer after /ready: median {statistics.median(firsts):.0f} ms ({', '.join(f'{f:.0f}' for f in firsts)})")
     report: dict[str, object] = {
         "seconds_per_level": arguments.seconds, "runs_per_level": arguments.runs, "questions": len(pool),
         "cpus": os.cpu_count(), "cold_start_s": {"median": statistics.median(starts), "all": starts},
+        "first_answer_ms": {"median": statistics.median(firsts), "all": firsts},
     }
     for label, cache in (("cache off", "0"), ("cache on", "2048")):
         port = free_port()
@@ -188,6 +198,8 @@ def main() -> None:
         + "\n\n"
         + f"- cold start (process start to 200 from /ready): median {statistics.median(starts):.2f} s over {len(starts)} "
         f"starts ({', '.join(f'{s:.2f}' for s in starts)})\n"
+        + f"- first answer after /ready (one question, the first the process is asked): median {statistics.median(firsts):.0f} ms "
+        f"({', '.join(f'{f:.0f}' for f in firsts)})\n"
         + "\n".join(
             f"- {label}: resident memory after the run {report[label]['rss_mb_after']:.0f} MB"  # type: ignore[index]
             for label in ("cache off", "cache on")
