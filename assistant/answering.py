@@ -200,6 +200,11 @@ _OPENS_A_QUESTION = r"(?:what|where|how|who|whom|which|why|when|does|do|did|is|a
 # A question asking a second thing after a comma or semicolon: ", and what gap did the review find", "; who pays"
 _SECOND_ASK = re.compile(rf"[,;]\s+(?:and\s+|but\s+|also\s+)?(?={_OPENS_A_QUESTION}\s+\w+\s+\w+)", re.IGNORECASE)
 _FIRST_ASK = re.compile(rf"^\W*{_OPENS_A_QUESTION}\b", re.IGNORECASE)
+# A question setting two named things side by side ("Compare how Sweden and the EU handle …", "How do Somalia and
+# Eritrea differ …"): each is asked about
+_COMPARING = re.compile(r"\b(?:compar\w*|differ\w*|contrast\w*|versus|vs\.?|both|each|alike|similar\w*)\b", re.IGNORECASE)
+_NAME = r"(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*"
+_PAIR = re.compile(rf"(?<![\w'’-])(?P<a>{_NAME})\s+(?:and|or|versus|vs\.?|with)\s+(?P<b>{_NAME})")
 MAX_NAMED_ENTRIES = 2  # reading-list entries search-box words may name
 PART_MIN_SHARE = 0.3  # a part's best sentence must hold this IDF-weighted share of the part's own words to be raised
 SCENARIO_SENTENCES = 3  # a question of this many sentences sets a scene before it asks
@@ -290,9 +295,17 @@ def named_terms(name: str) -> list[str]:
 
 def question_parts(question: str) -> list[str]:
     """The things a question asks, split where a second question opens after a comma or semicolon ("When was the
-    programme set up, and how long was its first phase?"); the whole question when it asks one."""
+    programme set up, and how long was its first phase?"), or, for a question comparing two named things, the
+    question about each ("Compare how Sweden handle …", "Compare how the EU handle …"); the whole question when it
+    asks one."""
     parts = [part.strip() for part in _SECOND_ASK.split(question) if part.strip()]
-    return parts if len(parts) > 1 and _FIRST_ASK.match(parts[0]) else [question]  # not "In war zones, should …"
+    if len(parts) > 1 and _FIRST_ASK.match(parts[0]):  # not "In war zones, should …"
+        return parts
+    opening = re.match(r"\W*\S+\s*", question)  # the question's first word is no name ("Compare …", "Are …")
+    pair = _PAIR.search(question, opening.end() if opening else 0) if _COMPARING.search(question) else None
+    if pair is not None:
+        return [question[: pair.start()] + pair.group(side) + question[pair.end() :] for side in ("a", "b")]
+    return [question]
 
 
 def raised_to_top(candidates: list[Candidate], sentences: set[int]) -> list[Candidate]:
@@ -435,7 +448,11 @@ class Answerer:
             searched, embedded, within, firsts = request.query, typed, request.doc_ids, ()
         vector = embedder.embed_query(embedded) if embedder is not None else None
         hits = self.retriever.search(searched, top_k=depth, doc_ids=within, vector=vector, weights=models.fusion)
-        if firsts:
+        if firsts:  # every brief named has its best passage, though another brief's passages outrank it
+            missing = [doc_id for doc_id in firsts if all(h.passage.doc_id != doc_id for h in hits)]
+            hits = hits + [h for doc_id in missing for h in self.retriever.search(
+                searched, top_k=1, doc_ids=[doc_id], vector=vector, weights=models.fusion
+            )]
             hits = each_source_first(hits, firsts)
         retrieved = time.perf_counter()
         answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
@@ -532,7 +549,9 @@ class Answerer:
             said = moved_on_from(answers, resolved.followup or form.more)
             # who a question says it asks is not what it asks ("According to DCAF, what is SSR?" asks what SSR is)
             lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids)
-            candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted)
+            # briefs compared by name ("How do the backgrounder and the briefing note define SSR?"): each is quoted
+            compared = self._best_of_each(candidates, firsts) if len(firsts) >= 2 else set()
+            candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted | compared)
             if not lead and candidates and candidates[0].holds_answer:  # the best sentence holds the kind of answer
                 # asked for ("… set up in April 2016" for "When did it start?"): read first, not after what its section
                 # says before it; after what it points back to ("It is financed by …" after what "It" is)
@@ -883,6 +902,14 @@ class Answerer:
             if share >= PART_MIN_SHARE:
                 raised.add(sentence)
         return raised_to_top(candidates, raised)
+
+    def _best_of_each(self, candidates: list[Candidate], doc_ids: Sequence[str]) -> set[int]:
+        """The best-scored candidate of each of the briefs but that of the best candidate (it is quoted anyway)."""
+        best: dict[str, int] = {}
+        for candidate in candidates:  # best first
+            best.setdefault(self.index.sentences.doc_ids[candidate.sentence], candidate.sentence)
+        leading = self.index.sentences.doc_ids[candidates[0].sentence] if candidates else None
+        return {best[doc_id] for doc_id in doc_ids if doc_id in best and doc_id != leading}
 
     def _quoted_written(self, question: str, candidates: list[Candidate]) -> set[int]:
         """For each phrase of several words the question quotes ("Why is SSR 'not a silver bullet'?"), the best-scored

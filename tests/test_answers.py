@@ -1006,6 +1006,29 @@ def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):
     assert [c.sentence for c in raised] == [set_up, inspects, covers] and raised[1].score == 0.9
     # one question: the scores stand
     assert answerer._each_part_answered("When was the pilot scheme set up?", scored) == scored
+    # two named things set side by side: the question is asked of each
+    assert question_parts("Compare how Arden and the Brill Council handle harbour dues.") == [
+        "Compare how Arden handle harbour dues.", "Compare how the Brill Council handle harbour dues."]
+    assert question_parts("Are Arden and Cove both on the lake?") == ["Are Arden both on the lake?", "Are Cove both on the lake?"]
+    assert question_parts("What do Arden and Cove pay?") == ["What do Arden and Cove pay?"]  # no comparison asked
+    assert question_parts("Compare the scheme with the checks") == ["Compare the scheme with the checks"]  # no names
+
+
+def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
+    sections = "".join(
+        f"## Night Pilotage {n}\n\nNight work at berth {n} needs two pilots and radar on every night shift.\n\n"
+        for n in range(1, 13)
+    )
+    answerer = answerer_over(tmp_path, {
+        "harbour-pilots-review.md": f"# Review of Harbour Pilotage\n\n{sections}",
+        "river-dredging-backgrounder.md": (
+            "# Dredging the River\n\n## Dredgers\n\nDredging keeps the channel open for barges.\n\n"
+            "## Shifts\n\nDredger crews stop when fog comes down the valley after dark.\n"
+        ),
+    })
+    answer = answerer.ask("How do the pilotage review and the dredging backgrounder differ on night work?")
+    assert {c.source.doc_id for c in answer.citations} == {"harbour-pilots-review", "river-dredging-backgrounder"}
+    assert "river-dredging-backgrounder" in {hit.passage.doc_id for hit in answer.passages}
 
 
 def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_path):
