@@ -166,6 +166,9 @@ def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_stru
     # words that only qualify what is asked for
     assert factors_asked_for(answerer.index.catalogue, "What kinds of drivers does the brief list?") != []
     assert factors_asked_for(answerer.index.catalogue, "What are the main drivers?") != []
+    # a place named: the drivers there, which the text on it tells, not the list (a text named by its word is no place)
+    assert factors_asked_for(answerer.index.catalogue, "What are the drivers for herders in Karamoja?") == []
+    assert factors_asked_for(answerer.index.catalogue, "Which drivers does the Brief list?") != []
     # the label as the thing "what" asks for is a list asked for; asking what to do about them is not
     assert factors_asked_for(answerer.index.catalogue, "What drivers push herders off their pastures?") != []
     assert factors_asked_for(answerer.index.catalogue, "What can the ministry do about the drivers?") == []
