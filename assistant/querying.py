@@ -137,7 +137,8 @@ class QueryReader:
 
     @property
     def near_words(self) -> NearWords | None:
-        """Built on first use from the briefs' words and their vectors (None without an embedder)."""
+        """Built on first use from the briefs' words and their vectors (None without an embedder); the service builds
+        it at start-up (Answerer.warm), and the words' vectors are kept for the process (spelling._word_vectors)."""
         if self._near is None and self.embedder is not None:
             with self._near_lock:
                 if self._near is None:

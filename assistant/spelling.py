@@ -19,6 +19,7 @@ non-English only when the identifier is confident and the question has a few wor
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -184,7 +185,7 @@ class NearWords:
                     spellings.setdefault(stems[0], Counter())[word.lower()] += 1
         commonest = sorted(spellings.values(), key=lambda counts: -counts.total())[:NEAR_VOCABULARY]
         self.words = sorted(counts.most_common(1)[0][0] for counts in commonest)
-        self._vectors = NearestVectors(embedder.embed_passages(self.words)) if self.words else None  # at first use
+        self._vectors = NearestVectors(_word_vectors(embedder, self.words)) if self.words else None  # at first use
         self._typed: dict[str, np.ndarray] = {}  # a typed word's vector, kept (up to TYPED_WORDS of them)
 
     def unused(self, question: str) -> list[str]:
@@ -219,15 +220,33 @@ class NearWords:
 
 
 # the briefs' commonest words (by stem) that a typed word may be given: bounds the one-off embedding (about 1 s per
-# 1,300 words on two threads, 2 s on the service's one, paid by the first question that needs them after an index
-# loads: at start-up it would double the service's cold start, and a thread doing it there would still be running the
-# model when an upload forks its reader) and the memory (1.5 kB a word)
+# 1,300 words on two threads, 2 s on the service's one, paid once per process at start-up: Answerer.warm; an index
+# loaded later embeds only the words not seen before, _word_vectors) and the memory (1.5 kB a word)
 NEAR_VOCABULARY = 30_000
 NEAR_PER_QUESTION = 20  # unused words looked up per question, in order: bounds what a question of gibberish costs
 TYPED_WORDS = 10_000  # vectors of typed words kept (1.5 kB each)
 NEAR_MIN_LENGTH = 3  # "gun", "war": short words of the briefs count; shorter ones are too ambiguous to place
 _BRIEF_WORD = re.compile(rf"\b[A-Za-z][a-z]{{{NEAR_MIN_LENGTH - 1},}}\b")
 _LOWER_WORD = re.compile(rf"\b[a-z]{{{NEAR_MIN_LENGTH},}}\b")
+
+
+# Vectors of the briefs' words by model (name and backend), kept for the process: an index loaded again (after an
+# upload, or in another test) embeds only the words it has not seen
+_WORD_VECTORS: dict[tuple[str, str, str], dict[str, np.ndarray]] = {}
+_WORD_VECTORS_LOCK = threading.Lock()
+
+
+def _word_vectors(embedder: "Embedder", words: list[str]) -> np.ndarray:
+    """The model's vectors of the words, in their order, each embedded once per process."""
+    key = (getattr(embedder, "name", type(embedder).__name__), getattr(embedder, "backend", ""), str(embedder.dimension))
+    with _WORD_VECTORS_LOCK:
+        known = _WORD_VECTORS.setdefault(key, {})
+        new = [word for word in words if word not in known]
+    if new:
+        found = dict(zip(new, embedder.embed_passages(new)))
+        with _WORD_VECTORS_LOCK:
+            known.update(found)
+    return np.vstack([known[word] for word in words])
 
 
 def _without_accents(word: str) -> str:

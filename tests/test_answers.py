@@ -363,6 +363,16 @@ def test_a_word_the_briefs_never_use_is_searched_with_their_word_nearest_in_mean
     finally:
         del embedder.embed_passages
     assert len(words.unused("zorkaa zorkba zorkca")) == 3 and batches == [NEAR_PER_QUESTION]
+    # the briefs' words are embedded once per process: a reader of the index loaded again embeds none of them
+    from assistant.spelling import NearWords
+
+    embedder.embed_passages = lambda texts: batches.append(len(texts)) or original(texts)
+    try:
+        batches.clear()
+        again = NearWords((d.text for d in answerer.index.documents.values()), answerer.index.lexical.knows, embedder)
+    finally:
+        del embedder.embed_passages
+    assert again.words == words.words and batches == []
     # "firms" is given the briefs' "companies", by which BM25 finds the passage on dues it could not find before
     read = reader.read("Which firms?", near=0.7)
     assert read.near == (("firms", "companies"),)
