@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .conversation import asks_for_more, narrows
+from .conversation import asks_for_more, asks_nothing_new, narrows
 from .chunking import sentence_spans
 from .headings import COUNT_WORDS, NUMBERING, heading_line, names_heading
 from .lexical import terms
@@ -125,12 +125,14 @@ _FULL_STOPS = frozenset(".!?…")  # a sentence ending so is whole: a list after
 class QuestionForm:
     """What the form of the question asks of an answer: a list (`wants_list`: "Which countries …", "What are the
     …"), a statement (`statement`: "Can …", "Does …", "What is …"; not a list), more than the previous answer
-    gave (`more`: "Who else …", "Any other examples?"), or some of what it gave (`narrows`: "Only the ones …")."""
+    gave (`more`: "Who else …", "Any other examples?"), some of what it gave (`narrows`: "Only the ones …"), or
+    something about what it said, with no word of its own (`bare`: "Why?", "Give an example.")."""
 
     wants_list: bool = False
     statement: bool = False
     more: bool = False
     narrows: bool = False
+    bare: bool = False  # a follow-up with no word of its own ("Why?", "Give an example."): about what was just said
 
     @classmethod
     def of(cls, question: str, query: str, answered_before: bool = False) -> "QuestionForm":
@@ -142,7 +144,7 @@ class QuestionForm:
         statement = asks_for_statement(question) and not asks_list(question)
         return cls(
             asks_list(query) and not statement, statement, answered_before and asks_for_more(question),
-            answered_before and narrows(question),
+            answered_before and narrows(question), answered_before and asks_nothing_new(question),
         )
 
 
@@ -214,8 +216,12 @@ class Composer:
         if lead:
             place = {sentence: n for n, sentence in enumerate(lead)}
             candidates = sorted(candidates, key=lambda c: place.get(c.sentence, len(lead)))  # stable: the rest keep their order
-        if form.more and said:
-            fresh = [c for c in candidates if not shown_in(table.text(c.sentence, documents), said)]
+        if (form.more or form.bare) and said:  # asked for more, or about what was just said ("Why?"): what the
+            # conversation quoted is not quoted again (asked "Why?", unless it holds the kind of answer asked for)
+            fresh = [
+                c for c in candidates
+                if not shown_in(table.text(c.sentence, documents), said) or (not form.more and c.holds_answer)
+            ]
             candidates = fresh or candidates
         floor = self.settings.answer_min_probability if ranked else candidates[0].score * self.settings.answer_relative_cutoff
         chosen: list[list[Candidate]] = []  # each: the sentence shown, then the same statement elsewhere

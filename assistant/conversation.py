@@ -278,6 +278,12 @@ def asks_for_more(question: str) -> bool:
     return bool(_MORE.search(question))
 
 
+def asks_nothing_new(question: str) -> bool:
+    """"Why?", "Give an example.", "How?": a question with no word of its own but asking for more of the same; what it
+    asks is about what was just said, which the answer does not quote again."""
+    return not [t for t in own_terms(question) if t not in _MORE_OF_THE_SAME]
+
+
 def narrows(question: str) -> bool:
     """"Only the ones about conflict", "Which of these …": picks among what the last answer gave."""
     return bool(_NARROWING.search(question))

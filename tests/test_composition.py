@@ -296,6 +296,23 @@ def test_the_question_as_typed_asks_for_one_thing_even_after_a_question_asking_f
     assert question_form("Does the note list the patrol's duties?", "Does the note list the patrol's duties").wants_list
     assert question_form("Any other duties?", "Any other duties — What are the patrol's duties", True).more
     assert not question_form("Any other duties?", "Any other duties").more  # nothing was answered before
+    # a follow-up with no word of its own asks about what was just said
+    assert all(question_form(q, f"{q} — What are the patrol's duties", True).bare for q in ("Why?", "Give an example.", "How?"))
+    assert not question_form("Why do patrols stop at dawn?", "Why do patrols stop at dawn", True).bare
+
+
+def test_a_follow_up_with_no_word_of_its_own_does_not_quote_again_what_was_just_said(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    court = "The harbour court hears smuggling cases within ten days."
+    said = f"{court} [1]"
+    chosen = candidates(ids, {"The harbour court hears": 0.9, "The patrol was founded in 2009": 0.8})
+    bare = [s.text for s in composer.compose(chosen, ranked=False, said=said, form=QuestionForm(bare=True))[0]]
+    assert court not in bare and bare[0] == "The patrol was founded in 2009."
+    # a question of its own may quote it again as its best answer
+    assert [s.text for s in composer.compose(chosen, ranked=False, said=said)[0]][0] == court
+    # and so may "Why?" when it holds the kind of answer asked for
+    kind = [Candidate(c.sentence, c.score, c.cosine, c.rank, c.rare_coverage, holds_answer=c.sentence == ids[court]) for c in chosen]
+    assert court in [s.text for s in composer.compose(kind, ranked=False, said=said, form=QuestionForm(bare=True))[0]]
 
 
 def test_a_question_asking_for_more_never_quotes_again_what_the_conversation_quoted(tmp_path):
