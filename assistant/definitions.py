@@ -10,9 +10,14 @@ the initials of the term's words, so no list of abbreviations is needed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .lexical import terms
+
+if TYPE_CHECKING:
+    from .models import Document
 
 # "What is X", "What are X", "What was X", "What is meant by X", "Define X", "How does <source> define X", "How is X
 # defined", "What does (the term) X mean / stand for / refer to /
@@ -56,6 +61,7 @@ _ASKS_EXPANSION = re.compile(
     r"\b(?:stand|stands)\s+for\b|\bshort\s+for\b|\b(?:abbreviation|acronym|initials|letters)\b", re.IGNORECASE
 )
 _BRACKETED_SHORT = re.compile(r"\(([A-Z]{2,8}s?)\)")  # "security sector governance (SSG)"
+_SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")
 _QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
 _ACCORDING_TO = re.compile(r",?\s+(?:according\s+to|as\s+defined\s+(?:by|in))\b.*$", re.IGNORECASE)  # whose definition
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -187,6 +193,39 @@ def spells_out(sentence: str, short: str) -> bool:
         if any(stands_for(match.group(1), " ".join(words[-n:])) for n in range(2, min(len(words), 2 * len(short)) + 1)):
             return True
     return False
+
+
+def written_out_forms(documents: Iterable["Document"]) -> dict[str, str]:
+    """Each short form the briefs write out, with the words it stands for as first written: before it in brackets
+    (the fewest words before the bracket whose initials it is, stands_for: "Disarmament, demobilization and
+    reintegration" for "DDR"), or as the heading of a section that uses it ("European Migration Network" over a
+    section speaking of "the EMN")."""
+    found: dict[str, str] = {}
+    documents = list(documents)
+    for document in documents:
+        text = document.text
+        for match in _BRACKETED_SHORT.finditer(text):
+            short = match.group(1)
+            key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+            if key in found:
+                continue
+            line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+            words = list(_WORD.finditer(line))
+            for n in range(2, min(len(words), 2 * len(key)) + 1):
+                span = line[words[-n].start() : words[-1].end()]
+                if stands_for(short, span):
+                    found[key] = span
+                    break
+    for document in documents:
+        for section in document.sections:
+            if not section.path:
+                continue
+            heading = section.path[-1]
+            for short in set(_SHORT_FORM.findall(document.text[section.start : section.end])):
+                key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+                if key not in found and stands_for(short, heading):
+                    found[key] = heading
+    return found
 
 
 def defines(sentence: str, term: str) -> bool:

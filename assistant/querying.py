@@ -25,7 +25,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .conversation import ResolvedQuestion, Turn, resolve
+from .definitions import written_out_forms
 from .headings import NumberedHeadings
+from .lexical import terms
 from .spelling import NearWords, Speller, english_words, language_of, model_words
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ class ReadQuestion:
     corrected: tuple[tuple[str, str], ...] = ()  # (typed, searched as): English spelling corrections
     borrowed: tuple[str, ...] = ()  # the briefs' words a non-English question's words resemble, added to it
     near: tuple[tuple[str, str], ...] = ()  # (typed, the briefs' word nearest in meaning, added to it)
+    written: tuple[str, ...] = ()  # what its short forms stand for, added to it before the near words
 
     @property
     def asked(self) -> str:
@@ -94,14 +97,23 @@ class ReadQuestion:
 
     @property
     def embedded(self) -> str:
-        """The text searched without the briefs' nearest words: what the embedding model is given. It reads the word
-        typed itself; the words added are for BM25, which cannot."""
-        return self.text.removesuffix(f" {' '.join(word for _, word in self.near)}") if self.near else self.text
+        """The text searched without the briefs' nearest words and what its short forms stand for: what the embedding
+        model is given, and what the question's form is read from ("What is SSR" is no question about "SSR Security
+        Sector Reform"). It reads the words typed themselves; the words added are for BM25 and for choosing
+        sentences, which cannot."""
+        text = self.text.removesuffix(f" {' '.join(word for _, word in self.near)}") if self.near else self.text
+        return text.removesuffix(f" {' '.join(self.written)}") if self.written else text
 
     @property
     def searched_as(self) -> str | None:
         """The text searched, when it is not the resolved question itself."""
         return self.text if self.text != self.resolved.query else None
+
+
+_SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")  # "EMN", "IDPs"
+# A short form written this many times as often as what it stands for is the briefs' usual name for the thing ("SSR",
+# 195 times against 29): searched with its long form too, the long form's words would only weigh over the question's own
+SHORT_FORM_MAX_RATIO = 5
 
 
 class QueryReader:
@@ -131,6 +143,37 @@ class QueryReader:
         return self._speller
 
     @cached_property
+    def written_out(self) -> dict[str, str]:
+        """The short forms the briefs write out, with what they stand for (definitions.written_out_forms)."""
+        return written_out_forms(self.index.documents.values())
+
+    def short_forms_written_out(self, text: str) -> list[str]:
+        """What each short form of the text the briefs write out stands for, when the text does not say it already
+        and the short form is not the briefs' usual name for it (_usual_short_forms): "Who coordinates the EMN?" is
+        searched with "European Migration Network" too, which the sentence saying so uses instead of the letters."""
+        said = set(terms(text))
+        found = []
+        for short in dict.fromkeys(_SHORT_FORM.findall(text)):
+            key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+            long = self.written_out.get(key)
+            if long is not None and key not in self._usual_short_forms and not set(terms(long)) <= said and long not in found:
+                found.append(long)
+        return found
+
+    @cached_property
+    def _usual_short_forms(self) -> frozenset[str]:
+        """The short forms the briefs write SHORT_FORM_MAX_RATIO times as often as what they stand for, or more."""
+        text = "\n".join(document.text for document in self.index.documents.values())
+
+        def count(pattern: str) -> int:
+            return len(re.findall(pattern, text, re.IGNORECASE))
+
+        return frozenset(
+            short for short, long in self.written_out.items()
+            if len(re.findall(rf"\b{short}s?\b", text)) >= SHORT_FORM_MAX_RATIO * count(re.escape(long))
+        )
+
+    @cached_property
     def numbered(self) -> NumberedHeadings:
         """The headings the briefs number under a label, found on first use."""
         return NumberedHeadings.of(self.index.documents.values())
@@ -147,9 +190,11 @@ class QueryReader:
         return self._near
 
     def vector(self, read: ReadQuestion) -> "np.ndarray | None":
-        """The model's vector of the question as typed (ReadQuestion.embedded) when the briefs' nearest words were
-        added to what BM25 searches; None otherwise, when the text searched is the one to embed."""
-        return self.embedder.embed_query(read.embedded.strip()) if read.near and self.embedder is not None else None
+        """The model's vector of the question as typed (ReadQuestion.embedded) when the briefs' nearest words or what
+        its short forms stand for were added to what BM25 searches; None otherwise, when the text searched is the one
+        to embed."""
+        added = read.near or read.written
+        return self.embedder.embed_query(read.embedded.strip()) if added and self.embedder is not None else None
 
     def read(self, question: str, history: Sequence[Turn] = (), near: float | None = None) -> ReadQuestion:
         """The question with its contractions spelt out (spelled_out), resolved, its language told and, when spelling
@@ -167,8 +212,9 @@ class QueryReader:
             words = self.near_words if near is not None else None  # (None, too, without an embedder)
             pairs = words.of(correction.text, near) if words is not None else ()
             named = self.numbered.named(correction.text)  # "push factor 3": the name of the heading numbered so
-            text = " ".join([correction.text, *named, *(word for _, word in pairs)])
-            return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs)
+            written = self.short_forms_written_out(correction.text)  # "EMN": "European Migration Network"
+            text = " ".join([correction.text, *named, *written, *(word for _, word in pairs)])
+            return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs, written=tuple(written))
         borrowed = self.speller.resembled(resolved.query, language)
         frame = english_frame(resolved.query)  # the kind of answer it asks for, in English words
         text = " ".join(part for part in (frame, resolved.query, *borrowed) if part)

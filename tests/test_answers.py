@@ -1024,6 +1024,35 @@ def test_a_question_asking_two_things_gets_a_sentence_for_each(tmp_path):
     assert question_parts("Compare the scheme with the checks") == ["Compare the scheme with the checks"]  # no names
 
 
+def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(tmp_path):
+    from assistant.definitions import written_out_forms
+
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Members\n\nThe HPA has forty members. The HPA coordinates its night shifts by rota.\n\n"
+        "## Oversight\n\nThe port board coordinates the Harbour Pilots Association and sets its fees.\n\n"
+        "## Glossary\n\nHarbour Pilots Association (HPA): the pilots' own body.\n\n"
+        "## River Dredging Programme\n\nThe RDP keeps the channel open for barges. The RDP dredges at night. The RDP "
+        "has two boats. The RDP is paid by the towns. The RDP began in 2010.\n"
+    )})
+    assert written_out_forms(answerer.index.documents.values()) == {
+        "HPA": "Harbour Pilots Association", "RDP": "River Dredging Programme",  # in brackets, or as a heading over it
+    }
+    read = answerer.reader.read("Who coordinates the HPA?")
+    assert read.written == ("Harbour Pilots Association",) and read.embedded == "Who coordinates the HPA"
+    assert read.text == "Who coordinates the HPA Harbour Pilots Association"
+    # BM25 finds by it the passage naming the association in full, which the letters alone rank after the members'
+
+    def oversight_rank(text: str) -> int:
+        hits = answerer.retriever.search(text, top_k=4, mode="bm25")
+        return next(h.rank for h in hits if h.passage.section_path[-1] == "Oversight")
+
+    assert oversight_rank(read.text) < oversight_rank(read.embedded)
+    assert answerer.ask("Who coordinates the HPA?").searched_as == read.text
+    # said already, it is not added; nor is it for a short form that is the briefs' usual name (five times as often)
+    assert answerer.reader.read("Who coordinates the Harbour Pilots Association (HPA)?").written == ()
+    assert answerer.reader.read("Who funds the RDP?").written == ()
+
+
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
     sections = "".join(
         f"## Night Pilotage {n}\n\nNight work at berth {n} needs two pilots and radar on every night shift.\n\n"
