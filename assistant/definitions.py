@@ -10,7 +10,7 @@ the initials of the term's words, so no list of abbreviations is needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -312,11 +312,22 @@ def _spelt_out(text: str, other: str) -> str:
         if not (word.isupper() or word[:-1].isupper()):
             out.append(word)
             continue
-        # a span the letters are the initials of opens with the first letter, or with a small word before it: only
-        # those are tried (a long subject has thousands of spans)
-        # and has a word for each letter at least
-        starts = [i for i, w in enumerate(words) if w[:1].upper() == word[:1] or w.lower() in _FUNCTION_WORDS]
-        least = max(2, len(word) - (word[-1:] == "s"))
-        spans = (" ".join(words[i:j]) for i in starts for j in range(i + least, min(len(words), i + 8) + 1))
-        out.append(next((span for span in spans if stands_for(word, span)), word))
+        out.append(next((span for span in _initial_spans(words, word) if stands_for(word, span)), word))
     return " ".join(out)
+
+
+def _initial_spans(words: list[str], short: str) -> Iterator[str]:
+    """The spans of `words` (two to eight words, in order) whose initials could be the letters of `short`: opening
+    with its first letter or with a small word, with as many words as letters, or as many besides small words (a long
+    subject has thousands of spans; stands_for decides among these few)."""
+    letters = len(short) - (short.endswith("s") and short[:-1].isupper())
+    for i, first in enumerate(words):
+        if first[:1].upper() != short[:1] and first.lower() not in _FUNCTION_WORDS:
+            continue
+        content = 0
+        for j in range(i + 1, min(len(words), i + 8) + 1):
+            content += words[j - 1].lower() not in _FUNCTION_WORDS
+            if content > letters and j - i > letters:
+                break
+            if j - i >= 2 and (j - i == letters or content == letters):
+                yield " ".join(words[i:j])
