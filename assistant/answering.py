@@ -403,7 +403,8 @@ class Answerer:
 
     def warm(self) -> None:
         """Load what answering loads on first use (the model and its kernels, the language identifier, the spelling
-        dictionaries) by answering a question of its own, so that the first user does not wait half a second."""
+        dictionaries, the briefs' word vectors) by answering a question of its own, so that the first user does not wait
+        two seconds for them."""
         self.ask(WARM_UP_QUESTION)
 
     def ask(

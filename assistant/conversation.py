@@ -108,11 +108,9 @@ _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.I
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
 # "How long", "how often": the question word with the adverb it asks by, no word of the topic
 _HOW_ADVERB = re.compile(r"\bhow\s+(?:long|often|far|soon)\b", re.IGNORECASE)
-# ("Elaborate.", "Go on", "Expand on that": asking for more of what was said, no topic typed)
-REQUEST_VERBS = (
-    r"define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e|elaborate|expand|clarify|continue"
-    r"|go\s+on"
-)
+# Asking to go on: "Elaborate.", "Go on", "Expand on that" (more of what was said, no topic typed)
+_GO_ON = r"elaborate|expand|continue|go\s+on|keep\s+going"
+REQUEST_VERBS = rf"define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e|clarify|{_GO_ON}"
 _ASKING_VERB = re.compile(rf"^\W*(?:{REQUEST_VERBS})\b", re.IGNORECASE)
 _FOCUS_WORD = re.compile(
     r"\b(?:about|address|addresses|against|regarding|concerning|for|in|on|to|during|under|with|tackle|tackles|counter)\b",
@@ -189,9 +187,7 @@ _QUESTION_WORDS = frozenset(terms(
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.
 _MORE_OF_THE_SAME = frozenset(terms("else more other another much many again too also any example"))
 # … or a request to go on ("Elaborate.", "Go on", "Expand on that")
-_MORE = re.compile(
-    r"\b(?:else|more|other|others|another|further)\b|^\W*(?:elaborate|expand|continue|go\s+on|keep\s+going)\b", re.IGNORECASE
-)
+_MORE = re.compile(rf"\b(?:else|more|other|others|another|further)\b|^\W*(?:{_GO_ON})\b", re.IGNORECASE)
 # "the second one", "the last point": a statement of the last answer, by its place
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "last": -1}
 _NOT_KINDS = frozenset(["other", "same", "next", "previous", "former", "latter", *_ORDINALS])  # which one, not its kind

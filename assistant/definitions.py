@@ -61,7 +61,7 @@ _ASKS_EXPANSION = re.compile(
     r"\b(?:stand|stands)\s+for\b|\bshort\s+for\b|\b(?:abbreviation|acronym|initials|letters)\b", re.IGNORECASE
 )
 _BRACKETED_SHORT = re.compile(r"\(([A-Z]{2,8}s?)\)")  # "security sector governance (SSG)"
-_SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")
+SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")  # "EMN", "IDPs"
 _QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
 _ACCORDING_TO = re.compile(r",?\s+(?:according\s+to|as\s+defined\s+(?:by|in))\b.*$", re.IGNORECASE)  # whose definition
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -151,10 +151,15 @@ def _initials(words: list[str], every: bool) -> str:
     return "".join(w[0] for w in kept).upper()
 
 
+def short_form_letters(short: str) -> str:
+    """A short form without its plural "s" ("IDPs" → "IDP")."""
+    return short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+
+
 def stands_for(short: str, long: str) -> bool:
     """Whether `short` is written as the initials of `long`'s words ("SSR" and "security sector reform", "IDPs" and
     "internally displaced persons", "EMN" and "European Migration Network"), with or without its small words."""
-    letters = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+    letters = short_form_letters(short)
     words = _WORD.findall(long)
     return (
         2 <= len(letters) <= 8 and letters.isupper() and letters.isalpha() and len(words) >= 2
@@ -206,7 +211,7 @@ def written_out_forms(documents: Iterable["Document"]) -> dict[str, str]:
         text = document.text
         for match in _BRACKETED_SHORT.finditer(text):
             short = match.group(1)
-            key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+            key = short_form_letters(short)
             if key in found:
                 continue
             line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
@@ -221,8 +226,8 @@ def written_out_forms(documents: Iterable["Document"]) -> dict[str, str]:
             if not section.path:
                 continue
             heading = section.path[-1]
-            for short in set(_SHORT_FORM.findall(document.text[section.start : section.end])):
-                key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+            for short in set(SHORT_FORM.findall(document.text[section.start : section.end])):
+                key = short_form_letters(short)
                 if key not in found and stands_for(short, heading):
                     found[key] = heading
     return found
@@ -320,7 +325,7 @@ def _initial_spans(words: list[str], short: str) -> Iterator[str]:
     """The spans of `words` (two to eight words, in order) whose initials could be the letters of `short`: opening
     with its first letter or with a small word, with as many words as letters, or as many besides small words (a long
     subject has thousands of spans; stands_for decides among these few)."""
-    letters = len(short) - (short.endswith("s") and short[:-1].isupper())
+    letters = len(short_form_letters(short))
     for i, first in enumerate(words):
         if first[:1].upper() != short[:1] and first.lower() not in _FUNCTION_WORDS:
             continue

@@ -20,7 +20,7 @@ from .catalogue import Catalogue, EntryPoint, Factor, overlaps
 from .composition import AnswerSentence, Citation
 from .headings import names_heading
 from .lexical import terms
-from .ranking import TEXT_WORD_LIST
+from .ranking import TEXT_WORDS
 from .models import Document, Quote, SearchHit
 from .store import Index
 
@@ -33,7 +33,7 @@ _ACTION = re.compile(
 # A place or group a question names, mid-sentence and capitalised ("… for young men in Eritrea?"): the question asks
 # about the factors there, which the briefs' text on it answers, not for the catalogue
 _PLACE_NAME = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z][\w'’-]*")
-_TEXT_TERMS = frozenset(terms(" ".join(TEXT_WORD_LIST)))  # "the Backgrounder" names a text, not a place
+_TEXT_WORD = re.compile(rf"(?:{TEXT_WORDS}|briefing)s?|studies", re.IGNORECASE)  # "the Backgrounder" names a text, not a place
 _ENUMERATION = re.compile(r"\b(?:which|what are|what were|list|name|identif\w*|enumerat\w*|how many|main|key)\b", re.IGNORECASE)
 # The thing "what …" or "which …" asks for, past words that only qualify it: "What resources", "Which kinds of drivers"
 _ASKED_THING = re.compile(
@@ -98,7 +98,9 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
         if not (enumeration or asks_label):
             continue
         other_thing = thing is not None and not asks_label
-        placed = any(not set(terms(m.group(0))) & (label_terms | _TEXT_TERMS) for m in _PLACE_NAME.finditer(query))
+        placed = any(
+            not set(terms(m.group(0))) & label_terms and not _TEXT_WORD.fullmatch(m.group(0)) for m in _PLACE_NAME.finditer(query)
+        )
         return [] if asked & named or other_thing or placed else factors
     return []
 

@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .conversation import ResolvedQuestion, Turn, resolve
-from .definitions import written_out_forms
+from .definitions import SHORT_FORM, short_form_letters, written_out_forms
 from .headings import NumberedHeadings
 from .lexical import terms
 from .spelling import NearWords, Speller, english_words, language_of, model_words
@@ -110,7 +110,6 @@ class ReadQuestion:
         return self.text if self.text != self.resolved.query else None
 
 
-_SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")  # "EMN", "IDPs"
 # A short form written this many times as often as what it stands for is the briefs' usual name for the thing ("SSR",
 # 195 times against 29): searched with its long form too, the long form's words would only weigh over the question's own
 SHORT_FORM_MAX_RATIO = 5
@@ -143,35 +142,28 @@ class QueryReader:
         return self._speller
 
     @cached_property
-    def written_out(self) -> dict[str, str]:
-        """The short forms the briefs write out, with what they stand for (definitions.written_out_forms)."""
-        return written_out_forms(self.index.documents.values())
-
-    def short_forms_written_out(self, text: str) -> list[str]:
-        """What each short form of the text the briefs write out stands for, when the text does not say it already
-        and the short form is not the briefs' usual name for it (_usual_short_forms): "Who coordinates the EMN?" is
-        searched with "European Migration Network" too, which the sentence saying so uses instead of the letters."""
-        said = set(terms(text))
-        found = []
-        for short in dict.fromkeys(_SHORT_FORM.findall(text)):
-            key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
-            long = self.written_out.get(key)
-            if long is not None and key not in self._usual_short_forms and not set(terms(long)) <= said and long not in found:
-                found.append(long)
-        return found
-
-    @cached_property
-    def _usual_short_forms(self) -> frozenset[str]:
-        """The short forms the briefs write SHORT_FORM_MAX_RATIO times as often as what they stand for, or more."""
+    def _long_forms(self) -> dict[str, str]:
+        """What the short forms the briefs write out stand for (definitions.written_out_forms), but for those the
+        briefs write SHORT_FORM_MAX_RATIO times as often as their long form or more: their usual name for the thing."""
         text = "\n".join(document.text for document in self.index.documents.values())
 
-        def count(pattern: str) -> int:
-            return len(re.findall(pattern, text, re.IGNORECASE))
+        def usual(short: str, long: str) -> bool:
+            often = len(re.findall(rf"\b{short}s?\b", text))
+            return often >= SHORT_FORM_MAX_RATIO * len(re.findall(re.escape(long), text, re.IGNORECASE))
 
-        return frozenset(
-            short for short, long in self.written_out.items()
-            if len(re.findall(rf"\b{short}s?\b", text)) >= SHORT_FORM_MAX_RATIO * count(re.escape(long))
-        )
+        return {short: long for short, long in written_out_forms(self.index.documents.values()).items() if not usual(short, long)}
+
+    def short_forms_written_out(self, text: str) -> list[str]:
+        """What each short form of the text the briefs write out stands for (_long_forms), when the text does not say
+        it already: "Who coordinates the EMN?" is searched with "European Migration Network" too, which the sentence
+        saying so uses instead of the letters."""
+        said = set(terms(text))
+        found = []
+        for short in dict.fromkeys(SHORT_FORM.findall(text)):
+            long = self._long_forms.get(short_form_letters(short))
+            if long is not None and not set(terms(long)) <= said and long not in found:
+                found.append(long)
+        return found
 
     @cached_property
     def numbered(self) -> NumberedHeadings:

@@ -70,7 +70,6 @@ def asks_yes_no(question: str) -> bool:
 
 
 TEXT_WORDS = r"brief(?:ing note)?|report|page|paper|note|backgrounder|document|study|publication|series"  # words naming a text
-TEXT_WORD_LIST = ("brief", "briefing", "report", "page", "paper", "note", "backgrounder", "document", "study", "publication", "series")
 _ABOUT_THE_TEXT = re.compile(rf"\b(?:this|the|our)\s+(?:{TEXT_WORDS})\b", re.IGNORECASE)
 
 
