@@ -153,6 +153,13 @@ _ATTRIBUTED = re.compile(
     r"(?:^|,\s*|\s)(?:according\s+to|in\s+the\s+(?:view|words)\s+of|según|selon|laut|secondo|segundo)\s+[^,?;]+?(?=\s*(?:[,?;]|$))",
     re.IGNORECASE,
 )
+# "Do the briefs talk about climate change?", "Does the briefing note mention Libya?": whether a text speaks of it
+_SPEAKS_OF = re.compile(
+    rf"^\W*(?:do|does|did)\s+(?P<source>(?:the|any|this|these|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?)\s+"
+    r"(?P<verb>say|talk|speak|write|mention|discuss|cover|deal|touch|address|refer)\w*(?:\s+(?:on|upon|with))?"
+    r"(?:\s+(?:about|on|regarding|concerning|to))?\s+(?P<topic>\S.+)$",
+    re.IGNORECASE,
+)
 _SOURCE_AND_TOPIC = (
     # "What does DCAF say good governance rests on?", "What do the briefs say is the main driver?"
     re.compile(
@@ -182,13 +189,7 @@ _SOURCE_AND_TOPIC = (
         r"(?:\s+(?:about|on|regarding|concerning))?\s+(?P<topic>.+)$",
         re.IGNORECASE,
     ),
-    # "Do the briefs talk about climate change?", "Does the briefing note mention Libya?": whether a text speaks of it
-    re.compile(
-        rf"^\W*(?:do|does|did)\s+(?P<source>(?:the|any|this|these|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?)\s+"
-        r"(?:say|talk|speak|write|mention|discuss|cover|deal|touch|address|refer)\w*(?:\s+(?:on|upon|with))?"
-        r"(?:\s+(?:about|on|regarding|concerning|to))?\s+(?P<topic>\S.+)$",
-        re.IGNORECASE,
-    ),
+    _SPEAKS_OF,
     re.compile(
         r"^\W*(?:which|what)\s+(?P<topic>.+?)\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?P<asked>(?:list|name|mention|give|"
         r"recommend|propose|suggest|describe|identify|cite|offer)\b.*)$",
@@ -341,6 +342,35 @@ def unattributed(query: str, borrowed: Sequence[str] = ()) -> str:
     return f"{stripped} {added}".strip() if terms(stripped) and stripped != own else query
 
 
+# Whether the briefs speak of a thing at all: "Is there anything on the Sahel?", "Anything about Libya?", "Is anything
+# said about trafficking?", "Is Libya mentioned anywhere?" (and "Do the briefs talk about X?", _SOURCE_AND_TOPIC)
+_ASKS_IF_MENTIONED = (
+    re.compile(
+        r"^\W*(?:(?:is|was)\s+there\s+)?anything\s+(?:(?:said|written|mentioned)\s+)?(?:on|about|regarding|concerning)\s+"
+        r"(?P<topic>\S.+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\W*(?:is|was)\s+anything\s+(?:said|written|mentioned)\s+(?:on|about|regarding|concerning)\s+(?P<topic>\S.+)$", re.IGNORECASE),
+    re.compile(r"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+the\s+\w+))?\W*$", re.IGNORECASE),
+)
+
+
+_ANYTHING_ABOUT = re.compile(r"^(?:anything|something)\s+(?:about|on|regarding|concerning)\s+", re.IGNORECASE)
+
+
+def asked_if_mentioned(question: str) -> str | None:
+    """The thing a question asks whether the briefs speak of at all ("the Sahel" of "Is there anything on the
+    Sahel?", "climate change" of "Do the briefs talk about climate change?"), or None. A quote holding its words
+    answers it: they do."""
+    text = question.strip().rstrip("?.! ")
+    for pattern in _ASKS_IF_MENTIONED:
+        match = pattern.match(text)
+        if match is not None:
+            return match.group("topic")
+    match = _SPEAKS_OF.match(text)  # "Do the briefs talk about …", "Do the briefs say anything about …"
+    return _ANYTHING_ABOUT.sub("", match.group("topic")) if match is not None else None
+
+
 def about_the_topic(query: str) -> str:
     """The query without the source it names, when it names its source and its topic apart (_SOURCE_AND_TOPIC): what
     sentences are scored for. The source's words still find its passages; quoted, they would pick the sentences
@@ -476,8 +506,11 @@ class Answerer:
         evidence = self._evidence(about_the_topic(typed), hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
-        if stated:
-            support = ANSWERED  # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed
+        mentioned = self._mentioned_in(asked_if_mentioned(typed), candidates) if language == "en" else None
+        if stated or mentioned is not None:
+            # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed; "Is there
+            # anything on the Sahel?" and a sentence of the briefs on the Sahel: they do speak of it
+            support = ANSWERED
         elif stated is False and support == ANSWERED:  # no brief writes it out: what the quotes say of it is not that
             support = PARTIAL
         # a follow-up is never answered with the last answer again: an overview, the entry points or the list a
@@ -552,7 +585,8 @@ class Answerer:
             lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids)
             # briefs compared by name ("How do the backgrounder and the briefing note define SSR?"): each is quoted
             compared = self._best_of_each(candidates, firsts) if len(firsts) >= 2 else set()
-            candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted | compared)
+            spoken = {mentioned} if mentioned is not None else set()  # the sentence saying the briefs speak of it
+            candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted | compared | spoken)
             if not lead and candidates and candidates[0].holds_answer:  # the best sentence holds the kind of answer
                 # asked for ("… set up in April 2016" for "When did it start?"): read first, not after what its section
                 # says before it; after what it points back to ("It is financed by …" after what "It" is)
@@ -903,6 +937,11 @@ class Answerer:
             if share >= PART_MIN_SHARE:
                 raised.add(sentence)
         return raised_to_top(candidates, raised)
+
+    def _mentioned_in(self, topic: str | None, candidates: list[Candidate]) -> int | None:
+        """The best candidate holding every content word of the topic (stem-aware), or None (no topic, or none does)."""
+        wanted = set(terms(topic)) if topic else set()
+        return next((c.sentence for c in candidates if wanted <= self._terms_of(c.sentence)), None) if wanted else None
 
     def _best_of_each(self, candidates: list[Candidate], doc_ids: Sequence[str]) -> set[int]:
         """The best-scored candidate of each of the briefs but that of the best candidate (it is quoted anyway)."""

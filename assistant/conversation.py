@@ -104,6 +104,7 @@ _NARROWING = re.compile(
     re.IGNORECASE,
 )
 _ONLY = re.compile(r"^\W*(?:only|just)\b", re.IGNORECASE)  # narrowing what was said: "Just the weaknesses"
+_ANYTHING = re.compile(r"^\W*(?:anything|something)\b", re.IGNORECASE)  # asking whether there is any: "Anything on Libya?"
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
 # "How long", "how often": the question word with the adverb it asks by, no word of the topic
@@ -299,7 +300,7 @@ def typed_as_keywords(text: str) -> bool:
     """A few search-box words, not a question: at most five words, no question word, no request and no verb opening a
     yes/no question ("BMM programme", "frontex"; not "Define SSR", nor "Is Afghanistan mentioned anywhere?")."""
     return (len(text.split()) <= _KEYWORD_TOPIC_WORDS and not _QUESTION_CLAUSE.search(text) and not _ASKING_VERB.match(text)
-            and not _ONLY.match(text) and not asks_yes_no(text))
+            and not _ONLY.match(text) and not _ANYTHING.match(text) and not asks_yes_no(text))
 
 
 def _strip(text: str) -> str:

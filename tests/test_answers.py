@@ -1053,6 +1053,28 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     assert answerer.reader.read("Who funds the RDP?").written == ()
 
 
+def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_sentence_that_does(tmp_path):
+    from assistant.answering import asked_if_mentioned
+
+    assert asked_if_mentioned("Is there anything on the river delta?") == "the river delta"
+    assert asked_if_mentioned("Anything about dredging?") == "dredging"
+    assert asked_if_mentioned("Do the briefs say anything about fog?") == "fog"
+    assert asked_if_mentioned("Is night pilotage mentioned anywhere?") == "night pilotage"
+    assert asked_if_mentioned("Does the harbour note recommend radar?") is None  # asks what it recommends
+    assert asked_if_mentioned("Is pilotage dangerous?") is None
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Pilots\n\nPilots guide large ships into the harbour after dark, and the harbour board "
+        "licenses them every spring.\n\n## Dues\n\nShipping companies pay harbour dues for every visit.\n\n## Weather\n\n"
+        "Fog in the river delta sometimes closes the harbour for a day.\n"
+    )})
+    answer = answerer.ask("Is there anything on the river delta?")
+    assert answer.support == "answered" and answer.sentences[0].text.startswith("Fog in the river delta")
+    assert answer.message is None  # no note that the briefs may not answer it: the quote shows they speak of it
+    # not asked as search-box words: "Anything" is no word the briefs could miss
+    assert "never mention" not in answerer.ask("Anything on the river delta?").text
+    assert answerer.ask("Is there anything on the glaciers?").support != "answered"
+
+
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
     sections = "".join(
         f"## Night Pilotage {n}\n\nNight work at berth {n} needs two pilots and radar on every night shift.\n\n"
