@@ -346,12 +346,14 @@ def unattributed(query: str, borrowed: Sequence[str] = ()) -> str:
 # said about trafficking?", "Is Libya mentioned anywhere?" (and "Do the briefs talk about X?", _SOURCE_AND_TOPIC)
 _ASKS_IF_MENTIONED = (
     re.compile(
-        r"^\W*(?:(?:is|was)\s+there\s+)?anything\s+(?:(?:said|written|mentioned)\s+)?(?:on|about|regarding|concerning)\s+"
-        r"(?P<topic>\S.+)$",
+        r"^\W*(?:(?:is|was)\s+(?:there\s+)?)?anything\s+(?:(?:said|written|mentioned)\s+)?"
+        r"(?:on|about|regarding|concerning)\s+(?P<topic>\S.+)$",
         re.IGNORECASE,
     ),
-    re.compile(r"^\W*(?:is|was)\s+anything\s+(?:said|written|mentioned)\s+(?:on|about|regarding|concerning)\s+(?P<topic>\S.+)$", re.IGNORECASE),
-    re.compile(r"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+the\s+\w+))?\W*$", re.IGNORECASE),
+    re.compile(
+        r"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+the\s+\w+))?\W*$",
+        re.IGNORECASE,
+    ),
 )
 
 
