@@ -508,8 +508,8 @@ class Answerer:
         evidence = self._evidence(about_the_topic(typed), hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
-        mentioned = self._mentioned_in(asked_if_mentioned(typed), candidates) if language == "en" else None
-        if stated or mentioned is not None:
+        speaking = self._speaking_of(asked_if_mentioned(typed), candidates) if language == "en" else None
+        if stated or speaking is not None:
             # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed; "Is there
             # anything on the Sahel?" and a sentence of the briefs on the Sahel: they do speak of it
             support = ANSWERED
@@ -587,7 +587,7 @@ class Answerer:
             lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids)
             # briefs compared by name ("How do the backgrounder and the briefing note define SSR?"): each is quoted
             compared = self._best_of_each(candidates, firsts) if len(firsts) >= 2 else set()
-            spoken = {mentioned} if mentioned is not None else set()  # the sentence saying the briefs speak of it
+            spoken = {speaking} if speaking is not None else set()  # the sentence saying the briefs speak of it
             candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted | compared | spoken)
             if not lead and candidates and candidates[0].holds_answer:  # the best sentence holds the kind of answer
                 # asked for ("… set up in April 2016" for "When did it start?"): read first, not after what its section
@@ -940,7 +940,7 @@ class Answerer:
                 raised.add(sentence)
         return raised_to_top(candidates, raised)
 
-    def _mentioned_in(self, topic: str | None, candidates: list[Candidate]) -> int | None:
+    def _speaking_of(self, topic: str | None, candidates: list[Candidate]) -> int | None:
         """The best candidate holding every content word of the topic (stem-aware), or None (no topic, or none does)."""
         wanted = set(terms(topic)) if topic else set()
         return next((c.sentence for c in candidates if wanted <= self._terms_of(c.sentence)), None) if wanted else None

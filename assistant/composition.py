@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .conversation import asks_for_more, asks_nothing_new, narrows
 from .chunking import sentence_spans
-from .headings import COUNT_WORDS, NUMBERING, heading_line, names_heading
+from .headings import COUNT_WORD, COUNT_WORDS, NUMBERING, heading_line, names_heading
 from .lexical import terms
 from .models import Quote, Section
 from .ranking import asks_for_statement, asks_list
@@ -100,7 +100,7 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 # … or names what it speaks of by pointing back within it: "110,000 minors migrated from these three countries"
-_THESE = re.compile(r"\b(?:these|those)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?(?P<noun>[a-z][\w-]*)")
+_THESE = re.compile(rf"\b(?:these|those)\s+(?:(?:{COUNT_WORD}|\d+)\s+)?(?P<noun>[a-z][\w-]*)")
 
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 MAX_POINTER_CHAIN = 3  # sentences pointing back, each to the one before, followed back to what the first stands for
@@ -114,7 +114,7 @@ LIST_MAX_ITEMS, LIST_MAX_WORDS = 8, 160
 WHOLE_LIST_MAX_WORDS = 400  # a list asked for by its heading comes whole up to this many words
 # "The report offers five strategic recommendations …": a count of things, in words or figures, and what they are
 _COUNTED = re.compile(
-    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[2-9]|1[0-2])\s+(?:[a-z][\w-]*\s+){0,2}?"
+    rf"\b(?P<count>{COUNT_WORD}|[2-9]|1[0-2])\s+(?:[a-z][\w-]*\s+){{0,2}}?"
     r"(?P<things>[a-z][\w-]*[^s\W]s)\b",
     re.IGNORECASE,
 )

@@ -212,7 +212,8 @@ def _roman(numeral: str) -> int:
 # "What are the three levels of SSR activities?", "Which levels …", "List the phases …": the things asked for in the
 # plural, maybe counted
 COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
-_COUNTED = r"(?:(?P<count>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+|(?:main|different|various)\s+)?"
+COUNT_WORD = "|".join(COUNT_WORDS)  # a count in words, as a pattern
+_COUNTED = rf"(?:(?P<count>{COUNT_WORD}|\d{{1,2}})\s+|(?:main|different|various)\s+)?"
 _ASKED_PLURAL = (
     re.compile(rf"^\W*(?:(?:what|which)\s+(?:are|were)|list|name)\s+the\s+{_COUNTED}(?P<noun>[a-z][a-z-]+[^s\W]s)\b", re.I),
     # "Which stages does pilotage have?": a verb after the noun (not "What makes SSR …", "What does SSR …")
