@@ -258,6 +258,8 @@ class ResolvedQuestion:
     anchors: str = ""  # phrases of the last answer added to the query, in brackets at its end (anchors())
     listing: str = ""  # the answer an ordinal was read from ("the second one"), which "And the fourth one?" counts in too
     other_source: bool = False  # asks the last question of another brief: "And the UN review?" (searched in that brief)
+    beside: str = ""  # the thing a continuation asked the last question of instead ("SSR" for "And SSG?" after "What
+    # does SSR stand for?"): "they" after it are both ("How are they related?" asks of SSR and SSG)
 
     @property
     def text(self) -> str:
@@ -564,7 +566,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             query = f"{previous.topic[: source.start()]}{rest}{previous.topic[source.end() :]}"
             return ResolvedQuestion(question, query, True, f"continues with '{cue}', another source", query, other_source=True)
         query = _replace_focus(previous.topic, rest, after)
-        return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query)
+        return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query, beside=_thing(previous.topic) or "")
     if reference:
         picked = picks_among(previous.question) if previous.followup else None
         pronoun = reference if picked is not None and reference.group(0).lower() in _PICKED_PRONOUNS else None
@@ -581,7 +583,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             )
         anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
-        named = None if many else _named(text, previous.topic)
+        named = None if many else _named(text, previous.topic, previous.beside)
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"
@@ -678,16 +680,19 @@ def _name_terms(text: str) -> set[str]:
     return {t for w in re.findall(r"[\w'’-]+", text)[1:] if w[0].isupper() for t in terms(w)}
 
 
-def _named(text: str, topic: str) -> tuple[str, str] | None:
+def _named(text: str, topic: str, beside: str = "") -> tuple[str, str] | None:
     """The question with its first pronoun replaced by the thing the topic names, and that thing: "Who pays for
-    it?" after "What is the BMM programme" gives "Who pays for the BMM programme". None when the topic names no
-    thing (_thing) or the question has no such pronoun."""
+    it?" after "What is the BMM programme" gives "Who pays for the BMM programme". "They" after a question that asked
+    of one thing `beside` another ("And SSG?" after "What does SSR stand for?") are both: "How are SSR and SSG
+    related". None when the topic names no thing (_thing) or the question has no such pronoun."""
     thing = _thing(topic)
     pronoun = _PRONOUN.search(text)
     if thing is None or pronoun is None:
         return None
     if _PLURAL_PRONOUN.fullmatch(pronoun.group(0)) and not _plural(thing):
-        return None  # "Which of them …" after "What is the New York Declaration": them is not the declaration
+        if not beside or _plural(beside):
+            return None  # "Which of them …" after "What is the New York Declaration": them is not the declaration
+        thing = f"{beside} and {_LEADING_THE.sub('', thing) if _LEADING_THE.match(beside) else thing}"
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
 

@@ -75,6 +75,16 @@ def test_a_continuation_with_a_question_of_its_own_asks_that_question():
     assert resolved.followup and resolved.query == "the Sahel, what is being done"
 
 
+def test_they_after_a_continuation_that_swapped_one_thing_for_another_are_both_things():
+    turns = history("What does HACCP stand for?", "And GMP?")
+    resolved = resolve("How are they related?", turns)
+    assert resolved.followup and resolved.query.startswith("How are HACCP and GMP related")
+    # without the swap "they" stays unnamed: one thing is not "they"
+    assert "HACCP and" not in resolve("How are they related?", history("What does HACCP stand for?")).query
+    # "it" after the swap is the thing asked of last
+    assert resolve("Who wrote it?", turns).query.startswith("Who wrote GMP")
+
+
 def test_a_chain_keeps_its_topic_not_the_follow_ups_in_between():
     turns = history("What push factor affects countries formally at peace?", "How many minors left those countries?", "Why did most of them leave?")
     resolved = resolve("Was there an initiative aimed at those push factors?", turns)
