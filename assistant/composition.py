@@ -364,14 +364,16 @@ class Composer:
 
     def _best_after(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[int]:
         """The sentence the best chosen one not leading points back to (antecedent), to be read first after the lead
-        ones; none when it is a list item (it comes after what opens its list) or, after lead sentences, when it stands
-        in a section of theirs (read in its place there)."""
+        ones, or that one itself when what it points back to is not quoted (the conversation just quoted it: "It is
+        financed by …" for "Who funds it?"); none when it is a list item (it comes after what opens its list) or,
+        after lead sentences, when it stands in a section of theirs (read in its place there)."""
         first = next((group[0].sentence for group in chosen if group[0].sentence not in lead), None)
         if first is None or self.in_list(first):
             return []
         if lead and self._section_of(first) in {self._section_of(sentence) for sentence in lead}:
             return []
-        return [self.antecedent(first)]
+        antecedent = self.antecedent(first)
+        return [antecedent if any(group[0].sentence == antecedent for group in chosen) else first]
 
     def _section_of(self, sentence: int) -> tuple[str, int]:
         """The document and start of the innermost section a sentence stands in (its start: 0 before any heading)."""

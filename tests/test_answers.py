@@ -795,6 +795,25 @@ def test_a_follow_up_moves_on_instead_of_repeating_the_last_answer(answerer):
     assert len(alone.sentences) >= len(follow_up.sentences)
 
 
+def test_a_follow_up_whose_best_sentence_points_back_to_what_was_just_quoted_opens_with_it(tmp_path):
+    from assistant.conversation import Turn
+
+    answerer = answerer_over(tmp_path, {"ferries.md": (
+        "# Island Ferries\n\n## The Ferry League\n\n"
+        "Island councils agreed in 1988 to run the crossings together to cut the cost of winter sailings. "
+        "The Ferry League was set up in 1990 for an initial period of five years. "
+        "It is funded by the island councils (two million crowns) and a levy on every harbour call. "
+        "The league runs the summer crossings and keeps two boats in reserve for storms.\n\n"
+        "## Harbours\n\nEach harbour has a master who keeps the berths clear.\n"
+    )})
+    first = answerer.ask("What is the Ferry League?")
+    assert first.sentences[0].text.startswith("The Ferry League was set up")
+    follow_up = answerer.ask("Who funds it?", [Turn("user", "What is the Ferry League?"), Turn("assistant", first.text)])
+    # what "It" points back to was just quoted and is not quoted again, so the best sentence is read first, not
+    # after what its section says earlier
+    assert follow_up.sentences[0].text.startswith("It is funded by the island councils")
+
+
 def test_an_earlier_answer_is_recognised_as_front_ends_send_it_back():
     from assistant.composition import shown_in
 
