@@ -157,6 +157,12 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     spanish = answerer.ask("seguridad fronteriza")  # too short to tell confidently, but no word of it reads as English
     assert spanish.language == "es" and spanish.support != "not_covered" and "never mention" not in spanish.text
     assert answerer.ask("goverance principels").language == "en"  # misspelt English is English
+    # no word of it can tell (short words, a short form, a name): the identifier decides when it is sure
+    german = answerer.ask("Was ist Sicherheitssektorreform?")
+    assert german.language == "de" and "never mention" not in german.text and german.support != "not_covered"
+    assert answerer.ask("Was ist SSR?").language == "de"
+    for english in ("Who runs it?", "Was it legal?", "Is it so?", "non-refoulement", "street gangs"):
+        assert answerer.ask(english).language == "en", english
     # the term a question asks the meaning of: its words the briefs never use are named, the others are not
     assert answerer._never_mentioned("What does vetting mean in border policing?", [], set()) == "The briefs never mention vetting."
     assert answerer._never_mentioned("What does community policing mean?", [], set()) is None
