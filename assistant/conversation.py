@@ -56,6 +56,8 @@ _PREPOSITIONS = r"in|of|for|about|with|during|under|on|at|from|to|by|against|reg
 _THE_ONE = re.compile(rf"^(?:the\s+|that\s+|those\s+)?ones?\s+(?=(?:{_PREPOSITIONS})\s+\S)", re.IGNORECASE)
 # "the strategic one" after "the operational level": another of the same kind (_read_one); the kind, then the thing
 _KIND_ONE = re.compile(r"^(?:the\s+|that\s+)?(?P<kind>[a-z][\w-]*)\s+ones?$")
+# "the migration one" after "Tell me about the Global Compacts": one of the things the topic names, by its kind
+_KIND_OF_THEM = re.compile(r"\b[Tt]he\s+(?P<kind>[A-Za-z][\w-]*)\s+one\b(?!\s+(?:of|for|on|about|in|with)\b)")
 _DESCRIBED_NOUN = re.compile(r"\bthe\s+(?P<kind>[a-z][\w-]*)\s+[a-z][\w-]*\b")
 _ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
 _REFERENCE = re.compile(
@@ -537,6 +539,10 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     the_one = _THE_ONE.match(text[continuation.end() :]) if continuation else None
     if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]
+    one = _one_of_them(text, previous.topic)
+    if one is not None:  # "Why does supporting the migration one matter?" after "Tell me about the Global Compacts"
+        query, phrase, thing = one
+        return ResolvedQuestion(question, query, True, f"refers back with '{phrase}', read as '{thing}'", previous.topic)
     own = own_terms(text)
     if _names_its_topic(text):
         named = _asked_of_topic(text)
@@ -695,6 +701,19 @@ def _named(text: str, topic: str, beside: str = "") -> tuple[str, str] | None:
         thing = f"{beside} and {_LEADING_THE.sub('', thing) if _LEADING_THE.match(beside) else thing}"
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
+
+
+def _one_of_them(text: str, topic: str) -> tuple[str, str, str] | None:
+    """The question with "the <kind> one" put as that one of the things the topic names in the plural ("Why does
+    supporting the migration one matter?" after "Tell me about the Global Compacts" gives "Why does supporting the
+    migration Global Compacts matter"), the phrase and the thing so read; None when the question says no such
+    phrase (or "the same one", "the first one": not a kind) or the topic names no thing in the plural."""
+    match = _KIND_OF_THEM.search(text)
+    thing = _thing(topic) if match is not None and match.group("kind").lower() not in _NOT_KINDS else None
+    if match is None or thing is None or not _plural(thing) or " and " in thing:
+        return None
+    read = f"the {match.group('kind')} {_LEADING_THE.sub('', thing)}"  # the thing as named, in the plural
+    return f"{text[: match.start()]}{read}{text[match.end() :]}", match.group(0), read
 
 
 def _one_of_many(text: str, topic: str) -> bool:

@@ -85,6 +85,17 @@ def test_they_after_a_continuation_that_swapped_one_thing_for_another_are_both_t
     assert resolve("Who wrote it?", turns).query.startswith("Who wrote GMP")
 
 
+def test_the_kind_one_after_a_topic_naming_things_in_the_plural_is_that_one_of_them():
+    resolved = resolve("Who pays the cargo one?", history("Tell me about the harbour levies."))
+    assert resolved.followup and resolved.query == "Who pays the cargo harbour levies"
+    assert resolve("How did the Danish one go?", history("Tell me about the ferry treaties.")).query == (
+        "How did the Danish ferry treaties go"
+    )
+    # not a kind ("the same one"), nor one of a single thing
+    assert "the same harbour" not in resolve("Is it the same one?", history("Tell me about the harbour levies.")).query
+    assert "the cargo harbour" not in resolve("Who pays the cargo one?", history("Tell me about the harbour board.")).query
+
+
 def test_a_chain_keeps_its_topic_not_the_follow_ups_in_between():
     turns = history("What push factor affects countries formally at peace?", "How many minors left those countries?", "Why did most of them leave?")
     resolved = resolve("Was there an initiative aimed at those push factors?", turns)
