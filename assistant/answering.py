@@ -354,6 +354,13 @@ _ASKS_IF_MENTIONED = (
         r"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+the\s+\w+))?\W*$",
         re.IGNORECASE,
     ),
+    # what they say of it: "What do the briefs say about Turkey?", "What does the backgrounder write on gender?" (the
+    # texts, not a person they quote: what "Guterres said about SSR" is not what the briefs say of SSR)
+    re.compile(
+        rf"^\W*what\s+(?:do|does|did)\s+(?:the|this|these|any|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?\s+"
+        r"(?:say|write|state|mention)\s+(?:about|on|regarding|concerning)\s+(?P<topic>\S.+)$",
+        re.IGNORECASE,
+    ),
 )
 
 
@@ -362,8 +369,8 @@ _ANYTHING_ABOUT = re.compile(r"^(?:anything|something)\s+(?:about|on|regarding|c
 
 def asked_if_mentioned(question: str) -> str | None:
     """The thing a question asks whether the briefs speak of at all ("the Sahel" of "Is there anything on the
-    Sahel?", "climate change" of "Do the briefs talk about climate change?"), or None. A quote holding its words
-    answers it: they do."""
+    Sahel?", "climate change" of "Do the briefs talk about climate change?"), or what they say of it ("Turkey" of
+    "What do the briefs say about Turkey?"), or None. A quote holding its words answers it: they do."""
     text = question.strip().rstrip("?.! ")
     for pattern in _ASKS_IF_MENTIONED:
         match = pattern.match(text)

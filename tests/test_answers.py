@@ -1087,6 +1087,9 @@ def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_
     assert asked_if_mentioned("Is night pilotage mentioned anywhere?") == "night pilotage"
     assert asked_if_mentioned("Does the harbour note recommend radar?") is None  # asks what it recommends
     assert asked_if_mentioned("Is pilotage dangerous?") is None
+    assert asked_if_mentioned("What do the briefs say about the river delta?") == "the river delta"
+    assert asked_if_mentioned("What does the harbour note recommend about radar?") is None  # what it recommends
+    assert asked_if_mentioned("What did the harbour master say about fog?") is None  # what a person said
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Pilots\n\nPilots guide large ships into the harbour after dark, and the harbour board "
         "licenses them every spring.\n\n## Dues\n\nShipping companies pay harbour dues for every visit.\n\n## Weather\n\n"
@@ -1098,6 +1101,8 @@ def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_
     # not asked as search-box words: "Anything" is no word the briefs could miss
     assert "never mention" not in answerer.ask("Anything on the river delta?").text
     assert answerer.ask("Is there anything on the glaciers?").support != "answered"
+    said = answerer.ask("What do the briefs say about the river delta?")
+    assert said.support == "answered" and said.sentences[0].text.startswith("Fog in the river delta")
 
 
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
