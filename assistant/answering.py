@@ -676,13 +676,18 @@ class Answerer:
 
     def _entries_named(self, words: str) -> list[tuple[Reading, float]]:
         """The reading-list entries (at most MAX_NAMED_ENTRIES, in document order) whose own text holds every one of
-        two or more search-box words: the title they name ("integrated technical guidance notes")."""
+        two or more search-box words: the title they name ("integrated technical guidance notes"); when none does, of
+        three or more words, those holding all but one, names included ("justice system Lebanon refugees" for
+        "Justice for stability: … mass displacement on Lebanon's justice system …")."""
         wanted = frozenset(terms(words))
         if len(wanted) < 2:
             return []
-        return [
-            (entry, 1.0) for doc_id in self.index.documents for entry, held in self._reading_terms(doc_id) if wanted <= held
-        ][:MAX_NAMED_ENTRIES]
+        entries = [(entry, held) for doc_id in self.index.documents for entry, held in self._reading_terms(doc_id)]
+        named = [(entry, 1.0) for entry, held in entries if wanted <= held]
+        if not named and len(wanted) >= 4:
+            names = frozenset(t for w in words.split() if w[:1].isupper() for t in terms(w))
+            named = [(entry, 1.0) for entry, held in entries if names <= held and len(wanted - held) <= 1]
+        return named[:MAX_NAMED_ENTRIES]
 
     def _reading_terms(self, doc_id: str) -> list[tuple[Reading, frozenset[str]]]:
         """A brief's reading-list entries, each with the terms of its label and text, found once per brief."""
