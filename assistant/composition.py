@@ -194,7 +194,8 @@ class Composer:
         asked: frozenset[str] = frozenset(),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
-        when `ranked`, else a share of the best hand-set score. A sentence the previous answer (`said`) already
+        when `ranked`, else a share of the best hand-set score; past the word budget only the three best (a long third
+        sentence is quoted, not passed over for shorter, weaker ones). A sentence the previous answer (`said`) already
         quoted is quoted again only as the best one or as the first holding the kind of answer asked for, and never
         when the question asks for more (`form.more`): a follow-up moves on rather than repeating; but a sentence
         holding a phrase the follow-up pointed at in the last answer (`pointed`: conversation.anchors, "Why is
@@ -248,7 +249,7 @@ class Composer:
                     same.append(candidate)
                 continue
             length = len(text.split())
-            if len(chosen) >= self.settings.answer_max_sentences or (chosen and words + length > self.settings.answer_max_words):
+            if len(chosen) >= self.settings.answer_max_sentences or (len(chosen) >= 3 and words + length > self.settings.answer_max_words):
                 continue
             chosen.append([candidate])
             words += length

@@ -157,6 +157,18 @@ def test_two_briefs_saying_a_thing_in_the_very_same_words_say_the_same_thing_wha
     assert not composer.same_statement(first, second)
 
 
+def test_the_three_best_sentences_are_quoted_however_long_and_the_word_budget_stops_the_rest(tmp_path):
+    composer, ids = composer_over(tmp_path)
+    chosen = candidates(ids, {
+        "The harbour court hears": 0.9, "The patrol was founded in 2011": 0.89, "The audit lists the patrol's duties": 0.88,
+        "Reporting smuggling": 0.87,
+    })
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    # the third best is past the word budget on its own (over 200 words): quoted, not passed over for a shorter one
+    assert LONG_SENTENCE in texts and len(LONG_SENTENCE.split()) > composer.settings.answer_max_words
+    assert "Reporting smuggling on the lake to the harbour court." not in texts
+
+
 def test_a_sentence_the_last_answer_quoted_is_not_quoted_again_unless_it_is_the_best(tmp_path):
     composer, ids = composer_over(tmp_path)
     chosen = candidates(ids, {"The harbour court hears": 0.9, "Reporting smuggling": 0.85, "The patrol was founded in 2009": 0.8})
