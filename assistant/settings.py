@@ -148,7 +148,10 @@ class Settings(BaseSettings):
     )
     answer_passages: int = Field(8, ge=1, description="Top passages whose sentences an answer is composed from.")
     answer_max_sentences: int = Field(5, ge=1, description="Most sentences in an answer.")
-    answer_max_words: int = Field(140, ge=10, description="An answer stops adding sentences past this many words (after its three best, which are quoted however long).")
+    answer_max_words: int = Field(
+        140, ge=10,
+        description="An answer stops adding sentences past this many words (after its three best, which are quoted however long).",
+    )
     answer_relative_cutoff: float = Field(
         0.8, ge=0, le=1,
         description="Without a fitted sentence ranker: a sentence joins the answer only if it scores at least this share of the best one.",
