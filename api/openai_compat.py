@@ -55,7 +55,7 @@ def sources_text(answer: Answer) -> str:
         return f"\n\nClosest material:\n{closest}" if closest else ""
     lines = [shown(f"[{c.marker}] {c.source.title}{pages_label(c.source.pages)} — {c.source.section}") for c in answer.citations]
     entry = [shown(f"- {m.entry.title}" + (f" ({m.factor.name})" if m.factor else "")) for m in answer.entry_points]
-    text = "\n\nSources:\n" + "\n".join(lines)
+    text = "\n\nSources:\n" + "\n".join(lines) if lines else ""  # a reply quoting nothing ("Hello") lists none
     if entry:
         text += "\n\nEntry points:\n" + "\n".join(entry)
     return text
@@ -89,7 +89,7 @@ def render(answer: Answer, root: str) -> Rendered:
     if answer.abstained:
         add(shown(answer.text))
     elif answer.message:
-        add(answer.message + "\n\n")
+        add(shown(answer.message) + ("\n\n" if answer.sentences else ""))
     by_marker = {c.marker: c for c in answer.citations}
     for i, sentence in enumerate(answer.sentences):
         lead = "" if i == 0 else " "

@@ -75,6 +75,7 @@ from .lexical import LexicalIndex, terms, word_stems
 from .linear import LinearModel
 from .headings import asked_plural, parallel_headings
 from .models import Passage, Quote, SearchHit, Section
+from .smalltalk import social_act, social_reply
 from .named_sources import SOURCE_PHRASE, NamedSources, document_words, named_sources
 from .readings import Reading, asks_for_reading, chosen_readings, reading_entries, reading_terms
 from .ranking import (
@@ -282,7 +283,7 @@ class Answer:
         """What a reader sees: the note on how well the briefs support it (if any), then the quotes."""
         if self.abstained:
             return self.message or NOT_COVERED
-        return f"{self.message}\n\n{self.quoted}" if self.message else self.quoted
+        return f"{self.message}\n\n{self.quoted}" if self.message and self.sentences else self.message or self.quoted
 
 
 def named_terms(name: str) -> list[str]:
@@ -459,6 +460,13 @@ class Answerer:
         Raises InvalidQuestion or UnknownDocument for a bad request."""
         started = time.perf_counter()
         self.retriever.validate(question, top_k, doc_ids)
+        act = social_act(question)
+        if act is not None:  # "Hello", "Thanks!", "What can you do?", "Which briefs do you have?": nothing to search
+            return Answer(
+                question, ResolvedQuestion(question, question, False, f"asks the briefs nothing ({act})", ""), [], [], [], [],
+                False, 0.0, social_reply(act, self.index.documents.values()),
+                timings={"retrieval_ms": 0.0, "compose_ms": 0.0, "total_ms": round((time.perf_counter() - started) * 1000, 2)},
+            )
         models = models or self.models
         read = self.reader.read(question, history, near=(models.fusion or self.retriever.weights).near)
         language, resolved = read.language, read.resolved

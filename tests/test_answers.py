@@ -1390,3 +1390,20 @@ def test_a_section_of_short_paragraphs_named_for_the_things_asked_lists_the_poin
     ]
     problems = [s.text for s in answerer.ask("What problems do the harbour towns face?").sentences]
     assert problems != [s.text for s in answer.sentences]
+
+
+def test_a_message_asking_the_briefs_nothing_gets_a_plain_reply_not_a_search(answerer):
+    from assistant.smalltalk import social_act
+
+    assert [social_act(m) for m in ("Hello", "Good morning!", "Thanks, that helps!", "What can you do?", "help",
+                                    "Which documents do you have?", "List the briefs.")] == [
+        "greeting", "greeting", "thanks", "help", "help", "catalogue", "catalogue"]
+    # a question with a greeting in front, or a question about briefs on a topic, is a question
+    assert social_act("Hello, what is SSR?") is None and social_act("Which briefs are about gender?") is None
+    hello = answerer.ask("Hello")
+    assert hello.citations == [] and "never mention" not in hello.text and hello.text.startswith("Hello. Ask a question")
+    # the reply names every brief answered from, by title and id
+    listed = answerer.ask("Which briefs do you have?").text
+    assert all(f"“{d.title}” ({d.doc_id})" in listed for d in answerer.index.documents.values())
+    # a greeting with a question is answered as the question
+    assert answerer.ask("Hello, what is SSR?").citations

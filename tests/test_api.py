@@ -295,6 +295,14 @@ def test_openai_chat_completions_in_process(client):
     assert "no user message" in error_of(client.post("/v1/chat/completions", json={"model": "x", "messages": [{"role": "system", "content": "hi"}]}), 422)
     assert "messages" in error_of(client.post("/v1/chat/completions", json={"model": "x", "messages": []}), 422)
     assert client.get("/v1/models").json()["data"][0]["id"] == "ssr-brief-assistant"
+    # a greeting is answered plainly, with no sources, streamed or not
+    hello = client.post("/v1/chat/completions", json={"model": "x", "messages": [{"role": "user", "content": "Hello"}]}).json()
+    assert hello["choices"][0]["message"]["content"].startswith("Hello. Ask a question") and "Sources:" not in hello["choices"][0]["message"]["content"]
+    with client.stream("POST", "/v1/chat/completions", json={"model": "x", "messages": [{"role": "user", "content": "Thanks!"}], "stream": True}) as response:
+        streamed = "".join(json.loads(line[6:])["choices"][0]["delta"].get("content", "") for line in response.iter_lines()
+                           if line.startswith("data: ") and line != "data: [DONE]")
+    assert streamed.startswith("You are welcome.")
+    assert client.post("/ask", json={"question": "Which briefs do you have?"}).json()["citations"] == []
 
 
 def test_the_openapi_document_describes_every_endpoint_and_field(client):
