@@ -73,7 +73,7 @@ from .definitions import (
 )
 from .lexical import LexicalIndex, terms, word_stems
 from .linear import LinearModel
-from .headings import asked_plural, parallel_headings
+from .headings import asked_plural, names_heading, parallel_headings
 from .models import Passage, Quote, SearchHit, Section
 from .smalltalk import social_act, social_reply
 from .named_sources import SOURCE_PHRASE, NamedSources, document_words, named_sources
@@ -326,6 +326,16 @@ def each_source_first(hits: list[SearchHit], doc_ids: Sequence[str]) -> list[Sea
     return [replace(hit, rank=rank) for rank, hit in enumerate(ordered, start=1)]
 
 
+def restates_asked_heading(question: str, hits: Sequence[SearchHit]) -> bool:
+    """Whether the question restates a heading of the hits' sections that is itself a question ("Where did SSR come
+    from?" and "WHERE DID SSR COME FROM?"; headings.names_heading, restated): the section beneath answers it."""
+    asked = frozenset(terms(question))  # as the heading's own words are read ("did" and all)
+    return any(
+        head.rstrip().endswith("?") and names_heading(head, asked, restated=True)
+        for hit in hits for head in hit.passage.section_path
+    )
+
+
 def which_source_topic(query: str) -> str | None:
     """What a question asking which brief speaks of something is about ("Hobbes" in "Which brief talks about
     Hobbes?"), or None for any other question (_ASKS_WHICH_SOURCE)."""
@@ -524,9 +534,10 @@ class Answerer:
         probability, support = self._support(evidence, confidence, models.support)
         stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
         speaking = self._speaking_of(asked_if_mentioned(typed), candidates) if language == "en" else None
-        if stated or speaking is not None:
+        if stated or speaking is not None or (language == "en" and restates_asked_heading(typed, hits[:3])):
             # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed; "Is there
-            # anything on the Sahel?" and a sentence of the briefs on the Sahel: they do speak of it
+            # anything on the Sahel?" and a sentence of the briefs on the Sahel: they do speak of it; "Where did SSR
+            # come from?" and a section headed "WHERE DID SSR COME FROM?": the brief asks it, and answers it there
             support = ANSWERED
         elif stated is False and support == ANSWERED:  # no brief writes it out: what the quotes say of it is not that
             support = PARTIAL

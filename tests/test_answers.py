@@ -1407,3 +1407,20 @@ def test_a_message_asking_the_briefs_nothing_gets_a_plain_reply_not_a_search(ans
     assert all(f"“{d.title}” ({d.doc_id})" in listed for d in answerer.index.documents.values())
     # a greeting with a question is answered as the question
     assert answerer.ask("Hello, what is SSR?").citations
+
+
+def test_a_question_restating_a_heading_that_asks_it_is_answered_by_its_section(tmp_path, answerer):
+    from assistant.answering import restates_asked_heading
+
+    pilots = answerer_over(tmp_path, {"pilots.md": (
+        "# Harbour Pilots\n\n## WHERE DO THE PILOTS COME FROM?\n\nMost pilots served as ship masters on the coastal "
+        "ferries before the harbour board licensed them.\n\n## WHAT DOES A PILOT DO?\n\nA pilot guides large ships "
+        "from the outer buoy to their berth.\n"
+    )})
+    for question, restates in [
+        ("Where do the pilots come from?", True), ("where do pilots come from", True),
+        ("Where do the pilots train in winter and who pays for their boats?", False), ("Who licenses the pilots?", False),
+    ]:
+        assert restates_asked_heading(question, pilots.retriever.search(question, top_k=3)) is restates, question
+    # in the briefs: the backgrounder asks "WHERE DID SSR COME FROM?" and answers it beneath (it had been partial)
+    assert answerer.ask("Where did SSR come from?").support == "answered"
