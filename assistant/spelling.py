@@ -95,8 +95,16 @@ class Speller:
         def replace(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
-            if len(word) < MIN_LENGTH or not _LETTERS.match(word) or self._spelt_right(lower):
+            if len(word) < MIN_LENGTH or not _LETTERS.match(word):
                 return word
+            if self._spelt_right(lower):
+                # a misspelling that keeps the stem of a word of the briefs ("displacment", "managment"): BM25 finds
+                # it as it is, but the model reads it as typed; written as the briefs write it, so is it read
+                same = self._same_stem(lower) if lower not in self._real_words and not word[0].isupper() else None
+                if same is None:
+                    return word
+                changes.append((word, _same_case(same, word)))
+                return changes[-1][1]
             split = self._split(lower)
             if split is not None:  # "pushfactors": two words of the briefs run together
                 changes.append((word, _same_case(split, word)))
@@ -116,6 +124,15 @@ class Speller:
             question = opening.group(1) + changes[-1][1] + question[opening.end() :]
         text = re.sub(r"[A-Za-z]+", replace, question)
         return Correction(text, tuple(changes))
+
+    def _same_stem(self, lower: str) -> str | None:
+        """The briefs' word one edit from a (lower-case) word that is no word of the model nor of English, when it has
+        the same stem ("displacement" for "displacment"); None otherwise."""
+        from symspellpy import Verbosity
+
+        suggestions = self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=1)
+        best = suggestions[0].term if suggestions else lower
+        return best if best != lower and terms(best) == terms(lower) else None
 
     def _split(self, lower: str) -> str | None:
         """A word that is two or three words of the briefs run together, written apart ("pushfactors" → "push

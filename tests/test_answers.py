@@ -303,6 +303,9 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
     for sentence in ("Courts riddled with bribery", "Even the leanest governments", "People emigrate"):
         assert answerer.reader.speller.correct(sentence).changes == (), sentence
     assert answerer.reader.speller.correct("the definiton of securty").changes == (("definiton", "definition"), ("securty", "security"))
+    # a misspelling keeping the stem of the briefs' word (BM25 found it; the model read it as typed) is written as they write it
+    assert answerer.reader.speller.correct("forced displacment managment").changes == (
+        ("displacment", "displacement"), ("managment", "management"))
 
 
 def test_a_misspelt_question_word_opening_a_question_is_read_as_that_word(tmp_path):
