@@ -790,13 +790,22 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
     return " — ".join(parts)
 
 
+# the sentences before a query's last one ("Gangs are extorting families in our city. What can be done"), and the space
+_SCENE = re.compile(r"^(.*[.!?])\s+(?=[A-Z¿¡][^.!?]*$)", re.DOTALL)
+
+
 def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") -> str:
     """The previous query with its focus given way to `new_focus`: from the last place it uses the preposition the
     `continuation` opens with, which then follows it ("Whose definition of a migrant is used" + "of the forcibly
     displaced" → "Whose definition of the forcibly displaced"); else from its first focus word ("Which entry points
-    address weak state protection" + "authoritarian regimes" → "Which entry points address authoritarian regimes")."""
+    address weak state protection" + "authoritarian regimes" → "Which entry points address authoritarian regimes"). The
+    scene a query sets before its last sentence stays as it is ("Gangs are extorting families in our city. What can be
+    done" + "the prosecutors" keeps the city)."""
     if not new_focus:
         return previous_query
+    scene = _SCENE.match(previous_query)  # a scene set before the question: only the asking sentence gives way
+    if scene is not None:
+        return f"{scene.group(1)} {_replace_focus(previous_query[scene.end() :], new_focus, continuation)}"
     preposition = _ANY_PREPOSITION.match(continuation)
     role = _ROLE.search(previous_query) if preposition is None else None
     if role is not None:  # whose role is asked gives way: "What role do parliaments play in SSR" + "civil society"

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 MIN_LENGTH = 4  # shorter words are acronyms or too ambiguous to correct
+COMMON_WORD_COUNT = 5_000_000  # "there" 701M, "hat" 24M, "thy" 10M: words, not misspelt question words ("wat" 2.9M)
 LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl", "ar", "ru", "tr", "sw", "pl")
 MIN_LANGUAGE_WORDS, MIN_LANGUAGE_CONFIDENCE = 4, 0.9
 # A shorter question none of whose words tells (all under MIN_LENGTH letters, short forms or names: "Was ist SSR?",
@@ -118,7 +119,9 @@ class Speller:
             return corrected
 
         opening = _OPENING.match(question)
-        meant = question_word(opening.group(2)) if opening and not self._known(opening.group(2)) else None
+        meant = question_word(opening.group(2)) if (
+            opening and not self._known(opening.group(2)) and not common_english(opening.group(2))
+        ) else None  # "There is a civil war …" opens with a word, not a misspelt "Where"
         if opening and meant:  # the word a question opens with: "wat are the push factors" asks what they are
             changes.append((opening.group(2), _same_case(meant, opening.group(2))))
             question = opening.group(1) + changes[-1][1] + question[opening.end() :]
@@ -302,12 +305,24 @@ def model_words(model_folder: Path | None) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """The words of symspellpy's English frequency dictionary (lower-case), MIN_LENGTH letters or more."""
+def _english_counts() -> dict[str, int]:
+    """symspellpy's English frequency dictionary: each (lower-case) word and how often it was counted."""
     from importlib.resources import files
 
     listing = files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
-    return frozenset(w for w in (line.split(" ", 1)[0] for line in listing.splitlines()) if len(w) >= MIN_LENGTH and _LETTERS.match(w))
+    return {word: int(count) for word, count in (line.split(" ", 1) for line in listing.splitlines() if " " in line)}
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of symspellpy's English frequency dictionary (lower-case), MIN_LENGTH letters or more."""
+    return frozenset(w for w in _english_counts() if len(w) >= MIN_LENGTH and _LETTERS.match(w))
+
+
+def common_english(word: str) -> bool:
+    """A word English uses too often to be a misspelling ("There", "These": COMMON_WORD_COUNT or more in the frequency
+    dictionary; "wat" and "hoe" are rarer)."""
+    return _english_counts().get(word.lower(), 0) >= COMMON_WORD_COUNT
 
 
 @lru_cache(maxsize=1)

@@ -319,6 +319,9 @@ def test_a_misspelt_question_word_opening_a_question_is_read_as_that_word(tmp_pa
     read = answerer.reader.read("wat is a pilot")
     assert read.text == "what is a pilot" and read.corrected == (("wat", "what"),)
     assert answerer.reader.speller.correct("hwo are the pilots").text == "hwo are the pilots"
+    # a common word one edit from a question word opens a sentence as itself: "There" is no misspelt "Where"
+    for opening in ("There is fog at the harbour. Who guides the ships?", "These pilots work at night", "Hat sizes of pilots"):
+        assert answerer.reader.speller.correct(opening).changes == (), opening
     typed = [s.text for s in answerer.ask("wat is a pilot").sentences]
     assert typed[0].startswith("Pilot: a captain") and typed == [s.text for s in answerer.ask("what is a pilot").sentences]
 

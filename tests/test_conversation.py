@@ -96,6 +96,13 @@ def test_the_kind_one_after_a_topic_naming_things_in_the_plural_is_that_one_of_t
     assert "the cargo harbour" not in resolve("Who pays the cargo one?", history("Tell me about the harbour board.")).query
 
 
+def test_a_continuation_after_a_scene_gives_way_in_the_asking_sentence_only():
+    turns = history("Smugglers are bribing dock workers in our harbour and traders are leaving. What can be done?")
+    resolved = resolve("What about the customs officers?", turns)
+    assert resolved.query.startswith("Smugglers are bribing dock workers in our harbour and traders are leaving. What can be done")
+    assert "customs officers" in resolved.query
+
+
 def test_a_chain_keeps_its_topic_not_the_follow_ups_in_between():
     turns = history("What push factor affects countries formally at peace?", "How many minors left those countries?", "Why did most of them leave?")
     resolved = resolve("Was there an initiative aimed at those push factors?", turns)
