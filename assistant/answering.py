@@ -75,7 +75,7 @@ from .lexical import LexicalIndex, terms, word_stems
 from .linear import LinearModel
 from .headings import asked_plural, names_heading, parallel_headings
 from .models import Passage, Quote, SearchHit, Section
-from .smalltalk import social_act, social_reply
+from .smalltalk import HELP, SOURCES, about_the_answer, first_quote, social_act, social_reply, sources_line
 from .named_sources import SOURCE_PHRASE, NamedSources, document_words, named_sources
 from .readings import Reading, asks_for_reading, chosen_readings, reading_entries, reading_terms
 from .ranking import (
@@ -470,7 +470,18 @@ class Answerer:
         Raises InvalidQuestion or UnknownDocument for a bad request."""
         started = time.perf_counter()
         self.retriever.validate(question, top_k, doc_ids)
-        act = social_act(question)
+        about = about_the_answer(question)
+        asked_before = [i for i, turn in enumerate(history) if turn.role == "user" and turn.content.strip()]
+        if about is not None and asked_before:  # "Which page is that on?", "Summarise.": the last question answered
+            # again (the same answer), whole with where its quotes stand, or its first quote alone
+            last = asked_before[-1]
+            again = self.ask(history[last].content, history[:last], top_k, doc_ids, models)
+            resolved = ResolvedQuestion(question, again.resolved.query, True, f"asks about the last answer ({about})", again.resolved.topic)
+            if about == SOURCES:
+                return replace(again, question=question, resolved=resolved, message=sources_line(again.citations) if again.citations else again.message)
+            sentences, citations = first_quote(again.sentences, again.citations)
+            return replace(again, question=question, resolved=resolved, sentences=sentences, citations=citations)
+        act = social_act(question) or (HELP if about is not None else None)
         if act is not None:  # "Hello", "Thanks!", "What can you do?", "Which briefs do you have?": nothing to search
             return Answer(
                 question, ResolvedQuestion(question, question, False, f"asks the briefs nothing ({act})", ""), [], [], [], [],

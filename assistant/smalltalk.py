@@ -1,19 +1,25 @@
-"""Messages that ask the briefs nothing: a greeting, thanks, a request for help, or asking which briefs there are.
+"""Messages that ask the briefs nothing: a greeting, thanks, a request for help, asking which briefs there are, or
+asking about the last answer itself (where its quotes stand, or it shorter).
 
 Chat front ends send them as they send questions. Searched as questions they got "The briefs never mention Hello."
 and the closest passages; they get instead a plain reply saying what the assistant does and which briefs it answers
 from, with no quotes (nothing was asked of the briefs). Only a message that is nothing else counts: "Hello, what is
-SSR?" is a question.
+SSR?" is a question. Asked where the last answer's quotes stand ("Which page is that on?") or for it shorter
+("Summarise."), the last question is answered again, whole or its first quote alone, with its citations.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
+from .composition import AnswerSentence, Citation
 from .models import Document
 
 GREETING, THANKS, HELP, CATALOGUE = "greeting", "thanks", "help", "catalogue"
+# asking about the last answer itself: where its quotes stand, or it shorter
+SOURCES, SHORTER = "sources", "shorter"
 
 _ACTS = (
     (GREETING, re.compile(r"^\W*(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening|day))(?:\s+there)?\W*$", re.I)),
@@ -32,6 +38,31 @@ _ACTS = (
         r"what\s+(?:is|'s)\s+in\s+(?:the|your)\s+(?:corpus|index|collection|library))\W*$", re.I,
     )),
 )
+
+
+_ABOUT_THE_ANSWER = (
+    (SOURCES, re.compile(
+        r"^\W*(?:(?:and\s+)?(?:where|which\s+(?:page|brief|document|section))\s+(?:does|do|did)\s+(?:it|they|the\s+briefs?)\s+say\s+"
+        r"(?:that|so|this)|(?:on\s+)?(?:which|what)\s+page(?:\s+(?:is|was)\s+(?:that|this|it)(?:\s+on)?)?|"
+        r"where\s+(?:is|was)\s+(?:that|this)\s+from|where\s+did\s+you\s+(?:get|find)\s+(?:that|this)|"
+        r"(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:give|show|cite|quote)\s+(?:me\s+)?(?:the|your)\s+(?:sources?|references?|citations?)|"
+        r"(?:what\s+(?:is|are)\s+)?(?:the\s+|your\s+)?(?:sources?|references?|citations?))\W*$", re.I,
+    )),
+    (SHORTER, re.compile(
+        r"^\W*(?:(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:summari[sz]e|sum\s+(?:it|that)\s+up|shorten\s+(?:it|that))"
+        r"(?:\s+(?:it|that|please))*|(?:in\s+)?(?:one|a\s+single)\s+sentence|(?:in\s+)?short(?:er)?|briefly|tl;?dr|"
+        r"(?:give\s+me\s+)?the\s+gist|(?:the\s+)?short\s+version)\W*$", re.I,
+    )),
+)
+
+
+def about_the_answer(message: str) -> str | None:
+    """What a message asks of the last answer itself (SOURCES: "Where does it say that?", "Which page?"; SHORTER:
+    "Summarise.", "In one sentence?"), or None."""
+    text = message.strip()
+    if len(text) > 80:
+        return None
+    return next((act for act, pattern in _ABOUT_THE_ANSWER if pattern.match(text)), None)
 
 
 def social_act(message: str) -> str | None:
@@ -63,3 +94,24 @@ def social_reply(act: str, documents: Iterable[Document]) -> str:
     if act == CATALOGUE:
         return briefs
     return f"{'Hello. ' if act == GREETING else ''}{_HELP} {briefs}"
+
+
+def sources_line(citations: Iterable[Citation]) -> str:
+    """Where each quote of an answer stands: "[1] “Title”, p. 3 — Section; …"."""
+    placed = [
+        f"[{c.marker}] “{c.source.title}”" + (f", p. {', '.join(map(str, c.source.pages))}" if c.source.pages else "")
+        + (f" — {c.source.section}" if c.source.section else "")
+        for c in citations
+    ]
+    return "Where the last answer's quotes stand: " + "; ".join(placed) + "." if placed else "The last answer quoted nothing."
+
+
+def first_quote(sentences: list[AnswerSentence], citations: list[Citation]) -> tuple[list[AnswerSentence], list[Citation]]:
+    """An answer's first sentence alone, its citations numbered from 1."""
+    if not sentences:
+        return [], []
+    kept = {marker: n for n, marker in enumerate(sentences[0].markers, start=1)}
+    return (
+        [AnswerSentence(sentences[0].text, list(kept.values()))],
+        [replace(c, marker=kept[c.marker]) for c in citations if c.marker in kept],
+    )

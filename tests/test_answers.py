@@ -1430,3 +1430,27 @@ def test_a_question_restating_a_heading_that_asks_it_is_answered_by_its_section(
         assert restates_asked_heading(question, pilots.retriever.search(question, top_k=3)) is restates, question
     # in the briefs: the backgrounder asks "WHERE DID SSR COME FROM?" and answers it beneath (it had been partial)
     assert answerer.ask("Where did SSR come from?").support == "answered"
+
+
+def test_asked_where_the_last_answer_stands_or_for_it_shorter_the_last_question_is_answered_again(tmp_path):
+    from assistant.conversation import Turn
+    from assistant.smalltalk import about_the_answer
+
+    assert [about_the_answer(m) for m in ("Which page is that on?", "Where does it say that?", "Sources?", "Summarise.",
+                                          "In one sentence?")] == ["sources", "sources", "sources", "shorter", "shorter"]
+    assert about_the_answer("Where do the briefs say that pilots train?") is None  # a question of its own
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Pilots\n\nPilots guide large ships into the harbour after dark. The harbour board "
+        "licenses them every spring. Each licence names the berths a pilot may serve.\n\n## Dues\n\nShipping "
+        "companies pay harbour dues for every visit.\n"
+    )})
+    first = answerer.ask("Who guides large ships into the harbour?")
+    turns = [Turn("user", "Who guides large ships into the harbour?"), Turn("assistant", first.text)]
+    where = answerer.ask("Which page is that on?", turns)
+    assert [s.text for s in where.sentences] == [s.text for s in first.sentences] and where.resolved.followup
+    assert where.message.startswith("Where the last answer's quotes stand: [1] “Harbour Guide” — Pilots")
+    short = answerer.ask("Summarise.", turns)
+    assert [s.text for s in short.sentences] == [first.sentences[0].text] and short.sentences[0].markers == [1]
+    assert [c.marker for c in short.citations] == [1] and short.citations[0].source.text == first.sentences[0].text
+    # with nothing asked before, there is nothing to shorten: what the assistant does is said instead
+    assert answerer.ask("Summarise.").citations == [] and "Ask a question" in answerer.ask("Summarise.").text
