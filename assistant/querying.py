@@ -28,7 +28,7 @@ from .conversation import ResolvedQuestion, Turn, resolve
 from .definitions import SHORT_FORM, short_form_letters, written_out_forms
 from .headings import NumberedHeadings
 from .lexical import terms
-from .spelling import NearWords, Speller, english_words, language_of, model_words
+from .spelling import NearWords, Speller, english_word, english_words, language_of, model_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,6 +113,7 @@ class ReadQuestion:
 # A short form written this many times as often as what it stands for is the briefs' usual name for the thing ("SSR",
 # 195 times against 29): searched with its long form too, the long form's words would only weigh over the question's own
 SHORT_FORM_MAX_RATIO = 5
+_LOWER_WORD = re.compile(r"\b[a-z]{3,8}\b")  # a short form typed in lower case has three letters or more
 
 
 class QueryReader:
@@ -159,7 +160,9 @@ class QueryReader:
         saying so uses instead of the letters."""
         said = set(terms(text))
         found = []
-        for short in dict.fromkeys(SHORT_FORM.findall(text)):
+        # typed in lower case too ("explain ssg", "bmm"), when no English word is so spelt ("us", "it")
+        typed = [w.upper() for w in _LOWER_WORD.findall(text) if w.upper() in self._long_forms and not english_word(w)]
+        for short in dict.fromkeys(SHORT_FORM.findall(text) + typed):
             long = self._long_forms.get(short_form_letters(short))
             if long is not None and not set(terms(long)) <= said and long not in found:
                 found.append(long)

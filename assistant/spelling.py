@@ -319,6 +319,11 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in _english_counts() if len(w) >= MIN_LENGTH and _LETTERS.match(w))
 
 
+def english_word(word: str) -> bool:
+    """A word of the English frequency dictionary, however short or rare ("us", "it")."""
+    return word.lower() in _english_counts()
+
+
 def common_english(word: str) -> bool:
     """A word English uses too often to be a misspelling ("There", "These": COMMON_WORD_COUNT or more in the frequency
     dictionary; "wat" and "hoe" are rarer)."""

@@ -1082,6 +1082,8 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     # said already, it is not added; nor is it for a short form that is the briefs' usual name (five times as often)
     assert answerer.reader.read("Who coordinates the Harbour Pilots Association (HPA)?").written == ()
     assert answerer.reader.read("Who funds the RDP?").written == ()
+    # typed in lower case, as search boxes get it: the same letters
+    assert answerer.reader.read("who coordinates the hpa").written == ("Harbour Pilots Association",)
 
 
 def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_sentence_that_does(tmp_path):
