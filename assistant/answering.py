@@ -156,7 +156,7 @@ _ATTRIBUTED = re.compile(
 )
 # "Do the briefs talk about climate change?", "Does the briefing note mention Libya?": whether a text speaks of it
 _SPEAKS_OF = re.compile(
-    rf"^\W*(?:do|does|did)\s+(?P<source>(?:the|any|this|these|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?)\s+"
+    rf"^\W*(?:do|does|did|whether|if)\s+(?P<source>(?:the|any|this|these|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?)\s+"
     r"(?P<verb>say|talk|speak|write|mention|discuss|cover|deal|touch|address|refer)\w*(?:\s+(?:on|upon|with))?"
     r"(?:\s+(?:about|on|regarding|concerning|to))?\s+(?P<topic>\S.+)$",
     re.IGNORECASE,

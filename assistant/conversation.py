@@ -521,7 +521,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
 
 def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
     """`thread`: the answers given since the topic was asked anew, the last one included."""
-    text = _without_lead_in(_COURTESY.sub("", _strip(question)))
+    text = _without_lead_in(_ASKING_FRAME.sub("", _COURTESY.sub("", _strip(question))))
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
     continuation = _CONTINUATION.match(text)
@@ -625,6 +625,18 @@ def _names_its_topic(text: str) -> bool:
         return False
     topic = match.group("label") or match.group("topic") or ""
     return any(t not in _SHIFT_WORDS for t in own_terms(topic))
+
+
+# Words framing a question as a request, before its question word: "I would like to know who funds it", "Can you tell
+# me why …", "I was wondering whether …": the question is what follows ("known", the briefs' nearest word to "know",
+# had been searched with it)
+_ASKING_FRAME = re.compile(
+    r"^\W*(?:(?:i\s+(?:would|'d)\s+like|i\s+(?:want|need))\s+to\s+(?:know|understand|find\s+out)|"
+    r"i(?:'m|\s+am|\s+was)\s+wondering|i\s+wonder|do\s+you\s+know|"
+    r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:tell|show|explain\s+to)\s+me)\s*,?\s+"
+    r"(?=(?:who|whom|whose|what|when|where|why|how|which|whether|if)\b)",
+    re.IGNORECASE,
+)
 
 
 def _without_lead_in(text: str) -> str:

@@ -1098,6 +1098,7 @@ def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_
     assert asked_if_mentioned("What do the briefs say about the river delta?") == "the river delta"
     assert asked_if_mentioned("What does the harbour note recommend about radar?") is None  # what it recommends
     assert asked_if_mentioned("What did the harbour master say about fog?") is None  # what a person said
+    assert asked_if_mentioned("whether the harbour note mentions fog") == "fog"  # "I was wondering whether …"
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Pilots\n\nPilots guide large ships into the harbour after dark, and the harbour board "
         "licenses them every spring.\n\n## Dues\n\nShipping companies pay harbour dues for every visit.\n\n## Weather\n\n"

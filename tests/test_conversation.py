@@ -103,6 +103,15 @@ def test_a_continuation_after_a_scene_gives_way_in_the_asking_sentence_only():
     assert "customs officers" in resolved.query
 
 
+def test_words_framing_a_question_as_a_request_are_not_searched():
+    assert resolve("I would like to know who licenses the pilots.", []).query == "who licenses the pilots"
+    assert resolve("Could you please tell me why the harbour closes in fog?", []).query == "why the harbour closes in fog"
+    assert resolve("I was wondering whether the guide mentions dredging.", []).query == "whether the guide mentions dredging"
+    # a frame naming its topic is a question of its own kind ("Tell me about …"), kept whole
+    assert resolve("Tell me about the harbour board.", []).query == "Tell me about the harbour board"
+    assert resolve("Do you know the harbour master?", []).query == "Do you know the harbour master"
+
+
 def test_a_chain_keeps_its_topic_not_the_follow_ups_in_between():
     turns = history("What push factor affects countries formally at peace?", "How many minors left those countries?", "Why did most of them leave?")
     resolved = resolve("Was there an initiative aimed at those push factors?", turns)
