@@ -521,7 +521,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
 
 def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
     """`thread`: the answers given since the topic was asked anew, the last one included."""
-    text = _without_lead_in(_ASKING_FRAME.sub("", _COURTESY.sub("", _strip(question))))
+    text = _without_lead_in(_COURTESY.sub("", _strip(question)))
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
     continuation = _CONTINUATION.match(text)
@@ -637,6 +637,12 @@ _ASKING_FRAME = re.compile(
     r"(?=(?:who|whom|whose|what|when|where|why|how|which|whether|if)\b)",
     re.IGNORECASE,
 )
+
+
+def without_asking_frame(question: str) -> str:
+    """The question without words framing it as a request (_ASKING_FRAME): "I would like to know who funds it" asks
+    who funds it."""
+    return _ASKING_FRAME.sub("", question)
 
 
 def _without_lead_in(text: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .conversation import ResolvedQuestion, Turn, resolve
+from .conversation import ResolvedQuestion, Turn, resolve, without_asking_frame
 from .definitions import SHORT_FORM, short_form_letters, written_out_forms
 from .headings import NumberedHeadings
 from .lexical import terms
@@ -196,7 +196,8 @@ class QueryReader:
         correction is on, corrected (English) or given the briefs' words it resembles (another language); in English,
         with a `near` threshold, also given the briefs' words nearest in meaning to its words they never use
         (NearWords). The text searched is cut to max_question_chars, which a correction or the added words may pass."""
-        question = spelled_out(question)  # the resolved question (ResolvedQuestion.question) is read in full
+        # the resolved question (ResolvedQuestion.question) is read in full, without words framing it as a request
+        question = without_asking_frame(spelled_out(question))
         language = language_of(question, self.speller if self.settings.spelling_correction else None)
         resolved = resolve(question, history)
         limit = self.settings.max_question_chars

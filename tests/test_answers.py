@@ -1084,6 +1084,9 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     assert answerer.reader.read("Who funds the RDP?").written == ()
     # typed in lower case, as search boxes get it: the same letters
     assert answerer.reader.read("who coordinates the hpa").written == ("Harbour Pilots Association",)
+    # a question framed as a request is read without the frame, its form included ("what … are" asks what they are)
+    framed = answerer.reader.read("I would like to know who coordinates the HPA.")
+    assert framed.resolved.question == "who coordinates the HPA." and framed.embedded == "who coordinates the HPA"
 
 
 def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_sentence_that_does(tmp_path):
