@@ -101,6 +101,8 @@ _IDENTITY = re.compile(
 _KIND = re.compile(r"\s+(?:is|are|was|were)\s+(?:a|an|any|all)\b")
 IDENTITY, KIND = 2, 1  # how closely a sentence defines (definition_strength)
 _LABEL = re.compile(r"^(?P<subject>[^:.;]{1,60}):\s+\S")  # "Migrant: Any person who …"
+# "security providers, such as the armed forces, police, …": what a thing takes in, by example (KIND)
+_EXAMPLES = re.compile(r"^(?P<subject>[^,:.;]{3,60}),\s+(?:such\s+as|including|e\.g\.|for\s+example)\s+\S")
 _BRACKETS = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[\w'’]+")
 _FUNCTION_WORDS = frozenset("of and for the in on to a an at by with".split())
@@ -251,7 +253,8 @@ def definition_strength(sentence: str, term: str) -> int:
 @lru_cache(maxsize=65_536)  # asked of the same sentences for every definition question
 def subjects(sentence: str) -> tuple[tuple[str, int], ...]:
     """What the sentence defines, if it reads as a definition, and how closely (definition_strength): the words before
-    its first defining verb (after an opening clause), or its label before a colon; brackets and a leading article
+    its first defining verb (after an opening clause), its label before a colon, or what it opens with before
+    examples of it ("security providers, such as the armed forces, …": KIND); brackets and a leading article
     dropped."""
     found = []
     verbs = [(m.start(), strength) for pattern, strength in ((_IDENTITY, IDENTITY), (_KIND, KIND)) if (m := pattern.search(sentence))]
@@ -261,6 +264,9 @@ def subjects(sentence: str) -> tuple[tuple[str, int], ...]:
     label = _LABEL.match(sentence)
     if label is not None:
         found.append((label.group("subject"), IDENTITY))
+    examples = _EXAMPLES.match(sentence)
+    if examples is not None:
+        found.append((examples.group("subject"), KIND))
     return tuple((_LEADING_ARTICLE.sub("", _BRACKETS.sub(" ", subject).strip()), strength) for subject, strength in found)
 
 

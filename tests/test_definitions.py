@@ -70,6 +70,13 @@ def test_a_long_question_asks_about_no_term():
     assert asked_term("the definition of " + "x " * 1000 + " " * 1000 + "z") is None  # and costs next to nothing
 
 
+def test_a_thing_given_by_examples_is_defined_by_kind():
+    sentence = "pilot boats, such as the launch Vell and the tug Ran, carried pilots to the ships;"
+    assert definition_strength(sentence, "pilot boats") == KIND
+    assert definition_strength("Harbour dues, including a berth fee, are paid monthly.", "harbour dues") == KIND
+    assert definition_strength(sentence, "tug") == 0  # an example is not what is defined
+
+
 def test_initials_stand_for_the_words_they_abbreviate():
     assert stands_for("HPL", "harbour pilot licensing")
     assert stands_for("HPLs", "harbour pilot licences")
