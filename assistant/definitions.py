@@ -41,6 +41,8 @@ _ASKED_TERM = (
     ),
     re.compile(r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
+    # "List the security providers", "Name all the pilot boats": the things a sentence giving its members names
+    re.compile(r"^\W*(?:list|name|enumerate)\s+(?:all\s+)?(?:of\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     # search-box words: "security sector reform meaning", "migrant definition"
     re.compile(
         r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)\W*(?P<term>[^?]+?)\s+(?:meaning|definition)\W*$",

@@ -38,6 +38,9 @@ from assistant.ranking import asks_definition
         ("harbour dues meaning", "harbour dues"),
         ("pilotage definition", "pilotage"),
         ("What does pilotage mean in practice?", "pilotage"),  # what it means, where: still what it is
+        # asked to list its members: a sentence giving them by example answers it ("pilot boats, such as …")
+        ("List the pilot boats.", "pilot boats"),
+        ("Name all the harbour dues", "harbour dues"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question, term):
