@@ -280,8 +280,8 @@ class Composer:
         # what opens its list. After lead sentences, the best of the others is read right after them when it stands
         # in another section ("Migrants might be motivated by …, while refugees …" after the brief defining
         # "Migrant:"), not after all else the defining brief says
-        best = self._best_after(chosen, lead)
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
+        best = self._best_after(chosen, lead)  # (an item's list opening brought just now counts as quoted)
         chosen += self.linked(chosen, candidates, words)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
         # their best sentence ranks (the section holding the best answer first, not the one printed first), then by place
@@ -369,8 +369,13 @@ class Composer:
         financed by …" for "Who funds it?"); none when it is a list item (it comes after what opens its list) or,
         after lead sentences, when it stands in a section of theirs (read in its place there)."""
         first = next((group[0].sentence for group in chosen if group[0].sentence not in lead), None)
-        if first is None or self.in_list(first):
+        if first is None:
             return []
+        if self.in_list(first):  # an item comes after what opens its list, when that is quoted; else it leads
+            # ("Transitional justice processes. …" for "What is transitional justice?", its list's "… include the
+            # following:" left out for a question asking what something is, not after the section's first sentence)
+            opening = self.list_opening(first)
+            return [] if opening is None or any(group[0].sentence == opening for group in chosen) else [first]
         if lead and self._section_of(first) in {self._section_of(sentence) for sentence in lead}:
             return []
         antecedent = self.antecedent(first)
@@ -493,17 +498,11 @@ class Composer:
         for group in chosen:
             item = group[0].sentence
             doc_id = table.doc_ids[item]
-            text = documents[doc_id].text
             start = int(table.starts[item])
-            if not text[start : start + 1].islower() or not self.in_list(item):
+            if not documents[doc_id].text[start : start + 1].islower():
                 continue
-            section = self.section_of(doc_id, start)
-            before = item - 1
-            while (before >= 0 and table.doc_ids[before] == doc_id and self.in_list(before)
-                   and item - before <= LIST_MAX_ITEMS):
-                before -= 1
-            if (before < 0 or table.doc_ids[before] != doc_id or before in taken or not self.introduces_list(before)
-                    or self.section_of(doc_id, int(table.starts[before])) != section):
+            before = self.list_opening(item)
+            if before is None or before in taken:
                 continue
             opening = by_sentence.get(before) or Candidate(before, 0.0, 0.0, group[0].rank, 0.0)
             if said and shown_in(table.text(before, documents), said):
@@ -511,6 +510,22 @@ class Composer:
             added.append([opening])
             taken.add(before)
         return added
+
+    def list_opening(self, item: int) -> int | None:
+        """The sentence introducing the list an item belongs to (introduces_list): the one before the items run, in
+        the same brief and section; None when the sentence is no list item or nothing there introduces its list."""
+        table = self.index.sentences
+        if not self.in_list(item):
+            return None
+        doc_id = table.doc_ids[item]
+        section = self.section_of(doc_id, int(table.starts[item]))
+        before = item - 1
+        while before >= 0 and table.doc_ids[before] == doc_id and self.in_list(before) and item - before <= LIST_MAX_ITEMS:
+            before -= 1
+        if (before < 0 or table.doc_ids[before] != doc_id or not self.introduces_list(before)
+                or self.section_of(doc_id, int(table.starts[before])) != section):
+            return None
+        return before
 
     def _brief_terms(self, doc_id: str) -> frozenset[str]:
         """The terms a brief holds, found once per brief."""

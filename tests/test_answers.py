@@ -1460,3 +1460,17 @@ def test_asked_where_the_last_answer_stands_or_for_it_shorter_the_last_question_
     assert [c.marker for c in short.citations] == [1] and short.citations[0].source.text == first.sentences[0].text
     # with nothing asked before, there is nothing to shorten: what the assistant does is said instead
     assert answerer.ask("Summarise.").citations == [] and "Ask a question" in answerer.ask("Summarise.").text
+
+
+def test_a_list_item_answering_a_question_leads_when_the_sentence_opening_its_list_is_left_out(tmp_path):
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## WHEN IS A PILOT NEEDED?\n\nEvery harbour sets its own rules for the ships that enter it. "
+        "No rule fits every ship, because tides and traffic change.\n\nTypical cases that call for a pilot include the "
+        "following:\n\n- Night arrivals. A ship entering after dark needs a pilot on board.\n"
+        "- Fog crossings. When fog closes the channel, a pilot must guide every ship through the sand bars.\n"
+        "- Tanker berthing. Tankers berth only with two pilots.\n\n## Dues\n\nShips pay harbour dues.\n"
+    )})
+    answer = answerer.ask("What is a fog crossing?")
+    # the item is the answer; "… include the following:" is not quoted for a question asking what something is, and the
+    # section's first sentence does not come before the item it was read after
+    assert answer.sentences[0].text.startswith("Fog crossings."), [s.text for s in answer.sentences]
