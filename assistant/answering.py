@@ -1219,10 +1219,15 @@ class Answerer:
         return [Candidate(int(s), 0.0, 0.0, 1, 0.0) for p in positions if p < len(by_passage) for s in by_passage[p]]
 
     def _about_the_text(self, sentence: int, text: str) -> bool:
-        """about_the_text of a sentence of the index, found once."""
+        """about_the_text of a sentence of the index, or of the one it points back to ("Furthermore, it suggests how
+        …" after "This brief aims at …"), found once."""
         known = self._about.get(sentence)
         if known is None:
-            known = self._about[sentence] = about_the_text(text)
+            before = sentence - 1
+            known = self._about[sentence] = about_the_text(text) or (
+                before >= 0 and self.composer.pointing_back(before) == sentence
+                and about_the_text(self.index.sentences.text(before, self.index.documents))
+            )
         return known
 
     def _passage_terms(self, passage: Passage) -> frozenset[str]:

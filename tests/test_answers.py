@@ -1474,3 +1474,16 @@ def test_a_list_item_answering_a_question_leads_when_the_sentence_opening_its_li
     # the item is the answer; "… include the following:" is not quoted for a question asking what something is, and the
     # section's first sentence does not come before the item it was read after
     assert answer.sentences[0].text.startswith("Fog crossings."), [s.text for s in answer.sentences]
+
+
+def test_a_sentence_pointing_back_to_one_about_the_text_is_about_the_text_too(tmp_path):
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Introduction\n\nThis brief looks at why ships wait outside the harbour. Furthermore, it "
+        "suggests how pilots might help ships enter at night.\n\n## Night entry\n\nPilots guide ships in at night when "
+        "the tide allows.\n"
+    )})
+    table, documents = answerer.index.sentences, answerer.index.documents
+    about = {table.text(i, documents): answerer._about_the_text(i, table.text(i, documents)) for i in range(len(table))}
+    assert about["This brief looks at why ships wait outside the harbour."]
+    assert about["Furthermore, it suggests how pilots might help ships enter at night."]  # "it" is the brief
+    assert not about["Pilots guide ships in at night when the tide allows."]
