@@ -621,7 +621,7 @@ class Answerer:
             form = QuestionForm.of(question, typed, bool(answers))
             said = moved_on_from(answers, resolved.followup or form.more)
             # who a question says it asks is not what it asks ("According to DCAF, what is SSR?" asks what SSR is)
-            lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids)
+            lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids, firsts)
             # briefs compared by name ("How do the backgrounder and the briefing note define SSR?"): each is quoted
             compared = self._best_of_each(candidates, firsts) if len(firsts) >= 2 else set()
             spoken = {speaking} if speaking is not None else set()  # the sentence saying the briefs speak of it
@@ -1124,7 +1124,9 @@ class Answerer:
         ]
         return sorted(candidates, key=lambda c: (-c.score, c.sentence)), features
 
-    def _definitions(self, query: str, candidates: list[Candidate], doc_ids: Sequence[str] = ()) -> list[int]:
+    def _definitions(
+        self, query: str, candidates: list[Candidate], doc_ids: Sequence[str] = (), compared_briefs: Sequence[str] = ()
+    ) -> list[int]:
         """For a question asking what a term is, the sentence defining it most closely (definitions.definition_strength:
         what it is before what kind of thing it is), best-scored first among equals, in each of the first
         MAX_DEFINITIONS briefs that define it: where briefs define a term differently, each definition is shown. A short
@@ -1134,7 +1136,8 @@ class Answerer:
         programme?"). A question telling two terms apart (definitions.compared_terms) is led by the definition of
         each, the first's first, where a sentence defines it: the closest definition among the candidates and the
         sentences of the passages found for "What is <term>" (a question about two terms finds the definition of one
-        of them at best). Only the briefs of `doc_ids` are looked in, when given."""
+        of them at best); so is a question asking how briefs it names define a term (`compared_briefs`), by the closest
+        definition in each of them. Only the briefs of `doc_ids` are looked in, when given."""
         compared = compared_terms(query)
         if compared is not None:
             return list(dict.fromkeys(
@@ -1142,6 +1145,16 @@ class Answerer:
                 for s in self._defined(term, query, candidates + self._sentences_on(term, doc_ids), doc_ids, defined_only=True)[:1]
             ))
         term = asked_term(query)
+        if term is not None and len(compared_briefs) >= 2:  # "How does the UN brief define SSR compared to the
+            # backgrounder?": the closest definition in each brief, looked for in it ("What is <term>" searched there)
+            of = self.index.sentences.doc_ids
+            return list(dict.fromkeys(
+                s for doc_id in compared_briefs
+                for s in self._defined(
+                    term, query, [c for c in candidates if of[c.sentence] == doc_id] + self._sentences_on(term, [doc_id]),
+                    [doc_id], defined_only=True,
+                )[:1]
+            )) or self._defined(term, query, candidates, doc_ids)
         return [] if term is None else self._defined(term, query, candidates, doc_ids)
 
     def _defined(

@@ -65,6 +65,12 @@ _ASKS_EXPANSION = re.compile(
 _BRACKETED_SHORT = re.compile(r"\(([A-Z]{2,8}s?)\)")  # "security sector governance (SSG)"
 SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")  # "EMN", "IDPs"
 _QUOTED = re.compile(r"[\"'‘’“”]([^\"'‘’“”]+)[\"'‘’“”]")
+# what a term is set against, after it: "How does the UN brief define SSR compared to the backgrounder?" asks of SSR
+_SET_AGAINST = re.compile(
+    r",?\s+(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|as\s+opposed\s+to|versus|vs\.?|unlike|"
+    r"differently|in\s+the\s+same\s+way|alike)\b.*$",
+    re.IGNORECASE,
+)
 _ACCORDING_TO = re.compile(r",?\s+(?:according\s+to|as\s+defined\s+(?:by|in))\b.*$", re.IGNORECASE)  # whose definition
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Not a term to define: "What is the role of …", "What is being done …", "What are the main …"
@@ -123,7 +129,7 @@ def asked_term(question: str) -> str | None:
             continue
         term = match.group("term")
         quoted = _QUOTED.search(term)
-        term = _LEADING_ARTICLE.sub("", _ACCORDING_TO.sub("", quoted.group(1) if quoted else term).strip())
+        term = _LEADING_ARTICLE.sub("", _SET_AGAINST.sub("", _ACCORDING_TO.sub("", quoted.group(1) if quoted else term)).strip())
         return term if _is_term(term) else None
     return None
 

@@ -1487,3 +1487,29 @@ def test_a_sentence_pointing_back_to_one_about_the_text_is_about_the_text_too(tm
     assert about["This brief looks at why ships wait outside the harbour."]
     assert about["Furthermore, it suggests how pilots might help ships enter at night."]  # "it" is the brief
     assert not about["Pilots guide ships in at night when the tide allows."]
+
+
+def test_asked_how_briefs_named_define_a_term_each_one_s_definition_leads(tmp_path):
+    from assistant.definitions import asked_term
+
+    assert asked_term("How does the pilotage review define night work compared to the dredging backgrounder?") == "night work"
+    assert asked_term("How do the briefs define night work differently?") == "night work"
+    findings = "".join(
+        f"## Finding {n}\n\nNight work at berth {n} was defined in the log, and night work there was compared each week.\n\n"
+        for n in range(1, 13)
+    )
+    answerer = answerer_over(tmp_path, {
+        "harbour-pilots-review.md": (
+            "# Review of Harbour Pilotage\n\n## Background\n\nThe review looked at the harbour's records for five years, "
+            "from the tide tables to the pilots' logs and the harbour master's reports. In such ports, night work is the "
+            f"piloting of ships between sunset and sunrise under the harbour master's lights.\n\n{findings}"
+        ),
+        "river-dredging-backgrounder.md": (
+            "# Dredging the River\n\n## Terms\n\nNight work means any dredging done after the last barge has moored.\n\n"
+            "## Crews\n\nNight work pays a higher wage to dredger crews.\n"
+        ),
+    })
+    answer = answerer.ask("How does the pilotage review define night work compared to the dredging backgrounder?")
+    leading = [s.text for s in answer.sentences[:2]]
+    assert any(t.startswith("In such ports, night work is the piloting") for t in leading), leading
+    assert any(t.startswith("Night work means any dredging") for t in leading), leading
