@@ -336,6 +336,15 @@ def restates_asked_heading(question: str, hits: Sequence[SearchHit]) -> bool:
     )
 
 
+def briefs_quoted(citations: Sequence[Citation]) -> str | None:
+    """The briefs an answer quotes, by title, in the order first quoted: "Quoted from “A” and “B”."."""
+    titles = list(dict.fromkeys(f"“{c.source.title}”" for c in citations))
+    if not titles:
+        return None
+    named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+    return f"Quoted from {named}."
+
+
 def which_source_topic(query: str) -> str | None:
     """What a question asking which brief speaks of something is about ("Hobbes" in "Which brief talks about
     Hobbes?"), or None for any other question (_ASKS_WHICH_SOURCE)."""
@@ -640,7 +649,9 @@ class Answerer:
                 more = self.composer.quoted_readings(self._entries_named(question), first_marker=len(citations) + 1)
                 sentences, citations = sentences + more[0], citations + more[1]
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
-            message = " ".join(m for m in (never, partial, disagreement) if m) or None
+            # asked which brief speaks of a thing ("Which briefs mention Libya?"): the briefs the quotes come from
+            spoken_in = briefs_quoted(citations) if which is not None else None
+            message = " ".join(m for m in (spoken_in, never, partial, disagreement) if m) or None
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
         answer = Answer(

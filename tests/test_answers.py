@@ -1278,6 +1278,8 @@ def test_a_question_asking_which_brief_speaks_of_a_thing_searches_the_thing(tmp_
     assert answer.searched_as == "Vattel"
     assert any("According to Vattel" in c.source.text for c in answer.citations)
     assert all(c.source.doc_id == "harbour-law" for c in answer.citations)
+    # the answer says which brief it quotes, not only its citations
+    assert answer.message.startswith("Quoted from “Harbour Law”.") and answer.text.startswith("Quoted from “Harbour Law”.")
 
 
 
