@@ -55,9 +55,10 @@ _LEADING_PREPOSITION = re.compile(r"^(?:in|for|about|with|during|under|on|at|reg
 _PREPOSITIONS = r"in|of|for|about|with|during|under|on|at|from|to|by|against|regarding|concerning"
 _THE_ONE = re.compile(rf"^(?:the\s+|that\s+|those\s+)?ones?\s+(?=(?:{_PREPOSITIONS})\s+\S)", re.IGNORECASE)
 # "the strategic one" after "the operational level": another of the same kind (_read_one); the kind, then the thing
-_KIND_ONE = re.compile(r"^(?:the\s+|that\s+)?(?P<kind>[a-z][\w-]*)\s+ones?$")
+_ONE_OF_A_KIND = r"(?P<kind>[A-Za-z][\w-]*)\s+ones?"  # "strategic one", "migration one", "Nigerian ones"
+_KIND_ONE = re.compile(rf"^(?:the\s+|that\s+)?{_ONE_OF_A_KIND}$")
 # "the migration one" after "Tell me about the Global Compacts": one of the things the topic names, by its kind
-_KIND_OF_THEM = re.compile(r"\b[Tt]he\s+(?P<kind>[A-Za-z][\w-]*)\s+one\b(?!\s+(?:of|for|on|about|in|with)\b)")
+_KIND_OF_THEM = re.compile(rf"\b[Tt]he\s+{_ONE_OF_A_KIND}\b(?!\s+(?:of|for|on|about|in|with)\b)")
 _DESCRIBED_NOUN = re.compile(r"\bthe\s+(?P<kind>[a-z][\w-]*)\s+[a-z][\w-]*\b")
 _ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
 _REFERENCE = re.compile(
@@ -219,9 +220,12 @@ _LEAD_IN = re.compile(
 )
 # Words of courtesy or acknowledgement before a question, set off by punctuation: "Thanks. And what about …?", "OK,
 # who signed it?", "Hi, what is SSR?" (not "Good governance?", nor "Right to education?")
+# greetings and thanks, as words of courtesy here and as whole messages (smalltalk.py)
+GREETING_WORDS = r"hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening|day)"
+THANKS_WORDS = r"(?:many\s+)?thanks|thank\s+you|thx|cheers|much\s+appreciated"
 _COURTESY = re.compile(
-    r"^\W*(?:(?:thanks|thank\s+you|thx|cheers|ok(?:ay)?|great|perfect|cool|nice|good|right|sure|alright|all\s+right|"
-    r"i\s+see|got\s+it|understood|interesting|hi|hello|hey)(?:\s+(?:so|then|very\s+much|a\s+lot))?\s*[.,!;:]+\s*)+(?=\S)",
+    rf"^\W*(?:(?:{THANKS_WORDS}|{GREETING_WORDS}|ok(?:ay)?|great|perfect|cool|nice|good|right|sure|alright|all\s+right|"
+    r"i\s+see|got\s+it|understood|interesting)(?:\s+(?:so|then|very\s+much|a\s+lot))?\s*[.,!;:]+\s*)+(?=\S)",
     re.IGNORECASE,
 )
 _SHIFT_WORDS = frozenset(terms(

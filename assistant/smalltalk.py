@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .composition import AnswerSentence, Citation
+from .conversation import GREETING_WORDS, THANKS_WORDS
 from .models import Document
 
 GREETING, THANKS, HELP, CATALOGUE = "greeting", "thanks", "help", "catalogue"
@@ -22,9 +23,9 @@ GREETING, THANKS, HELP, CATALOGUE = "greeting", "thanks", "help", "catalogue"
 SOURCES, SHORTER = "sources", "shorter"
 
 _ACTS = (
-    (GREETING, re.compile(r"^\W*(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening|day))(?:\s+there)?\W*$", re.I)),
+    (GREETING, re.compile(rf"^\W*(?:{GREETING_WORDS})(?:\s+there)?\W*$", re.I)),
     (THANKS, re.compile(
-        r"^\W*(?:(?:many\s+)?thanks(?:\s+a\s+lot)?|thank\s+you(?:\s+(?:very\s+much|so\s+much))?|thx|cheers|much\s+appreciated)"
+        rf"^\W*(?:{THANKS_WORDS})(?:\s+(?:a\s+lot|very\s+much|so\s+much))?"
         r"(?:[\s,!.]+(?:that\s+(?:helps|helped|was\s+helpful)|great|perfect|bye|goodbye))*\W*$", re.I,
     )),
     (HELP, re.compile(
