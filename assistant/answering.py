@@ -485,9 +485,12 @@ class Answerer:
             # again (the same answer), whole with where its quotes stand, or its first quote alone
             last = asked_before[-1]
             again = self.ask(history[last].content, history[:last], top_k, doc_ids, models)
-            resolved = ResolvedQuestion(question, again.resolved.query, True, f"asks about the last answer ({about})", again.resolved.topic)
+            resolved = ResolvedQuestion(
+                question, again.resolved.query, True, f"asks about the last answer ({about})", again.resolved.topic
+            )
             if about == SOURCES:
-                return replace(again, question=question, resolved=resolved, message=sources_line(again.citations) if again.citations else again.message)
+                placed = sources_line(again.citations) if again.citations else again.message
+                return replace(again, question=question, resolved=resolved, message=placed)
             sentences, citations = first_quote(again.sentences, again.citations)
             return replace(again, question=question, resolved=resolved, sentences=sentences, citations=citations)
         act = social_act(question) or (HELP if about is not None else None)
@@ -718,7 +721,7 @@ class Answerer:
     def _entries_named(self, words: str) -> list[tuple[Reading, float]]:
         """The reading-list entries (at most MAX_NAMED_ENTRIES, in document order) whose own text holds every one of
         two or more search-box words: the title they name ("integrated technical guidance notes"); when none does, of
-        three or more words, those holding all but one, names included ("justice system Lebanon refugees" for
+        four or more words, those holding all but one, names included ("justice system Lebanon refugees" for
         "Justice for stability: … mass displacement on Lebanon's justice system …")."""
         wanted = frozenset(terms(words))
         if len(wanted) < 2:

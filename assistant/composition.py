@@ -249,7 +249,8 @@ class Composer:
                     same.append(candidate)
                 continue
             length = len(text.split())
-            if len(chosen) >= self.settings.answer_max_sentences or (len(chosen) >= 3 and words + length > self.settings.answer_max_words):
+            over_budget = len(chosen) >= 3 and words + length > self.settings.answer_max_words  # the three best always fit
+            if len(chosen) >= self.settings.answer_max_sentences or over_budget:
                 continue
             chosen.append([candidate])
             words += length

@@ -46,7 +46,8 @@ _ABOUT_THE_ANSWER = (
         r"^\W*(?:(?:and\s+)?(?:where|which\s+(?:page|brief|document|section))\s+(?:does|do|did)\s+(?:it|they|the\s+briefs?)\s+say\s+"
         r"(?:that|so|this)|(?:on\s+)?(?:which|what)\s+page(?:\s+(?:is|was)\s+(?:that|this|it)(?:\s+on)?)?|"
         r"where\s+(?:is|was)\s+(?:that|this)\s+from|where\s+did\s+you\s+(?:get|find)\s+(?:that|this)|"
-        r"(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:give|show|cite|quote)\s+(?:me\s+)?(?:the|your)\s+(?:sources?|references?|citations?)|"
+        r"(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:give|show|cite|quote)\s+(?:me\s+)?(?:the|your)\s+"
+        r"(?:sources?|references?|citations?)|"
         r"(?:what\s+(?:is|are)\s+)?(?:the\s+|your\s+)?(?:sources?|references?|citations?))\W*$", re.I,
     )),
     (SHORTER, re.compile(
