@@ -345,15 +345,18 @@ def language_of(question: str, speller: "Speller | None" = None) -> str:
     ranks first when one of its words is in lower case (names are no language's words) and none reads as English
     (Speller.reads_as_english): "seguridad fronteriza"; when no word of it can tell (each is shorter than MIN_LENGTH,
     a short form or a name past the first word: "Was ist SSR?", "Was ist Sicherheitssektorreform?"), only when the
-    identifier is SHORT_LANGUAGE_CONFIDENCE sure."""
+    identifier is SHORT_LANGUAGE_CONFIDENCE sure. So is a longer question no word of which can tell ("Qué es la RSS",
+    0.86); any other needs MIN_LANGUAGE_CONFIDENCE."""
     words = re.findall(r"\w+", question)
+    # names ("Darfur", "Frontex") are no language's words: only words in lower case tell one
+    telling = any(len(w) >= MIN_LENGTH and not w.isupper() and (i == 0 or not w[0].isupper()) for i, w in enumerate(words))
     if len(words) < MIN_LANGUAGE_WORDS:
-        # names ("Darfur", "Frontex") are no language's words: only words in lower case tell one
         if speller is None or not any(w.islower() for w in words):
             return "en"
-        if any(len(w) >= MIN_LENGTH and not w.isupper() and (i == 0 or not w[0].isupper()) for i, w in enumerate(words)):
+        if telling:
             return "en" if any(speller.reads_as_english(w) for w in words) else _identifier().classify(question)[0]
         language, confidence = _identifier().classify(question)  # no word of it can tell
         return language if confidence >= SHORT_LANGUAGE_CONFIDENCE else "en"
     language, confidence = _identifier().classify(question)
-    return language if language != "en" and confidence >= MIN_LANGUAGE_CONFIDENCE else "en"
+    needed = SHORT_LANGUAGE_CONFIDENCE if not telling and speller is not None else MIN_LANGUAGE_CONFIDENCE
+    return language if language != "en" and confidence >= needed else "en"
