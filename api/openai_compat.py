@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from assistant.answering import Answer
 from assistant.conversation import Turn
 from assistant.errors import InvalidQuestion
-from assistant.payloads import answer_payload, pages_label, source_url
+from assistant.models import pages_label
+from assistant.payloads import answer_payload, source_url
 
 from .schemas import ChatMessage, ChatRequest, ResponsesRequest
 

@@ -466,7 +466,7 @@ def _shown(value: object) -> str:
 
 
 def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
-    from .payloads import pages_label
+    from .models import pages_label
 
     if answer.resolved.followup:
         console.print(f"[dim]follow-up ({answer.resolved.reason}); searched: {answer.resolved.query}[/]", highlight=False)
@@ -491,7 +491,7 @@ def _print_answer(answer: "Answer") -> None:  # type: ignore[name-defined]  # no
 
 
 def _print_sources(answer: "Answer") -> None:  # type: ignore[name-defined]  # noqa: F821
-    from .payloads import pages_label
+    from .models import pages_label
 
     if not answer.citations:
         console.print("[dim]No citations.[/]")
@@ -588,7 +588,8 @@ def entry_points(
     index: Optional[Path] = IndexOption,
 ) -> None:
     """The catalogue: push factors, the SSR entry points under each, and other numbered recommendations."""
-    from .payloads import entry_point_payload, pages_label
+    from .models import pages_label
+    from .payloads import entry_point_payload
     from .store import load_index
 
     settings = _settings(None, index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 SECTION_SEPARATOR = " › "
@@ -116,3 +117,8 @@ class FileProblem:
 
     path: str
     reason: str
+
+
+def pages_label(pages: Sequence[int]) -> str:
+    """", p. 3, 4" for PDFs; "" for documents without pages."""
+    return f", p. {', '.join(map(str, pages))}" if pages else ""

@@ -5,17 +5,11 @@ form on the wire, built in one place (api/schemas.py documents it for OpenAPI).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from urllib.parse import quote as quote_url
 
 from .answering import Answer, Citation
 from .catalogue import EntryPoint, Factor
 from .models import Quote, SearchHit
-
-
-def pages_label(pages: Sequence[int]) -> str:
-    """", p. 3, 4" for PDFs; "" for documents without pages."""
-    return f", p. {', '.join(map(str, pages))}" if pages else ""
 
 
 def source_url(doc_id: str, start: int, end: int) -> str:

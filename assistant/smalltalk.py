@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from .composition import AnswerSentence, Citation
 from .conversation import GREETING_WORDS, THANKS_WORDS
-from .models import Document
+from .models import Document, pages_label
 
 GREETING, THANKS, HELP, CATALOGUE = "greeting", "thanks", "help", "catalogue"
 # asking about the last answer itself: where its quotes stand, or it shorter
@@ -101,8 +101,7 @@ def social_reply(act: str, documents: Iterable[Document]) -> str:
 def sources_line(citations: Iterable[Citation]) -> str:
     """Where each quote of an answer stands: "[1] “Title”, p. 3 — Section; …"."""
     placed = [
-        f"[{c.marker}] “{c.source.title}”" + (f", p. {', '.join(map(str, c.source.pages))}" if c.source.pages else "")
-        + (f" — {c.source.section}" if c.source.section else "")
+        f"[{c.marker}] “{c.source.title}”{pages_label(c.source.pages)}" + (f" — {c.source.section}" if c.source.section else "")
         for c in citations
     ]
     return "Where the last answer's quotes stand: " + "; ".join(placed) + "." if placed else "The last answer quoted nothing."
