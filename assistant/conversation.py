@@ -66,21 +66,26 @@ _REFERENCE = re.compile(
     r"afterwards?|beforehand|since then|at the time)\b"
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
     r"|\b(?:next|then|later)\s*$"
-    # a word whose complement is left unsaid ends the question: "Which countries take part?" (in what was just
-    # asked about), "Are private companies included?", "Who is responsible?", "How much did Germany contribute?"; not
-    # "Who takes part in the Khartoum Process?"
-    r"|\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
-    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?|"
-    # to what is given, paid or contributed: "How much did Germany contribute?", "Who paid?"
-    r"contribut(?:e|es|ed|ing)|pa(?:y|ys|id)|donat(?:e|es|ed)|pledg(?:e|es|ed)|"
-    # the place left or fled: "Why do people leave?" after "Tell me about Eritrea"
-    r"leav(?:e|es|ing)|left|fle(?:e|es|eing|d))\s*$"
     # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
     # from?", "Why do many leave?"; not "Where did most refugees come from?" (the noun is named)
     r"|(?:(?<=\bdo\s)|(?<=\bdid\s)|(?<=\bdoes\s))(?:most|many|some|few|several|both|all|others)(?=\s+[a-z]+(?:\s*$|\s*[?.!]|"
     r"\s+(?:from|to|for|in|into|out|back|home|away|there|here|at|on|with|after|before)\b))",
     re.IGNORECASE,
 )
+# A word whose complement is left unsaid ends the question: "Which countries take part?" (in what was just asked
+# about), "Are private companies included?", "Who is responsible?", "How much did Germany contribute?"; not "Who takes
+# part in the Khartoum Process?". It points back only from a short question: "How does corruption in the police push
+# people to leave?" names what it asks about (_MAX_OWN_TERMS_FOR_UNSAID)
+_UNSAID_COMPLEMENT = re.compile(
+    r"\b(?:(?:take|takes|took|taking|taken)\s+part|participat(?:e|es|ed|ing)|involved|included|excluded|"
+    r"responsible|in\s+charge|affected|eligible|covered|respond(?:s|ed)?|react(?:s|ed)?|"
+    # to what is given, paid or contributed: "How much did Germany contribute?", "Who paid?"
+    r"contribut(?:e|es|ed|ing)|pa(?:y|ys|id)|donat(?:e|es|ed)|pledg(?:e|es|ed)|"
+    # the place left or fled: "Why do people leave?" after "Tell me about Eritrea"
+    r"leav(?:e|es|ing)|left|fle(?:e|es|eing|d))\s*$",
+    re.IGNORECASE,
+)
+_MAX_OWN_TERMS_FOR_UNSAID = 4  # "Are private patrol boats included?" points back; five words of its own name the thing
 # "the evaluation" in "What did the evaluation find?" after an answer that mentioned an evaluation
 _DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
 _MAX_OWN_TERMS_FOR_DEFINITE = 3
@@ -95,6 +100,16 @@ _YEAR_TERM = re.compile(r"(?:1[89]|20)\d\d")
 # "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
 _CONJUNCTION_THAT = re.compile(
     r"\b(?:say|says|said|show|shows|mean|means|so|such|argue|argues|note|notes)\s+that\b"
+    # after a verb of saying or thinking, "that" opening a clause whose verb follows within a few words: "Do all briefs
+    # agree that SSR should be nationally owned?"; not "Do they recommend that approach?"
+    r"|\b(?:agree|agrees|agreed|think|thinks|believe|believes|suggest|suggests|claim|claims|state|states|stated|"
+    r"find|finds|found|conclude|concludes|stress|stresses|emphasi[sz]e|emphasi[sz]es|recogni[sz]e|recogni[sz]es|"
+    r"acknowledge|acknowledges|insist|insists|assume|assumes|expect|expects|hold|holds|true|likely|possible|fact|"
+    r"view|idea|ensure|ensures|recommend|recommends|propose|proposes|warn|warns|indicate|indicates)\s+that"
+    r"(?=(?:\s+[\w'’-]+){1,4}?\s+(?:is|are|was|were|be|been|should|must|can|could|will|would|may|might|has|have|had|"
+    r"does|do|did|needs?|requires?)\b)"
+    # "it" standing for the clause after it: "Is it true that the deal was suspended?"
+    r"|\b(?:(?:is|was)\s+it|it\s+(?:is|was))\s+(?:true|possible|likely|clear|known|the\s+case)\s+that\b"
     r"|\b(?:is|are|was|were|will|has|have|had)\s+there\b|\bthere\s+(?:is|are|was|were|has|have|had)\b",
     re.IGNORECASE,
 )
@@ -355,7 +370,7 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
     names = _name_terms(question)
-    for term in dict.fromkeys(t for t in own_terms(_REFERENCE.sub(" ", question)) if t not in _ANCHORLESS and t not in names):
+    for term in dict.fromkeys(t for t in own_terms(_UNSAID_COMPLEMENT.sub(" ", _REFERENCE.sub(" ", question))) if t not in _ANCHORLESS and t not in names):
         found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
         if found is not None and len(phrases) < most:
             words, at = found
@@ -378,7 +393,7 @@ def picks_among(question: str) -> tuple[str, bool] | None:
     """What a question picking among the last answer's things asks them to be about, and whether it may pick several
     ("Which ones …", "Which of these are …"): ("financing", False) for "Which one is about financing?"; else None."""
     match = _PICKS.match(question.strip())
-    if match is None or not terms(_REFERENCE.sub(" ", match.group("what"))):  # "Which one is it?" names nothing
+    if match is None or not terms(_UNSAID_COMPLEMENT.sub(" ", _REFERENCE.sub(" ", match.group("what")))):  # "Which one is it?" names nothing
         return None
     several = match.group("how").lower() == "ones" or match.group("verb").lower().startswith(("are", "were"))
     return match.group("what"), several
@@ -551,8 +566,14 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     if _names_its_topic(text):
         named = _asked_of_topic(text)
         return ResolvedQuestion(question, named, False, "names its own topic first", named)
+    scene = _SCENE.match(text)
+    if scene is not None and len(own_terms(scene.group(1))) >= _MIN_SCENE_TERMS:
+        # "… many young men leave because of forced recruitment. What can SSR do about that?": a scene set in the
+        # message itself is what its pronouns point back to, not the conversation
+        return ResolvedQuestion(question, text, False, "sets its own scene", text)
     without_that = _CONJUNCTION_THAT.sub(" ", text)
-    reference = _REFERENCE.search(without_that) or _NARROWING.search(text)
+    reference = (_REFERENCE.search(without_that) or _NARROWING.search(text)
+                 or (_UNSAID_COMPLEMENT.search(text) if len(own) <= _MAX_OWN_TERMS_FOR_UNSAID else None))
     if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
         after = text[continuation.end() :].strip()
         rest = _LEADING_PREPOSITION.sub("", after).strip()
@@ -814,6 +835,7 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
 
 # the sentences before a query's last one ("Gangs are extorting families in our city. What can be done"), and the space
 _SCENE = re.compile(r"^(.*[.!?])\s+(?=[A-Z¿¡][^.!?]*$)", re.DOTALL)
+_MIN_SCENE_TERMS = 4  # "That's interesting. Who funds it?" sets no scene of its own; it asks after the last answer
 
 
 def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") -> str:

@@ -413,6 +413,37 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     assert not resolve("Why do fishers leave the lakes in winter?", turns).followup
 
 
+def test_a_question_naming_enough_of_its_own_stands_though_it_ends_on_an_unsaid_complement():
+    """"How does corruption in the harbour push pilots to leave?" names what it asks about; "Why do pilots leave?"
+    leaves where from unsaid."""
+    turns = history("What is the Lakes Fisheries Compact?")
+    assert not resolve("How does corruption in the harbour police push pilots to leave?", turns).followup
+    assert resolve("Why do pilots leave?", turns).followup
+
+
+def test_that_opening_a_clause_after_a_verb_of_saying_is_no_reference():
+    turns = history("What is the Lakes Fisheries Compact?")
+    for question in ("Do all charters agree that pilotage should be publicly owned?",
+                     "Does the report suggest that fishers should earn more?", "Is it true that the fund has closed?"):
+        resolved = resolve(question, turns)
+        assert "Lakes Fisheries Compact" not in resolved.query, question
+    for question in ("Do they recommend that approach?", "Does the report agree with that?"):
+        assert resolve(question, turns).followup, question
+
+
+def test_a_message_setting_its_own_scene_is_what_its_pronouns_point_back_to():
+    """The scene comes before the asking sentence in the same message: "that" and "them" are in it."""
+    turns = history("What is the Lakes Fisheries Compact?")
+    for question in ("I advise a port authority where many young pilots quit because of unpaid overtime. What can "
+                     "pilotage reform do about that?",
+                     "Our union helps fishers in a border town; the coast guard often fines them without cause. Which "
+                     "remedies do the charters propose?"):
+        resolved = resolve(question, turns)
+        assert not resolved.followup and "Lakes Fisheries Compact" not in resolved.query, question
+    # a short remark before the question sets no scene: the question asks after the last answer
+    assert resolve("That's interesting. Who funds it?", turns).followup
+
+
 def test_a_new_subject_takes_the_place_of_the_old_one_where_it_stood():
     """"What about women?" after "What happens to pilots in training?" asks what happens to women in training: the
     common words saying where or when the subject stood stay, unless the new focus says its own."""
