@@ -90,6 +90,19 @@ _ASKS_PLACE = re.compile(
     r"written)\w*)",
     re.I,
 )
+# "Which NGO runs …", "Which agency coordinates …", "Which UN mission has …": one body or programme, named. Not "Which institutions
+# should SSR strengthen?" (several, a list), nor "Which body's reports …" (what is asked is the reports).
+_ASKS_BODY = re.compile(
+    r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your)\b)[\w-]+\s+)?"
+    r"(?:NGO|organi[sz]ation|agency|body|institution|ministry|donor|charity|foundation|company|department|mission|"
+    r"programme|program)\b(?!['’])"
+    # its verb after it; not "What organisation is DCAF?" (what kind of body a named one is)
+    r"(?=\s+(?:is|was|has|had|does|did|will|can|[a-z]+s|[a-z]+ed)\b)(?!\s+(?:is|was)\s+(?:the\s+)?(?-i:[A-Z]))",
+    re.I,
+)
+# A name: capitalised words past a sentence's first word and not opening a label's text ("Ethiopia: Planning a safe
+# house …" names no body), or a short form ("GIZ")
+_BODY_NAME = re.compile(r"(?<![:.;]\s)(?<=\S\s)(?:[A-Z][a-z]+(?:[- ](?:for |of |and )?[A-Z][a-z]+)*)|\b[A-Z]{2,}s?\b")
 # A place named in a sentence: a capitalised word, not its first (a sentence opens with a capital either way)
 _NAME_AFTER_START = re.compile(r"(?<=\S)\s+(?:the\s+)?([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*)")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -134,10 +147,10 @@ _MONTH = re.compile(
 def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
     percentage or proportion), "month", "duration" (how long), "count" (how many, how much), "year" (when), "place"
-    (which countries, where), or None."""
+    (which countries, where), "body" (which NGO, agency or organisation), or None."""
     for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
                           ("count", _ASKS_NUMBER), ("duration", _ASKS_DURATION), ("year", _ASKS_YEAR),
-                          ("place", _ASKS_PLACE)):
+                          ("place", _ASKS_PLACE), ("body", _ASKS_BODY)):
         if pattern.search(question):
             return kind
     return None
@@ -263,6 +276,8 @@ def holds_answer_type(question: str, sentence: str) -> bool:
         return any(length.lower() not in question.lower() for length in _DURATION.findall(sentence))
     if kind == "count":  # a sum of money is how much, never how many: "40 million euros" is not how many officers
         return new_count(_AMOUNT_OF_MONEY.sub(" ", sentence) if _HOW_MANY.search(question) else sentence)
+    if kind == "body":  # a name the question does not give: "GIZ", "the European Commission" for "Which agency …"
+        return any(name not in question for name in _BODY_NAME.findall(sentence))
     if kind == "place":  # a name the question does not give: "Eritrea, Syria, Iraq" for "Which countries …"; a month is none
         return any(name not in question and not _MONTH.fullmatch(name) for name in _NAME_AFTER_START.findall(sentence))
     # "year": one the question does not state, or a time told by an event ("after the end of the Cold War")

@@ -837,6 +837,7 @@ class Answerer:
             w for w in self._names(self.asking_part(question))
             if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w)
                     else all(self._mentioned(t) for t in named_terms(w)))
+            and not (is_short_form(w) and self.reader.initials_meant(w))  # "NGOs": "non-governmental organisations"
         ]
 
     def _phrase_mentioned(self, phrase: str) -> bool:

@@ -243,6 +243,58 @@ def written_out_forms(documents: Iterable["Document"]) -> dict[str, str]:
     return found
 
 
+_RUN_OF_WORDS = re.compile(r"[A-Za-z]+(?:(?:[ \t]+|-)[A-Za-z]+)*")  # words with nothing but spaces or hyphens between
+_MAX_INITIALS = 8
+
+
+def spans_by_initials(texts: Iterable[str]) -> dict[str, str]:
+    """For each string of three initials or more, the words of the texts it could stand for: "NGO" for
+    "non-governmental organisations" (a hyphen parts the words). The words stand in a row with nothing but a space or
+    a hyphen between them, all in lower case (but a sentence's first) or all capitalised (a name), none a short form, a small word ("in close
+    cooperation" is no "ICC") nor an adverb ("military service frequently" no "MSF"). Per initials the span written
+    most often; none when two are written as often. Whether a short form means them is for the model to say
+    (querying.QueryReader.initials_meant): "IMF" is no "irregular migration flows"."""
+    counted: dict[str, dict[str, int]] = {}
+    shown: dict[str, str] = {}
+    for text in texts:
+        for run in _RUN_OF_WORDS.finditer(text):
+            found = list(re.finditer(r"[A-Za-z]+", run.group(0)))
+            plain = [_plain_word(m.group(0)) for m in found]
+            for i in range(len(found)):
+                for n in range(3, _MAX_INITIALS + 1):
+                    span = [m.group(0) for m in found[i : i + n]]
+                    if len(span) < n or not all(plain[i : i + n]) or not _one_case(span):
+                        break
+                    key = " ".join(span).lower()
+                    letters = _initials(span, True)
+                    counted.setdefault(letters, {})[key] = counted.get(letters, {}).get(key, 0) + 1
+                    shown.setdefault(key, run.group(0)[found[i].start() : found[i + n - 1].end()])
+    best: dict[str, str] = {}
+    for letters, spans in counted.items():
+        ranked = sorted(spans.values(), reverse=True)
+        if len(ranked) == 1 or ranked[0] > ranked[1]:
+            best[letters] = shown[max(spans, key=lambda key: spans[key])]
+    return best
+
+
+# Words no name is made of, beyond the small words BM25 drops: "may stem from" is no "MSF"
+_NOT_IN_A_NAME = frozenset(
+    "could would should may might must can will shall from into onto upon over under after before between through "
+    "during across against about within without among which that this these those there their other such also".split()
+)
+
+
+def _plain_word(word: str) -> bool:
+    lower = word.lower()
+    return (len(word) >= 3 and (word.islower() or word[1:].islower()) and bool(terms(word))
+            and lower not in _FUNCTION_WORDS and lower not in _NOT_IN_A_NAME and not lower.endswith("ly"))
+
+
+def _one_case(span: list[str]) -> bool:
+    """All in lower case (the first word may open a sentence), or all capitalised."""
+    return all(w.islower() for w in span[1:]) or all(w[:1].isupper() for w in span)
+
+
 def defines(sentence: str, term: str) -> bool:
     """The sentence's subject is the term, or its initials, or what its initials stand for, and a defining verb follows
     it ("SSR is the political and technical process …" for "security sector reform", "The security sector is composed

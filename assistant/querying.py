@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .conversation import ResolvedQuestion, Turn, resolve, without_asking_frame
-from .definitions import SHORT_FORM, short_form_letters, written_out_forms
+from .definitions import SHORT_FORM, short_form_letters, spans_by_initials, written_out_forms
 from .headings import NumberedHeadings
 from .lexical import terms
 from .spelling import NearWords, Speller, english_word, english_words, language_of, model_words
@@ -114,6 +114,11 @@ class ReadQuestion:
 # 195 times against 29): searched with its long form too, the long form's words would only weigh over the question's own
 SHORT_FORM_MAX_RATIO = 5
 _LOWER_WORD = re.compile(r"\b[a-z]{3,8}\b")  # a short form typed in lower case has three letters or more
+# How alike the model must read a short form the briefs never use and the words of the briefs with its initials for the
+# one to stand for the other: "NGOs" and "non-governmental organisations" 0.71, "NGO" 0.55; the wrong spans the briefs
+# offer read 0.07-0.32 ("IMF" and "irregular migration flows" 0.07, "CSO" and "civil society oversight" 0.32)
+INITIALS_MEANT_MIN_COSINE = 0.45
+_INITIALS_KEPT = 1024  # short forms whose reading is kept
 
 
 class QueryReader:
@@ -126,6 +131,7 @@ class QueryReader:
         self._speller: Speller | None = None
         self._near: NearWords | None = None
         self._near_lock = threading.Lock()  # built once, though questions on several threads may ask for it at once
+        self._initials_meant: dict[str, str | None] = {}
 
     @property
     def speller(self) -> Speller:
@@ -154,6 +160,30 @@ class QueryReader:
 
         return {short: long for short, long in written_out_forms(self.index.documents.values()).items() if not usual(short, long)}
 
+    @cached_property
+    def _spans_by_initials(self) -> dict[str, str]:
+        return spans_by_initials(document.text for document in self.index.documents.values())
+
+    def initials_meant(self, short: str) -> str | None:
+        """For a short form the briefs never use ("NGOs"), the words of the briefs it stands for by its initials
+        (definitions.spans_by_initials: "non-governmental organisations"), when the model reads the two alike
+        (INITIALS_MEANT_MIN_COSINE: "IMF" is no "irregular migration flows"); else None, and None without a model."""
+        letters = short_form_letters(short)
+        if letters in self._initials_meant:
+            return self._initials_meant[letters]
+        span = self._spans_by_initials.get(letters)
+        meant = None
+        if span is not None and self.embedder is not None and not all(self.index.lexical.knows(t) for t in terms(short)):
+            import numpy as np
+
+            typed, written = self.embedder.embed_query(short), self.embedder.embed_query(span)
+            cosine = float(np.dot(typed, written) / (np.linalg.norm(typed) * np.linalg.norm(written) or 1.0))
+            meant = span if cosine >= INITIALS_MEANT_MIN_COSINE else None
+        if len(self._initials_meant) >= _INITIALS_KEPT:
+            self._initials_meant.clear()
+        self._initials_meant[letters] = meant
+        return meant
+
     def short_forms_written_out(self, text: str) -> list[str]:
         """What each short form of the text the briefs write out stands for (_long_forms), when the text does not say
         it already: "Who coordinates the EMN?" is searched with "European Migration Network" too, which the sentence
@@ -163,7 +193,7 @@ class QueryReader:
         # typed in lower case too ("explain ssg", "bmm"), when no English word is so spelt ("us", "it")
         typed = [w.upper() for w in _LOWER_WORD.findall(text) if w.upper() in self._long_forms and not english_word(w)]
         for short in dict.fromkeys(SHORT_FORM.findall(text) + typed):
-            long = self._long_forms.get(short_form_letters(short))
+            long = self._long_forms.get(short_form_letters(short)) or self.initials_meant(short)
             if long is not None and not set(terms(long)) <= said and long not in found:
                 found.append(long)
         return found

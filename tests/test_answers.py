@@ -637,6 +637,24 @@ def test_which_countries_and_where_questions_need_a_place_named():
     assert not holds_answer_type(asks, "The pilots trained in Ruritania since April move on quickly.")  # a month is no place
 
 
+def test_which_agency_or_programme_questions_need_a_body_named():
+    from assistant.answerability import asked_type, holds_answer_type
+
+    for question in ("Which NGO runs the night shelter at the quay?", "Which agency coordinates the pilot scheme?",
+                     "What body oversees the harbour dues?", "Which Ruritanian ministry is responsible for buoys?",
+                     "Which programme funds the dredging?"):
+        assert asked_type(question) == "body", question
+    # several bodies (a list), a body's something, and what kind of body a named one is ask for no name
+    assert asked_type("Which institutions should the reform strengthen?") is None
+    assert asked_type("Which agency's reports are cited?") is None
+    assert asked_type("What organisation is the HPA?") is None
+    asks = "Which NGO runs the night shelter at the quay?"
+    assert not holds_answer_type(asks, "Cove: Planning a night shelter at the quay for crews")  # a label's text
+    assert not holds_answer_type(asks, "A night shelter at the quay opened in winter.")
+    assert holds_answer_type(asks, "The night shelter at the quay is run by Sailors Aid.")
+    assert holds_answer_type(asks, "The HPA runs the night shelter at the quay.")
+
+
 def test_money_share_and_month_questions_need_that_kind_of_answer():
     from assistant.answerability import asked_type, holds_answer_type
 
@@ -1088,6 +1106,26 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     # a question framed as a request is read without the frame, its form included ("what … are" asks what they are)
     framed = answerer.reader.read("I would like to know who coordinates the HPA.")
     assert framed.resolved.question == "who coordinates the HPA." and framed.embedded == "who coordinates the HPA"
+
+
+def test_a_well_known_short_form_the_briefs_never_use_is_read_as_their_words_with_its_initials(tmp_path):
+    from assistant.definitions import spans_by_initials
+
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Helpers\n\nNon-governmental organisations run the night shelter for crews at the quay. "
+        "They also give free legal advice to sailors.\n\n## Flows\n\nIrregular migration flows across the bay rose in "
+        "winter. In close cooperation with the port board, the wardens count boats.\n"
+    )})
+    spans = spans_by_initials(d.text for d in answerer.index.documents.values())
+    # a hyphen parts words; no small word or adverb makes up a letter
+    assert spans["NGO"] == "Non-governmental organisations" and spans["IMF"] == "Irregular migration flows"
+    assert "ICC" not in spans
+    # the model reads "NGOs" as the briefs' words; "IMF" it reads as something else (the International Monetary Fund)
+    assert answerer.reader.initials_meant("NGOs") == "Non-governmental organisations"
+    assert answerer.reader.initials_meant("IMF") is None
+    assert answerer.reader.read("Who runs shelters? Are NGOs involved?").written == ("Non-governmental organisations",)
+    assert answerer.unknown_names("What do NGOs do at the quay?") == []
+    assert answerer.unknown_names("What does the IMF say about the bay?") == ["IMF"]
 
 
 def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_sentence_that_does(tmp_path):
