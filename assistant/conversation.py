@@ -67,8 +67,8 @@ _REFERENCE = re.compile(
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
     r"|\b(?:next|then|later)\s*$"
     # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
-    # from?", "Why do many leave?"; not "Where did most refugees come from?" (the noun is named)
-    r"|(?:(?<=\bdo\s)|(?<=\bdid\s)|(?<=\bdoes\s))(?:most|many|some|few|several|both|all|others)(?=\s+[a-z]+(?:\s*$|\s*[?.!]|"
+    # from?", "Why do many leave?", "Why did so many come?"; not "Where did most refugees come from?" (the noun is named)
+    r"|(?:(?<=\bdo\s)|(?<=\bdid\s)|(?<=\bdoes\s))(?:(?:so|too)\s+)?(?:most|many|some|few|several|both|all|others)(?=\s+[a-z]+(?:\s*$|\s*[?.!]|"
     r"\s+(?:from|to|for|in|into|out|back|home|away|there|here|at|on|with|after|before)\b))",
     re.IGNORECASE,
 )
@@ -835,6 +835,19 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
 
 # the sentences before a query's last one ("Gangs are extorting families in our city. What can be done"), and the space
 _SCENE = re.compile(r"^(.*[.!?])\s+(?=[A-Z¿¡][^.!?]*$)", re.DOTALL)
+# Nouns naming an aspect of a thing: "And the achievements?" after "What are the weaknesses of UN support to SSR?" asks
+# for another aspect of the same thing, in the place of the first
+_ASPECT = (
+    r"achievements?|weakness(?:es)?|strengths?|challenges?|gaps?|risks?|benefits?|advantages?|disadvantages?|"
+    r"limitations?|success(?:es)?|failures?|lessons?|findings?|recommendations?|causes?|consequences?|effects?|"
+    r"impacts?|goals?|objectives?|aims?|priorit(?:y|ies)|obstacles?|opportunit(?:y|ies)|problems?|solutions?|"
+    r"results?|outcomes?|drivers?|costs?|criticisms?|shortcomings?|pros|cons|barriers?|limits?|merits?|drawbacks?"
+)
+_ASPECT_HEAD = re.compile(rf"\b(?P<head>{_ASPECT})\b(?=\s+(?:of|in|for|to|from|with|on)\b)", re.IGNORECASE)
+_ASPECT_FOCUS = re.compile(
+    rf"^(?:(?:the|its|their)\s+)?(?P<noun>(?:(?:main|key|major|biggest|greatest|principal|positive|negative)\s+)?(?:{_ASPECT}))$",
+    re.IGNORECASE,
+)
 _MIN_SCENE_TERMS = 4  # "That's interesting. Who funds it?" sets no scene of its own; it asks after the last answer
 
 
@@ -861,6 +874,10 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     # "funding" keeps the programme)
     if defined is not None and _named_term(defined.group(0)) == _named_term(new_focus):
         return f"{previous_query[: defined.start()]}{_AS.sub('', new_focus)}{previous_query[defined.end() :]}"
+    aspect = _ASPECT_FOCUS.match(new_focus.strip()) if preposition is None else None
+    head = _ASPECT_HEAD.search(previous_query) if aspect is not None else None
+    if aspect is not None and head is not None:  # "What are the weaknesses of UN support" + "the achievements"
+        return f"{previous_query[: head.start()]}{aspect.group('noun')}{previous_query[head.end() :]}"
     same = list(re.finditer(rf"\b{preposition.group(1)}\b", previous_query, re.IGNORECASE)) if preposition else []
     if same:
         replaced = previous_query[same[-1].end() :].strip()

@@ -413,6 +413,16 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     assert not resolve("Why do fishers leave the lakes in winter?", turns).followup
 
 
+def test_another_aspect_of_the_same_thing_takes_the_place_of_the_first():
+    """"And the achievements?" after "What are the weaknesses of the pilot scheme?" asks for the scheme's achievements;
+    a noun of another sort ("migrants" after "the rights of refugees") is no aspect and takes no aspect's place."""
+    turns = history("What are the weaknesses of the pilot scheme in Zembla?")
+    assert resolve("And the achievements?", turns).query == "What are the achievements of the pilot scheme in Zembla"
+    assert resolve("What about the main risks?", turns).query == "What are the main risks of the pilot scheme in Zembla"
+    rights = history("What are the rights of pilots in Zembla?")
+    assert "rights" in resolve("And dockers?", rights).query
+
+
 def test_a_question_naming_enough_of_its_own_stands_though_it_ends_on_an_unsaid_complement():
     """"How does corruption in the harbour push pilots to leave?" names what it asks about; "Why do pilots leave?"
     leaves where from unsaid."""
@@ -457,7 +467,7 @@ def test_a_quantifier_standing_for_what_was_just_spoken_of_refers_back():
     """"Where did most come from?" after a question on pilots' numbers asks where most of the pilots came from; a
     quantifier before a noun of its own ("most tug crews") names its subject."""
     turns = history("How many pilots worked in the harbour in 2016?")
-    for question in ("Where did most come from?", "Why did most leave?", "Why do many leave home?"):
+    for question in ("Where did most come from?", "Why did most leave?", "Why do many leave home?", "Why did so many come?"):
         resolved = resolve(question, turns)
         assert resolved.followup and resolved.query.endswith("How many pilots worked in the harbour in 2016"), question
     for question in ("Where did most tug crews come from?", "What did most donors fund?"):
