@@ -90,19 +90,23 @@ _ASKS_PLACE = re.compile(
     r"written)\w*)",
     re.I,
 )
-# "Which NGO runs …", "Which agency coordinates …", "Which UN mission has …": one body or programme, named. Not "Which institutions
+# "Which NGO runs …", "Which agency coordinates …", "Which UN mission has …", "Which resolution is about …": one body,
+# programme or instrument, named. Not "Which institutions
 # should SSR strengthen?" (several, a list), nor "Which body's reports …" (what is asked is the reports).
 _ASKS_BODY = re.compile(
     r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your)\b)[\w-]+\s+)?"
     r"(?:NGO|organi[sz]ation|agency|body|institution|ministry|donor|charity|foundation|company|department|mission|"
-    r"programme|program)\b(?!['’])"
+    r"programme|program|initiative|fund|resolution|convention|treaty|declaration|protocol|agreement|compact)\b(?!['’])"
     # its verb after it; not "What organisation is DCAF?" (what kind of body a named one is)
     r"(?=\s+(?:is|was|has|had|does|did|will|can|[a-z]+s|[a-z]+ed)\b)(?!\s+(?:is|was)\s+(?:the\s+)?(?-i:[A-Z]))",
     re.I,
 )
 # A name: capitalised words past a sentence's first word and not opening a label's text ("Ethiopia: Planning a safe
-# house …" names no body), or a short form ("GIZ")
-_BODY_NAME = re.compile(r"(?<![:.;]\s)(?<=\S\s)(?:[A-Z][a-z]+(?:[- ](?:for |of |and )?[A-Z][a-z]+)*)|\b[A-Z]{2,}s?\b")
+# house …" names no body), a short form in brackets ("(GIZ)") or one numbered ("UNSCR 1325"); not a short form alone,
+# which the briefs' own subject may be ("SSR is about …")
+_BODY_NAME = re.compile(
+    r"(?<![:.;]\s)(?<=\S\s)(?:[A-Z][a-z]+(?:[- ](?:for |of |and )?[A-Z][a-z]+)*)|\([A-Z]{2,}s?\)|\b[A-Z]{2,}\s+\d+\b"
+)
 # A place named in a sentence: a capitalised word, not its first (a sentence opens with a capital either way)
 _NAME_AFTER_START = re.compile(r"(?<=\S)\s+(?:the\s+)?([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*)")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -147,7 +151,7 @@ _MONTH = re.compile(
 def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
     percentage or proportion), "month", "duration" (how long), "count" (how many, how much), "year" (when), "place"
-    (which countries, where), "body" (which NGO, agency or organisation), or None."""
+    (which countries, where), "body" (which NGO, agency, programme or convention), or None."""
     for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
                           ("count", _ASKS_NUMBER), ("duration", _ASKS_DURATION), ("year", _ASKS_YEAR),
                           ("place", _ASKS_PLACE), ("body", _ASKS_BODY)):

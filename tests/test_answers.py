@@ -652,7 +652,9 @@ def test_which_agency_or_programme_questions_need_a_body_named():
     assert not holds_answer_type(asks, "Cove: Planning a night shelter at the quay for crews")  # a label's text
     assert not holds_answer_type(asks, "A night shelter at the quay opened in winter.")
     assert holds_answer_type(asks, "The night shelter at the quay is run by Sailors Aid.")
-    assert holds_answer_type(asks, "The HPA runs the night shelter at the quay.")
+    assert holds_answer_type(asks, "The night shelter at the quay is run by the Harbour Pilots Association (HPA).")
+    assert not holds_answer_type(asks, "HPA members sleep at the night shelter at the quay.")  # a short form alone
+    assert holds_answer_type("Which resolution is about pilots?", "In line with UNSCR 1325, pilots should be trained.")
 
 
 def test_money_share_and_month_questions_need_that_kind_of_answer():
