@@ -227,7 +227,9 @@ class QuestionTerms:
 
     @classmethod
     def of(cls, query: str, lexical: "LexicalIndex") -> "QuestionTerms":
-        wanted = list(dict.fromkeys(own_terms(query)))
+        """A word the index does not hold is read as the indexed word of its family ("Eritreans" as "Eritrea",
+        LexicalIndex.kin), which is what a sentence about it holds."""
+        wanted = list(dict.fromkeys(lexical.kin(t) or t for t in own_terms(query)))
         weights = {t: lexical.idf(t) for t in wanted}
         return cls(wanted, weights, sum(weights.values()) or 1.0)
 
@@ -435,7 +437,6 @@ class Answerer:
             load_ranker(self.settings.sentence_ranker or RANKER_PATH, model),
         )
         self.reader = QueryReader(self.index, self.settings, self.retriever.embedder)
-        self._vocabulary: list[str] | None = None
         self._spelt: dict[tuple[str, tuple[str, ...]], int | None] = {}  # _spelt_out_anywhere's answers
         self._readings: dict[str, list[Reading]] = {}  # doc_id -> its reading-list entries, found on first use
         self._entry_terms: dict[str, list[tuple[Reading, frozenset[str]]]] = {}  # doc_id -> its entries with their terms
@@ -802,7 +803,7 @@ class Answerer:
         most = max(typed_shares.values(), default=0.0)
         covering_typed = [s for s, share in typed_shares.items() if share == most]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
-        names = list(dict.fromkeys(t for name in self._names(self.asking_part(asked)) for t in terms(name)))
+        names = list(dict.fromkeys(lexical.kin(t) or t for name in self._names(self.asking_part(asked)) for t in terms(name)))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
         return Evidence(
             question_terms=len(wanted),
@@ -1051,15 +1052,8 @@ class Answerer:
         return names
 
     def _mentioned(self, term: str) -> bool:
-        if self.index.lexical.knows(term):
-            return True
-        if not term.isalpha() or len(term) < 5:
-            return False
-        if self._vocabulary is None:
-            self._vocabulary = self.index.lexical.vocabulary()
-        # a long word's irregular forms part earlier: "misunderstand(ing)" and "misunderstood"
-        stem = term[: max(4, len(term) - (3 if len(term) >= 10 else 2))]
-        return any(word.startswith(stem) or (len(word) >= 5 and term.startswith(word)) for word in self._vocabulary)
+        """The index holds the term, or a term of its family (LexicalIndex.kin: "eritrean" and "eritrea")."""
+        return self.index.lexical.knows(term) or self.index.lexical.kin(term) is not None
 
     # ------------------------------------------------------------ sentences
 

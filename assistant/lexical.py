@@ -55,6 +55,7 @@ class LexicalIndex:
     def __init__(self, model: bm25s.BM25, size: int) -> None:
         self._model = model
         self.size = size
+        self._terms: list[str] | None = None  # the vocabulary, listed on first use by kin()
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -87,6 +88,20 @@ class LexicalIndex:
     def vocabulary(self) -> list[str]:
         """Every (stemmed) term of the indexed passages."""
         return [term for term in self._model.vocab_dict if term] if self.size else []
+
+    def kin(self, term: str) -> str | None:
+        """For a (stemmed) term the index does not hold, of five letters or more, the indexed term of its family: one
+        starting with the term but for its last two letters (three from ten letters on: a long word's forms part
+        earlier, "misunderstand(ing)" and "misunderstood"), or of five letters or more that the term starts with
+        ("eritrean" and "eritrea", "syrian" and "syria"); the one most passages hold. None when the index holds the term,
+        or holds none of its family."""
+        if self.knows(term) or not term.isalpha() or len(term) < 5 or self.size == 0:
+            return None
+        if self._terms is None:
+            self._terms = self.vocabulary()
+        stem = term[: max(4, len(term) - (3 if len(term) >= 10 else 2))]
+        family = [word for word in self._terms if word.startswith(stem) or (len(word) >= 5 and term.startswith(word))]
+        return max(family, key=lambda word: (self.document_frequency(word), word), default=None)
 
     def document_frequency(self, term: str) -> int:
         """How many passages hold a (stemmed) term."""

@@ -84,7 +84,9 @@ class ReadQuestion:
     corrected: tuple[tuple[str, str], ...] = ()  # (typed, searched as): English spelling corrections
     borrowed: tuple[str, ...] = ()  # the briefs' words a non-English question's words resemble, added to it
     near: tuple[tuple[str, str], ...] = ()  # (typed, the briefs' word nearest in meaning, added to it)
-    written: tuple[str, ...] = ()  # what its short forms stand for, added to it before the near words
+    # what its short forms stand for, and the briefs' form of a name typed in another ("Eritrea" for "Eritreans"),
+    # added to it before the near words
+    written: tuple[str, ...] = ()
 
     @property
     def asked(self) -> str:
@@ -114,6 +116,7 @@ class ReadQuestion:
 # 195 times against 29): searched with its long form too, the long form's words would only weigh over the question's own
 SHORT_FORM_MAX_RATIO = 5
 _LOWER_WORD = re.compile(r"\b[a-z]{3,8}\b")  # a short form typed in lower case has three letters or more
+_NAME_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{4,}(?![\w-])")  # "Eritreans", "Syrian": a capitalised word of five letters or more
 # How alike the model must read a short form the briefs never use and the words of the briefs with its initials for the
 # one to stand for the other: "NGOs" and "non-governmental organisations" 0.71, "NGO" 0.55; the wrong spans the briefs
 # offer read 0.07-0.32 ("IMF" and "irregular migration flows" 0.07, "CSO" and "civil society oversight" 0.32)
@@ -184,6 +187,29 @@ class QueryReader:
         self._initials_meant[letters] = meant
         return meant
 
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        """Each stem of the briefs' capitalised words, with its commonest spelling."""
+        counts: dict[str, dict[str, int]] = {}
+        for document in self.index.documents.values():
+            for word in _NAME_WORD.findall(document.text):
+                stems = terms(word)
+                if len(stems) == 1:
+                    counts.setdefault(stems[0], {})[word] = counts.get(stems[0], {}).get(word, 0) + 1
+        return {stem: max(spellings, key=lambda w: (spellings[w], w)) for stem, spellings in counts.items()}
+
+    def names_as_written(self, text: str) -> list[str]:
+        """The briefs' own form of each name of the text they write otherwise: "Eritrea" for "Eritreans", "Syria" for
+        "Syrian" (LexicalIndex.kin), so that BM25 finds the passages on it."""
+        found, said = [], set(terms(text))
+        for word in _NAME_WORD.findall(text):
+            stems = terms(word)
+            kin = self.index.lexical.kin(stems[0]) if len(stems) == 1 else None
+            written = self._spellings.get(kin) if kin is not None and kin not in said else None
+            if written is not None and written not in found:
+                found.append(written)
+        return found
+
     def short_forms_written_out(self, text: str) -> list[str]:
         """What each short form of the text the briefs write out stands for (_long_forms), when the text does not say
         it already: "Who coordinates the EMN?" is searched with "European Migration Network" too, which the sentence
@@ -238,7 +264,8 @@ class QueryReader:
             words = self.near_words if near is not None else None  # (None, too, without an embedder)
             pairs = words.of(correction.text, near) if words is not None else ()
             named = self.numbered.named(correction.text)  # "push factor 3": the name of the heading numbered so
-            written = self.short_forms_written_out(correction.text)  # "EMN": "European Migration Network"
+            # "EMN": "European Migration Network"; "Eritreans": "Eritrea"
+            written = self.short_forms_written_out(correction.text) + self.names_as_written(correction.text)
             text = " ".join([correction.text, *named, *written, *(word for _, word in pairs)])
             return ReadQuestion(resolved, language, text[:limit], corrected=correction.changes, near=pairs, written=tuple(written))
         borrowed = self.speller.resembled(resolved.query, language)

@@ -1110,6 +1110,22 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     assert framed.resolved.question == "who coordinates the HPA." and framed.embedded == "who coordinates the HPA"
 
 
+def test_a_name_typed_in_another_form_of_the_briefs_word_is_read_as_theirs(tmp_path):
+    """"Why do Zemblans leave?" asks about Zembla: BM25 is given the briefs' word, and the name is no name missing from
+    the passages on it (it had been: "not covered")."""
+    answerer = answerer_over(tmp_path, {"zembla.md": (
+        "# Zembla\n\n## Why pilots leave Zembla\n\nLong unpaid night shifts drive many young pilots to leave Zembla for "
+        "the southern ports. Zembla has lost half its pilots since 2015.\n\n## Harbour dues\n\nThe dues pay for the "
+        "buoys and the tugs of the northern harbour.\n"
+    )})
+    lexical = answerer.index.lexical
+    assert lexical.kin("zemblan") == "zembla" and lexical.kin("zembla") is None and lexical.kin("tug") is None
+    read = answerer.reader.read("Why do Zemblans leave?")
+    assert read.written == ("Zembla",) and read.embedded == "Why do Zemblans leave"
+    answer = answerer.ask("Why do Zemblans leave?")
+    assert answer.support != "not_covered" and "Long unpaid night shifts" in answer.text
+
+
 def test_a_well_known_short_form_the_briefs_never_use_is_read_as_their_words_with_its_initials(tmp_path):
     from assistant.definitions import spans_by_initials
 
