@@ -238,9 +238,15 @@ _LEAD_IN = re.compile(
 # greetings and thanks, as words of courtesy here and as whole messages (smalltalk.py)
 GREETING_WORDS = r"hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening|day)"
 THANKS_WORDS = r"(?:many\s+)?thanks|thank\s+you|thx|cheers|much\s+appreciated"
+_COURTESY_WORD = (
+    rf"(?:{THANKS_WORDS}|{GREETING_WORDS}|ok(?:ay)?|great|perfect|cool|nice|good|right|sure|alright|all\s+right|"
+    r"i\s+see|got\s+it|understood|interesting)(?:\s+(?:so|then|very\s+much|a\s+lot))?"
+)
+# several in a row need no punctuation between them ("ok thanks. who implements it?"); "now" after them announces the
+# next question ("Ok. Now tell me about the Northern Triangle.")
 _COURTESY = re.compile(
-    rf"^\W*(?:(?:{THANKS_WORDS}|{GREETING_WORDS}|ok(?:ay)?|great|perfect|cool|nice|good|right|sure|alright|all\s+right|"
-    r"i\s+see|got\s+it|understood|interesting)(?:\s+(?:so|then|very\s+much|a\s+lot))?\s*[.,!;:]+\s*)+(?=\S)",
+    rf"^\W*(?:(?:{_COURTESY_WORD}(?:\s+{_COURTESY_WORD})*\s*[.,!;:]+\s*)+(?:now\b[,:]?\s*)?(?=\S)"
+    rf"|now\b[,:]?\s+(?=(?:{REQUEST_VERBS}|what|how|why|who|which|where|when)\b))",
     re.IGNORECASE,
 )
 _SHIFT_WORDS = frozenset(terms(

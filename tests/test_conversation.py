@@ -782,8 +782,13 @@ def test_which_thing_in_particular_narrows_what_was_just_said():
 
 def test_words_of_courtesy_before_a_question_are_no_part_of_it():
     turns = history("What rights do pilots have in Ruritania?")
-    for question in ("Thanks. And in Zembla?", "OK, and in Zembla?", "Great, thank you! And in Zembla?"):
+    for question in ("Thanks. And in Zembla?", "OK, and in Zembla?", "Great, thank you! And in Zembla?",
+                     "ok thanks. and in Zembla?"):
         assert resolve(question, turns).query == "What rights do pilots have in Zembla", question
+    # "now" announcing the next question, after them or alone
+    for question in ("Ok. Now tell me about the Harbour Pilots Fund.", "Now, tell me about the Harbour Pilots Fund."):
+        resolved = resolve(question, turns)
+        assert resolved.query == "tell me about the Harbour Pilots Fund" and not resolved.followup, question
     assert resolve("Hi, what is HPS?", []).query == "what is HPS"
     # a first word that is no courtesy stays
     assert resolve("Good governance of harbours?", []).query == "Good governance of harbours"
