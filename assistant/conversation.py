@@ -290,7 +290,8 @@ class ResolvedQuestion:
 
     @property
     def text(self) -> str:
-        return _strip(self.question)
+        """The question asked, without words of courtesy or a label before it ("Ok. Now tell me about …")."""
+        return _asked(self.question)
 
 
 def own_terms(text: str) -> list[str]:
@@ -334,6 +335,11 @@ def typed_as_keywords(text: str) -> bool:
 
 def _strip(text: str) -> str:
     return text.strip().rstrip("?.!").strip()
+
+
+def _asked(question: str) -> str:
+    """The question without its closing mark, words of courtesy before it and a label naming no topic of its own."""
+    return _without_lead_in(_COURTESY.sub("", _strip(question)))
 
 
 def resolve(question: str, history: Sequence[Turn]) -> ResolvedQuestion:
@@ -546,7 +552,7 @@ def _resolve_one(question: str, previous: ResolvedQuestion | None, answer: str =
 
 def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = "", thread: str = "") -> ResolvedQuestion:
     """`thread`: the answers given since the topic was asked anew, the last one included."""
-    text = _without_lead_in(_COURTESY.sub("", _strip(question)))
+    text = _asked(question)
     if previous is None:
         return ResolvedQuestion(question, text, False, "first question", text)
     continuation = _CONTINUATION.match(text)
