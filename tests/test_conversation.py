@@ -790,7 +790,7 @@ def test_words_of_courtesy_before_a_question_are_no_part_of_it():
         resolved = resolve(question, turns)
         assert resolved.query == "tell me about the Harbour Pilots Fund" and not resolved.followup, question
         # and the question after it is read with the question asked, not the words before it
-        after = resolve("Who pays into it?", turns + [Turn("user", question), Turn("assistant", "The fund pays pilots. [1]")])
+        after = resolve("How many pilots left?", turns + [Turn("user", question), Turn("assistant", "The fund pays pilots. [1]")])
         assert "Ok" not in after.query and "Now" not in after.query and "Harbour Pilots Fund" in after.query
     assert resolve("Hi, what is HPS?", []).query == "what is HPS"
     # a first word that is no courtesy stays
