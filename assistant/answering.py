@@ -414,6 +414,15 @@ def about_the_topic(query: str) -> str:
     return query
 
 
+_NUMBER_TERM = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelv|twenti")  # stemmed, as terms() gives them
+
+
+def leaves_little(topic: str) -> bool:
+    """Whether a question without the name of the brief it asks of leaves at most one word of its own, figures aside
+    ("What did recommend?", "What are the five recommendations of"): too little for the model to place it."""
+    return len([t for t in own_terms(topic) if not _NUMBER_TERM.fullmatch(t)]) <= 1
+
+
 SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
@@ -522,7 +531,7 @@ class Answerer:
             # none ("What did the UN review recommend?" → "What did recommend?") leaves the model too little to
             # place the question: it embeds the question whole, and only BM25 searches without the name
             searched, within, firsts = sources.topic, sources.doc_ids, sources.doc_ids
-            embedded = typed if len(sources.doc_ids) == 1 and len(own_terms(sources.topic)) <= 1 else sources.topic
+            embedded = typed if len(sources.doc_ids) == 1 and leaves_little(sources.topic) else sources.topic
         elif which is not None:  # "Which brief talks about Hobbes?": Hobbes is searched, weighed and scored for
             typed = which
             searched, embedded, within, firsts = which, which, request.doc_ids, ()

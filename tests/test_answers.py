@@ -1110,6 +1110,16 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     assert framed.resolved.question == "who coordinates the HPA." and framed.embedded == "who coordinates the HPA"
 
 
+def test_a_question_asked_of_one_brief_is_embedded_whole_when_its_name_leaves_little():
+    """"What are the five recommendations of the harbour guide?" without the guide's name leaves "recommendations"
+    and a figure: too little for the model to place, so the question is embedded whole, as without "five"."""
+    from assistant.answering import leaves_little
+
+    assert leaves_little("What did recommend") and leaves_little("What are the recommendations of")
+    assert leaves_little("What are the five recommendations of") and leaves_little("What are the 5 rules of")
+    assert not leaves_little("What does say about pilots and tugs")
+
+
 def test_a_name_typed_in_another_form_of_the_briefs_word_is_read_as_theirs(tmp_path):
     """"Why do Zemblans leave?" asks about Zembla: BM25 is given the briefs' word, and the name is no name missing from
     the passages on it (it had been: "not covered")."""
