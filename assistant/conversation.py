@@ -187,6 +187,13 @@ _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia 
 _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
+# what a text does, said of "it": "What numbers does it give?", "What does it recommend?", "Does it mention Libya?"
+_TEXT_DOES = re.compile(
+    r"\b(?:does|did|do)\s+it\s+(?:say|give|mention|recommend|list|cite|propose|describe|suggest|define|report|offer|"
+    r"conclude|argue|cover|discuss|quote|name)\b|\bit\s+(?:says|gives|mentions|recommends|lists|cites|proposes|describes|"
+    r"suggests|defines|reports|offers|concludes|argues|covers|discusses|quotes|names)\b",
+    re.IGNORECASE,
+)
 _PLURAL_PRONOUN = re.compile(r"[Tt]he(?:y|m|ir)")
 _SINGULAR_PRONOUN = re.compile(r"[Ii]ts?")
 _PLURAL_NOUN = re.compile(r"[a-z][\w-]{2,}[^s\W]s")  # "principles", "factors"; not "process" nor "SSRs"
@@ -748,6 +755,9 @@ def _named(text: str, topic: str, beside: str = "") -> tuple[str, str] | None:
     related". None when the topic names no thing (_thing) or the question has no such pronoun."""
     thing = _thing(topic)
     pronoun = _PRONOUN.search(text)
+    source = SOURCE_PHRASE.search(topic) if pronoun is not None and _TEXT_DOES.search(text) else None
+    if source is not None and not source.group("plural"):  # "What numbers does it give?" after "How does the briefing
+        thing = source.group(0)  # note define migration": what gives numbers is the note
     if thing is None or pronoun is None:
         return None
     if _PLURAL_PRONOUN.fullmatch(pronoun.group(0)) and not _plural(thing):

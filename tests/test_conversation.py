@@ -413,6 +413,18 @@ def test_a_question_ending_where_its_complement_is_left_unsaid_points_back():
     assert not resolve("Why do fishers leave the lakes in winter?", turns).followup
 
 
+def test_it_saying_or_giving_something_is_the_text_the_topic_names():
+    """"What numbers does it give?" after "How does the harbour report define pilotage?" asks what the report gives;
+    "Who funds it?" still asks about what the report defines."""
+    turns = history("How does the harbour report define pilotage?")
+    assert resolve("What numbers does it give?", turns).query == "What numbers does the harbour report give"
+    assert resolve("Does it mention Zembla?", turns).query == "Does the harbour report mention Zembla"
+    assert resolve("Who funds it?", turns).query == "Who funds pilotage"
+    # a topic naming no text: "it" is its thing, whatever it does
+    assert resolve("What does it recommend?", history("What is the Harbour Pilots Fund?")).query == (
+        "What does the Harbour Pilots Fund recommend")
+
+
 def test_another_aspect_of_the_same_thing_takes_the_place_of_the_first():
     """"And the achievements?" after "What are the weaknesses of the pilot scheme?" asks for the scheme's achievements;
     a noun of another sort ("migrants" after "the rights of refugees") is no aspect and takes no aspect's place."""
