@@ -812,7 +812,9 @@ class Answerer:
         most = max(typed_shares.values(), default=0.0)
         covering_typed = [s for s, share in typed_shares.items() if share == most]
         passage_terms = set().union(*(self._passage_terms(hit.passage) for hit in hits[:3]))
-        names = list(dict.fromkeys(lexical.kin(t) or t for name in self._names(self.asking_part(asked)) for t in terms(name)))
+        names = list(dict.fromkeys(
+            lexical.kin(t, name=True) or t for name in self._names(self.asking_part(asked)) for t in terms(name)
+        ))
         bm25 = float(lexical.scores(query).max()) if lexical.size else 0.0
         return Evidence(
             question_terms=len(wanted),
@@ -846,7 +848,7 @@ class Answerer:
         return [
             w for w in self._names(self.asking_part(question))
             if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w)
-                    else all(self._mentioned(t) for t in named_terms(w)))
+                    else all(self._mentioned(t, name=True) for t in named_terms(w)))
             and not (is_short_form(w) and self.reader.initials_meant(w))  # "NGOs": "non-governmental organisations"
         ]
 
@@ -960,7 +962,7 @@ class Answerer:
             match, word = words[i]
             opening = i == 0 or _OPENS.search(question[words[i - 1][0].end() : match.start()]) is not None
             return (word[:1].isupper() and not opening and word not in _CONNECTING_CAPITALS
-                    and all(self._mentioned(t) for t in terms(word)) and bool(terms(word)))
+                    and all(self._mentioned(t, name=True) for t in terms(word)) and bool(terms(word)))
 
         first, last = at, at
         if _ADJECTIVE.fullmatch(name) and at + 1 < len(words) and question[words[at][0].end() : words[at + 1][0].start()] == " ":
@@ -988,7 +990,7 @@ class Answerer:
         return [
             w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
-            and not all(self._mentioned(t) for t in terms(w))
+            and not all(self._mentioned(t, name=w[:1].isupper()) for t in terms(w))
         ]
 
     def _each_part_answered(self, asked: str, candidates: list[Candidate]) -> list[Candidate]:
@@ -1060,9 +1062,10 @@ class Answerer:
             end = match.end()
         return names
 
-    def _mentioned(self, term: str) -> bool:
-        """The index holds the term, or a term of its family (LexicalIndex.kin: "eritrean" and "eritrea")."""
-        return self.index.lexical.knows(term) or self.index.lexical.kin(term) is not None
+    def _mentioned(self, term: str, name: bool = False) -> bool:
+        """The index holds the term, or a term of its family (LexicalIndex.kin: "eritrean" and "eritrea"; of a
+        `name`'s, "turkish" and "turkey")."""
+        return self.index.lexical.knows(term) or self.index.lexical.kin(term, name) is not None
 
     # ------------------------------------------------------------ sentences
 

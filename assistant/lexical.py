@@ -20,6 +20,7 @@ from breame.spelling import get_american_spelling
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
+_DEMONYM = re.compile(r"([a-z]+?)(?:ish|i)")  # "turkish", "iraqi": said of a place by its first letters
 _stemmer = Stemmer.Stemmer("english")
 CHUNK_TEXTS = 5_000  # texts per chunk of the BM25 build: bounds the memory it needs beside the matrix
 # What `terms` makes of a text; an index built with other terms cannot be searched with these (store.mismatch_reason).
@@ -89,18 +90,22 @@ class LexicalIndex:
         """Every (stemmed) term of the indexed passages."""
         return [term for term in self._model.vocab_dict if term] if self.size else []
 
-    def kin(self, term: str) -> str | None:
+    def kin(self, term: str, name: bool = False) -> str | None:
         """For a (stemmed) term the index does not hold, of five letters or more, the indexed term of its family: one
         starting with the term but for its last two letters (three from ten letters on: a long word's forms part
         earlier, "misunderstand(ing)" and "misunderstood"), or of five letters or more that the term starts with
-        ("eritrean" and "eritrea", "syrian" and "syria"); the one most passages hold. None when the index holds the term,
-        or holds none of its family."""
+        ("eritrean" and "eritrea", "syrian" and "syria"); the one most passages hold. A `name`'s family also holds the
+        place its "-ish" or "-i" is said of, by four letters or more ("turkish" and "turkey", "iraqi" and "iraq"). None
+        when the index holds the term, or holds none of its family."""
         if self.knows(term) or not term.isalpha() or len(term) < 5 or self.size == 0:
             return None
         if self._terms is None:
             self._terms = self.vocabulary()
         stem = term[: max(4, len(term) - (3 if len(term) >= 10 else 2))]
         family = [word for word in self._terms if word.startswith(stem) or (len(word) >= 5 and term.startswith(word))]
+        said_of = _DEMONYM.fullmatch(term) if name and not family else None
+        if said_of is not None and len(said_of.group(1)) >= 4:
+            family = [word for word in self._terms if word.startswith(said_of.group(1))]
         return max(family, key=lambda word: (self.document_frequency(word), word), default=None)
 
     def document_frequency(self, term: str) -> int:

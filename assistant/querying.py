@@ -199,12 +199,12 @@ class QueryReader:
         return {stem: max(spellings, key=lambda w: (spellings[w], w)) for stem, spellings in counts.items()}
 
     def names_as_written(self, text: str) -> list[str]:
-        """The briefs' own form of each name of the text they write otherwise: "Eritrea" for "Eritreans", "Syria" for
-        "Syrian" (LexicalIndex.kin), so that BM25 finds the passages on it."""
+        """The briefs' own form of each name of the text they write otherwise: "Eritrea" for "Eritreans", "Turkey" for
+        "Turkish" (LexicalIndex.kin), so that BM25 finds the passages on it."""
         found, said = [], set(terms(text))
         for word in _NAME_WORD.findall(text):
             stems = terms(word)
-            kin = self.index.lexical.kin(stems[0]) if len(stems) == 1 else None
+            kin = self.index.lexical.kin(stems[0], name=True) if len(stems) == 1 else None
             written = self._spellings.get(kin) if kin is not None and kin not in said else None
             if written is not None and written not in found:
                 found.append(written)

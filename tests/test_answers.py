@@ -1130,6 +1130,9 @@ def test_a_name_typed_in_another_form_of_the_briefs_word_is_read_as_theirs(tmp_p
     )})
     lexical = answerer.index.lexical
     assert lexical.kin("zemblan") == "zembla" and lexical.kin("zembla") is None and lexical.kin("tug") is None
+    # a name's "-ish" is said of the place by its first letters; a word in lower case has no such family
+    assert lexical.kin("zemblish", name=True) == "zembla" and lexical.kin("zemblish") is None
+    assert answerer.unknown_names("Why do Zemblish pilots leave?") == []
     read = answerer.reader.read("Why do Zemblans leave?")
     assert read.written == ("Zembla",) and read.embedded == "Why do Zemblans leave"
     answer = answerer.ask("Why do Zemblans leave?")
