@@ -57,7 +57,7 @@ from .entry_points import (
     factors_asked_for,
 )
 from .conversation import (
-    REQUEST_VERBS, ResolvedQuestion, Turn, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
+    REQUEST_VERBS, ResolvedQuestion, Turn, asks_about_the_whole, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
     typed_as_keywords,
 )
 from .definitions import (
@@ -423,6 +423,7 @@ def leaves_little(topic: str) -> bool:
     return len([t for t in own_terms(topic) if not _NUMBER_TERM.fullmatch(t)]) <= 1
 
 
+BRIEF_OPENING, BRIEF_ABOUT, BRIEF_OVERVIEW_MAX = 2, 3, 5  # sentences quoted for a brief asked about as a whole
 SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
@@ -618,8 +619,17 @@ class Answerer:
         # the reading-list entries on its topic, which answer no other question
         readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids, hits) if (
             language == "en") else []
+        # asked about one brief as a whole ("What is the main message of the backgrounder?", "Summarise the UN
+        # brief."): how it opens and what it says of itself
+        whole = self._brief_overview(sources.alone) if (
+            sources is not None and sources.alone and language == "en" and not resolved.followup
+            and asks_about_the_whole(named_sources(typed, self.index.documents).topic)  # as typed, no word added
+        ) else []
         if readings:
             sentences, citations = self.composer.quoted_readings(readings)
+            support, message, matches = ANSWERED, None, []
+        elif whole:
+            sentences, citations = self.composer.quoted_sentences(whole)
             support, message, matches = ANSWERED, None, []
         elif shown_overview is not None:
             sentences, citations = shown_overview
@@ -680,6 +690,18 @@ class Answerer:
             "total_ms": round((finished - started) * 1000, 2),
         }
         return answer
+
+    def _brief_overview(self, doc_id: str) -> list[Candidate]:
+        """What a brief says as a whole, in its reading order: its opening sentences (BRIEF_OPENING) and the sentences
+        saying what it is about (about_the_text: "This brief aims at …", "This page describes …", with what points
+        back to them), the first BRIEF_ABOUT of them; BRIEF_OVERVIEW_MAX at most."""
+        table, documents = self.index.sentences, self.index.documents
+        ordered = [s for position, passage in enumerate(self.index.passages) if passage.doc_id == doc_id
+                   for s in table.by_passage[position]]
+        opening = ordered[:BRIEF_OPENING]
+        about = [s for s in ordered if self._about_the_text(s, table.text(s, documents))][:BRIEF_ABOUT]
+        chosen = sorted(set(opening) | set(about))[:BRIEF_OVERVIEW_MAX]
+        return [Candidate(s, 0.0, 0.0, 1, 0.0) for s in chosen]
 
     def _reading_asked(
         self, question: str, query: str, followup: bool, sources: "NamedSources | None", doc_ids: Sequence[str],

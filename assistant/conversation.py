@@ -307,6 +307,26 @@ def own_terms(text: str) -> list[str]:
     return [t for t in terms(_HOW_ADVERB.sub(" ", _ASKING_VERB.sub(" ", text, count=1))) if t not in _QUESTION_WORDS]
 
 
+# What a question asking about a brief as a whole asks for: "What is the main message of the backgrounder?", "Summarise
+# the UN brief.", "What is the purpose of the push factors page?", "Tell me about the briefing note."
+_WHOLE_TEXT_TERMS = frozenset(terms(
+    "main message messages purpose purposes aim aims summary overview gist takeaway takeaways point points about "
+    "objective objectives focus scope content contents topic topics subject argument key overall central general "
+    "essence nutshell short brief idea ideas say says cover covers discuss discusses deal deals"
+))
+
+
+def asks_about_the_whole(topic: str) -> bool:
+    """Whether a question, without the phrase naming the brief it asks of (NamedSources.topic), asks about that brief
+    as a whole: none of its own words but words asking for its message, purpose, summary or gist ("What is the main
+    message of", "Summarise", "Tell me about", "What is about"); not "What does say about gender", which asks about
+    gender, nor "Who is", which asks nothing of the brief as a whole."""
+    own = own_terms(topic)
+    return all(t in _WHOLE_TEXT_TERMS for t in own) and bool(
+        own or _ASKING_VERB.match(topic) or re.search(r"\babout\b", topic, re.IGNORECASE)
+    )
+
+
 def asks_for_more(question: str) -> bool:
     """"Who else contributes?", "Any other examples?", "Tell me more", "Go on": more than the last answer gave."""
     return bool(_MORE.search(question))

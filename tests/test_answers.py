@@ -1110,6 +1110,29 @@ def test_a_short_form_the_briefs_write_out_is_searched_with_what_it_stands_for(t
     assert framed.resolved.question == "who coordinates the HPA." and framed.embedded == "who coordinates the HPA"
 
 
+def test_a_brief_asked_about_as_a_whole_is_answered_by_how_it_opens_and_what_it_says_of_itself(tmp_path):
+    """"What is the main message of the dredging report?" asks about the report, not about messages: its opening
+    sentences and those saying what it is about answer it, in its order (it had been not covered)."""
+    from assistant.conversation import asks_about_the_whole
+
+    answerer = answerer_over(tmp_path, {**PILOTS_AND_GLOSSARY, "report.md": (
+        "# Dredging Report\n\n## Opening\n\nShips grew larger every year, and the old channel no longer fits them. Tugs "
+        "now guide most ships in.\n\n## Money\n\nDues rose by a third over the decade. The board spent them on tugs.\n\n"
+        "## Purpose\n\nThis report argues that the channel must be dredged within five years. It also suggests how the "
+        "board could pay for the dredging.\n"
+    )})
+    for question in ("What is the main message of the dredging report?", "Summarise the dredging report.",
+                     "What is the dredging report about?"):
+        answer = answerer.ask(question)
+        assert answer.support == "answered", question
+        assert answer.text.index("Ships grew larger") < answer.text.index("This report argues") < answer.text.index(
+            "It also suggests"), question
+        assert "Dues rose" not in answer.text, question
+    # asking of the brief about a thing, or who something is, is no question about it as a whole
+    assert not asks_about_the_whole("What does say about tugs") and not asks_about_the_whole("Who is")
+    assert asks_about_the_whole("Tell me about") and asks_about_the_whole("What are the key takeaways of")
+
+
 def test_a_question_asked_of_one_brief_is_embedded_whole_when_its_name_leaves_little():
     """"What are the five recommendations of the harbour guide?" without the guide's name leaves "recommendations"
     and a figure: too little for the model to place, so the question is embedded whole, as without "five"."""
