@@ -424,6 +424,7 @@ def leaves_little(topic: str) -> bool:
 
 
 BRIEF_OPENING, BRIEF_ABOUT, BRIEF_OVERVIEW_MAX = 2, 3, 5  # sentences quoted for a brief asked about as a whole
+BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes
 SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
@@ -619,18 +620,20 @@ class Answerer:
         # the reading-list entries on its topic, which answer no other question
         readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids, hits) if (
             language == "en") else []
-        # asked about one brief as a whole ("What is the main message of the backgrounder?", "Summarise the UN
-        # brief."): how it opens and what it says of itself
-        whole = self._brief_overview(sources.alone) if (
-            sources is not None and sources.alone and language == "en" and not resolved.followup
-            and asks_about_the_whole(named_sources(typed, self.index.documents).topic)  # as typed, no word added
-        ) else []
+        # asked about a brief as a whole ("What is the main message of the backgrounder?", "Summarise the UN
+        # brief."): how it opens and what it says of itself; of each brief named, when several are compared whole
+        # ("Compare the briefing note and the push factors page.")
+        whole = [c for doc_id in sources.doc_ids
+                 for c in self._brief_overview(doc_id)[: None if len(sources.doc_ids) == 1 else BRIEF_COMPARED]] if (
+            sources is not None and (sources.alone or len(sources.doc_ids) >= 2) and language == "en"
+            and not resolved.followup and asks_about_the_whole(named_sources(typed, self.index.documents).topic)
+        ) else []  # (the topic as typed, no word added)
         if readings:
             sentences, citations = self.composer.quoted_readings(readings)
             support, message, matches = ANSWERED, None, []
-        elif whole:
+        elif whole:  # several briefs: which quotes are whose
             sentences, citations = self.composer.quoted_sentences(whole)
-            support, message, matches = ANSWERED, None, []
+            support, message, matches = ANSWERED, briefs_quoted(citations) if len(sources.doc_ids) >= 2 else None, []
         elif shown_overview is not None:
             sentences, citations = shown_overview
             support, message = ANSWERED, None

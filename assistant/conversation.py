@@ -312,7 +312,9 @@ def own_terms(text: str) -> list[str]:
 _WHOLE_TEXT_TERMS = frozenset(terms(
     "main message messages purpose purposes aim aims summary overview gist takeaway takeaways point points about "
     "objective objectives focus scope content contents topic topics subject argument key overall central general "
-    "essence nutshell short brief idea ideas say says cover covers discuss discusses deal deals"
+    "essence nutshell short brief idea ideas say says cover covers discuss discusses deal deals "
+    # of several briefs: "Compare the briefing note and the push factors page", "How do the two differ?"
+    "compare comparison contrast differ differs difference differences similar similarities each both two"
 ))
 
 

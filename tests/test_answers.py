@@ -1128,6 +1128,10 @@ def test_a_brief_asked_about_as_a_whole_is_answered_by_how_it_opens_and_what_it_
         assert answer.text.index("Ships grew larger") < answer.text.index("This report argues") < answer.text.index(
             "It also suggests"), question
         assert "Dues rose" not in answer.text, question
+    # several compared as wholes: each one's opening, brief by brief, under a line naming them
+    compared = answerer.ask("Compare the dredging report and the pilots page.")
+    assert compared.support == "answered" and compared.message == "Quoted from “Dredging Report” and “Harbour Pilots”."
+    assert compared.text.index("Ships grew larger") < compared.text.index("The harbour pilots work in shifts")
     # asking of the brief about a thing, or who something is, is no question about it as a whole
     assert not asks_about_the_whole("What does say about tugs") and not asks_about_the_whole("Who is")
     assert asks_about_the_whole("Tell me about") and asks_about_the_whole("What are the key takeaways of")
