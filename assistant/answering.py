@@ -970,6 +970,8 @@ class Answerer:
         quoted = " ".join(unknown).lower()  # a word of an unknown phrase is not named again on its own
         typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w.lower() not in quoted]
         missing = list(dict.fromkeys(self._whole_name(question, name) for name in unknown + typed))
+        # a word named within a longer phrase is not named again: "annual budget", not "annual budget, budget"
+        missing = [m for m in missing if not any(m != other and m in other.split() for other in missing)]
         return f"The briefs never mention {', '.join(missing)}." if missing else None
 
     def _whole_name(self, question: str, name: str) -> str:
