@@ -616,6 +616,10 @@ class Answerer:
         among = picked_among(history) if picking else ""
         heading = self._picked_heading(question, among, candidates, hits) if picking else None
         picked = self._picked(question, among, embedder, candidates) if picking and heading is None else []
+        if picking and heading is None and not picked:  # none of what was just quoted is about it ("Which one
+            # concerns the World Bank?"): the best sentence found that holds every word of what it is to be about
+            holding = self._holding_what_picked(question, candidates)
+            picked = [c for c in candidates if c.sentence in holding][:1]
         # a question asking what to read ("What resources does the page list?", "Is there a case study on Ghana?"):
         # the reading-list entries on its topic, which answer no other question
         readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids, hits) if (
@@ -905,6 +909,7 @@ class Answerer:
         }
         by_text = {" ".join(table.text(i, documents).split()): i for i in sorted(near)}
         ids = list(dict.fromkeys(by_text[t] for t in (" ".join(s.split()) for s in statements(answer)) if t in by_text))
+        quoted = set(ids)  # the last answer's statements, the sentence introducing a list among them
         items = [i for i in ids if self.composer.in_list(i)]
         if len(items) >= 2:  # the things of a list the answer quoted, not the sentences introducing it
             ids = items
@@ -914,8 +919,8 @@ class Answerer:
         holding = [i for i in ids if wanted <= self._terms_of(i)]
         if len(holding) == 1 or (several and 1 < len(holding) < len(ids)):
             return [Candidate(i, 1.0, 1.0, 1, 1.0) for i in holding]
-        if embedder is None:
-            return []
+        if embedder is None or (not holding and self._holding_what_picked(question, candidates) - quoted):
+            return []  # none of them is about it, and a sentence found is: that one answers (_holding_what_picked)
         closeness = self.index.sentence_vectors[ids] @ embedder.embed_query(what)
         order = np.argsort(-closeness, kind="stable")
         best, second = float(closeness[order[0]]), float(closeness[order[1]])
@@ -924,6 +929,14 @@ class Answerer:
         if (not several and best - second < margin) or len(chosen) == len(ids):
             return []
         return [Candidate(i, float(c), float(c), 1, 0.0) for i, c in zip(ids, closeness) if i in chosen]
+
+    def _holding_what_picked(self, question: str, candidates: list[Candidate]) -> set[int]:
+        """For a question picking among the last answer's statements (conversation.picks_among), the candidates holding
+        every word of what it asks them to be about (stem-aware): "Development of a partnership with the World Bank …"
+        for "Which one concerns the World Bank?"."""
+        asked = picks_among(question)
+        wanted = set(terms(asked[0])) if asked else set()
+        return {c.sentence for c in candidates if wanted and wanted <= self._terms_of(c.sentence)}
 
     def _picked_heading(
         self, question: str, answer: str, candidates: list[Candidate], hits: list[SearchHit]

@@ -1260,6 +1260,9 @@ def test_a_follow_up_picking_one_of_the_things_just_quoted_gets_that_one(tmp_pat
     assert picked("Which one is about radios?") == [findings[1]]  # by its words
     assert picked("Which ones are about boats?") == findings[1:3]  # several, when asked for in the plural
     assert len(picked("Which one is about the weather?")) != 1  # none picked clearly: answered as any follow-up
+    # none of them is about it, and a sentence found is: that one, not the finding closest in meaning
+    assert picked("Which one concerns the lamp keepers?") == [
+        "The review gives the towns four recommendations for the patrol, after talks with the lamp keepers."]
     # short list items too, which are no candidates of their own
     advice = "What does the review recommend to the towns?"
     listed = answerer.ask(advice)
