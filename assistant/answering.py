@@ -410,10 +410,17 @@ def about_the_topic(query: str) -> str:
         match = pattern.match(query)
         if match is not None:
             asked = match.groupdict().get("asked")
-            return f"{match.group('topic')} {asked}" if asked else match.group("topic")
+            topic = f"{match.group('topic')} {asked}" if asked else match.group("topic")
+            # a sayer the briefs quote is no brief: "What does Hobbes say about the state?" asks what the sentence
+            # quoting Hobbes says (a brief, "the briefs", "it" or a publisher named by capitals alone are left out)
+            source = match.group("source")
+            return f"{source} {topic}" if _QUOTED_SAYER.fullmatch(source) and not SOURCE_PHRASE.search(source) else topic
     return query
 
 
+# a person or body named by a capitalised word and at least one word in lower case ("Hobbes" alone is no short form):
+# one the briefs may quote; not "DCAF" or "the IOM" (capitals alone), "the briefs", "it"
+_QUOTED_SAYER = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){0,3}[A-Z][a-z][\w'’-]*")
 _NUMBER_TERM = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelv|twenti")  # stemmed, as terms() gives them
 
 

@@ -255,6 +255,10 @@ def test_who_a_question_says_it_asks_is_not_what_it_asks(tmp_path):
     assert unattributed("According to the board") == "According to the board"  # nothing else is asked
     assert about_the_topic("What does the board say pilots need") == "pilots need"
     assert about_the_topic("What does the board say about pilots") == "pilots"
+    # a sayer the briefs quote is no brief: what the sentence quoting them says is asked
+    assert about_the_topic("What does Ruskin say about pilots") == "Ruskin pilots"
+    assert about_the_topic("What does the harbour report say about pilots") == "pilots"
+    assert about_the_topic("What does HPA say about pilots") == "pilots"  # a publisher by its letters
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Board Guidance\n\n## About the Harbour Board\n\nThe Harbour Board was founded in 1990. The Harbour "
         "Board publishes guidance for ports and trains inspectors.\n\n## Pilotage\n\nShips enter the port at high "
