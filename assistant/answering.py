@@ -421,6 +421,11 @@ def about_the_topic(query: str) -> str:
 # a person or body named by a capitalised word and at least one word in lower case ("Hobbes" alone is no short form):
 # one the briefs may quote; not "DCAF" or "the IOM" (capitals alone), "the briefs", "it"
 _QUOTED_SAYER = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){0,3}[A-Z][a-z][\w'’-]*")
+_ASKED_OF_A_THING = re.compile(
+    r"(?:purposes?|aims?|goals?|objectives?|roles?|functions?|tasks?|meanings?|significance|importance|mandates?|"
+    r"definitions?|rationale|reasons?|origins?|point)",
+    re.IGNORECASE,
+)
 _NUMBER_TERM = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelv|twenti")  # stemmed, as terms() gives them
 
 
@@ -986,7 +991,9 @@ class Answerer:
         """The note naming the question's unknown names, search-box words and words of the term it asks the meaning of
         ("What does vetting mean in SSR?": "The briefs never mention vetting."), or None. Asked only of a question in
         English: a word of another language ("Centroamérica") is not read, not missing."""
-        asked = self._unknown_words(asked_term(question) or "")
+        # (not a word naming what is asked of the thing: "What was the Alliance for Sahel's purpose?" asks what it
+        # is for, which "aims to promote …" says without the word)
+        asked = [w for w in self._unknown_words(asked_term(question) or "") if not _ASKED_OF_A_THING.fullmatch(w)]
         quoted = " ".join(unknown).lower()  # a word of an unknown phrase is not named again on its own
         typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w.lower() not in quoted]
         missing = list(dict.fromkeys(self._whole_name(question, name) for name in unknown + typed))

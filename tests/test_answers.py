@@ -174,6 +174,8 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     assert answerer._never_mentioned("What does vetting mean?", [], set()) == "The briefs never mention vetting."
     # a word named with the adjective before it is not named again alone
     assert answerer.ask("What is the annual budget of DCAF?").text.startswith("The briefs never mention annual budget.")
+    # nor a word naming what is asked of the thing, which a brief says without it ("aims to …")
+    assert answerer._never_mentioned("What was the Alliance for Sahel's purpose?", [], set()) is None
     # a word in lower case is named alone, not with the name beside it that the briefs do mention
     assert answerer._never_mentioned("Northern Triangle homicide rate", [], set()) == "The briefs never mention homicide."
     # a long word's irregular form is the word: "misunderstood" is written, so "misunderstandings" are mentioned
