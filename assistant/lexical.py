@@ -20,6 +20,8 @@ from breame.spelling import get_american_spelling
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
+KIN_KEPT = 4096  # unknown terms whose family member is kept
+_UNSEEN = object()
 _DEMONYM = re.compile(r"([a-z]+?)(?:ish|i)")  # "turkish", "iraqi": said of a place by its first letters
 _stemmer = Stemmer.Stemmer("english")
 CHUNK_TEXTS = 5_000  # texts per chunk of the BM25 build: bounds the memory it needs beside the matrix
@@ -57,6 +59,7 @@ class LexicalIndex:
         self._model = model
         self.size = size
         self._terms: list[str] | None = None  # the vocabulary, listed on first use by kin()
+        self._kin: dict[tuple[str, bool], str | None] = {}  # kin() of terms asked, up to KIN_KEPT of them
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -99,6 +102,17 @@ class LexicalIndex:
         when the index holds the term, or holds none of its family."""
         if self.knows(term) or not term.isalpha() or len(term) < 5 or self.size == 0:
             return None
+        key = (term, name)
+        found = self._kin.get(key, _UNSEEN)  # read from the whole vocabulary once per term
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        found = self._family_member(term, name)
+        if len(self._kin) >= KIN_KEPT:
+            self._kin.clear()
+        self._kin[key] = found
+        return found
+
+    def _family_member(self, term: str, name: bool) -> str | None:
         if self._terms is None:
             self._terms = self.vocabulary()
         stem = term[: max(4, len(term) - (3 if len(term) >= 10 else 2))]
