@@ -487,8 +487,9 @@ class Answerer:
     def warm(self) -> None:
         """Load what answering loads on first use (the model and its kernels, the language identifier, the spelling
         dictionaries, the briefs' word vectors) by answering a question of its own, so that the first user does not wait
-        two seconds for them."""
+        two seconds for them; and what reading a question finds in the briefs' words on first need (QueryReader.warm)."""
         self.ask(WARM_UP_QUESTION)
+        self.reader.warm()
 
     def ask(
         self,

@@ -163,6 +163,11 @@ class QueryReader:
 
         return {short: long for short, long in written_out_forms(self.index.documents.values()).items() if not usual(short, long)}
 
+    def warm(self) -> None:
+        """Read the briefs for what questions may need of them later: the words with each string of initials, the
+        spellings of names (a question naming an NGO, or "Eritreans", would otherwise wait for them)."""
+        _ = self._spans_by_initials, self._spellings
+
     @cached_property
     def _spans_by_initials(self) -> dict[str, str]:
         return spans_by_initials(document.text for document in self.index.documents.values())

@@ -1183,6 +1183,10 @@ def test_a_well_known_short_form_the_briefs_never_use_is_read_as_their_words_wit
         "winter. In close cooperation with the port board, the wardens count boats.\n"
     )})
     spans = spans_by_initials(d.text for d in answerer.index.documents.values())
+    # read once, at start-up (the service warms the answerer), not by the first question naming a short form
+    assert "_spans_by_initials" not in vars(answerer.reader)
+    answerer.warm()
+    assert vars(answerer.reader)["_spans_by_initials"] == spans
     # a hyphen parts words; no small word or adverb makes up a letter
     assert spans["NGO"] == "Non-governmental organisations" and spans["IMF"] == "Irregular migration flows"
     assert "ICC" not in spans
