@@ -1046,6 +1046,7 @@ class Answerer:
             w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
             and not all(self._mentioned(t, name=w[:1].isupper()) for t in terms(w))
+            and not (is_short_form(w) and self.reader.initials_meant(w))  # "NGO": "non-governmental organisations"
         ]
 
     def _each_part_answered(self, asked: str, candidates: list[Candidate]) -> list[Candidate]:

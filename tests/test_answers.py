@@ -1196,6 +1196,7 @@ def test_a_well_known_short_form_the_briefs_never_use_is_read_as_their_words_wit
     assert answerer.reader.read("Who runs shelters? Are NGOs involved?").written == ("Non-governmental organisations",)
     assert answerer.unknown_names("What do NGOs do at the quay?") == []
     assert answerer.unknown_names("What does the IMF say about the bay?") == ["IMF"]
+    assert answerer.unknown_keywords("NGOs") == [] and answerer.unknown_keywords("IMF") == ["IMF"]  # typed alone too
 
 
 def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_sentence_that_does(tmp_path):
