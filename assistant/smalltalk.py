@@ -17,6 +17,7 @@ from dataclasses import replace
 from .composition import AnswerSentence, Citation
 from .conversation import GREETING_WORDS, THANKS_WORDS
 from .models import Document, pages_label
+from .ranking import TEXT_WORDS
 
 GREETING, THANKS, HELP, CATALOGUE = "greeting", "thanks", "help", "catalogue"
 # asking about the last answer itself: where its quotes stand, or it shorter
@@ -46,6 +47,10 @@ _ABOUT_THE_ANSWER = (
         r"^\W*(?:(?:and\s+)?(?:where|which\s+(?:page|brief|document|section))\s+(?:does|do|did)\s+(?:it|they|the\s+briefs?)\s+say\s+"
         r"(?:that|so|this)|(?:on\s+)?(?:which|what)\s+page(?:\s+(?:is|was)\s+(?:that|this|it)(?:\s+on)?)?|"
         r"where\s+(?:is|was)\s+(?:that|this)\s+from|where\s+did\s+you\s+(?:get|find)\s+(?:that|this)|"
+        # "Is that from the briefing note?", "Which brief is that from?": whose quotes they are
+        rf"(?:is|was|are|were)\s+(?:that|this|it|these|those)\s+(?:from|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,3}}"
+        rf"(?:{TEXT_WORDS}|review)s?|"
+        rf"which\s+(?:{TEXT_WORDS}|review|source)s?\s+(?:is|was|are|were)\s+(?:that|this|it|these|those|they)\s+(?:from|in)|"
         r"(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:give|show|cite|quote)\s+(?:me\s+)?(?:the|your)\s+"
         r"(?:sources?|references?|citations?)|"
         r"(?:what\s+(?:is|are)\s+)?(?:the\s+|your\s+)?(?:sources?|references?|citations?))\W*$", re.I,

@@ -1560,6 +1560,11 @@ def test_asked_where_the_last_answer_stands_or_for_it_shorter_the_last_question_
     assert [about_the_answer(m) for m in ("Which page is that on?", "Where does it say that?", "Sources?", "Summarise.",
                                           "In one sentence?")] == ["sources", "sources", "sources", "shorter", "shorter"]
     assert about_the_answer("Where do the briefs say that pilots train?") is None  # a question of its own
+    # whose quotes they are, asked of a text
+    for message in ("Is that from the harbour report?", "Which brief is that from?", "Was this in the review?"):
+        assert about_the_answer(message) == "sources", message
+    assert about_the_answer("Is that from the harbour board?") is None  # no text: asked of what was quoted
+    assert about_the_answer("Are pilots in the report?") is None
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Pilots\n\nPilots guide large ships into the harbour after dark. The harbour board "
         "licenses them every spring. Each licence names the berths a pilot may serve.\n\n## Dues\n\nShipping "
