@@ -916,7 +916,10 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     # another term of the same kind takes its place: "What is a refugee" + "a migrant" → "What is a migrant", "What is
     # SSR" + "SSG" → "What is SSG"; a common word after a name is an aspect of it ("What is the BMM programme" +
     # "funding" keeps the programme)
-    if defined is not None and _named_term(defined.group(0)) == _named_term(new_focus):
+    # "SSR" + "SSG" → "What is SSG"; a thing named after a common term is another thing asked about too: "What is the
+    # refugee convention" + "the 1967 Protocol" → "What is the 1967 Protocol" (not a bare name, "Syria": where)
+    named_thing = _named_term(new_focus) and not _name_only(new_focus)
+    if defined is not None and (_named_term(defined.group(0)) == _named_term(new_focus) or named_thing):
         return f"{previous_query[: defined.start()]}{_AS.sub('', new_focus)}{previous_query[defined.end() :]}"
     aspect = _ASPECT_FOCUS.match(new_focus.strip()) if preposition is None else None
     head = _ASPECT_HEAD.search(previous_query) if aspect is not None else None

@@ -425,6 +425,14 @@ def test_it_saying_or_giving_something_is_the_text_the_topic_names():
         "What does the Harbour Pilots Fund recommend")
 
 
+def test_a_thing_named_after_a_common_term_is_asked_what_it_is():
+    """"What about the 1987 Charter?" after "What is the pilots' charter?" asks what the 1987 Charter is; a bare name
+    ("Zembla") is where the term is asked about, and a common word an aspect of a named thing."""
+    assert resolve("What about the 1987 Charter?", history("What is the pilots' charter?")).query == "What is the 1987 Charter"
+    assert resolve("What about Zembla?", history("What is pilotage?")).query != "What is Zembla"
+    assert resolve("What about funding?", history("What is the HPS programme?")).query != "What is funding"
+
+
 def test_another_aspect_of_the_same_thing_takes_the_place_of_the_first():
     """"And the achievements?" after "What are the weaknesses of the pilot scheme?" asks for the scheme's achievements;
     a noun of another sort ("migrants" after "the rights of refugees") is no aspect and takes no aspect's place."""
