@@ -102,6 +102,8 @@ _POINTS_BACK = re.compile(
 # … or names what it speaks of by pointing back within it: "110,000 minors migrated from these three countries"
 _THESE = re.compile(rf"\b(?:these|those)\s+(?:(?:{COUNT_WORD}|\d+)\s+)?(?P<noun>[a-z][\w-]*)")
 
+# … or opens with each or both of things the sentence before it names: "Each compact is designed …" (not "Each year")
+_EACH = re.compile(r"^(?:Each|Both|Either|Neither)\s+(?:of\s+(?:the|these|those)\s+)?(?P<noun>[a-z][\w-]*)")
 CONTINUATION_WORDS = 40  # a continuation may take the answer this far past answer_max_words
 MAX_POINTER_CHAIN = 3  # sentences pointing back, each to the one before, followed back to what the first stands for
 MIN_HEADING_LIST_ITEMS = 3
@@ -430,7 +432,9 @@ class Composer:
         table, following = self.index.sentences, sentence + 1
         if following < len(table) and table.doc_ids[following] == table.doc_ids[sentence]:
             text = table.text(following, self.index.documents)
-            return following if _POINTS_BACK.match(text) or _points_back_within(text) else None
+            each = _EACH.match(text)  # "Each compact is …" after "… the Global Compact for Refugees and …"
+            named = each is not None and bool(set(terms(each.group("noun"))) & set(terms(table.text(sentence, self.index.documents))))
+            return following if _POINTS_BACK.match(text) or _points_back_within(text) or named else None
         return None
 
     def antecedent(self, sentence: int) -> int:

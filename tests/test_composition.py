@@ -217,6 +217,17 @@ def test_a_sentence_pointing_back_after_a_lead_in_of_five_words_brings_the_one_i
     assert composer.pointing_back(ids[fund]) is None
 
 
+def test_a_sentence_opening_with_each_of_the_things_the_one_before_names_points_back_to_it(tmp_path):
+    charters = "The board drew up the Pilots Charter and the Tug Charter in 2010."
+    each = "Each charter is designed to keep crews safe at night."
+    year = "Each year the board reviews its fees."
+    composer, ids = composer_of(tmp_path, {"charters.md": f"# Charters\n\n{charters} {each}\n\nThe fees rose sharply last spring. {year}\n"})
+    assert composer.pointing_back(ids[charters]) == ids[each]
+    texts = [s.text for s in composer.compose(candidates(ids, {"Each charter": 0.9}), ranked=False)[0]]
+    assert texts[:2] == [charters, each]
+    assert composer.pointing_back(ids["The fees rose sharply last spring."]) is None  # "Each year": no year named before
+
+
 def test_a_chain_of_sentences_pointing_back_is_followed_to_what_its_first_stands_for(tmp_path):
     brief = (
         "# Harbour Review\n\n## Proposals\n\nThe review makes four proposals to the harbour board. These rest on a survey "
