@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.composition import Candidate, Composer, QuestionForm
 from assistant.indexing import build_index
@@ -204,28 +205,22 @@ def test_a_sentence_that_points_back_brings_the_one_it_points_to(tmp_path):
     assert "The patrol was founded in 2009." not in followed and followed[0].startswith("It is financed by")
 
 
-def test_a_sentence_pointing_back_after_a_lead_in_of_five_words_brings_the_one_it_points_to(tmp_path):
-    storms = "Storms close the lake for weeks each winter."
-    example = "For example in the bay, this is the main cause of lost catches."
-    fund = "The fund was set up by the towns."
-    clause = "When the three towns agreed a budget, this fund paid for two boats."
-    composer, ids = composer_of(tmp_path, {"lake-storms.md": f"# Storms\n\n{storms} {example}\n\n{fund} {clause}\n"})
-    assert composer.pointing_back(ids[storms]) == ids[example]
-    texts = [s.text for s in composer.compose(candidates(ids, {"For example in the bay": 0.9}), ranked=False)[0]]
-    assert texts[:2] == [storms, example]
-    # a clause of its own before the comma (six words or more) is no lead-in: what follows it stands on its own
-    assert composer.pointing_back(ids[fund]) is None
-
-
-def test_a_sentence_opening_with_each_of_the_things_the_one_before_names_points_back_to_it(tmp_path):
-    charters = "The board drew up the Pilots Charter and the Tug Charter in 2010."
-    each = "Each charter is designed to keep crews safe at night."
-    year = "Each year the board reviews its fees."
-    composer, ids = composer_of(tmp_path, {"charters.md": f"# Charters\n\n{charters} {each}\n\nThe fees rose sharply last spring. {year}\n"})
-    assert composer.pointing_back(ids[charters]) == ids[each]
-    texts = [s.text for s in composer.compose(candidates(ids, {"Each charter": 0.9}), ranked=False)[0]]
-    assert texts[:2] == [charters, each]
-    assert composer.pointing_back(ids["The fees rose sharply last spring."]) is None  # "Each year": no year named before
+@pytest.mark.parametrize("before, after, opening, stands_alone, brief", [
+    # after a lead-in of five words; a clause of its own before the comma (six words or more) is no lead-in
+    ("Storms close the lake for weeks each winter.", "For example in the bay, this is the main cause of lost catches.",
+     "For example in the bay", "The fund was set up by the towns.",
+     "# Storms\n\n{before} {after}\n\n{alone} When the three towns agreed a budget, this fund paid for two boats.\n"),
+    # opening with each of the things the one before names; "Each year" names none of them
+    ("The board drew up the Pilots Charter and the Tug Charter in 2010.", "Each charter is designed to keep crews safe at night.",
+     "Each charter", "The fees rose sharply last spring.", "# Charters\n\n{before} {after}\n\n{alone} Each year the board reviews its fees.\n"),
+])
+def test_a_sentence_pointing_back_brings_the_one_it_points_to(tmp_path, before, after, opening, stands_alone, brief):
+    text = brief.format(before=before, after=after, alone=stands_alone)
+    composer, ids = composer_of(tmp_path, {"brief.md": text})
+    assert composer.pointing_back(ids[before]) == ids[after]
+    texts = [s.text for s in composer.compose(candidates(ids, {opening: 0.9}), ranked=False)[0]]
+    assert texts[:2] == [before, after]
+    assert composer.pointing_back(ids[stands_alone]) is None
 
 
 def test_a_chain_of_sentences_pointing_back_is_followed_to_what_its_first_stands_for(tmp_path):
