@@ -122,6 +122,7 @@ _NAME_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]{4,}(?![\w-])")  # "Eritreans", "S
 # offer read 0.07-0.32 ("IMF" and "irregular migration flows" 0.07, "CSO" and "civil society oversight" 0.32)
 INITIALS_MEANT_MIN_COSINE = 0.45
 _INITIALS_KEPT = 1024  # short forms whose reading is kept
+_UNREAD = object()
 
 
 class QueryReader:
@@ -177,8 +178,9 @@ class QueryReader:
         (definitions.spans_by_initials: "non-governmental organisations"), when the model reads the two alike
         (INITIALS_MEANT_MIN_COSINE: "IMF" is no "irregular migration flows"); else None, and None without a model."""
         letters = short_form_letters(short)
-        if letters in self._initials_meant:
-            return self._initials_meant[letters]
+        kept = self._initials_meant.get(letters, _UNREAD)  # (another thread may clear it between a test and a read)
+        if kept is not _UNREAD:
+            return kept  # type: ignore[return-value]
         span = self._spans_by_initials.get(letters)
         meant = None
         if span is not None and self.embedder is not None and not all(self.index.lexical.knows(t) for t in terms(short)):
