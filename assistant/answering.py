@@ -57,7 +57,7 @@ from .entry_points import (
     factors_asked_for,
 )
 from .conversation import (
-    REQUEST_VERBS, ResolvedQuestion, Turn, asks_about_the_whole, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
+    ASPECT_WORDS, REQUEST_VERBS, ResolvedQuestion, Turn, asks_about_the_whole, item_picked, moved_on_from, own_terms, picked_among, picks_among, recent_turns, statements,
     typed_as_keywords,
 )
 from .definitions import (
@@ -421,9 +421,10 @@ def about_the_topic(query: str) -> str:
 # a person or body named by a capitalised word and at least one word in lower case ("Hobbes" alone is no short form):
 # one the briefs may quote; not "DCAF" or "the IOM" (capitals alone), "the briefs", "it"
 _QUOTED_SAYER = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){0,3}[A-Z][a-z][\w'’-]*")
+# a word naming what is asked of a thing (an aspect of it, its purpose, its meaning), not the thing itself
 _ASKED_OF_A_THING = re.compile(
-    r"(?:purposes?|aims?|goals?|objectives?|roles?|functions?|tasks?|meanings?|significance|importance|mandates?|"
-    r"definitions?|rationale|reasons?|origins?|point)",
+    rf"(?:{ASPECT_WORDS}|purposes?|roles?|functions?|tasks?|meanings?|significance|importance|mandates?|definitions?|"
+    r"rationale|reasons?|origins?|point)",
     re.IGNORECASE,
 )
 _NUMBER_TERM = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelv|twenti")  # stemmed, as terms() gives them
@@ -891,8 +892,7 @@ class Answerer:
         return [
             w for w in self._names(self.asking_part(question))
             if not (self._phrase_mentioned(w) if len(word_stems(w)) > 1 and _QUOTED.fullmatch(w)
-                    else all(self._mentioned(t, name=True) for t in named_terms(w)))
-            and not (is_short_form(w) and self.reader.initials_meant(w))  # "NGOs": "non-governmental organisations"
+                    else self._word_mentioned(w, named_terms(w), name=True))
         ]
 
     def _phrase_mentioned(self, phrase: str) -> bool:
@@ -1046,8 +1046,7 @@ class Answerer:
         return [
             w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
             if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
-            and not all(self._mentioned(t, name=w[:1].isupper()) for t in terms(w))
-            and not (is_short_form(w) and self.reader.initials_meant(w))  # "NGO": "non-governmental organisations"
+            and not self._word_mentioned(w, terms(w), name=w[:1].isupper())
         ]
 
     def _each_part_answered(self, asked: str, candidates: list[Candidate]) -> list[Candidate]:
@@ -1118,6 +1117,11 @@ class Answerer:
                 names.append(word)
             end = match.end()
         return names
+
+    def _word_mentioned(self, word: str, stems: Sequence[str], name: bool) -> bool:
+        """The briefs mention a word of a question: each of its `stems` (_mentioned), or, a short form they never use,
+        the words with its initials ("NGOs": "non-governmental organisations", QueryReader.initials_meant)."""
+        return all(self._mentioned(t, name) for t in stems) or (is_short_form(word) and self.reader.initials_meant(word) is not None)
 
     def _mentioned(self, term: str, name: bool = False) -> bool:
         """The index holds the term, or a term of its family (LexicalIndex.kin: "eritrean" and "eritrea"; of a

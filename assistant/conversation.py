@@ -881,15 +881,15 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
 _SCENE = re.compile(r"^(.*[.!?])\s+(?=[A-Z¿¡][^.!?]*$)", re.DOTALL)
 # Nouns naming an aspect of a thing: "And the achievements?" after "What are the weaknesses of UN support to SSR?" asks
 # for another aspect of the same thing, in the place of the first
-_ASPECT = (
+ASPECT_WORDS = (
     r"achievements?|weakness(?:es)?|strengths?|challenges?|gaps?|risks?|benefits?|advantages?|disadvantages?|"
     r"limitations?|success(?:es)?|failures?|lessons?|findings?|recommendations?|causes?|consequences?|effects?|"
     r"impacts?|goals?|objectives?|aims?|priorit(?:y|ies)|obstacles?|opportunit(?:y|ies)|problems?|solutions?|"
     r"results?|outcomes?|drivers?|costs?|criticisms?|shortcomings?|pros|cons|barriers?|limits?|merits?|drawbacks?"
 )
-_ASPECT_HEAD = re.compile(rf"\b(?P<head>{_ASPECT})\b(?=\s+(?:of|in|for|to|from|with|on)\b)", re.IGNORECASE)
+_ASPECT_HEAD = re.compile(rf"\b(?P<head>{ASPECT_WORDS})\b(?=\s+(?:of|in|for|to|from|with|on)\b)", re.IGNORECASE)
 _ASPECT_FOCUS = re.compile(
-    rf"^(?:(?:the|its|their)\s+)?(?P<noun>(?:(?:main|key|major|biggest|greatest|principal|positive|negative)\s+)?(?:{_ASPECT}))$",
+    rf"^(?:(?:the|its|their)\s+)?(?P<noun>(?:(?:main|key|major|biggest|greatest|principal|positive|negative)\s+)?(?:{ASPECT_WORDS}))$",
     re.IGNORECASE,
 )
 _MIN_SCENE_TERMS = 4  # "That's interesting. Who funds it?" sets no scene of its own; it asks after the last answer
