@@ -638,14 +638,7 @@ class Answerer:
         # the reading-list entries on its topic, which answer no other question
         readings = self._reading_asked(question, request.query, resolved.followup, sources, request.doc_ids, hits) if (
             language == "en") else []
-        # asked about a brief as a whole ("What is the main message of the backgrounder?", "Summarise the UN
-        # brief."): how it opens and what it says of itself; of each brief named, when several are compared whole
-        # ("Compare the briefing note and the push factors page.")
-        whole = [c for doc_id in sources.doc_ids
-                 for c in self._brief_overview(doc_id)[: None if len(sources.doc_ids) == 1 else BRIEF_COMPARED]] if (
-            sources is not None and (sources.alone or len(sources.doc_ids) >= 2) and language == "en"
-            and not resolved.followup and asks_about_the_whole(named_sources(typed, self.index.documents).topic)
-        ) else []  # (the topic as typed, no word added)
+        whole = self._briefs_as_wholes(typed, sources) if language == "en" and not resolved.followup else []
         if readings:
             sentences, citations = self.composer.quoted_readings(readings)
             support, message, matches = ANSWERED, None, []
@@ -711,6 +704,18 @@ class Answerer:
             "total_ms": round((finished - started) * 1000, 2),
         }
         return answer
+
+    def _briefs_as_wholes(self, typed: str, sources: NamedSources | None) -> list[Candidate]:
+        """For a question asking about a brief as a whole ("What is the main message of the backgrounder?", "Summarise
+        the UN brief."; conversation.asks_about_the_whole of the question as typed, no word added), how it opens and
+        what it says of itself (_brief_overview); of each brief named, BRIEF_COMPARED each, when several are compared
+        as wholes ("Compare the briefing note and the push factors page."); [] for any other question."""
+        if sources is None or not (sources.alone or len(sources.doc_ids) >= 2):
+            return []
+        if not asks_about_the_whole(named_sources(typed, self.index.documents).topic):
+            return []
+        each = None if len(sources.doc_ids) == 1 else BRIEF_COMPARED
+        return [c for doc_id in sources.doc_ids for c in self._brief_overview(doc_id)[:each]]
 
     def _brief_overview(self, doc_id: str) -> list[Candidate]:
         """What a brief says as a whole, in its reading order: its opening sentences (BRIEF_OPENING) and the sentences

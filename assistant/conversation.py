@@ -366,6 +366,11 @@ def _strip(text: str) -> str:
     return text.strip().rstrip("?.!").strip()
 
 
+def _without_references(text: str) -> str:
+    """The text without the words pointing back (_REFERENCE, _UNSAID_COMPLEMENT): what it names of its own."""
+    return _UNSAID_COMPLEMENT.sub(" ", _REFERENCE.sub(" ", text))
+
+
 def _asked(question: str) -> str:
     """The question without its closing mark, words of courtesy before it and a label naming no topic of its own."""
     return _without_lead_in(_COURTESY.sub("", _strip(question)))
@@ -411,7 +416,7 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
     names = _name_terms(question)
-    for term in dict.fromkeys(t for t in own_terms(_UNSAID_COMPLEMENT.sub(" ", _REFERENCE.sub(" ", question))) if t not in _ANCHORLESS and t not in names):
+    for term in dict.fromkeys(t for t in own_terms(_without_references(question)) if t not in _ANCHORLESS and t not in names):
         found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
         if found is not None and len(phrases) < most:
             words, at = found
@@ -434,7 +439,7 @@ def picks_among(question: str) -> tuple[str, bool] | None:
     """What a question picking among the last answer's things asks them to be about, and whether it may pick several
     ("Which ones …", "Which of these are …"): ("financing", False) for "Which one is about financing?"; else None."""
     match = _PICKS.match(question.strip())
-    if match is None or not terms(_UNSAID_COMPLEMENT.sub(" ", _REFERENCE.sub(" ", match.group("what")))):  # "Which one is it?" names nothing
+    if match is None or not terms(_without_references(match.group("what"))):  # "Which one is it?" names nothing
         return None
     several = match.group("how").lower() == "ones" or match.group("verb").lower().startswith(("are", "were"))
     return match.group("what"), several

@@ -10,6 +10,7 @@ the initials of the term's words, so no list of abbreviations is needed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -250,12 +251,12 @@ _MAX_INITIALS = 8
 def spans_by_initials(texts: Iterable[str]) -> dict[str, str]:
     """For each string of three initials or more, the words of the texts it could stand for: "NGO" for
     "non-governmental organisations" (a hyphen parts the words). The words stand in a row with nothing but a space or
-    a hyphen between them, all in lower case (but a sentence's first) or all capitalised (a name), none a short form, a small word ("in close
-    cooperation" is no "ICC") nor an adverb ("military service frequently" no "MSF"). Per initials the span written
-    most often; none when two are written as often. Whether a short form means them is for the model to say
-    (querying.QueryReader.initials_meant): "IMF" is no "irregular migration flows"."""
-    counted: dict[str, dict[str, int]] = {}
-    shown: dict[str, str] = {}
+    a hyphen between them, all in lower case (but a sentence's first) or all capitalised (a name), none a short form,
+    a small word ("in close cooperation" is no "ICC") nor an adverb ("military service frequently" no "MSF"). Per
+    initials the span written most often; none when two are written as often. Whether a short form means them is for
+    the model to say (querying.QueryReader.initials_meant): "IMF" is no "irregular migration flows"."""
+    counted: dict[str, Counter[str]] = {}
+    shown: dict[str, str] = {}  # each span as first written, by its words in lower case
     for text in texts:
         for run in _RUN_OF_WORDS.finditer(text):
             found = list(re.finditer(r"[A-Za-z]+", run.group(0)))
@@ -266,14 +267,13 @@ def spans_by_initials(texts: Iterable[str]) -> dict[str, str]:
                     if len(span) < n or not all(plain[i : i + n]) or not _one_case(span):
                         break
                     key = " ".join(span).lower()
-                    letters = _initials(span, True)
-                    counted.setdefault(letters, {})[key] = counted.get(letters, {}).get(key, 0) + 1
+                    counted.setdefault(_initials(span, True), Counter())[key] += 1
                     shown.setdefault(key, run.group(0)[found[i].start() : found[i + n - 1].end()])
     best: dict[str, str] = {}
     for letters, spans in counted.items():
-        ranked = sorted(spans.values(), reverse=True)
-        if len(ranked) == 1 or ranked[0] > ranked[1]:
-            best[letters] = shown[max(spans, key=lambda key: spans[key])]
+        (first, count), *rest = spans.most_common(2)
+        if not rest or count > rest[0][1]:
+            best[letters] = shown[first]
     return best
 
 

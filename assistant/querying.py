@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -197,12 +198,12 @@ class QueryReader:
     @cached_property
     def _spellings(self) -> dict[str, str]:
         """Each stem of the briefs' capitalised words, with its commonest spelling."""
-        counts: dict[str, dict[str, int]] = {}
+        counts: dict[str, Counter[str]] = {}
         for document in self.index.documents.values():
             for word in _NAME_WORD.findall(document.text):
                 stems = terms(word)
                 if len(stems) == 1:
-                    counts.setdefault(stems[0], {})[word] = counts.get(stems[0], {}).get(word, 0) + 1
+                    counts.setdefault(stems[0], Counter())[word] += 1
         return {stem: max(spellings, key=lambda w: (spellings[w], w)) for stem, spellings in counts.items()}
 
     def names_as_written(self, text: str) -> list[str]:
