@@ -365,8 +365,9 @@ def unattributed(query: str, borrowed: Sequence[str] = ()) -> str:
 
 
 # Whether the briefs speak of a thing at all: "Is there anything on the Sahel?", "Anything about Libya?", "Is anything
-# said about trafficking?", "Is Libya mentioned anywhere?" (and "Do the briefs talk about X?", _SOURCE_AND_TOPIC)
-_ASKS_IF_MENTIONED = (
+# said about trafficking?", "Is Libya mentioned anywhere?", "Are returnees mentioned in the briefs?" (and "Do the briefs
+# talk about X?", _SPEAKS_OF)
+_ASKS_IF_SPOKEN_OF = (
     re.compile(
         r"^\W*(?:(?:is|was)\s+(?:there\s+)?)?anything\s+(?:(?:said|written|mentioned)\s+)?"
         r"(?:on|about|regarding|concerning)\s+(?P<topic>\S.+)$",
@@ -376,30 +377,40 @@ _ASKS_IF_MENTIONED = (
         r"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+the\s+\w+))?\W*$",
         re.IGNORECASE,
     ),
-    # what they say of it: "What do the briefs say about Turkey?", "What does the backgrounder write on gender?" (the
-    # texts, not a person they quote: what "Guterres said about SSR" is not what the briefs say of SSR)
-    re.compile(
-        rf"^\W*what\s+(?:do|does|did)\s+(?:the|this|these|any|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?\s+"
-        r"(?:say|write|state|mention)\s+(?:about|on|regarding|concerning)\s+(?P<topic>\S.+)$",
-        re.IGNORECASE,
-    ),
+)
+# what they say of it: "What do the briefs say about Turkey?", "What does the backgrounder write on gender?" (the
+# texts, not a person they quote: what "Guterres said about SSR" is not what the briefs say of SSR)
+_ASKS_WHAT_SAID_OF = re.compile(
+    rf"^\W*what\s+(?:do|does|did)\s+(?:the|this|these|any|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS})s?\s+"
+    r"(?:say|write|state|mention)\s+(?:about|on|regarding|concerning)\s+(?P<topic>\S.+)$",
+    re.IGNORECASE,
 )
 
 
 _ANYTHING_ABOUT = re.compile(r"^(?:anything|something)\s+(?:about|on|regarding|concerning)\s+", re.IGNORECASE)
 
 
-def asked_if_mentioned(question: str) -> str | None:
+def asked_if_spoken_of(question: str) -> str | None:
     """The thing a question asks whether the briefs speak of at all ("the Sahel" of "Is there anything on the
-    Sahel?", "climate change" of "Do the briefs talk about climate change?"), or what they say of it ("Turkey" of
-    "What do the briefs say about Turkey?"), or None. A quote holding its words answers it: they do."""
+    Sahel?", "climate change" of "Do the briefs talk about climate change?", "returnees" of "Are returnees mentioned in
+    the briefs?"), or None. The rest of such a question is its frame: the thing alone is what to search for."""
     text = question.strip().rstrip("?.! ")
-    for pattern in _ASKS_IF_MENTIONED:
+    for pattern in _ASKS_IF_SPOKEN_OF:
         match = pattern.match(text)
         if match is not None:
             return match.group("topic")
     match = _SPEAKS_OF.match(text)  # "Do the briefs talk about …", "Do the briefs say anything about …"
     return _ANYTHING_ABOUT.sub("", match.group("topic")) if match is not None else None
+
+
+def asked_if_mentioned(question: str) -> str | None:
+    """What a question asks whether the briefs speak of (asked_if_spoken_of), or what they say of ("Turkey" of "What
+    do the briefs say about Turkey?"), or None. A quote holding its words answers it: they do."""
+    spoken = asked_if_spoken_of(question)
+    if spoken is not None:
+        return spoken
+    match = _ASKS_WHAT_SAID_OF.match(question.strip().rstrip("?.! "))
+    return match.group("topic") if match is not None else None
 
 
 def about_the_topic(query: str) -> str:
@@ -539,6 +550,8 @@ class Answerer:
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         sources = named_sources(request.query, self.index.documents) if not request.doc_ids else None
         which = which_source_topic(typed)  # what a question asking which brief speaks of it is about
+        # … or whether any does (the words the reader added, "return" for "returnees", follow what was typed)
+        spoken = asked_if_spoken_of(typed) if which is None and request.query.startswith(typed) else None
         if sources is not None and (len(sources.doc_ids) >= 2 or sources.alone or (resolved.other_source and sources.doc_ids)):
             # briefs compared by name ("… across the DCAF backgrounder, the UN brief and …"): the topic is searched in
             # them, each one's best passage first; their names would find the pages about the briefs themselves. So is
@@ -551,6 +564,10 @@ class Answerer:
         elif which is not None:  # "Which brief talks about Hobbes?": Hobbes is searched, weighed and scored for
             typed = which
             searched, embedded, within, firsts = which, which, request.doc_ids, ()
+        elif spoken is not None:  # "Are returnees mentioned in the briefs?": the
+            # thing is searched (with the words the reader added, "return"), embedded, weighed and scored for; the
+            # frame's words ("mentioned", "briefs", "anywhere") are in no sentence that answers
+            searched, embedded, within, firsts = spoken + request.query[len(typed) :], spoken, request.doc_ids, ()
         else:
             searched, embedded, within, firsts = request.query, typed, request.doc_ids, ()
         vector = embedder.embed_query(embedded) if embedder is not None else None
@@ -572,14 +589,14 @@ class Answerer:
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
         passage_cosines = self._passage_cosines(hits, vector)
         asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
-        scored = which or about_the_topic(request.query)
+        scored = which or spoken or about_the_topic(request.query)
         candidates, features = self._score_sentences(scored, hits, passage_cosines, vector, favoured, models.ranker, asked)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
         unknown = [name for name in self.unknown_names(question) if name not in corrected] if language == "en" else []
         confidence = max((c.cosine for c in candidates), default=0.0) - (self.settings.unknown_name_penalty if unknown else 0.0)
         # weighed for its topic: "What do the briefs say about Turkey?" asks about Turkey, and "briefs" (a word the
         # briefs rarely use) is no word an answer should hold
-        evidence = self._evidence(about_the_topic(typed), hits, candidates, passage_cosines, unknown, language, asked)
+        evidence = self._evidence(spoken or about_the_topic(typed), hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
         speaking = self._speaking_of(asked_if_mentioned(typed), candidates) if language == "en" else None

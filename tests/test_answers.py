@@ -1227,6 +1227,26 @@ def test_a_question_asking_whether_the_briefs_speak_of_a_thing_is_answered_by_a_
     assert said.support == "answered" and said.sentences[0].text.startswith("Fog in the river delta")
 
 
+def test_a_question_asking_whether_the_briefs_speak_of_a_thing_searches_for_the_thing_not_its_frame(tmp_path):
+    from assistant.answering import asked_if_spoken_of
+
+    assert asked_if_spoken_of("Are tugboats mentioned in the briefs?") == "tugboats"
+    assert asked_if_spoken_of("Do the briefs talk about tugboats?") == "tugboats"
+    assert asked_if_spoken_of("What do the briefs say about tugboats?") is None  # what they say of it, not whether
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## About this guide\n\nThe briefs mentioned in this guide are listed in the annex, and "
+        "every brief mentioned there can be borrowed from the harbour office.\n\n## Towing\n\nTugboats push large "
+        "ships against the quay when the wind blows across the basin.\n\n## Dues\n\nShipping companies pay harbour "
+        "dues for every visit.\n"
+    )})
+    # "mentioned", "briefs": the question's frame, in no sentence about the thing asked after (searched with the
+    # question whole, the sentence on the briefs mentioned came first)
+    answer = answerer.ask("Are tugboats mentioned in the briefs?")
+    assert answer.sentences[0].text.startswith("Tugboats push") and answer.support == "answered"
+    # weighed as the thing typed alone would be
+    assert answerer.ask("Is dredging mentioned anywhere?").support_probability == answerer.ask("dredging").support_probability
+
+
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
     sections = "".join(
         f"## Night Pilotage {n}\n\nNight work at berth {n} needs two pilots and radar on every night shift.\n\n"
