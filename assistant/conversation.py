@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from .definitions import asked_term, is_short_form
 from .lexical import terms
 from .named_sources import SOURCE_PHRASE
-from .ranking import asks_yes_no
+from .ranking import TEXT_WORDS, asks_yes_no
 
 # "And in Lisbon?", "What about Sweden?", "And what about health care?" (the longer cue first: "And" alone would leave
 # "what about health care" to read as a question of its own)
@@ -61,8 +61,11 @@ _KIND_ONE = re.compile(rf"^(?:the\s+|that\s+)?{_ONE_OF_A_KIND}$")
 _KIND_OF_THEM = re.compile(rf"\b[Tt]he\s+{_ONE_OF_A_KIND}\b(?!\s+(?:of|for|on|about|in|with)\b)")
 _DESCRIBED_NOUN = re.compile(r"\bthe\s+(?P<kind>[a-z][\w-]*)\s+[a-z][\w-]*\b")
 _ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
+# "mentioned" as the verb of a question asking whether the briefs speak of a thing, not as "the one mentioned": "Are
+# returnees mentioned in the briefs?", "Is Libya mentioned anywhere?"
+_MENTIONED = rf"mentioned(?!\s+(?:anywhere|at\s+all|(?:in|by)\s+(?:(?:the|any|a|all)\s+)?(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS}|review)))"
 _REFERENCE = re.compile(
-    r"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|mentioned|former|latter|"
+    rf"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|{_MENTIONED}|former|latter|"
     r"afterwards?|beforehand|since then|at the time)\b"
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
     r"|\b(?:next|then|later)\s*$"
@@ -116,7 +119,7 @@ _CONJUNCTION_THAT = re.compile(
 # Narrowing what was just said: "Only the ILO ones", "Just the part about corruption", "Of the conventions listed, …",
 # "Which one is about human rights?"
 _NARROWING = re.compile(
-    r"^(?:only|just)\b|^\W*which\s+ones?\b|\b(?:the ones?|ones|listed|mentioned|the part about|of those|of these)\b|"
+    rf"^(?:only|just)\b|^\W*which\s+ones?\b|\b(?:the ones?|ones|listed|{_MENTIONED}|the part about|of those|of these)\b|"
     r"\b(?:given|cited|named|used|offered)\s+as\s+(?:an?\s+)?(?:examples?|illustrations?|cases?\s+in\s+point)\b|"  # "Which countries are given as examples?"
     r"^\W*(?:which|what)\s+[\w-]+\s+(?:in\s+particular|specifically|exactly)\W*$",  # "Which goal in particular?"
     re.IGNORECASE,

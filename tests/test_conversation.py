@@ -461,6 +461,17 @@ def test_that_opening_a_clause_after_a_verb_of_saying_is_no_reference():
         assert resolve(question, turns).followup, question
 
 
+def test_mentioned_as_the_verb_of_asking_whether_the_briefs_speak_of_a_thing_is_no_reference():
+    turns = history("What is the Lakes Fisheries Compact?")
+    for question in ("Are tugboats mentioned in the briefs?", "Is Zembla mentioned anywhere?",
+                     "Are night shifts mentioned in the harbour review?", "Is dredging mentioned at all?"):
+        resolved = resolve(question, turns)
+        assert not resolved.followup and "Lakes Fisheries Compact" not in resolved.query, question
+    for question in ("Which of the countries mentioned has a port?", "Is it mentioned in the harbour review?",
+                     "Tell me more about the fund mentioned."):
+        assert resolve(question, turns).followup, question
+
+
 def test_a_message_setting_its_own_scene_is_what_its_pronouns_point_back_to():
     """The scene comes before the asking sentence in the same message: "that" and "them" are in it."""
     turns = history("What is the Lakes Fisheries Compact?")
