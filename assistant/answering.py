@@ -374,7 +374,8 @@ _ASKS_IF_SPOKEN_OF = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+the\s+\w+))?\W*$",
+        rf"^\W*(?:is|are)\s+(?P<topic>\S.+?)\s+(?:mentioned|discussed|covered)(?:\s+(?:anywhere|at\s+all|in\s+(?:the|any|"
+        rf"these|this)\s+(?:\w+|(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS}|review)s?)))?\W*$",
         re.IGNORECASE,
     ),
 )
@@ -452,6 +453,7 @@ BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes
 SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
 
 
@@ -476,6 +478,7 @@ class Answerer:
         self._readings: dict[str, list[Reading]] = {}  # doc_id -> its reading-list entries, found on first use
         self._entry_terms: dict[str, list[tuple[Reading, frozenset[str]]]] = {}  # doc_id -> its entries with their terms
         self._stems: list[str] | None = None  # each brief's word stems, space-separated (_phrase_mentioned)
+        self._brief_terms: dict[str, frozenset[str]] = {}  # doc_id -> the terms of its text, found on first use
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -679,7 +682,11 @@ class Answerer:
             support, message = ANSWERED, None
         elif support == NOT_COVERED_LEVEL:
             sentences, citations, matches = [], [], []
-            message = f"{never} {NOT_COVERED}" if never else NOT_COVERED
+            # asked of one brief that never mentions it: which other briefs do ("What does the UN review say about
+            # national ownership?")
+            elsewhere = self._spoken_of_elsewhere(sources.alone, asked_if_mentioned(typed) or about_the_topic(
+                sources.topic)) if sources is not None and sources.alone and language == "en" else None
+            message = " ".join(m for m in (never, elsewhere, NOT_COVERED) if m)
         else:
             form = QuestionForm.of(question, typed, bool(answers))
             said = moved_on_from(answers, resolved.followup or form.more)
@@ -1024,6 +1031,31 @@ class Answerer:
         # a word named within a longer phrase is not named again: "annual budget", not "annual budget, budget"
         missing = [m for m in missing if not any(m != other and m in other.split() for other in missing)]
         return f"The briefs never mention {', '.join(missing)}." if missing else None
+
+    def _spoken_of_elsewhere(self, doc_id: str, topic: str) -> str | None:
+        """For a question asked of one brief alone (its topic without the brief's name): the note that the brief never
+        mentions words of it that other briefs hold, every one ("“Strengthening Security Sector Reform” never mentions
+        ownership; “Security Sector Reform” does."), or None (it mentions them all, or no other brief holds them)."""
+        topic = _HOW_MANY.sub(" ", topic)  # "How many of the 131 interviews …": "many" is how it asks
+        missing = [t for t in QuestionTerms.of(topic, self.index.lexical).wanted if t not in self._terms_of_brief(doc_id)]
+        others = [d for d in self.index.documents if d != doc_id and missing and set(missing) <= self._terms_of_brief(d)]
+        if not others:
+            return None
+        lexical = self.index.lexical
+        written = [_POSSESSIVE.sub("", m.group(0)) for m in _WORD.finditer(topic)]  # the words as the question writes them
+        words = list(dict.fromkeys(
+            w for w in written if terms(w) and {lexical.kin(t) or t for t in terms(w)} <= set(missing)
+        ))
+        titles = [f"“{self.index.documents[d].title}”" for d in others]
+        named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        return (f"“{self.index.documents[doc_id].title}” never mentions {', '.join(words)}; "
+                f"{named} {'does' if len(titles) == 1 else 'do'}.")
+
+    def _terms_of_brief(self, doc_id: str) -> frozenset[str]:
+        known = self._brief_terms.get(doc_id)
+        if known is None:
+            known = self._brief_terms[doc_id] = frozenset(terms(self.index.documents[doc_id].text))
+        return known
 
     def _whole_name(self, question: str, name: str) -> str:
         """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"

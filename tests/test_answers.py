@@ -1247,6 +1247,26 @@ def test_a_question_asking_whether_the_briefs_speak_of_a_thing_searches_for_the_
     assert answerer.ask("Is dredging mentioned anywhere?").support_probability == answerer.ask("dredging").support_probability
 
 
+def test_a_question_asked_of_one_brief_that_never_mentions_its_thing_says_which_briefs_do(tmp_path):
+    answerer = answerer_over(tmp_path, {
+        "harbour-pilots-review.md": (
+            "# Review of Harbour Pilotage\n\n## Pilots\n\nPilots guide large ships into the harbour after dark.\n\n"
+            "## Licences\n\nThe harbour board licenses pilots every spring.\n"
+        ),
+        "river-dredging-backgrounder.md": (
+            "# Dredging the River\n\n## Dredgers\n\nDredging keeps the channel open for barges, and tugboats tow the "
+            "dredgers upstream in spring.\n"
+        ),
+    })
+    for question in ("What does the pilotage review say about tugboats?", "Are tugboats mentioned in the pilotage review?"):
+        answer = answerer.ask(question)
+        assert answer.support == "not_covered", question
+        assert answer.message.startswith("“Review of Harbour Pilotage” never mentions tugboats; “Dredging the River” does."), question
+    # a thing neither brief mentions, or one the brief asked of does: no such note
+    assert "never mentions" not in (answerer.ask("What does the pilotage review say about glaciers?").message or "")
+    assert "never mentions" not in (answerer.ask("What does the pilotage review say about licences?").message or "")
+
+
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
     sections = "".join(
         f"## Night Pilotage {n}\n\nNight work at berth {n} needs two pilots and radar on every night shift.\n\n"
