@@ -44,11 +44,14 @@ _ASKED_TERM = (
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     # "List the security providers", "Name all the pilot boats": the things a sentence giving its members names
     re.compile(r"^\W*(?:list|name|enumerate)\s+(?:all\s+)?(?:of\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
-    # search-box words: "security sector reform meaning", "migrant definition"
+    # search-box words: "security sector reform meaning", "migrant definition", "SSR definition DCAF" (a definer of up
+    # to three words after it), "definition SSR"
     re.compile(
-        r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)\W*(?P<term>[^?]+?)\s+(?:meaning|definition)\W*$",
+        r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)\W*(?P<term>[^?]+?)\s+(?:meaning|definition)"
+        r"(?:\s+(?:by|from|in|according\s+to)?\s*[^?\s]+(?:\s+[^?\s]+){0,2}?)?\W*$",
         re.IGNORECASE,
     ),
+    re.compile(r"^\W*(?:meaning|definition)\s+(?!of\b)(?P<term>[^?]+?)\W*$", re.IGNORECASE),
     # "How do the briefs define a refugee?", "How is good governance defined (in the backgrounder)?"
     re.compile(r"^\W*how\s+(?:do|does|did)\s+.+?\s+define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*how\s+(?:is|are|was|were)\s+(?P<term>.+?)\s+defined\b.*$", re.IGNORECASE),

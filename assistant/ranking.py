@@ -26,8 +26,10 @@ _ASKS_DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are)\b(?!.*\b(?:role|purpose|difference|reason|link|relationship|relation|connection|impact|"
     r"effect|influence|importance|significance|consequence)s?\b)|define\b|what\s+does\s+.+\s+mean\b|"
     r"(?:who|what)\s+(?:counts|count|is considered|are considered)\b)|\b(?:definition|meaning)\s+of\b|"
-    # search-box words ending in what they ask for: "security sector reform meaning", "migrant definition"
-    r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)[^?]*\b(?:meaning|definition)\W*$",
+    # search-box words ending in what they ask for: "security sector reform meaning", "migrant definition", or its
+    # definer after it ("SSR definition DCAF"), or opening with it ("definition SSR")
+    r"^(?!\s*(?:what|which|who|how|why|when|where|is|are|does|do|can)\b)[^?]*\b(?:meaning|definition)"
+    r"(?:\s+[^?\s]+){0,3}\W*$|^\W*(?:meaning|definition)\s+(?!of\b)[^?]+$",
     re.IGNORECASE,
 )
 _DEFINITIONAL = re.compile(

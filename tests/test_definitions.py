@@ -39,6 +39,9 @@ from assistant.ranking import asks_definition
         # search-box words ending in what they ask for
         ("harbour dues meaning", "harbour dues"),
         ("pilotage definition", "pilotage"),
+        ("pilot definition IMO", "pilot"),  # … and who defines it after them
+        ("harbour dues meaning according to the port code", "harbour dues"),
+        ("definition night pilotage", "night pilotage"),  # … or opening with what they ask for
         ("What does pilotage mean in practice?", "pilotage"),  # what it means, where: still what it is
         # asked to list its members: a sentence giving them by example answers it ("pilot boats, such as …")
         ("List the pilot boats.", "pilot boats"),
@@ -379,4 +382,5 @@ def test_search_box_words_ending_in_meaning_ask_for_a_definition():
     from assistant.ranking import asks_definition
 
     assert asks_definition("harbour dues meaning") and asks_definition("pilotage definition?")
+    assert asks_definition("pilot definition IMO") and asks_definition("definition night pilotage")
     assert not asks_definition("Which meaning?") and not asks_definition("harbour dues")
