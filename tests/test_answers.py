@@ -656,6 +656,8 @@ def test_which_agency_or_programme_questions_need_a_body_named():
     assert asked_type("Which institutions should the reform strengthen?") is None
     assert asked_type("Which agency's reports are cited?") is None
     assert asked_type("What organisation is the HPA?") is None
+    # a verb between "what" and the body's word: what they should do, not which body ("mission" had been read as one)
+    assert asked_type("What should mission leaders know about pilotage?") is None
     asks = "Which NGO runs the night shelter at the quay?"
     assert not holds_answer_type(asks, "Cove: Planning a night shelter at the quay for crews")  # a label's text
     assert not holds_answer_type(asks, "A night shelter at the quay opened in winter.")
