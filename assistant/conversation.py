@@ -297,6 +297,8 @@ class ResolvedQuestion:
     other_source: bool = False  # asks the last question of another brief: "And the UN review?" (searched in that brief)
     beside: str = ""  # the thing a continuation asked the last question of instead ("SSR" for "And SSG?" after "What
     # does SSR stand for?"): "they" after it are both ("How are they related?" asks of SSR and SSG)
+    written_out: str = ""  # a continuation of a follow-up written out ("Explain accountability" for "And
+    # accountability?" after "Explain transparency."): what the next continuation continues in turn
 
     @property
     def text(self) -> str:
@@ -635,12 +637,18 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             last = described[-1]
             query = f"{previous.text[: last.start('kind')]}{kind.group('kind')}{previous.text[last.end('kind') :]}"
             return ResolvedQuestion(question, query, True, f"continues with '{cue}', another of the same kind", query)
-        if previous.followup and previous.topic and previous.query != previous.topic and _FOCUS_WORD.search(previous.text):
+        before = previous.written_out or previous.text
+        if previous.followup and previous.topic and previous.query != previous.topic and (
+                _FOCUS_WORD.search(before) or _defined_term(before)):
             # after a follow-up that pointed back with a focus of its own ("Can children go to school there?"), that
             # question is continued, with the topic it pointed back to: "What about work?" asks whether they can work
-            # there, in Sweden. Without one ("Does it involve women?"), the topic is continued, as after any question
-            query = f"{_replace_focus(previous.text, rest, after)} — {previous.topic}"
-            return ResolvedQuestion(question, query, True, f"continues with '{cue}'", previous.topic)
+            # there, in Sweden; "And accountability?" after "Explain transparency." (read within the principles of good
+            # governance) asks to explain accountability. Without either ("Does it involve women?"), the topic is
+            # continued, as after any question
+            written = _replace_focus(before, rest, after)
+            return ResolvedQuestion(
+                question, f"{written} — {previous.topic}", True, f"continues with '{cue}'", previous.topic, written_out=written
+            )
         source = SOURCE_PHRASE.search(previous.topic) if SOURCE_PHRASE.fullmatch(rest) else None
         if source is not None:  # "And the UN review?" after "What does the backgrounder say about gender?"
             query = f"{previous.topic[: source.start()]}{rest}{previous.topic[source.end() :]}"

@@ -42,6 +42,8 @@ _ASKED_TERM = (
     ),
     re.compile(r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
+    # "Explain transparency", not "Explain how pilots are licensed"
+    re.compile(r"^\W*explain\s+(?!(?:how|why|what|when|where|who|which|whether|if|that)\b)(?P<term>.+?)\W*$", re.IGNORECASE),
     # "List the security providers", "Name all the pilot boats": the things a sentence giving its members names
     re.compile(r"^\W*(?:list|name|enumerate)\s+(?:all\s+)?(?:of\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),
     # search-box words: "security sector reform meaning", "migrant definition", "SSR definition DCAF" (a definer of up

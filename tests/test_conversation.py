@@ -577,6 +577,16 @@ def test_a_continuation_after_a_follow_up_with_a_focus_of_its_own_continues_that
     assert "development aid" in aid.query and "women" not in aid.query
 
 
+def test_a_continuation_after_a_follow_up_asking_of_one_term_asks_the_same_of_its_own_term():
+    """"And accountability?" after "Explain transparency." (read within the principles just listed) asks to explain
+    accountability, not "What are accountability"; the continuation after it continues it in turn."""
+    turns = history("What are the duties of the harbour code?", "Explain dredging.")
+    watch = resolve("And night watch?", turns)
+    assert watch.query == "Explain night watch — What are the duties of the harbour code"
+    later = history("What are the duties of the harbour code?", "Explain dredging.", "And night watch?")
+    assert resolve("What about pilotage?", later).query == "Explain pilotage — What are the duties of the harbour code"
+
+
 def test_a_continuation_after_a_count_in_a_year_counts_something_else_that_year():
     turns = [Turn("user", "How many pilots were there in 2016?"), Turn("assistant", "There were 40 pilots. [1]")]
     assert resolve("And harbour masters?", turns).query == "How many harbour masters were there in 2016"

@@ -14,6 +14,7 @@ from assistant.ranking import asks_definition
         ("What is harbour pilot licensing?", "harbour pilot licensing"),
         ("What are HPLs?", "HPLs"),
         ("Define a tidal surge", "tidal surge"),
+        ("Explain night pilotage.", "night pilotage"),
         ("What does the term 'night pilotage' cover in port thinking?", "night pilotage"),
         ("What does HPL stand for?", "HPL"),
         ("What is the definition of a dredging permit?", "dredging permit"),
@@ -58,7 +59,8 @@ def test_the_term_a_definition_question_asks_about(question, term):
      "What is the difference between a pilot and a master?", "What are the main duties of pilots in winter storms at sea?",
      "What makes up for the lost dues?", "Which meaning?", "What is the link between pilotage and port safety?",
      "What is the relationship between dues and dredging?", "What are the effects of silt on pilots?",
-     "What does pilotage mean for fishers?", "What does the dredging fund mean to the towns?"],
+     "What does pilotage mean for fishers?", "What does the dredging fund mean to the towns?",
+     "Explain how pilots are licensed.", "Explain why the harbour closes in fog."],
 )
 def test_other_questions_ask_about_no_term(question):
     assert asked_term(question) is None
