@@ -138,6 +138,13 @@ _SPEAK = (r"(?:talk|speak|write|mention|discuss|cover|deal\s+with|address|refer\
           r"say\s+(?:something|anything))")
 _SPEAKS = (r"(?:talks|speaks|writes|mentions|discusses|covers|deals\s+with|addresses|refers\s+to|touches\s+on|"
            r"says\s+(?:something|anything))")
+# A question asking what every brief says of a thing: "What do all the briefs say about human rights?", "Across the
+# briefs, what is said about coordination?", "Which briefs discuss gender?" (not "the briefs", which may be any of them)
+_EVERY_BRIEF = re.compile(
+    rf"\b(?:all|each|every|across|throughout)\s+(?:of\s+)?(?:the\s+|these\s+|five\s+)?{_TEXTS}\b"
+    r"|\b(?:which|what)\s+(?:of\s+the\s+)?(?:briefs|documents|reports|publications|pages|papers|texts|sources)\b",
+    re.IGNORECASE,
+)
 _ASKS_WHICH_SOURCE = re.compile(
     rf"^\W*(?:(?:which|what)\s+(?:one\s+)?(?:of\s+the\s+)?{_TEXTS}\s+(?:also\s+)?(?:{_SPEAKS}|{_SPEAK})"
     rf"|where\s+(?:do|does|did)\s+(?:the\s+)?{_TEXTS}\s+(?:also\s+)?{_SPEAK}"
@@ -553,6 +560,12 @@ class Answerer:
         typed = read.embedded.strip()  # the text searched itself when no word was added (validate strips it alike)
         sources = named_sources(request.query, self.index.documents) if not request.doc_ids else None
         which = which_source_topic(typed)  # what a question asking which brief speaks of it is about
+        # asked of every brief: each one's best passage is searched and its best sentence holding the question's words
+        # quoted, though another brief's sentences outrank it
+        every = tuple(request.doc_ids or self.index.documents) if _EVERY_BRIEF.search(typed) and sources is not None and (
+            not sources.doc_ids) else ()
+        # the words of its topic as typed (not the briefs' words the reader added): what each brief's quote must hold
+        topic_terms = frozenset(QuestionTerms.of(about_the_topic(typed), self.index.lexical).wanted) if every else frozenset()
         # … or whether any does (the words the reader added, "return" for "returnees", follow what was typed)
         spoken = asked_if_spoken_of(typed) if which is None and request.query.startswith(typed) else None
         if sources is not None and (len(sources.doc_ids) >= 2 or sources.alone or (resolved.other_source and sources.doc_ids)):
@@ -575,6 +588,12 @@ class Answerer:
             searched, embedded, within, firsts = request.query, typed, request.doc_ids, ()
         vector = embedder.embed_query(embedded) if embedder is not None else None
         hits = self.retriever.search(searched, top_k=depth, doc_ids=within, vector=vector, weights=models.fusion)
+        missed = [doc_id for doc_id in every if all(h.passage.doc_id != doc_id for h in hits)]
+        if missed:  # each after the passages found, ranked on, when it holds a word of the question's topic
+            more = [h for doc_id in missed for h in self.retriever.search(
+                searched, top_k=1, doc_ids=[doc_id], vector=vector, weights=models.fusion
+            ) if topic_terms & self._passage_terms(h.passage)]
+            hits = hits + [replace(h, rank=len(hits) + n) for n, h in enumerate(more, start=1)]
         if firsts:  # every brief named has its best passage, though another brief's passages outrank it
             missing = [doc_id for doc_id in firsts if all(h.passage.doc_id != doc_id for h in hits)]
             hits = hits + [h for doc_id in missing for h in self.retriever.search(
@@ -693,7 +712,8 @@ class Answerer:
             # who a question says it asks is not what it asks ("According to DCAF, what is SSR?" asks what SSR is)
             lead = self._definitions(unattributed(typed, read.borrowed), candidates, request.doc_ids, firsts)
             # briefs compared by name ("How do the backgrounder and the briefing note define SSR?"): each is quoted
-            compared = self._best_of_each(candidates, firsts) if len(firsts) >= 2 else set()
+            compared = self._best_of_each(candidates, firsts) if len(firsts) >= 2 else self._best_of_each(
+                [c for c in candidates if topic_terms & self._terms_of(c.sentence)], every)
             spoken = {speaking} if speaking is not None else set()  # the sentence saying the briefs speak of it
             candidates = raised_to_top(self._each_part_answered(asked, candidates), quoted | compared | spoken)
             if not lead and candidates and candidates[0].holds_answer:  # the best sentence holds the kind of answer

@@ -1269,6 +1269,22 @@ def test_a_question_asked_of_one_brief_that_never_mentions_its_thing_says_which_
     assert "never mentions" not in (answerer.ask("What does the pilotage review say about licences?").message or "")
 
 
+def test_a_question_asked_of_every_brief_quotes_each_brief_that_speaks_of_its_thing(tmp_path):
+    towing = "".join(f"## Towing {n}\n\nTugboats at berth {n} push large ships against the quay in a crosswind.\n\n" for n in range(1, 9))
+    answerer = answerer_over(tmp_path, {
+        "harbour-towing-guide.md": f"# Harbour Towing\n\n{towing}",
+        "river-dredging-backgrounder.md": (
+            "# Dredging the River\n\n## Dredgers\n\nDredging keeps the channel open for barges.\n\n## Upstream\n\n"
+            "Tugboats tow the dredgers upstream in spring.\n"
+        ),
+        "port-dues-note.md": "# Port Dues\n\n## Dues\n\nShipping companies pay harbour dues for every visit.\n",
+    })
+    titles = lambda answer: {c.source.title for c in answer.citations}  # noqa: E731
+    for question in ("What do all the briefs say about tugboats?", "Which briefs mention tugboats?",
+                     "Across the briefs, what is said about tugboats?"):
+        assert titles(answerer.ask(question)) == {"Harbour Towing", "Dredging the River"}, question  # not the dues note
+
+
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
     sections = "".join(
         f"## Night Pilotage {n}\n\nNight work at berth {n} needs two pilots and radar on every night shift.\n\n"
