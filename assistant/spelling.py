@@ -112,6 +112,10 @@ class Speller:
                 return changes[-1][1]
             distance = 1 if word[0].isupper() or len(word) <= 5 else 2
             suggestions = self._symspell.lookup(lower, Verbosity.TOP, max_edit_distance=distance)
+            if distance == 1 and not suggestions:  # two letters swapped across one between ("Lybia" for "Libya"):
+                # two edits, but the word's own letters, as one slip of the hand
+                suggestions = [s for s in self._symspell.lookup(lower, Verbosity.CLOSEST, max_edit_distance=2)
+                               if s.distance == 2 and sorted(s.term) == sorted(lower)][:1]
             if not suggestions or suggestions[0].term == lower:
                 return word
             corrected = _same_case(suggestions[0].term, word)

@@ -317,6 +317,19 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
         ("displacment", "displacement"), ("managment", "management"))
 
 
+def test_two_letters_swapped_across_one_between_are_corrected_as_one_slip(tmp_path):
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Routes\n\nFerries to Tobalia leave the quay at dawn, and barges sail on to Narvo when "
+        "the river is high.\n"
+    )})
+    speller = answerer.reader.speller
+    # "Tabolia" is two edits from the briefs' "Tobalia", but its own letters with two swapped across one between
+    assert speller.correct("ferries to Tabolia").changes == (("Tabolia", "Tobalia"),)
+    assert speller.correct("ferries to tabolia").changes == (("tabolia", "tobalia"),)
+    # two other letters are no slip of the hand: "Tubolia" is left as typed
+    assert speller.correct("ferries to Tubolia").changes == ()
+
+
 def test_a_misspelt_question_word_opening_a_question_is_read_as_that_word(tmp_path):
     """"wat is a pilot" asks what a pilot is: the definition leads, as for "what is a pilot"; "hwo" could be how or who
     and is left as typed, as is an opening word the briefs use."""
