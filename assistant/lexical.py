@@ -26,8 +26,12 @@ _DEMONYM = re.compile(r"([a-z]+?)(?:ish|i)")  # "turkish", "iraqi": said of a pl
 _stemmer = Stemmer.Stemmer("english")
 CHUNK_TEXTS = 5_000  # texts per chunk of the BM25 build: bounds the memory it needs beside the matrix
 # What `terms` makes of a text; an index built with other terms cannot be searched with these (store.mismatch_reason).
-# "2": a word's British spelling is read as its American one before stemming.
-TERMS_VERSION = "2"
+# "2": a word's British spelling is read as its American one before stemming. "3": "united" is no "unit" (_KEPT_WHOLE).
+TERMS_VERSION = "3"
+# Words Snowball stems onto another word's stem, kept whole (as Porter2 keeps its own exceptions, "news", "skies"):
+# "United" of "United Nations" and "United States" had been the "unit" of "SSR units", so that every sentence naming
+# the UN held the word of a question on units
+_KEPT_WHOLE = frozenset({"united"})
 
 
 @lru_cache(maxsize=65536)
@@ -35,7 +39,7 @@ def _stem(word: str) -> str:
     """The Snowball stem of a word's American spelling: "defence" and "defense", "criticised" and "criticized",
     "programme" and "program" are one term. Briefs are written in either (these five in both), and so are questions;
     the stemmer alone keeps them apart ("defenc" / "defens", "criticis" / "critic")."""
-    return _stemmer.stemWord(get_american_spelling(word))
+    return word if word in _KEPT_WHOLE else _stemmer.stemWord(get_american_spelling(word))
 
 
 def terms(text: str) -> list[str]:

@@ -236,6 +236,16 @@ def test_british_and_american_spellings_are_one_term():
     assert terms("practice, practise") == ["practic", "practic"] and terms("police") == ["polic"]
 
 
+def test_united_of_a_name_is_no_unit(tmp_path):
+    assert terms("United Nations") != terms("unit nations") and terms("units") == terms("unit")
+    retriever = retriever_over(tmp_path, {
+        "harbour.md": ("# Harbour\n\n## Partners\n\nThe United Harbours Board meets the ministry every spring.\n\n"
+                       "## Crews\n\nEach pilot unit keeps two boats at the quay.\n"),
+    })
+    assert "Each pilot unit" in retriever.search("pilot units", top_k=1, mode="bm25")[0].passage.text
+    assert retriever.index.lexical.scores("units")[0] == 0.0  # the Board's passage holds no "unit"
+
+
 def retriever_over(folder, briefs: dict[str, str]) -> Retriever:
     """A retriever over briefs of our own (file name -> Markdown), indexed with the hash embedder."""
     from assistant.settings import Settings
