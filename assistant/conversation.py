@@ -211,6 +211,9 @@ _QUESTION_WORDS = frozenset(terms(
     # the words that ask how two things bear on each other, not what either is: "What is the link between SSR and
     # development?", "How does bad governance relate to displacement?"
     " link links linked relationship relationships relation relations relate relates related connection connections"
+    # light verbs, which carry no topic: "How can SSR be made more inclusive?" asks about inclusion, and a sentence on
+    # what "can be made relatively quickly" is none the nearer for "made"
+    " make makes made making get gets got getting"
 ))
 # Words that ask for more of the same rather than name a subject: "Who else contributes?", "How much money?",
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.

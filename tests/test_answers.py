@@ -317,6 +317,18 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
         ("displacment", "displacement"), ("managment", "management"))
 
 
+def test_a_light_verb_is_no_word_of_the_topic(tmp_path):
+    from assistant.conversation import own_terms
+
+    assert own_terms("How can night pilotage be made safer?") == own_terms("How can night pilotage be safer?")
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Guide\n\n## Repairs\n\nRepairs to the quay can be made within a week, and made good before winter."
+        "\n\n## Pilots\n\nNight pilotage is safer when two pilots board every ship together.\n"
+    )})
+    answer = answerer.ask("How can night pilotage be made safer?")
+    assert answer.sentences[0].text.startswith("Night pilotage is safer")
+
+
 def test_two_letters_swapped_across_one_between_are_corrected_as_one_slip(tmp_path):
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Routes\n\nFerries to Tobalia leave the quay at dawn, and barges sail on to Narvo when "
