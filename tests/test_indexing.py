@@ -7,6 +7,7 @@ import assistant.store as store
 from assistant.dense import FaissStore
 from assistant.errors import IndexMismatch, IndexMissing
 from assistant.indexing import build_index
+from assistant.lexical import TERMS_VERSION
 from assistant.store import current_build, load_index
 from conftest import PUSH_FACTORS, UN_REVIEW, HashEmbedder
 
@@ -107,7 +108,7 @@ def test_an_index_built_with_other_lexical_terms_is_refused_and_rebuilt_without_
         load_index(hash_settings)
     report, embedder = build(hash_settings)
     assert report.embedded == 0 and embedder.calls == 0 and report.reused == report.passages
-    assert load_index(hash_settings).manifest.terms_version == "2"
+    assert load_index(hash_settings).manifest.terms_version == TERMS_VERSION
 
 
 def test_hnsw_is_a_setting(hash_settings):
