@@ -806,9 +806,11 @@ class Answerer:
             if weight[ranked[0]] > weight[ranked[1]]:
                 entries = [entry for entry in entries if entry.doc_id == ranked[0]]
                 topic = [t for t in topic if t not in held[ranked[0]]]
+        typed = reading_terms(own_terms(SOURCE_PHRASE.sub(" ", question)))  # without the words the reader added
         return chosen_readings(
             entries, list(dict.fromkeys(topic)), self.index.lexical.idf, lambda text: frozenset(terms(text)),
             lambda r: f"{documents[r.doc_id].text[r.start : r.end]} {documents[r.doc_id].title}",
+            typed=[t for t in typed if t in topic],
         )
 
     def _parallel_headings(self, noun: str, count: int | None, hits: Sequence[SearchHit]) -> tuple[str, list[Section]] | None:

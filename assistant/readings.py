@@ -155,6 +155,7 @@ def chosen_readings(
     weight: Callable[[str], float],
     terms_of: Callable[[str], frozenset[str]],
     text_of: Callable[[Reading], str],
+    typed: Sequence[str] | None = None,
 ) -> list[tuple[Reading, float]]:
     """The entries a reading question asks for, each with the share of the topic it holds: those whose label, text
     and list's subject hold the most of the topic's words (IDF-weighted by `weight`; any entry holding more than half
@@ -163,6 +164,13 @@ def chosen_readings(
     if not topic:
         return [(r, 1.0) for r in entries]
     total = sum(weight(t) for t in topic) or 1.0
-    held = [sum(weight(t) for t in topic if t in terms_of(f"{r.label} {text_of(r)} {r.about}")) / total for r in entries]
+    texts = [terms_of(f"{r.label} {text_of(r)} {r.about}") for r in entries]
+    held = [sum(weight(t) for t in topic if t in text) / total for text in texts]
+    # the words as typed (`typed`: not those the reader added) naming no kind of entry (no label's: "case study",
+    # "resource"): an entry holds one of them, when the question has any ("Is there a case study on Sweden?" is not
+    # answered by a case study on Ghana)
+    labels = frozenset().union(*(terms_of(r.label) for r in entries))
+    content = [t for t in (topic if typed is None else typed) if t not in labels]
     best = max(held, default=0.0)
-    return [(r, round(share, 4)) for r, share in zip(entries, held) if best > 0 and share > best / 2]
+    return [(r, round(share, 4)) for r, share, text in zip(entries, held, texts)
+            if best > 0 and share > best / 2 and (not content or any(t in text for t in content))]

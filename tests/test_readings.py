@@ -102,6 +102,10 @@ def test_a_question_asking_what_to_read_is_answered_with_the_entries_on_its_topi
     assert answer.support == "answered"
     assert quoted(answer) == ["Community Co-management in Tonga (Pacific Fisheries Forum, 2018)."]
     assert citation_problems(answer_payload(answer), fisheries.index.documents) == []
+    # a case study on another place is no case study on the one asked about: the briefs' sentences answer instead
+    lagoons = fisheries.ask("Is there a case study on the lagoons?")
+    assert all("Tonga" not in text for text in quoted(lagoons)) and quoted(lagoons)
+    assert quoted(fisheries.ask("Is there a case study?")) == ["Community Co-management in Tonga (Pacific Fisheries Forum, 2018)."]
     # the line introducing a group of entries says what they are about
     answer = fisheries.ask("What should I read on the recovery of stocks?")
     assert [text.splitlines()[0] for text in quoted(answer)] == ["Mara Lindqvist (ed)"]
