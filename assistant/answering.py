@@ -460,6 +460,8 @@ BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes
 SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
+# The things a question asks for, of a kind a name gives: "What ILO conventions are listed?", "Which EU programmes …"
+_NAMED_KIND = re.compile(r"^\W*(?:what|which)\s+(?P<name>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}))\s+(?-i:[a-z][\w-]*s)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
 
@@ -725,6 +727,7 @@ class Answerer:
                 candidates + [Candidate(s, 0.0, 0.0, 1, 0.0) for s in lead if s not in known],
                 ranked=models.ranker is not None, said=said, form=form, lead=lead, listed=listed,
                 pointed=resolved.anchors.split("; ") if resolved.anchors else (), asked=frozenset(own_terms(typed)),
+                named=frozenset(terms(kind.group("name"))) if (kind := _NAMED_KIND.search(typed)) else frozenset(),
             )
             if keywords:  # search-box words naming a reading-list entry ("Lebanon justice displacement"): that entry too
                 more = self.composer.quoted_readings(self._entries_named(question), first_marker=len(citations) + 1)

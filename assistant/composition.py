@@ -193,7 +193,7 @@ class Composer:
     def compose(
         self, candidates: list[Candidate], ranked: bool, said: str = "", form: QuestionForm = QuestionForm(),
         lead: Sequence[int] = (), listed: Sequence[Candidate] = (), pointed: Sequence[str] = (),
-        asked: frozenset[str] = frozenset(),
+        asked: frozenset[str] = frozenset(), named: frozenset[str] = frozenset(),
     ) -> tuple[list[AnswerSentence], list[Citation], str | None]:
         """Sentences best first (at least two) while they score above the floor: the ranker's decision boundary
         when `ranked`, else a share of the best hand-set score; past the word budget only the three best (a long third
@@ -212,7 +212,8 @@ class Composer:
         order. `listed` sentences (heading_list: the list a
         heading the question names holds) are the answer whole, in their order. A chosen sentence counting the things
         a list further on in its section holds comes with that list when the question asks for a list or names the
-        things (`asked`: the question's words; counted_list)."""
+        things (`asked`: the question's words; counted_list). Of the list items chosen, those holding a name the
+        question gives (`named`: its terms) are kept when others do not hold it (_items_named)."""
         table, documents = self.index.sentences, self.index.documents
         if listed:
             return self.quoted_sentences(listed) + (None,)
@@ -286,6 +287,7 @@ class Composer:
         chosen += self.list_openings(chosen, candidates, said)  # after: an item does not bring its whole list
         best = self._best_after(chosen, lead)  # (an item's list opening brought just now counts as quoted)
         chosen += self.linked(chosen, candidates, words)
+        chosen = self._items_named(chosen, named)
         # reading order: documents in the order their best sentence ranks, within a document its sections in the order
         # their best sentence ranks (the section holding the best answer first, not the one printed first), then by place
         places = {id(group): (table.doc_ids[group[0].sentence], self._section_of(group[0].sentence)) for group in chosen}
@@ -298,6 +300,17 @@ class Composer:
         sentences, citations = self._quoted(self._leading(ordered, lead) if lead else ordered)
         note = DISAGREEMENT_NOTE.format(figures=", ".join(dict.fromkeys(f for d in disagreements for f in d))) if disagreements else None
         return sentences, citations, note
+
+    def _items_named(self, chosen: list[list[Candidate]], named: frozenset[str]) -> list[list[Candidate]]:
+        """The chosen groups without the list items lacking a name the question gives that other chosen items hold:
+        "What ILO conventions are listed?" quotes the list's ILO conventions, not every convention it lists. A name
+        every item holds, or none, narrows nothing."""
+        items = [group for group in chosen if self.in_list(group[0].sentence)]
+        held = {id(group): self.terms_of(group[0].sentence) for group in items}
+        narrowing = {t for t in named if 0 < sum(t in held[id(group)] for group in items) < len(items)}
+        if not narrowing:
+            return chosen
+        return [group for group in chosen if id(group) not in held or narrowing & held[id(group)]]
 
     @staticmethod
     def _answer_of_its_kind(chosen: list[list[Candidate]], candidates: list[Candidate]) -> Candidate | None:

@@ -317,6 +317,20 @@ def test_misspelt_words_are_corrected_against_the_briefs(answerer):
         ("displacment", "displacement"), ("managment", "management"))
 
 
+def test_a_list_asked_for_by_a_name_of_its_kind_quotes_the_items_holding_the_name(tmp_path):
+    answerer = answerer_over(tmp_path, {"harbour.md": (
+        "# Harbour Rules\n\n## Rules in force\n\nThe harbour follows these rules:\n\n"
+        "- Night Pilotage Code - HPA, 1990\n- Quay Safety Rules - Port Board, 2001\n- Tug Crew Standards - HPA, 2005\n"
+        "- Dredging Permit Rules - River Office, 2010\n"
+    )})
+    texts = [s.text for s in answerer.ask("Which HPA rules does the harbour follow?").sentences]
+    assert any("Night Pilotage Code" in t for t in texts) and any("Tug Crew Standards" in t for t in texts)
+    assert not any("Quay Safety Rules" in t or "Dredging Permit" in t for t in texts)
+    # asked for the rules without a name of their kind, every one is quoted
+    whole = [s.text for s in answerer.ask("Which rules does the harbour follow?").sentences]
+    assert any("Quay Safety Rules" in t for t in whole) and any("Dredging Permit" in t for t in whole)
+
+
 def test_a_light_verb_is_no_word_of_the_topic(tmp_path):
     from assistant.conversation import own_terms
 
