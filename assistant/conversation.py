@@ -43,9 +43,12 @@ from .ranking import TEXT_WORDS, asks_yes_no
 
 # "And in Lisbon?", "What about Sweden?", "And what about health care?" (the longer cue first: "And" alone would leave
 # "what about health care" to read as a question of its own)
+# a correction of what was just asked: "No, I meant the UN review.", "Sorry, I meant internally displaced people."
+_CORRECTING = r"(?:(?:no|sorry|oops|actually|well)\b[\s,.!]*)*i\s+(?:meant|mean)(?:\s+to\s+(?:say|ask))?(?:\s+about)?"
+_CORRECTION = re.compile(rf"^\s*{_CORRECTING}\b", re.IGNORECASE)
 _CONTINUATION = re.compile(
     r"^\s*(?:(?:and|but|also|or|so|then)[\s,]+(?:what|how)\s+about|(?:and\s+)?what\s+of|(?:what|how)\s+about|same\s+for|"
-    r"and|but|also|or|so|then)\b[\s,]*",
+    rf"{_CORRECTING}|and|but|also|or|so|then)\b[\s,]*",
     re.IGNORECASE,
 )
 _AS = re.compile(r"^as\s+", re.IGNORECASE)  # "And as a migrant?" after "Who counts as a refugee?"
@@ -628,7 +631,8 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
     without_that = _CONJUNCTION_THAT.sub(" ", text)
     reference = (_REFERENCE.search(without_that) or _NARROWING.search(text)
                  or (_UNSAID_COMPLEMENT.search(text) if len(own) <= _MAX_OWN_TERMS_FOR_UNSAID else None))
-    if continuation and len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS and not reference:
+    # (a correction names what it corrects in as many words as it takes)
+    if continuation and (len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS or _CORRECTION.match(text)) and not reference:
         after = text[continuation.end() :].strip()
         rest = _LEADING_PREPOSITION.sub("", after).strip()
         cue = continuation.group(0).strip()
@@ -652,10 +656,14 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             return ResolvedQuestion(
                 question, f"{written} — {previous.topic}", True, f"continues with '{cue}'", previous.topic, written_out=written
             )
-        source = SOURCE_PHRASE.search(previous.topic) if SOURCE_PHRASE.fullmatch(rest) else None
+        names_source = SOURCE_PHRASE.fullmatch(rest) is not None
+        source = SOURCE_PHRASE.search(previous.topic) if names_source else None
         if source is not None:  # "And the UN review?" after "What does the backgrounder say about gender?"
             query = f"{previous.topic[: source.start()]}{rest}{previous.topic[source.end() :]}"
             return ResolvedQuestion(question, query, True, f"continues with '{cue}', another source", query, other_source=True)
+        if names_source:  # "I mean the ones in the briefing note." after "What are the push factors?": asked of it
+            query = f"{previous.topic} {after if _ANY_PREPOSITION.match(after) else f'in {rest}'}"
+            return ResolvedQuestion(question, query, True, f"continues with '{cue}', a source", query, other_source=True)
         query = _replace_focus(previous.topic, rest, after)
         return ResolvedQuestion(question, query, True, f"continues with '{cue}'", query, beside=_thing(previous.topic) or "")
     if reference:

@@ -587,6 +587,19 @@ def test_a_continuation_after_a_follow_up_asking_of_one_term_asks_the_same_of_it
     assert resolve("What about pilotage?", later).query == "Explain pilotage — What are the duties of the harbour code"
 
 
+def test_a_correction_asks_the_last_question_again_of_what_it_names():
+    """"No, I meant the pilots' review." after a question of another brief asks it of that one; "Sorry, I meant
+    licensed river tug crews." puts its words, however many, in the place of what the last question was about."""
+    turns = history("What does the harbour backgrounder say about fog?")
+    assert resolve("No, I meant the pilots' review.", turns).query == "What does the pilots' review say about fog"
+    counted = history("How many pilots were there in 2016?")
+    corrected = resolve("Sorry, I meant licensed river tug crews.", counted)
+    assert corrected.followup and corrected.query == "How many licensed river tug crews were there in 2016"
+    asked = history("What are the harbour dues?")
+    assert resolve("I mean the ones in the port note.", asked).query == "What are the harbour dues in the port note"
+    assert resolve("And in the port note?", asked).query == "What are the harbour dues in the port note"
+
+
 def test_a_continuation_after_a_count_in_a_year_counts_something_else_that_year():
     turns = [Turn("user", "How many pilots were there in 2016?"), Turn("assistant", "There were 40 pilots. [1]")]
     assert resolve("And harbour masters?", turns).query == "How many harbour masters were there in 2016"
