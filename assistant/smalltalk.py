@@ -58,7 +58,11 @@ _ABOUT_THE_ANSWER = (
     (SHORTER, re.compile(
         r"^\W*(?:(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:summari[sz]e|sum\s+(?:it|that)\s+up|shorten\s+(?:it|that))"
         r"(?:\s+(?:it|that|please))*|(?:in\s+)?(?:one|a\s+single)\s+sentence|(?:in\s+)?short(?:er)?|briefly|tl;?dr|"
-        r"(?:give\s+me\s+)?the\s+gist|(?:the\s+)?short\s+version)\W*$", re.I,
+        r"(?:give\s+me\s+)?the\s+gist|(?:the\s+)?short\s+version|"
+        # simpler: the answer's first quote alone, the briefs' own words ("In simple terms please.", "Explain it simply")
+        r"(?:(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:explain|say|put)\s+(?:it|that|this)\s+)?(?:(?:in\s+)?(?:simple|simpler|"
+        r"plain|plainer|layman'?s?|everyday)\s+(?:terms|words|english|language)|(?:more\s+)?simply|in\s+a\s+nutshell))"
+        r"(?:[\s,]+please)?\W*$", re.I,
     )),
 )
 

@@ -1667,6 +1667,10 @@ def test_asked_where_the_last_answer_stands_or_for_it_shorter_the_last_question_
 
     assert [about_the_answer(m) for m in ("Which page is that on?", "Where does it say that?", "Sources?", "Summarise.",
                                           "In one sentence?")] == ["sources", "sources", "sources", "shorter", "shorter"]
+    # asked for it simpler: its first quote alone, the briefs' own words (not a question asking what is simple)
+    assert [about_the_answer(m) for m in ("In simple terms please.", "Can you put that in plain English?", "Explain it simply")
+            ] == ["shorter"] * 3
+    assert about_the_answer("Simply put, what is pilotage?") is None and about_the_answer("What is simple pilotage?") is None
     assert about_the_answer("Where do the briefs say that pilots train?") is None  # a question of its own
     # whose quotes they are, asked of a text
     for message in ("Is that from the harbour report?", "Which brief is that from?", "Was this in the review?"):
