@@ -217,6 +217,8 @@ _QUESTION_WORDS = frozenset(terms(
     # light verbs, which carry no topic: "How can SSR be made more inclusive?" asks about inclusion, and a sentence on
     # what "can be made relatively quickly" is none the nearer for "made"
     " make makes made making get gets got getting"
+    # adverbs of the asking, not of the topic: "What does whole-of-government mean here?", "What is really meant by …"
+    " here really actually exactly just even also"
 ))
 # Words that ask for more of the same rather than name a subject: "Who else contributes?", "How much money?",
 # "Any other examples?". A question left with at most one word besides them leans on the conversation.

@@ -346,6 +346,8 @@ def test_a_light_verb_is_no_word_of_the_topic(tmp_path):
     from assistant.conversation import own_terms
 
     assert own_terms("How can night pilotage be made safer?") == own_terms("How can night pilotage be safer?")
+    # nor is an adverb of the asking: "What does whole-of-harbour mean here?" asks what it means
+    assert own_terms("What does whole-of-harbour really mean here?") == own_terms("What does whole-of-harbour mean?")
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Repairs\n\nRepairs to the quay can be made within a week, and made good before winter."
         "\n\n## Pilots\n\nNight pilotage is safer when two pilots board every ship together.\n"
