@@ -1049,7 +1049,11 @@ class Answerer:
         English: a word of another language ("Centroamérica") is not read, not missing."""
         # (not a word naming what is asked of the thing: "What was the Alliance for Sahel's purpose?" asks what it
         # is for, which "aims to promote …" says without the word)
-        asked = [w for w in self._unknown_words(asked_term(question) or "") if not _ASKED_OF_A_THING.fullmatch(w)]
+        # (nor is a word of the thing a question asks whether the briefs speak of, or what they say of it: "What do the
+        # briefs say about conscription?")
+        asked = [w for w in self._unknown_words(f"{asked_term(question) or ''} {asked_if_mentioned(question) or ''}")
+                 if not _ASKED_OF_A_THING.fullmatch(w)]
+        asked = list(dict.fromkeys(asked))
         quoted = " ".join(unknown).lower()  # a word of an unknown phrase is not named again on its own
         typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w.lower() not in quoted]
         missing = list(dict.fromkeys(self._whole_name(question, name) for name in unknown + typed))

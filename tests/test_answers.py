@@ -178,6 +178,11 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     assert answerer._never_mentioned("What was the Alliance for Sahel's purpose?", [], set()) is None
     # a word in lower case is named alone, not with the name beside it that the briefs do mention
     assert answerer._never_mentioned("Northern Triangle homicide rate", [], set()) == "The briefs never mention homicide."
+    # asked whether the briefs speak of a thing, or what they say of it: its words they never use
+    assert answerer._never_mentioned("What do the briefs say about conscription?", [], set()) == (
+        "The briefs never mention conscription.")
+    assert answerer._never_mentioned("Is there anything on drones?", [], set()) == "The briefs never mention drones."
+    assert answerer._never_mentioned("What do the briefs say about Turkey?", [], set()) is None
     # a long word's irregular form is the word: "misunderstood" is written, so "misunderstandings" are mentioned
     assert answerer._mentioned("misunderstand") and not answerer._mentioned("misanthrop")
 
