@@ -582,9 +582,9 @@ class Answerer:
         elif which is not None:  # "Which brief talks about Hobbes?": Hobbes is searched, weighed and scored for
             typed = which
             searched, embedded, within, firsts = which, which, request.doc_ids, ()
-        elif spoken is not None:  # "Are returnees mentioned in the briefs?": the
-            # thing is searched (with the words the reader added, "return"), embedded, weighed and scored for; the
-            # frame's words ("mentioned", "briefs", "anywhere") are in no sentence that answers
+        elif spoken is not None:  # "Are returnees mentioned in the briefs?": the thing is searched (with the words
+            # the reader added, "return"), embedded, weighed and scored for; the frame's words ("mentioned", "briefs",
+            # "anywhere") are in no sentence that answers
             searched, embedded, within, firsts = spoken + request.query[len(typed) :], spoken, request.doc_ids, ()
         else:
             searched, embedded, within, firsts = request.query, typed, request.doc_ids, ()
