@@ -928,7 +928,7 @@ class Answerer:
             rare_coverage_sentence=rare_share(best_terms),
             rare_coverage_passages=rare_share(passage_terms),
             rare_coverage_best3=max((rare_share(self._terms_of(c.sentence)) for c in best), default=0.0),
-            typed_coverage=max(typed_shares.values(), default=0.0),  # (read with what a sentence points back to)
+            typed_coverage=max((rare_share(self._terms_of(s)) for s in typed), default=0.0),
             coverage_sentence=question.share(best_terms),
             answer_type_missing=answer_type_missing(asked, best_texts),
             year_elsewhere=year_elsewhere(asked, [table.text(sentence, documents) for sentence in covering_typed]),
