@@ -352,8 +352,7 @@ def test_a_light_verb_is_no_word_of_the_topic(tmp_path):
 
 def test_two_letters_swapped_across_one_between_are_corrected_as_one_slip(tmp_path):
     answerer = answerer_over(tmp_path, {"harbour.md": (
-        "# Harbour Guide\n\n## Routes\n\nFerries to Tobalia leave the quay at dawn, and barges sail on to Narvo when "
-        "the river is high.\n"
+        "# Harbour Guide\n\n## Routes\n\nFerries to Tobalia leave the quay at dawn when the river is high.\n"
     )})
     speller = answerer.reader.speller
     # "Tabolia" is two edits from the briefs' "Tobalia", but its own letters with two swapped across one between
@@ -1325,10 +1324,10 @@ def test_a_question_asked_of_every_brief_quotes_each_brief_that_speaks_of_its_th
         ),
         "port-dues-note.md": "# Port Dues\n\n## Dues\n\nShipping companies pay harbour dues for every visit.\n",
     })
-    titles = lambda answer: {c.source.title for c in answer.citations}  # noqa: E731
     for question in ("What do all the briefs say about tugboats?", "Which briefs mention tugboats?",
                      "Across the briefs, what is said about tugboats?"):
-        assert titles(answerer.ask(question)) == {"Harbour Towing", "Dredging the River"}, question  # not the dues note
+        quoted = {citation.source.title for citation in answerer.ask(question).citations}
+        assert quoted == {"Harbour Towing", "Dredging the River"}, question  # not the dues note
 
 
 def test_briefs_compared_by_name_are_each_quoted_though_one_outranks_the_other(tmp_path):
