@@ -564,8 +564,8 @@ class Answerer:
         which = which_source_topic(typed)  # what a question asking which brief speaks of it is about
         # asked of every brief: each one's best passage is searched and its best sentence holding the question's words
         # quoted, though another brief's sentences outrank it
-        every = tuple(request.doc_ids or self.index.documents) if _EVERY_BRIEF.search(typed) and sources is not None and (
-            not sources.doc_ids) else ()
+        # (a request limited to some briefs, or a question naming briefs, is asked of those: sources, firsts)
+        every = tuple(self.index.documents) if _EVERY_BRIEF.search(typed) and sources is not None and not sources.doc_ids else ()
         # the words of its topic as typed (not the briefs' words the reader added): what each brief's quote must hold
         topic_terms = frozenset(QuestionTerms.of(about_the_topic(typed), self.index.lexical).wanted) if every else frozenset()
         # … or whether any does (the words the reader added, "return" for "returnees", follow what was typed)
