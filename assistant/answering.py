@@ -487,7 +487,6 @@ class Answerer:
         self._readings: dict[str, list[Reading]] = {}  # doc_id -> its reading-list entries, found on first use
         self._entry_terms: dict[str, list[tuple[Reading, frozenset[str]]]] = {}  # doc_id -> its entries with their terms
         self._stems: list[str] | None = None  # each brief's word stems, space-separated (_phrase_mentioned)
-        self._brief_terms: dict[str, frozenset[str]] = {}  # doc_id -> the terms of its text, found on first use
         self.composer = Composer(self.index, self.settings, self._terms_of)
 
     def _terms_of(self, sentence: int) -> frozenset[str]:
@@ -1066,8 +1065,9 @@ class Answerer:
         mentions words of it that other briefs hold, every one ("“Strengthening Security Sector Reform” never mentions
         ownership; “Security Sector Reform” does."), or None (it mentions them all, or no other brief holds them)."""
         topic = _HOW_MANY.sub(" ", topic)  # "How many of the 131 interviews …": "many" is how it asks
-        missing = [t for t in QuestionTerms.of(topic, self.index.lexical).wanted if t not in self._terms_of_brief(doc_id)]
-        others = [d for d in self.index.documents if d != doc_id and missing and set(missing) <= self._terms_of_brief(d)]
+        brief_terms = self.composer.brief_terms
+        missing = [t for t in QuestionTerms.of(topic, self.index.lexical).wanted if t not in brief_terms(doc_id)]
+        others = [d for d in self.index.documents if d != doc_id and missing and set(missing) <= brief_terms(d)]
         if not others:
             return None
         lexical = self.index.lexical
@@ -1079,12 +1079,6 @@ class Answerer:
         named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
         return (f"“{self.index.documents[doc_id].title}” never mentions {', '.join(words)}; "
                 f"{named} {'does' if len(titles) == 1 else 'do'}.")
-
-    def _terms_of_brief(self, doc_id: str) -> frozenset[str]:
-        known = self._brief_terms.get(doc_id)
-        if known is None:
-            known = self._brief_terms[doc_id] = frozenset(terms(self.index.documents[doc_id].text))
-        return known
 
     def _whole_name(self, question: str, name: str) -> str:
         """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"

@@ -545,7 +545,7 @@ class Composer:
             return None
         return before
 
-    def _brief_terms(self, doc_id: str) -> frozenset[str]:
+    def brief_terms(self, doc_id: str) -> frozenset[str]:
         """The terms a brief holds, found once per brief."""
         if doc_id not in self._terms:
             self._terms[doc_id] = frozenset(terms(self.index.documents[doc_id].text))
@@ -690,7 +690,7 @@ class Composer:
         for candidate in candidates:
             doc_id = table.doc_ids[candidate.sentence]
             path = self.section_of(doc_id, int(table.starts[candidate.sentence]))
-            if path and source <= self._brief_terms(doc_id):
+            if path and source <= self.brief_terms(doc_id):
                 sections.setdefault((doc_id, path), candidate)
         by_sentence = {c.sentence: c for c in candidates}
         for (doc_id, path), best in sections.items():
