@@ -79,13 +79,16 @@ _ASKS_YEAR = re.compile(
     r"\bsince when\b",
     re.I,
 )
+# "Which" or "what" and at most one word qualifying the thing asked for ("which other / host / African countries", "which
+# UN mission"): never an article ("what the country needs") nor a verb ("What should mission leaders know?")
+_WHICH_KIND_OF = (
+    r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your|is|are|was|were|do|does|did|can|could|should|"
+    r"would|will|must|may|might|has|have|had)\b)[\w-]+\s+)?"
+)
 # "Which countries host …", "To which country …", "Where do most of them go?": a place, named. Not "where the state
 # is weak" (a clause) nor "Which country's reforms …" (what is asked is the reforms).
 _ASKS_PLACE = re.compile(
-    # a word may qualify them ("which other / host / African countries"), not an article ("what the country needs")
-    # (the word between is the body's kind, never a verb: not "What should mission leaders know?")
-    r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your|is|are|was|were|do|does|did|can|could|should|"
-    r"would|will|must|may|might|has|have|had)\b)[\w-]+\s+)?"
+    _WHICH_KIND_OF +
     r"(?:countries|country|regions?|cities|city|nations?|continents?)\b(?!['’])|^\W*where\s+(?:do|does|did|is|are|was|were|have|has|had)\b"
     # not where the briefs say it: "Where is it recommended?", "Where do the briefs discuss gender?"
     r"(?!.*\b(?:recommend|mention|discuss|describ|explain|defin|say|said|cover|address|treat|quot|propos|suggest|"
@@ -96,9 +99,7 @@ _ASKS_PLACE = re.compile(
 # programme or instrument, named. Not "Which institutions
 # should SSR strengthen?" (several, a list), nor "Which body's reports …" (what is asked is the reports).
 _ASKS_BODY = re.compile(
-    # (the word between is the body's kind, never a verb: not "What should mission leaders know?")
-    r"\b(?:which|what)\s+(?:(?!(?:the|a|an|this|that|its|their|our|your|is|are|was|were|do|does|did|can|could|should|"
-    r"would|will|must|may|might|has|have|had)\b)[\w-]+\s+)?"
+    _WHICH_KIND_OF +
     r"(?:NGO|organi[sz]ation|agency|body|institution|ministry|donor|charity|foundation|company|department|mission|"
     r"programme|program|initiative|fund|resolution|convention|treaty|declaration|protocol|agreement|compact)\b(?!['’])"
     # its verb after it; not "What organisation is DCAF?" (what kind of body a named one is)
