@@ -405,6 +405,11 @@ def fit(
     from .evaluation import load_qa_sets
     from .retrieval import open_retriever
 
+    if output.resolve() == reports.resolve():  # said before the long run: the report would overwrite the model
+        raise typer.BadParameter(
+            f"{output} would hold both the fitted model and the report, and both are named answerability.json: give "
+            "--reports another folder (e.g. --output DIR/models --reports DIR).", param_hint="--reports",
+        )
     settings = _settings(None, index)
     try:
         items = load_qa_sets(qa or DEFAULT_QA_SETS)

@@ -39,9 +39,9 @@ MEASURES = {  # name in the report -> where it is read from
 def run_seed(seed: int, folder: Path) -> dict[str, float]:
     """Fit with `seed` into `folder`, evaluate with its fold models, and read the figures back."""
     models, reports = folder / "models", folder / "reports"
-    subprocess.run([ASSISTANT, "fit", "--seed", str(seed), "--output", str(models), "--reports", str(models)],
+    subprocess.run([ASSISTANT, "fit", "--seed", str(seed), "--output", str(models), "--reports", str(folder)],
                    check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    subprocess.run([ASSISTANT, "eval", "--reports", str(reports), "--fold-models", str(models / "fold-models.json"),
+    subprocess.run([ASSISTANT, "eval", "--reports", str(reports), "--fold-models", str(folder / "fold-models.json"),
                     "--compare", "hybrid"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     answers = json.loads((reports / "retrieval-answers.json").read_text())["metrics"]
     retrieval = next(r for r in json.loads((reports / "retrieval.json").read_text())["results"] if r["mode"] == "hybrid")

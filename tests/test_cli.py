@@ -19,6 +19,13 @@ def test_search_without_an_index_says_how_to_build_one(tmp_path):
     assert "assistant build" in result.output
 
 
+def test_fit_into_one_folder_for_models_and_report_is_refused_before_running(tmp_path):
+    # both are named answerability.json: the report written last would replace the fitted model
+    result = run(["fit", "--output", str(tmp_path), "--reports", str(tmp_path), "--index", str(tmp_path / "index")], {"COLUMNS": "200"})
+    said = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 2 and "give --reports another folder" in said and not (tmp_path / "answerability.json").exists()
+
+
 def test_eval_with_fold_models_that_are_not_there_says_so_before_running(tmp_path):
     result = run(["eval", "--fold-models", str(tmp_path / "fold-models.json"), "--index", str(tmp_path / "index")], {"COLUMNS": "200"})
     assert result.exit_code == 2 and "fold-models.json" in result.output and "assistant fit --reports" in result.output
