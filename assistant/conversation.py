@@ -131,8 +131,8 @@ _ONLY = re.compile(r"^\W*(?:only|just)\b", re.IGNORECASE)  # narrowing what was 
 _ANYTHING = re.compile(r"^\W*(?:anything|something)\b", re.IGNORECASE)  # asking whether there is any: "Anything on Libya?"
 _QUESTION_CLAUSE = re.compile(r"\b(?:what|how|why|which|who|when|where)\b", re.IGNORECASE)
 # A request in the imperative is a question too: "Define SSR", "Explain national ownership", "List the push factors"
-# "How long", "how often": the question word with the adverb it asks by, no word of the topic
-_HOW_ADVERB = re.compile(r"\bhow\s+(?:long|often|far|soon)\b", re.IGNORECASE)
+# "How long", "how often", "how many": the question word with the adverb or quantity it asks by, no word of the topic
+_HOW_ADVERB = re.compile(r"\bhow\s+(?:long|often|far|soon|many|much)\b", re.IGNORECASE)
 # Asking to go on: "Elaborate.", "Go on", "Expand on that" (more of what was said, no topic typed)
 _GO_ON = r"elaborate|expand|continue|go\s+on|keep\s+going"
 REQUEST_VERBS = rf"define|explain|describe|list|name|tell|give|show|compare|outline|summari[sz]e|clarify|{_GO_ON}"
