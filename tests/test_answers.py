@@ -342,6 +342,11 @@ def test_a_light_verb_is_no_word_of_the_topic(tmp_path):
     assert own_terms("How can night pilotage be made safer?") == own_terms("How can night pilotage be safer?")
     # nor is an adverb of the asking: "What does whole-of-harbour mean here?" asks what it means
     assert own_terms("What does whole-of-harbour really mean here?") == own_terms("What does whole-of-harbour mean?")
+    # nor "many" or "much" of "how many", "how much": "As many as 40 pilots …" of another year holds no more of the
+    # question "How many pilots left in 2015?" than a sentence on pilots in 2015
+    assert own_terms("How many pilots left in 2015?") == ["pilot", "left", "2015"]
+    assert own_terms("How much do the tugs cost?") == own_terms("What do the tugs cost?")
+    assert own_terms("Are there many pilots?") == ["mani", "pilot"]
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Repairs\n\nRepairs to the quay can be made within a week, and made good before winter."
         "\n\n## Pilots\n\nNight pilotage is safer when two pilots board every ship together.\n"
@@ -1192,14 +1197,28 @@ def test_a_brief_asked_about_as_a_whole_is_answered_by_how_it_opens_and_what_it_
     assert asks_about_the_whole("Tell me about") and asks_about_the_whole("What are the key takeaways of")
 
 
-def test_a_question_asked_of_one_brief_is_embedded_whole_when_its_name_leaves_little():
-    """"What are the five recommendations of the harbour guide?" without the guide's name leaves "recommendations"
-    and a figure: too little for the model to place, so the question is embedded whole, as without "five"."""
-    from assistant.answering import leaves_little
-
-    assert leaves_little("What did recommend") and leaves_little("What are the recommendations of")
-    assert leaves_little("What are the five recommendations of") and leaves_little("What are the 5 rules of")
-    assert not leaves_little("What does say about pilots and tugs")
+def test_a_question_asked_of_one_brief_is_embedded_whole_and_searched_by_bm25_without_its_name(tmp_path):
+    """Searched within the one brief it names, the question is no longer at risk of finding pages about briefs among
+    others: the model embeds it whole ("How many interviews did conduct" had placed it far from the sentence
+    answering it), BM25 searches it without the brief's name, and the sentences quoted are about the topic."""
+    answerer = answerer_over(tmp_path, {
+        "harbour-review.md": (
+            "# Harbour Review\n\n## About this review\n\nThe harbour review was carried out by an independent review team. "
+            "It is also based on 40 interviews with harbour staff.\n\n## Findings\n\nNight pilotage is unsafe without "
+            "radar on the tugs.\n"
+        ),
+        "port-code.md": "# Port Code\n\n## Dues\n\nHarbour dues are paid by every ship entering the port.\n",
+    })
+    embedded: list[str] = []
+    embed_query = answerer.retriever.embedder.embed_query
+    answerer.retriever.embedder.embed_query = lambda text: embedded.append(text) or embed_query(text)  # type: ignore[method-assign]
+    searched: list[str] = []
+    search = answerer.retriever.search
+    answerer.retriever.search = lambda query, **kw: searched.append(query) or search(query, **kw)  # type: ignore[method-assign]
+    answer = answerer.ask("How many interviews did the harbour review conduct?")
+    assert embedded[-1] == "How many interviews did the harbour review conduct" and "harbour review" not in searched[0]
+    assert "40 interviews" in answer.quoted, answer.text  # after the sentence "It" points back to
+    assert {c.source.doc_id for c in answer.citations} == {"harbour-review"}
 
 
 def test_a_name_typed_in_another_form_of_the_briefs_word_is_read_as_theirs(tmp_path):
