@@ -20,7 +20,7 @@ from .catalogue import Catalogue, EntryPoint, Factor, overlaps
 from .composition import AnswerSentence, Citation
 from .headings import names_heading
 from .lexical import terms
-from .ranking import TEXT_WORDS
+from .ranking import TEXT_WORDS, asks_list
 from .models import Document, Quote, SearchHit
 from .store import Index
 
@@ -49,6 +49,8 @@ _ASKING_FOR_ACTION = frozenset(terms(
     "suggested propose proposed advise advised there any anything something "
     "we us i you donor donors international community external outside outsiders actor actors partner partners"
 ))
+# The words of asking for a whole list: "List all the entry points", "Give me the main entry points"
+_LISTING = frozenset(terms("list name give show tell me all every main key different identify enumerate recommend recommended"))
 MAX_QUOTED_STATEMENTS = 16  # the statements of an answer factor_quoted looks up (an answer quotes at most about a dozen)
 SOURCE_WEIGHT, FACTOR_WEIGHT = 1.0, 0.8  # a passage stating the entry point itself, or only its factor
 
@@ -85,7 +87,7 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
     if not factors:
         return []
     asked = set(terms(query))
-    enumeration = _ENUMERATION.search(query)
+    enumeration = _ENUMERATION.search(query) or asks_list(query)  # "Give me the push factors"
     thing = _ASKED_THING.search(query)
     labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
     for label in labels:
@@ -123,11 +125,25 @@ def entry_points_asked_for(
     otherwise."""
     if asks_entry_points(catalogue, query):
         factor = factor_named(catalogue, query) or focus
+        if factor is None and asks_for_every_entry_point(catalogue, query):
+            return [e for f in catalogue.factors for e in (catalogue.entry_point(i) for i in f.entry_point_ids)
+                    if e is not None and e.kind == "entry_point"]
     else:
         factor = focus if bare else None
     if factor is None:
         return []
     return [e for e in (catalogue.entry_point(i) for i in factor.entry_point_ids) if e is not None and e.kind == "entry_point"]
+
+
+def asks_for_every_entry_point(catalogue: Catalogue, query: str) -> bool:
+    """Whether the question asks for the entry points as a list and names nothing they are for: "What are the SSR
+    entry points?", "Give me all the entry points the briefs recommend", not "What are the entry points for
+    armed conflict?" (a factor's, or the passages on what it names)."""
+    labels = {e.label for e in catalogue.entry_points if e.kind == "entry_point" and e.label}
+    label_terms = {t for label in labels for t in terms(label)}
+    if not labels or not (_ENUMERATION.search(query) or asks_list(query)):
+        return False
+    return all(t in label_terms or t in _ASKING_FOR_ACTION or t in _LISTING for t in terms(query))
 
 
 def factor_overview(index: Index, factors: list[Factor], query: np.ndarray | None) -> tuple[list[AnswerSentence], list[Citation]]:
@@ -139,7 +155,10 @@ def entry_point_overview(
     index: Index, entries: list[EntryPoint], query: np.ndarray | None
 ) -> tuple[list[AnswerSentence], list[Citation]]:
     """One sentence per entry point: its heading, verbatim, cited once in each brief that states it; then the first
-    sentence of its summary, which says what it recommends."""
+    sentence of its summary, which says what it recommends. The entry points of several factors are each their
+    shortest opening line alone (entry_points_listed): their statements together would fill pages."""
+    if len({entry.factor_id for entry in entries}) > 1:
+        return entry_points_listed(index, entries, query)
     sentences: list[AnswerSentence] = []
     citations: list[Citation] = []
     for entry in entries:
@@ -151,6 +170,36 @@ def entry_point_overview(
                 continue
             citations.append(Citation(len(citations) + 1, quote, _cosine(index, quote, query)))
             sentences.append(AnswerSentence(quote.text, [len(citations)]))
+    return sentences, citations
+
+
+def entry_points_listed(
+    index: Index, entries: list[EntryPoint], query: np.ndarray | None
+) -> tuple[list[AnswerSentence], list[Citation]]:
+    """One line per entry point, each cited once: of the places the briefs state it, the shortest first sentence of
+    its first line, of those naming the entry points' label first ("a. SSR Entry Point: National dialogue on human
+    security and SSR" rather than "a. SSR Entry Point: Explore opportunities in supporting a national dialogue …")."""
+    sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    table = index.sentences
+    for entry in entries:
+        openings = []
+        for source in entry.sources:
+            line = source.text.split("\n", 1)[0].rstrip()
+            start, end = source.start, source.start + len(line)
+            # the sentence opening it, when the line goes on past it (a heading run into its text)
+            inside = [i for i in range(len(table)) if table.doc_ids[i] == source.doc_id and start <= int(table.starts[i]) < end]
+            if inside:
+                first = min(inside, key=lambda i: int(table.starts[i]))
+                start, end = int(table.starts[first]), min(end, int(table.ends[first]))
+            named = entry.label.lower() in index.documents[source.doc_id].text[start:end].lower()
+            openings.append((not named, end - start, source, start, end))  # one naming its label first
+        if not openings:
+            continue
+        *_, source, start, end = min(openings, key=lambda found: found[:2])
+        quote = index.documents[source.doc_id].quote(source.section, start, end)
+        citations.append(Citation(len(citations) + 1, quote, _cosine(index, quote, query)))
+        sentences.append(AnswerSentence(quote.text, [len(citations)]))
     return sentences, citations
 
 

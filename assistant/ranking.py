@@ -53,7 +53,9 @@ _ASKS_LIST = re.compile(
     # after "what" is followed by its object: "What separates a refugee …")
     r"what [a-z][\w-]*[^s\W]s\s+(?:do|does|did|are|were|can|could|should|would|will|have|has|had|must|may|might|in|of|"
     r"for|on|against|that|which)|what (?:are|were) (?:the|its|their)|what (?:kinds?|types?|sorts?|forms?) of|examples?|"
-    r"name (?:the|some|a few)|(?:components|parts|elements) of|makes? up)\b"
+    r"name (?:the|some|a few)|(?:components|parts|elements) of|makes? up|"
+    # "Give me the push factors", "Show me all the entry points": asked for things by a plural noun
+    r"(?:give|show|tell)\s+(?:me|us)\s+(?:all\s+)?(?:the|its|their)\s+(?:[\w'’-]+\s+){0,3}?[a-z][\w-]*[^s\W]s)\b"
     # what a thing is made of: its parts, a list ("What is the security sector made of?")
     r"|\b(?:made(?: up)? of|composed of|consists? of|comprises?)\W*$",
     re.IGNORECASE,

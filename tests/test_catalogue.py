@@ -166,6 +166,9 @@ def test_asked_for_its_drivers_the_assistant_lists_them_from_the_briefs_own_stru
     # words that only qualify what is asked for
     assert factors_asked_for(answerer.index.catalogue, "What kinds of drivers does the brief list?") != []
     assert factors_asked_for(answerer.index.catalogue, "What are the main drivers?") != []
+    # asked for as things handed over: "Give me the drivers", "Show us all the drivers"
+    assert factors_asked_for(answerer.index.catalogue, "Give me the drivers.") != []
+    assert factors_asked_for(answerer.index.catalogue, "Show us all the drivers") != []
     # a place named: the drivers there, which the text on it tells, not the list (a text named by its word is no place)
     assert factors_asked_for(answerer.index.catalogue, "What are the drivers for herders in Karamoja?") == []
     assert factors_asked_for(answerer.index.catalogue, "Which drivers does the Brief list?") != []
@@ -230,7 +233,14 @@ def test_asked_for_the_responses_to_one_driver_the_assistant_quotes_each_with_it
     assert [e.title for e in entry_points_asked_for(catalogue, "Which responses does the brief give for failing rains?")] == [
         "Community Water Committees", "Rainwater Harvesting"]
     assert entry_points_asked_for(catalogue, "Why are the rains failing?") == []  # no responses asked for
-    assert entry_points_asked_for(catalogue, "Which responses does the brief give?") == []  # no driver named
+    # no driver named, and nothing else they are for: all of them, each its heading's line alone, once
+    every = ["Community Water Committees", "Rainwater Harvesting", "Mediation Councils"]
+    for question in ("Which responses does the brief give?", "Give me all the responses."):
+        assert [e.title for e in entry_points_asked_for(catalogue, question)] == every, question
+    assert entry_points_asked_for(catalogue, "Which responses help herders?") == []  # what they are for is named
+    listed = answerer.ask("List the responses.")
+    assert [s.text for s in listed.sentences] == [f"Response - {title}" for title in every]
+    assert citation_problems(answer_payload(listed), answerer.index.documents) == []
     answer = answerer.ask("What responses go with failing rains?")
     assert [s.text for s in answer.sentences] == [
         "Response - Community Water Committees",

@@ -298,6 +298,9 @@ def test_a_question_asking_for_a_statement_gets_no_list_and_no_sentence_left_han
     # "what" and a plural noun asks for several things, as "which" does; "what" and a verb does not
     assert asks_list("What weaknesses did the audit find?") and asks_list("What precautions do the notes insist on?")
     assert not asks_list("What separates a pilot from a fisher?") and not asks_list("What does the patrol do?")
+    # things asked to be handed over by a plural noun are a list; one thing is not
+    assert asks_list("Give me the patrol's duties.") and asks_list("Show me all the duties of the lake patrol")
+    assert not asks_list("Tell me the history of the patrol") and not asks_list("Give me the gist")
     texts = [s.text for s in composer.compose(chosen, ranked=False, form=QuestionForm.of("What is the patrol made of?", ""))[0]]
     assert texts[:2] == ["The lake patrol has three duties:", "Rescuing fishers caught on the lake in storms."]
 
