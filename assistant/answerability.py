@@ -308,10 +308,20 @@ def answer_type_missing(question: str, best_sentences: list[str]) -> bool:
 _NAMED_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")  # "in 2017", "2015-16"; not a decade ("the 1990s")
 
 
+# a year bounding a span of time ("after 2011", "since 2015", "between 2014 and 2016", "pre-2015"): what is told of
+# it may name any year within or beyond
+_SPAN_OF_YEARS = re.compile(
+    r"\b(?:after|since|before|until|till|from|between|post|pre)[\s-]+(?:1[89]|20)\d\d"
+    r"(?:\s*(?:and|to|-|–)\s*(?:1[89]|20)\d\d)?",
+    re.IGNORECASE,
+)
+
+
 def year_elsewhere(question: str, sentences: list[str]) -> bool:
     """The question names a year and the sentences name other years but never one it names: asked about 2017,
-    they tell of 2016. What the briefs say is about another time, not an answer."""
-    named = set(_NAMED_YEAR.findall(question))
+    they tell of 2016. What the briefs say is about another time, not an answer. A year bounding a span ("Why did
+    numbers rise after 2011?") is no time asked about alone."""
+    named = set(_NAMED_YEAR.findall(_SPAN_OF_YEARS.sub(" ", question)))
     if not named:
         return False
     found = {year for sentence in sentences for year in _NAMED_YEAR.findall(sentence)}

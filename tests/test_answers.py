@@ -833,6 +833,11 @@ def test_a_year_the_briefs_tell_of_only_as_another_year_is_evidence_against_an_a
     assert not year_elsewhere("How many boats were lost?", told)  # no year asked about
     assert not year_elsewhere("How many boats were lost in 2017?", ["Many boats were lost."])  # no year told of
     assert not year_elsewhere("What happened in the 1990s?", told)  # a decade is not a year named
+    # a year bounding a span of time is no time asked about alone: what is told of may name others within or beyond
+    for spanned in ("Why did losses rise after 2011?", "How many boats were lost between 2014 and 2016?",
+                    "What changed since 2015?", "Were boats lost pre-2010?"):
+        assert not year_elsewhere(spanned, told), spanned
+    assert year_elsewhere("How many boats were lost in 2017 after the storm?", told)
     answerer = answerer_over(tmp_path, {"harbour-losses.md": (
         "# Harbour Losses\n\n## Boats\n\nAs many as 4500 patrol boats of the Delta Harbour Police were lost in "
         "storms in 2016. Boats are repaired in the dry dock.\n"
