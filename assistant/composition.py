@@ -382,16 +382,18 @@ class Composer:
     def _best_after(self, chosen: list[list[Candidate]], lead: Sequence[int]) -> list[int]:
         """The sentence the best chosen one not leading points back to (antecedent), to be read first after the lead
         ones, or that one itself when what it points back to is not quoted (the conversation just quoted it: "It is
-        financed by …" for "Who funds it?"); none when it is a list item (it comes after what opens its list) or,
+        financed by …" for "Who funds it?"); none when it is a list item whose opening is quoted (it comes after it) or,
         after lead sentences, when it stands in a section of theirs (read in its place there)."""
         first = next((group[0].sentence for group in chosen if group[0].sentence not in lead), None)
         if first is None:
             return []
         if self.in_list(first):  # an item comes after what opens its list, when that is quoted; else it leads
             # ("Transitional justice processes. …" for "What is transitional justice?", its list's "… include the
-            # following:" left out for a question asking what something is, not after the section's first sentence)
+            # following:" left out for a question asking what something is, not after the section's first sentence;
+            # "An overly militarized focus on SSR …" of a list of findings no sentence opens, not after the
+            # findings printed before it)
             opening = self.list_opening(first)
-            return [] if opening is None or any(group[0].sentence == opening for group in chosen) else [first]
+            return [] if opening is not None and any(group[0].sentence == opening for group in chosen) else [first]
         if lead and self._section_of(first) in {self._section_of(sentence) for sentence in lead}:
             return []
         antecedent = self.antecedent(first)

@@ -488,6 +488,19 @@ def test_the_best_sentence_is_read_first_after_what_it_points_back_to_with_the_s
     assert texts.index("The patrol has two boats.") > texts.index("Reporting smuggling on the lake to the harbour court.")
 
 
+def test_the_best_item_of_a_list_no_sentence_opens_is_read_first(tmp_path):
+    # items under a heading alone: the best one leads, the other items chosen after it ("An overly militarized
+    # focus on SSR …" had come eighth, after the findings printed before it)
+    composer, ids = composer_of(tmp_path, {"harbour-review.md": (
+        "# Harbour Review\n\n## Key Findings\n\n- Creation of pilot units within harbour offices\n"
+        "- Drafting of guidance notes for pilot units\n- An overly rigid focus on night pilotage\n"
+        "- Weak lesson learning across pilot units\n"
+    )})
+    chosen = candidates(ids, {"An overly rigid": 0.9, "Creation of pilot units": 0.8, "Drafting of guidance": 0.7})
+    texts = [s.text for s in composer.compose(chosen, ranked=False)[0]]
+    assert texts[0] == "An overly rigid focus on night pilotage" and "Creation of pilot units within harbour offices" in texts
+
+
 def test_after_the_lead_sentences_the_best_of_the_others_comes_next_when_it_stands_in_another_section(tmp_path):
     composer, ids = composer_over(tmp_path)
     founded, short = "The patrol was founded in 2011 according to the audit.", "The audit found the fund short by a third."
