@@ -227,6 +227,12 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     # a number joined to a word is the number ("in 2016" in the briefs): mentioned; one they never give is not
     assert answerer.unknown_names("How many refugees were there in mid-2016?") == []
     assert answerer.unknown_names("How many refugees were there in mid-2031?") == ["mid-2031"]
+    # a span of years cut short is its two years, not "16" (the evidence counted it missing from the passages)
+    from assistant.answering import named_terms, years_written_out
+
+    assert named_terms("2015-16") == ["2015", "2016"] and years_written_out("in 1999–01") == "in 1999–2001"
+    asked = answerer.ask("What came out of the 2015-16 arrivals at UN level?")
+    assert asked.evidence is not None and asked.evidence.names_missing_nearby == 0
 
 
 def test_a_quoted_phrase_is_a_name_the_briefs_must_write_and_what_the_answer_quotes(tmp_path):
