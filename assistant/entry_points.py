@@ -47,7 +47,10 @@ _ASKING_FOR_ACTION = frozenset(terms(
     "what which how can could should would may might must will is are be been being do does did done doing help helps "
     "the a an about with on against for to this that these those it them they ssr brief briefs say says suggest "
     "suggested propose proposed advise advised there any anything something "
-    "we us i you donor donors international community external outside outsiders actor actors partner partners"
+    "we us i you donor donors international community external outside outsiders actor actors partner partners "
+    # the sector the briefs advise, by its own names: "What should the security sector do about it?", "What can
+    # security sector reform do?", "What can the police do about it?"
+    "security sector reform justice police military government governments state"
 ))
 # The words of asking for a whole list: "List all the entry points", "Give me the main entry points"
 _LISTING = frozenset(terms("list name give show tell me all every main key different identify enumerate recommend recommended"))

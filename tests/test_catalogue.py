@@ -270,6 +270,9 @@ def test_a_follow_up_asking_what_to_do_about_it_is_answered_by_the_entry_points_
     # … unless who acts is whom the briefs advise: donors, the international community, the one asking
     assert asks_only_what_to_do("What can donors do?") and asks_only_what_to_do("What should the international community do?")
     assert asks_only_what_to_do("What can we do about it?")
+    # the sector the briefs advise, by its own names, is no one else asked to act
+    assert asks_only_what_to_do("What should the security sector do about it?")
+    assert asks_only_what_to_do("What can security sector reform do?") and asks_only_what_to_do("What can the police do about that?")
     assert not asks_only_what_to_do("How did the herders respond?")  # "respond", but nothing asked to be done
     # "it" is the land the last answer was about, though the question names no driver and retrieval finds the rains
     turns = [Turn("user", "Why do herders and farmers fight?"), Turn("assistant", f"{herders} [1]")]
