@@ -217,6 +217,9 @@ _QUESTION_WORDS = frozenset(terms(
     # light verbs, which carry no topic: "How can SSR be made more inclusive?" asks about inclusion, and a sentence on
     # what "can be made relatively quickly" is none the nearer for "made"
     " make makes made making get gets got getting"
+    # verbs asking for events, which name none: "What is happening in the Northern Triangle?" asks about the Northern
+    # Triangle (the briefs never write "happen": "never mention happening" had been said of it)
+    " happen happens happened happening occur occurs occurred occurring"
     # adverbs of the asking, not of the topic: "What does whole-of-government mean here?", "What is really meant by …"
     " here really actually exactly just even also"
 ))

@@ -353,6 +353,8 @@ def test_a_light_verb_is_no_word_of_the_topic(tmp_path):
     assert own_terms("How many pilots left in 2015?") == ["pilot", "left", "2015"]
     assert own_terms("How much do the tugs cost?") == own_terms("What do the tugs cost?")
     assert own_terms("Are there many pilots?") == ["mani", "pilot"]
+    # nor a verb asking for events: "What is happening in Zembla?" asks about Zembla
+    assert own_terms("What is happening in Zembla?") == own_terms("What happened in Zembla?") == ["zembla"]
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Repairs\n\nRepairs to the quay can be made within a week, and made good before winter."
         "\n\n## Pilots\n\nNight pilotage is safer when two pilots board every ship together.\n"
