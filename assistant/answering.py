@@ -656,6 +656,10 @@ class Answerer:
         keywords = typed_as_keywords(question)
         # ("What did the review find?" asks for the findings of a brief speaking of a review)
         source = None if asks_list(question) else asked_what_done(question)
+        if source is not None and last and set(terms(source)) <= set(terms(last)):  # a source the last answer names:
+            # "What did the report find?" after "A recent report from UNICEF outlined …" asks of that report, not for
+            # the findings another brief lists
+            source = None
         plural = asked_plural(question) if language == "en" else None  # the things asked for: "What challenges …"
         listed = self.composer.heading_list(
             candidates, frozenset(own_terms(question)), restated=not (asks_list(question) or keywords or source),

@@ -1000,6 +1000,11 @@ def test_asked_what_a_source_found_the_answer_is_the_findings_its_heading_names_
     assert [s.text for s in answerer.ask("What did the review find?").sentences] == findings
     audit = [s.text for s in answerer.ask("What did the harbour audit find?").sentences]
     assert audit[0] == "A harbour audit found that the fees cover half of what the launches cost." and audit != findings
+    # after an answer naming a review of its own ("A harbour review by the port board …"), "the review" is that one
+    fees = answerer.ask("How much of the launches do the harbour fees cover?")
+    said = "A harbour review by the port board found the launches too slow for night calls."
+    history = [Turn("user", "How much of the launches do the harbour fees cover?"), Turn("assistant", f"{fees.text} {said}")]
+    assert [s.text for s in answerer.ask("What did the review find?", history).sentences] != findings
 
 
 def test_what_a_source_found_or_recommended_is_asked_with_its_object_unsaid():
