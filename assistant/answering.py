@@ -621,6 +621,7 @@ class Answerer:
         matches = entry_points_for(self.index.catalogue, resolved.query, hits, self.settings.max_entry_points, focus)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []
+        hits = hits + self._passages_stating(favoured, hits)  # (a long scenario finds the passages telling its story)
         passage_cosines = self._passage_cosines(hits, vector)
         asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
         scored = which or spoken or about_the_topic(request.query)
@@ -948,6 +949,20 @@ class Answerer:
             year_elsewhere=year_elsewhere(asked, [table.text(sentence, documents) for sentence in covering_typed]),
             non_english=language != "en",
         )
+
+    def _passages_stating(self, quotes: Sequence[Quote], hits: list[SearchHit]) -> list[SearchHit]:
+        """Hits for the passages holding these quotes that the search did not find, ranked after it: the statements of
+        the entry points a question asking what to do matches are candidates to quote, though a scenario's story
+        ("gangs extort small businesses …") found only the passages on the push factor."""
+        found = {p.passage_id for hit in hits for p in (hit.passage, *hit.duplicates)}
+        added: list[SearchHit] = []
+        for quote in quotes:
+            position = self.index.passage_containing(quote.doc_id, quote.start)
+            passage = self.index.passages[position] if position is not None else None
+            if passage is not None and passage.passage_id not in found:
+                found.add(passage.passage_id)
+                added.append(SearchHit(passage, 0.0, len(hits) + len(added) + 1))
+        return added
 
     def unknown_names(self, question: str) -> list[str]:
         """Names and numbers in the question that no brief mentions ("Rohingya", "2022"), and phrases it quotes that no

@@ -298,3 +298,18 @@ def test_the_factor_of_an_answer_is_read_from_its_first_statements_only(tmp_path
     # more than half of the statements must lie in the factor's sections
     assert factor_quoted(catalogue, documents, [herders, herders, intro]).name == "Contested Land"
     assert factor_quoted(catalogue, documents, [herders, intro, intro]) is None
+
+
+def test_asked_what_to_do_the_passages_stating_the_matched_entry_points_are_searched_too(tmp_path):
+    """A scenario's story finds the passages on its driver; the passages stating the entry points matched are added
+    after them, once, so their statements can be quoted."""
+    answerer = Answerer(retriever_over_own_brief(tmp_path))
+    catalogue = answerer.index.catalogue
+    committees = catalogue.entry_point(catalogue.factors[0].entry_point_ids[0])
+    story = answerer.retriever.search("Rainfall has dropped by a third and wells run dry", top_k=1)
+    added = answerer._passages_stating(committees.sources, story)
+    stating = {p.passage_id for hit in story + added for p in (hit.passage, *hit.duplicates)}
+    assert all(any(p.start <= q.start < p.end and p.doc_id == q.doc_id for p in answerer.index.passages if p.passage_id in stating)
+               for q in committees.sources)
+    assert added and [h.rank for h in added] == list(range(2, 2 + len(added)))
+    assert answerer._passages_stating(committees.sources, story + added) == []  # found already: not again
