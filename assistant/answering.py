@@ -466,6 +466,7 @@ _ASKED_OF_A_THING = re.compile(
 )
 BRIEF_OPENING, BRIEF_ABOUT, BRIEF_OVERVIEW_MAX = 2, 3, 5  # sentences quoted for a brief asked about as a whole
 BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes
+FOCUS_ANSWERS = 2  # the last answers looked through, latest first, for the factor a follow-up asking what to do is about
 SPELT_KEPT = 1024  # short forms whose spelt-out sentence is kept (the lookup reads every brief)
 # a word read as an adjective by its ending ("artificial", "predictive", "biometric", "dangerous")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
@@ -614,10 +615,13 @@ class Answerer:
             hits = each_source_first(hits, firsts)
         retrieved = time.perf_counter()
         answers = [turn.content for turn in recent_turns(history) if turn.role == "assistant"]
-        # a follow-up asking what to do about "it", or for its entry points: the factor the last answer quoted
-        focus = factor_quoted(self.index.catalogue, self.index.documents, statements(answers[-1])) if (
-            resolved.followup and answers and (asks_what_to_do(question) or asks_entry_points(self.index.catalogue, question))
-        ) else None
+        # a follow-up asking what to do about "it", or for its entry points: the factor the last answer quoted, or,
+        # when it quoted no one factor most ("Where do they go?" after "Why do young men leave Eritrea?"), the one the
+        # answer before it did
+        asks_action = resolved.followup and (asks_what_to_do(question) or asks_entry_points(self.index.catalogue, question))
+        focus = next((factor for factor in (
+            factor_quoted(self.index.catalogue, self.index.documents, statements(answer)) for answer in answers[::-1][:FOCUS_ANSWERS]
+        ) if factor is not None), None) if asks_action else None
         matches = entry_points_for(self.index.catalogue, resolved.query, hits, self.settings.max_entry_points, focus)
         # asked what to do: the statements of the best-matching entry points are what answers it
         favoured = [s for m in matches[:2] for s in m.entry.sources] if asks_what_to_do(resolved.query) else []

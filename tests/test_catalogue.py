@@ -283,6 +283,10 @@ def test_a_follow_up_asking_what_to_do_about_it_is_answered_by_the_entry_points_
     # asked for the responses to "it" alike; a question of its own about the rains is answered as usual
     assert [s.text for s in answerer.ask("Which responses go with it?", turns).sentences][0] == "Response - Mediation Councils"
     assert "Response - Mediation Councils" not in answerer.ask("How should councils store the rain?", turns).text
+    # a turn between whose answer is about no one driver: "it" is still what the answer before it was about
+    intro = "Droughts push rural families towards cities."
+    turns += [Turn("user", "Where do they go?"), Turn("assistant", f"{intro} [1]")]
+    assert [s.text for s in answerer.ask("What can be done about it?", turns).sentences][0] == "Response - Mediation Councils"
 
 
 def test_the_factor_of_an_answer_is_read_from_its_first_statements_only(tmp_path):
