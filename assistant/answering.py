@@ -186,6 +186,7 @@ _SOURCE_AND_TOPIC = (
         r"(?P<topic>.+)$",
         re.IGNORECASE,
     ),
+    re.compile(r"^\W*what\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+mean\s+by\s+(?P<topic>.+)$", re.IGNORECASE),
     # "How do the backgrounder and the UN review differ on national ownership?", "Compare what X and Y say about Libya"
     re.compile(
         r"^\W*how\s+(?:do|does|did)\s+(?P<source>the\s.+?)\s+(?:differ|compare|agree|disagree|contrast)\s+"

@@ -57,9 +57,11 @@ _ASKED_TERM = (
     # "How do the briefs define a refugee?", "How is good governance defined (in the backgrounder)?"
     re.compile(r"^\W*how\s+(?:do|does|did)\s+.+?\s+define\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(r"^\W*how\s+(?:is|are|was|were)\s+(?P<term>.+?)\s+defined\b.*$", re.IGNORECASE),
+    # "What do the briefs mean by the security sector?", "What does the backgrounder mean by ownership?"
+    re.compile(r"^\W*what\s+(?:do|does|did)\s+\S.*?\s+mean\s+by\s+(?P<term>.+?)\W*$", re.IGNORECASE),
     re.compile(
         r"^\W*what\s+does\s+(?:the\s+(?:term|word|phrase|label|expression)\s+)?(?P<term>.+?)\s+"
-        r"(?:mean|stand\s+for|refer\s+to|cover)\b(?!\s+(?:for|to)\b).*$",  # not what it means for or to someone
+        r"(?:mean|stand\s+for|refer\s+to|cover)\b(?!\s+(?:for|to|by)\b).*$",  # not what it means for or to someone
         re.IGNORECASE,
     ),
     re.compile(r"^\W*who\s+(?:counts|count|is\s+considered|are\s+considered)\s+(?:as\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),

@@ -1109,6 +1109,7 @@ def test_the_topic_of_a_question_naming_its_source():
     assert about_the_topic("What does the harbour review say about night pilotage") == "night pilotage"
     assert about_the_topic("Which duties of pilots does the port code list") == "duties of pilots list"
     assert about_the_topic("Which pilots work at night") == "Which pilots work at night"  # no source named
+    assert about_the_topic("What do the briefs mean by night pilotage") == "night pilotage"  # what they mean by it
     # any verb before "about": the sources may be several, what they do with the topic is not what is asked
     assert about_the_topic("What do the port code and the review agree on about night pilotage") == "night pilotage"
     # what is recommended or proposed is asked, and kept; "How does the review define …" asks the topic's definition

@@ -37,6 +37,9 @@ from assistant.ranking import asks_definition
         ("How does the port code define a pilot?", "pilot"),
         ("How do the harbour rules define night pilotage?", "night pilotage"),
         ("How is harbour pilot licensing defined in the code?", "harbour pilot licensing"),
+        # what a source means by it ("the briefs" had been the term asked about)
+        ("What does the port code mean by pilotage?", "pilotage"),
+        ("What do the briefs mean by the harbour authority?", "harbour authority"),
         # search-box words ending in what they ask for
         ("harbour dues meaning", "harbour dues"),
         ("pilotage definition", "pilotage"),
