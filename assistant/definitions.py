@@ -37,7 +37,8 @@ _ASKED_TERM = (
     ),
     re.compile(
         r"\b(?:definitions?|meanings?)\s+of\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>.+?)"
-        r"(?:\s+(?:is|are|was|were|do|does|did|used|given|in|by|according|from|that|which)\b.*)?\W*$",
+        r"(?:\s+(?:is|are|was|were|do|does|did|used|given|in|by|according|from|that|which|differ|differs|compare|compares|"
+        r"varies|vary|the\s+same)\b.*)?\W*$",
         re.IGNORECASE,
     ),
     re.compile(r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?P<term>.+?)\W*$", re.IGNORECASE),

@@ -26,6 +26,9 @@ from assistant.ranking import asks_definition
         ("What is a pilot as defined by the code?", "pilot"),
         ("Whose definition of a pilot is used?", "pilot"),
         ("What is the definition of harbour dues according to the port?", "harbour dues"),
+        # two sources' definitions set side by side: the term, not "pilotage differ"
+        ("How does the code's definition of pilotage differ from the review's?", "pilotage"),
+        ("Is the definition of pilotage the same in the code and the review?", "pilotage"),
         ("Compare the two definitions of harbour dues in the codes.", "harbour dues"),  # each definition leads
         # what a thing is made of is what it is: "X is composed of …" answers it
         ("What are the components of the harbour authority?", "harbour authority"),
