@@ -233,6 +233,8 @@ def test_names_are_looked_up_by_stem_and_start(answerer):
     assert named_terms("2015-16") == ["2015", "2016"] and years_written_out("in 1999–01") == "in 1999–2001"
     asked = answerer.ask("What came out of the 2015-16 arrivals at UN level?")
     assert asked.evidence is not None and asked.evidence.names_missing_nearby == 0
+    mid = answerer.ask("How many refugees were there worldwide in mid-2016?").evidence  # "mid" is no word to find
+    assert mid is not None and mid.names_missing_nearby == 0 and mid.names_missing_sentences == 0
 
 
 def test_a_quoted_phrase_is_a_name_the_briefs_must_write_and_what_the_answer_quotes(tmp_path):
