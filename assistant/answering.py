@@ -676,6 +676,8 @@ class Answerer:
         # "What are the three levels of SSR activities?": headings a layout sets side by side (a figure's columns),
         # each ending with the noun asked for, in the first brief found that has them
         parallel = self._parallel_headings(*plural, hits) if plural is not None and not listed and not resolved.followup else None
+        if listed and asks_list(question) and not unknown:  # asked for a list a section the question names holds
+            support = ANSWERED  # ("What are the key findings?", "What challenges does … face?"): the list answers it
         if support == NOT_COVERED_LEVEL and (listed or parallel) and not unknown:  # a section of the briefs has the
             support = PARTIAL  # name asked for
         quoted = self._quoted_written(question, candidates)

@@ -1073,8 +1073,8 @@ def test_a_what_question_restating_a_list_heading_gets_the_whole_list(tmp_path):
 
 def test_a_list_question_naming_a_listing_heading_is_never_refused_unless_it_names_what_the_briefs_lack(tmp_path):
     """Whatever the answerability model says of its few words, "What are the key findings?" names a section of the
-    briefs that lists them: the list is shown, as partial. A question that also names what the briefs never mention
-    (a year, a body) stays not covered."""
+    briefs that lists them: the list is shown, and answers it (asked for a list; typed as search-box words, partial). A
+    question that also names what the briefs never mention (a year, a body) stays not covered."""
     findings = ["Creation of a river police unit in each of the four districts",
                 "Weak record keeping on arrests made by the ferry guards",
                 "Lack of coordination between ferry guards and the river police"]
@@ -1083,9 +1083,9 @@ def test_a_list_question_naming_a_listing_heading_is_never_refused_unless_it_nam
         "## From Plans to Practice - Key Findings\n\n" + "".join(f"- {item}\n" for item in findings) + "\n"
     )})
     answerer._support = lambda evidence, confidence, model: (0.01, "not_covered")  # the model refuses, whatever it sees
-    for question in ("What are the key findings?", "key findings"):  # asked, or typed as search-box words
-        found = answerer.ask(question)
-        assert found.support == "partial" and [s.text for s in found.sentences] == findings
+    for question, support in (("What are the key findings?", "answered"), ("key findings", "partial")):
+        found = answerer.ask(question)  # asked for, or typed as search-box words
+        assert found.support == support and [s.text for s in found.sentences] == findings, question
     assert answerer.ask("What are the key findings of the 2025 Frontex audit?").support == "not_covered"
     assert answerer.ask("Who reviewed river policing?").support == "not_covered"  # no list asked for, no heading named
 
