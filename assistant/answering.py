@@ -683,6 +683,9 @@ class Answerer:
         quoted = self._quoted_written(question, candidates)
         if support == NOT_COVERED_LEVEL and quoted:  # a brief writes the phrase the question quotes
             support = PARTIAL
+        entries = self._entries_named(question) if keywords else []  # search-box words naming a reading-list entry
+        if support == NOT_COVERED_LEVEL and entries and not unknown:  # ("cold chains markets"): that entry is there
+            support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None
         # (not when it names what the briefs never mention: "… in the 2025 Frontex audit?")
         asked_entries = entry_points_asked_for(
@@ -752,7 +755,7 @@ class Answerer:
                 named=frozenset(terms(kind.group("name"))) if (kind := _NAMED_KIND.search(typed)) else frozenset(),
             )
             if keywords:  # search-box words naming a reading-list entry ("Lebanon justice displacement"): that entry too
-                more = self.composer.quoted_readings(self._entries_named(question), first_marker=len(citations) + 1)
+                more = self.composer.quoted_readings(entries, first_marker=len(citations) + 1)
                 sentences, citations = sentences + more[0], citations + more[1]
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             # asked which brief speaks of a thing ("Which briefs mention Libya?"): the briefs the quotes come from
