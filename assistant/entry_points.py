@@ -90,7 +90,7 @@ def factors_asked_for(catalogue: Catalogue, query: str) -> list[Factor]:
     if not factors:
         return []
     asked = set(terms(query))
-    enumeration = _ENUMERATION.search(query) or asks_list(query)  # "Give me the push factors"
+    enumeration = _asks_enumeration(query)
     thing = _ASKED_THING.search(query)
     labels = {f.label for f in factors if f.label and sum(g.label == f.label for g in factors) >= 2}
     for label in labels:
@@ -129,12 +129,21 @@ def entry_points_asked_for(
     if asks_entry_points(catalogue, query):
         factor = factor_named(catalogue, query) or focus
         if factor is None and asks_for_every_entry_point(catalogue, query):
-            return [e for f in catalogue.factors for e in (catalogue.entry_point(i) for i in f.entry_point_ids)
-                    if e is not None and e.kind == "entry_point"]
+            return [entry for each in catalogue.factors for entry in _entry_points_of(catalogue, each)]
     else:
         factor = focus if bare else None
     if factor is None:
         return []
+    return _entry_points_of(catalogue, factor)
+
+
+def _asks_enumeration(query: str) -> bool:
+    """Whether the question asks for things one by one: "Which …", "List …", "What are the main …", "Give me the push
+    factors" (ranking.asks_list)."""
+    return bool(_ENUMERATION.search(query)) or asks_list(query)
+
+
+def _entry_points_of(catalogue: Catalogue, factor: Factor) -> list[EntryPoint]:
     return [e for e in (catalogue.entry_point(i) for i in factor.entry_point_ids) if e is not None and e.kind == "entry_point"]
 
 
@@ -144,7 +153,7 @@ def asks_for_every_entry_point(catalogue: Catalogue, query: str) -> bool:
     armed conflict?" (a factor's, or the passages on what it names)."""
     labels = {e.label for e in catalogue.entry_points if e.kind == "entry_point" and e.label}
     label_terms = {t for label in labels for t in terms(label)}
-    if not labels or not (_ENUMERATION.search(query) or asks_list(query)):
+    if not labels or not _asks_enumeration(query):
         return False
     return all(t in label_terms or t in _ASKING_FOR_ACTION or t in _LISTING for t in terms(query))
 
@@ -190,8 +199,11 @@ def entry_points_listed(
         for source in entry.sources:
             line = source.text.split("\n", 1)[0].rstrip()
             start, end = source.start, source.start + len(line)
-            # the sentence opening it, when the line goes on past it (a heading run into its text)
-            inside = [i for i in range(len(table)) if table.doc_ids[i] == source.doc_id and start <= int(table.starts[i]) < end]
+            # the sentence opening it, when the line goes on past it (a heading run into its text): of the sentences of
+            # the passage holding its start
+            position = index.passage_containing(source.doc_id, start)
+            held = table.by_passage[position] if position is not None else []
+            inside = [i for i in held if start <= int(table.starts[i]) < end]
             if inside:
                 first = min(inside, key=lambda i: int(table.starts[i]))
                 start, end = int(table.starts[first]), min(end, int(table.ends[first]))
