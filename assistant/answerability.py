@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .conversation import THEN
 from .linear import LinearModel, usable
 
 ANSWERED, PARTIAL, NOT_COVERED = "answered", "partial", "not_covered"
@@ -156,7 +157,10 @@ _MONTH = re.compile(
 def asked_type(question: str) -> str | None:
     """The kind of answer a question asks for: "money" (how much was spent, pledged, funded), "share" (what
     percentage or proportion), "month", "duration" (how long), "count" (how many, how much), "year" (when), "place"
-    (which countries, where), "body" (which NGO, agency, programme or convention), or None."""
+    (which countries, where), "body" (which NGO, agency, programme or convention), or None. Of a follow-up's query,
+    the question asked, not the earlier one it carries: "Where do most of them come from — How many people were
+    displaced" asks for a place, "What does it recommend — How many …" for none."""
+    question = question.partition(THEN)[0]
     for kind, pattern in (("money", _ASKS_MONEY), ("share", _ASKS_SHARE), ("month", _ASKS_MONTH),
                           ("count", _ASKS_NUMBER), ("duration", _ASKS_DURATION), ("year", _ASKS_YEAR),
                           ("place", _ASKS_PLACE), ("body", _ASKS_BODY)):

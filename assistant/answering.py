@@ -683,7 +683,9 @@ class Answerer:
         quoted = self._quoted_written(question, candidates)
         if support == NOT_COVERED_LEVEL and quoted:  # a brief writes the phrase the question quotes
             support = PARTIAL
-        entries = self._entries_named(question) if keywords else []  # search-box words naming a reading-list entry
+        # search-box words naming a reading-list entry; not a follow-up's few words ("And in the Northern Triangle?"
+        # names a place the last question is asked of, not the webinar on it)
+        entries = self._entries_named(question) if keywords and not resolved.followup else []
         if support == NOT_COVERED_LEVEL and entries and not unknown:  # ("cold chains markets"): that entry is there
             support = PARTIAL
         never = self._never_mentioned(question, unknown, corrected) if support != ANSWERED and language == "en" else None

@@ -287,6 +287,10 @@ _COUNTED = re.compile(
     r"(\s+(?:were|are|was|is|did|do|does|have|has|had|will|would|can|could)\b.*)$",
     re.IGNORECASE,
 )
+# Between the parts of a follow-up's query: the question asked, first, then what it carries after it, the earlier
+# question or topic ("Where do most of them come from — How many people were forcibly displaced worldwide") or a new
+# focus joining the question ("… in Sweden — asylum seekers")
+THEN = " — "
 _FIGURE_ONLY = re.compile(r"^\s*(?:the\s+)?(?:years?\s+)?\d[\d,.]*(?:\s*(?:[-–]|and|to)\s*\d[\d,.]*)?\s*$", re.IGNORECASE)
 
 
@@ -658,8 +662,13 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             # governance) asks to explain accountability. Without either ("Does it involve women?"), the topic is
             # continued, as after any question
             written = _replace_focus(before, rest, after)
+            if _name_only(rest) and _REFERENCE.search(before) and not _REFERENCE.search(written):
+                # the name took the place of the word that pointed back to the topic: "And in the Northern
+                # Triangle?" after "What could SSR do about that?" (that: why young men leave Eritrea) asks what
+                # SSR could do about the Northern Triangle, not about Eritrea too
+                return ResolvedQuestion(question, written, True, f"continues with '{cue}', a name for the topic", written)
             return ResolvedQuestion(
-                question, f"{written} — {previous.topic}", True, f"continues with '{cue}'", previous.topic, written_out=written
+                question, f"{written}{THEN}{previous.topic}", True, f"continues with '{cue}'", previous.topic, written_out=written
             )
         names_source = SOURCE_PHRASE.fullmatch(rest) is not None
         source = SOURCE_PHRASE.search(previous.topic) if names_source else None
@@ -680,7 +689,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             given = statements(answer)
             what = given[0].rstrip(".") if len(given) == 1 else picked[0]  # statements() drops the markers
             possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
-            query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]} — {previous.topic}"
+            query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}"
             return ResolvedQuestion(
                 question, query, True, f"refers back with '{pronoun.group(0)}', read as '{what}', which the last question picked",
                 previous.topic,
@@ -692,7 +701,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         if named is not None:
             reason += f", read as '{named[1]}'"
         # "it" for one of the topic's many things: the one the last question picked, so that question is kept
-        base = named[0] if named else f"{text} — {previous.query}" if many and previous.followup else _after(text, previous)
+        base = named[0] if named else f"{text}{THEN}{previous.query}" if many and previous.followup else _after(text, previous)
         return ResolvedQuestion(question, base + (f" ({anchored})" if anchored else ""), True, reason, previous.topic, anchored)
     described = _described(text, previous.topic)
     if described is not None:
@@ -906,7 +915,7 @@ def _after(text: str, previous: ResolvedQuestion) -> str:
     parts = [text] if previous.followup and previous.topic else [text, previous.text[named.end() :] if named else previous.text]
     if previous.topic and previous.topic != previous.text:
         parts.append(previous.topic)
-    return " — ".join(parts)
+    return THEN.join(parts)
 
 
 # the sentences before a query's last one ("Gangs are extorting families in our city. What can be done"), and the space
@@ -987,7 +996,7 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
         return f"{counted.group(1)}{_LEADING_THE.sub('', new_focus)}{counted.group(3)}"
     slot = previous_query[focus.end() :].strip()
     if _name_only(slot) and not named:  # "… have in Sweden" + "asylum seekers": Sweden stays, the focus joins
-        return f"{previous_query} — {new_focus}"
+        return f"{previous_query}{THEN}{new_focus}"
     place = _PLACE_AFTER.search(slot) if not named else None
     if place is not None and _name_only(place.group("name")):  # "about migration governance in Sweden" + "children":
         # the subject gives way, the place stays ("about children in Sweden")

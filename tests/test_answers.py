@@ -687,6 +687,7 @@ def test_how_long_questions_need_a_length_of_time(tmp_path):
 
 def test_which_countries_and_where_questions_need_a_place_named():
     from assistant.answerability import asked_type, holds_answer_type
+    from assistant.conversation import THEN
 
     for question in ("Which countries host most of the pilots?", "To which other countries do the pilots move?",
                      "Where do most pilots go after training?", "In which region is the harbour?"):
@@ -698,6 +699,9 @@ def test_which_countries_and_where_questions_need_a_place_named():
     # nor "where" the briefs say something
     assert asked_type("Where is night pilotage recommended?") is None
     assert asked_type("Where do the notes discuss tug crews?") is None
+    # a follow-up's query asks what its question asks, not what the earlier question it carries did
+    assert asked_type(f"Where do most of them go{THEN}How many pilots left Ruritania") == "place"
+    assert asked_type(f"Why did they leave{THEN}How many pilots left Ruritania") is None
     asks = "Which countries host most of the pilots trained in Ruritania?"
     assert not holds_answer_type(asks, "Most pilots trained in Ruritania stay in the region.")  # no place beyond its own
     assert not holds_answer_type(asks, "Ruritania trained 300 pilots in 2019.")  # the first word is capitalised anyway

@@ -577,6 +577,18 @@ def test_a_continuation_after_a_follow_up_with_a_focus_of_its_own_continues_that
     assert "development aid" in aid.query and "women" not in aid.query
 
 
+def test_a_name_taking_the_place_of_the_word_pointing_back_leaves_the_topic_behind():
+    """"And in Zembla?" after "What can the coast guard do about that?" (that: why fishermen leave Ruritania) asks
+    what the coast guard can do about Zembla; Ruritania is not searched too. A name continuing a follow-up whose word
+    pointing back stays keeps the topic."""
+    turns = history("Why do fishermen leave Ruritania?", "What can the coast guard do about that?")
+    zembla = resolve("And in Zembla?", turns)
+    assert zembla.followup and zembla.query == "What can the coast guard do about Zembla"
+    assert "Ruritania" not in zembla.query and zembla.topic == zembla.query
+    kept = resolve("And in Zembla?", history("Why do fishermen leave Ruritania?", "Do they sell their catch in winter?"))
+    assert kept.query == "Do they sell their catch in Zembla — Why do fishermen leave Ruritania"
+
+
 def test_a_continuation_after_a_follow_up_asking_of_one_term_asks_the_same_of_its_own_term():
     """"And accountability?" after "Explain transparency." (read within the principles just listed) asks to explain
     accountability, not "What are accountability"; the continuation after it continues it in turn."""

@@ -156,6 +156,17 @@ def test_search_box_words_naming_a_reading_entry_bring_that_entry(fisheries, mon
     assert entry not in quoted(fisheries.ask("How do fish prices change during the closed season?"))
 
 
+def test_a_follow_up_of_few_words_is_no_search_box_words_naming_an_entry(fisheries):
+    """"And cold chains markets?" after a question on markets asks that question of cold chains: the words continue
+    a conversation, so the entry they happen to name is not brought as it is for the same words typed alone."""
+    entry = "»Cold Chains for Small Markets«, Island Trade Council - 2020."
+    first = "What happens to fish prices in the markets?"
+    turns = [Turn("user", first), Turn("assistant", fisheries.ask(first).text)]
+    follow_up = fisheries.ask("And cold chains markets?", turns)
+    assert follow_up.resolved.followup and entry not in quoted(follow_up)
+    assert quoted(fisheries.ask("cold chains markets"))[-1] == entry
+
+
 def test_reading_entries_never_answer_a_question_about_content(fisheries):
     answer = fisheries.ask("How often does the inspectorate patrol the lagoons?")
     assert any("twice a week" in text for text in quoted(answer))
