@@ -945,6 +945,17 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
     done" + "the prosecutors" keeps the city)."""
     if not new_focus:
         return previous_query
+    head, joined, tail = previous_query.rpartition(THEN)
+    if joined and not _QUESTION_CLAUSE.search(tail) and not _ASKING_VERB.match(tail):
+        # a focus joined to a question whose place stayed ("Tell me about Sweden — health care"): a place named takes
+        # the question's place ("And in Norway?"); a phrase opening with a preposition narrows the focus ("And for
+        # undocumented migrants?": health care for them); another focus takes the joined one's place ("And
+        # schooling?"), the place staying
+        if _name_only(_LEADING_PREPOSITION.sub("", new_focus)):
+            return f"{_replace_focus(head, new_focus, continuation)}{THEN}{tail}"
+        if _ANY_PREPOSITION.match(continuation):
+            return f"{head}{THEN}{tail} {continuation}"
+        return f"{head}{THEN}{new_focus}"
     scene = _SCENE.match(previous_query)  # a scene set before the question: only the asking sentence gives way
     if scene is not None:
         return f"{scene.group(1)} {_replace_focus(previous_query[scene.end() :], new_focus, continuation)}"

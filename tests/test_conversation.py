@@ -675,6 +675,19 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
     assert resolve("And in Zembla?", turns).query == "What rights do pilots have in Zembla"
 
 
+def test_continuations_after_a_focus_joined_to_a_place_keep_the_place():
+    """After "Tell me about Ruritania." and "What about pensions?" (Ruritania stays, pensions join), "And for tug
+    crews?" narrows the pensions, "And schooling?" takes their place, a place named takes Ruritania's: none loses
+    Ruritania ("Tell me about tug crews" had)."""
+    turns = history("Tell me about Ruritania.", "What about pensions?")
+    assert resolve("What about pensions?", turns[:2]).query == "Tell me about Ruritania — pensions"
+    narrowed = resolve("And for tug crews?", turns)
+    assert narrowed.query == "Tell me about Ruritania — pensions for tug crews"
+    later = [*turns, Turn("user", "And for tug crews?"), Turn("assistant", "An answer [1].")]
+    assert resolve("And schooling?", later).query == "Tell me about Ruritania — schooling"
+    assert resolve("And in Zembla?", turns).query == "Tell me about Zembla — pensions"
+
+
 @pytest.mark.parametrize(
     "topic, question, query",
     [
