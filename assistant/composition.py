@@ -232,8 +232,10 @@ class Composer:
         disagreements: list[list[str]] = []  # figures that differ between near-identical statements
         words = 0
         for candidate in candidates:
-            if candidate.score < floor and len(chosen) >= 2:
+            if candidate.score < floor and (len(chosen) >= 2 or self._read_with_another(chosen)):
                 break
+            if candidate.score < floor and self.antecedent(candidate.sentence) != candidate.sentence:
+                continue  # a sentence taken only to make two is not one that needs those before it to be read
             text = table.text(candidate.sentence, documents)
             if (chosen and said and shown_in(text, said) and not self._first_answer_of_its_kind(candidate, chosen)
                     and not holds_phrase(text, pointed)):
@@ -318,6 +320,11 @@ class Composer:
         best-scored candidate holding one, if any ("It is financed by … (40 million euros)" for "How much did the
         programme cost?", scored low for naming no programme itself; the sentence it points back to comes with it)."""
         return None if _holds_answer(chosen) else next((c for c in candidates if c.holds_answer), None)
+
+    def _read_with_another(self, chosen: list[list[Candidate]]) -> bool:
+        """Whether the one sentence chosen comes with the sentence before it that it points back to ("For example in
+        Central America, this is …" with what "this" is): two sentences already, without one below the floor."""
+        return len(chosen) == 1 and self.antecedent(chosen[0][0].sentence) != chosen[0][0].sentence
 
     @staticmethod
     def _first_answer_of_its_kind(candidate: Candidate, chosen: list[list[Candidate]]) -> bool:

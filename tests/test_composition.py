@@ -223,6 +223,27 @@ def test_a_sentence_pointing_back_brings_the_one_it_points_to(tmp_path, before, 
     assert composer.pointing_back(ids[stands_alone]) is None
 
 
+def test_no_sentence_below_the_floor_is_taken_to_make_two_when_the_best_comes_with_what_it_points_back_to(tmp_path):
+    """The best sentence points back ("this"): with the one before it, the answer has two sentences, so no weak one is
+    added to make two; and a weak one that would need the sentence before it to be read ("Furthermore, it …" after
+    what the note aims at) is never the one taken to make two."""
+    brief = (
+        "# Storms\n\n## Causes\n\nStorms close the lake for weeks each winter. For example in the bay, this is the "
+        "main cause of lost catches.\n\n## About this note\n\nThe note looks at lost catches. Furthermore, it "
+        "suggests what the towns might do.\n\n## Fund\n\nThe fund was set up by the towns.\n"
+    )
+    composer, ids = composer_of(tmp_path, {"storms.md": brief})
+    scored = {"For example in the bay": 0.9, "Furthermore, it suggests": 0.2, "The fund was set up": 0.1}
+    texts = [s.text for s in composer.compose(candidates(ids, scored), ranked=False)[0]]
+    assert texts == ["Storms close the lake for weeks each winter.", "For example in the bay, this is the main cause of lost catches."]
+    # the best sentence standing alone: the second taken is one that stands alone too, not the better-scored one
+    # needing what the note looks at
+    alone = {"The fund was set up": 0.9, "Furthermore, it suggests": 0.2, "Storms close the lake": 0.1}
+    texts = [s.text for s in composer.compose(candidates(ids, alone), ranked=False)[0]]
+    assert "The fund was set up by the towns." in texts and "Storms close the lake for weeks each winter." in texts
+    assert not any(t.startswith(("Furthermore", "The note looks")) for t in texts)
+
+
 def test_a_chain_of_sentences_pointing_back_is_followed_to_what_its_first_stands_for(tmp_path):
     brief = (
         "# Harbour Review\n\n## Proposals\n\nThe review makes four proposals to the harbour board. These rest on a survey "
