@@ -314,6 +314,8 @@ class ResolvedQuestion:
     # does SSR stand for?"): "they" after it are both ("How are they related?" asks of SSR and SSG)
     written_out: str = ""  # a continuation of a follow-up written out ("Explain accountability" for "And
     # accountability?" after "Explain transparency."): what the next continuation continues in turn
+    picked: str = ""  # the one thing a question picked among those the last answer enumerates ("rule of law" for
+    # "Which one is about laws?"): what "it" in the next question is ("Explain it.")
 
     @property
     def text(self) -> str:
@@ -567,6 +569,12 @@ def item_picked(text: str, answer: str) -> str | None:
     after "The principles of good governance are accountability, transparency, rule of law …"), the one thing holding
     the words it names, with what the statement says they are: "rule of law (The principles of good governance)";
     None unless exactly one thing of the first statement enumerating any holds them all."""
+    found = _item_and_lead(text, answer)
+    return f"{found[0]} ({found[1]})" if found is not None else None
+
+
+def _item_and_lead(text: str, answer: str) -> tuple[str, str] | None:
+    """item_picked's thing and what the statement says they are, apart."""
     asked = picks_among(text)
     if asked is None or not answer:
         return None
@@ -575,7 +583,7 @@ def item_picked(text: str, answer: str) -> str | None:
         lead, items = enumerated(statement)
         if items:
             holding = [item for item in items if wanted <= set(terms(item))]
-            return f"{holding[0]} ({lead})" if len(holding) == 1 and wanted else None
+            return (holding[0], lead) if len(holding) == 1 and wanted else None
     return None
 
 
@@ -618,9 +626,12 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             if by_place is not None:
                 query, ordinal, counted = by_place
                 return ResolvedQuestion(question, query, True, f"refers to '{ordinal}' of {which}", query, listing=counted)
-    named_item = item_picked(text, answer)
-    if named_item is not None:  # "Which one is about laws?" after "The principles … are accountability, …, rule of law …"
-        return ResolvedQuestion(question, named_item, True, "picks one of the things the last answer enumerates", named_item)
+    found = _item_and_lead(text, answer)
+    if found is not None:  # "Which one is about laws?" after "The principles … are accountability, …, rule of law …"
+        named_item = f"{found[0]} ({found[1]})"
+        return ResolvedQuestion(
+            question, named_item, True, "picks one of the things the last answer enumerates", named_item, picked=found[0]
+        )
     the_one = _THE_ONE.match(text[continuation.end() :]) if continuation else None
     if continuation and the_one:  # "And the one for refugees" continues as "And for refugees"
         text = text[: continuation.end()] + text[continuation.end() + the_one.end() :]
@@ -687,7 +698,8 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             # these concern leadership?": that is the one statement the last answer gave ("Lack of awareness … by mission
             # leadership"), else what the last question picked by, in the topic it picked among
             given = statements(answer)
-            what = given[0].rstrip(".") if len(given) == 1 else picked[0]  # statements() drops the markers
+            # the thing picked by name, else the one statement answering the pick, else what it picked by
+            what = previous.picked or (given[0].rstrip(".") if len(given) == 1 else picked[0])  # statements() drops the markers
             possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
             query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}"
             return ResolvedQuestion(

@@ -814,6 +814,10 @@ def test_a_question_picking_one_of_the_things_a_statement_enumerates_asks_about_
     assert resolved.followup and resolved.query == "reporting of wrecks (The duties of the harbour pilots)"
     # none of the things holds its words, or several do: read as any follow-up
     assert resolve("Which one is about money?", turns).query.startswith("Which one is about money —")
+    # "it" after the pick is the thing picked, not the whole statement the answer to the pick quoted
+    picked = [*turns, Turn("user", "Which one is about wrecks?"), Turn("assistant", said.split(" [1]")[0] + " [1]")]
+    explained = resolve("Explain it.", picked)
+    assert explained.query.startswith("Explain reporting of wrecks —") and "steering" not in explained.query
 
 
 def test_that_after_a_question_picking_among_the_things_just_quoted_is_the_thing_it_picked():
