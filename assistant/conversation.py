@@ -88,7 +88,10 @@ _UNSAID_COMPLEMENT = re.compile(
     # to what is given, paid or contributed: "How much did Germany contribute?", "Who paid?"
     r"contribut(?:e|es|ed|ing)|pa(?:y|ys|id)|donat(?:e|es|ed)|pledg(?:e|es|ed)|"
     # the place left or fled: "Why do people leave?" after "Tell me about Eritrea"
-    r"leav(?:e|es|ing)|left|fle(?:e|es|eing|d))\s*$",
+    r"leav(?:e|es|ing)|left|fle(?:e|es|eing|d)|"
+    # what one can or should do, about what was just spoken of: "What can SSR do?", "How could donors help?", "What
+    # should be done?"; not "What does DCAF do?" (what it does at all)
+    r"(?:can|could|should|would|must|might|may)\s+(?:[\w-]+\s+){0,3}?(?:do|be\s+done|help))\s*$",
     re.IGNORECASE,
 )
 _MAX_OWN_TERMS_FOR_UNSAID = 4  # "Are private patrol boats included?" points back; five words of its own name the thing
@@ -190,6 +193,7 @@ _PLACE_AFTER = re.compile(r"\s+(?:in|within|across|throughout|from)\s+(?P<name>(
 _SETTING_AFTER = re.compile(r"\s+(?:in|at|during|under|within)\s+(?:the\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,3}$")
 _SETTING_WORD = re.compile(r"\b(?:in|at|during|under|within)\b", re.IGNORECASE)
 _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
+_NAMES_APART = re.compile(r"\s+and\s+the\s+")  # "the Global Compact for Refugees and the Global Compact for Migration": two
 _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
 # Lower case or capitalised only: "IT systems" is no pronoun.
@@ -698,8 +702,13 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             # these concern leadership?": that is the one statement the last answer gave ("Lack of awareness … by mission
             # leadership"), else what the last question picked by, in the topic it picked among
             given = statements(answer)
-            # the thing picked by name, else the one statement answering the pick, else what it picked by
-            what = previous.picked or (given[0].rstrip(".") if len(given) == 1 else picked[0])  # statements() drops the markers
+            # the thing picked by name, else the one name of the one statement answering the pick that holds what it
+            # picked by ("the Global Compact for Refugees" for "Which one concerns refugees?"), else that statement,
+            # else what it picked by
+            wanted = set(terms(picked[0]))
+            names = [name for m in _NAME.finditer(given[0]) for name in _NAMES_APART.split(m.group(0))
+                     if wanted <= set(terms(name))] if len(given) == 1 else []
+            what = previous.picked or (names[0] if len(set(names)) == 1 else given[0].rstrip(".") if len(given) == 1 else picked[0])  # statements() drops the markers
             possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
             query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}"
             return ResolvedQuestion(

@@ -840,6 +840,30 @@ def test_that_after_a_question_picking_among_the_things_just_quoted_is_the_thing
     assert "Night patrols" not in resolve("What does the audit recommend about that?", turns).query
 
 
+def test_it_after_a_pick_answered_by_one_long_statement_is_the_name_in_it_holding_the_words_picked_by():
+    """"Which one concerns tugs?" answered by one sentence naming both codes: "it" is the Harbour Code for Tugs (a
+    name joined to another by "and the" is two names), not the whole sentence."""
+    turns = [
+        Turn("user", "What are the harbour codes?"),
+        Turn("assistant", "The board wrote the Harbour Code for Pilots. [1] Both codes were signed in 2010. [2]"),
+        Turn("user", "Which one concerns tugs?"),
+        Turn("assistant", "The storms of 2009 led the board to draft the Harbour Code for Tugs and the Harbour Code "
+                          "for Pilots, both signed in 2010 after long talks with the crews. [1]"),
+    ]
+    resolved = resolve("What is it meant to do?", turns)
+    assert resolved.query == "What is Harbour Code for Tugs meant to do — What are the harbour codes"
+
+
+def test_what_one_can_or_should_do_with_nothing_after_it_asks_about_what_was_just_spoken_of():
+    turns = history("Which push factor affects fishermen most?", "Where does this happen?")
+    for question in ("What can the coast guard do?", "How could donors help?", "What should be done?"):
+        resolved = resolve(question, turns)
+        assert resolved.followup and resolved.query.endswith("— Which push factor affects fishermen most"), question
+    # what a body does at all, or what it can do for someone named, asks anew
+    assert not resolve("What does the coast guard do?", turns).followup
+    assert not resolve("What can the coast guard do for fishermen in storms?", turns).followup
+
+
 def test_a_pick_after_a_pick_picks_among_the_answer_both_follow():
     from assistant.conversation import picked_among
 
