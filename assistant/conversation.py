@@ -193,6 +193,7 @@ _PLACE_AFTER = re.compile(r"\s+(?:in|within|across|throughout|from)\s+(?P<name>(
 _SETTING_AFTER = re.compile(r"\s+(?:in|at|during|under|within)\s+(?:the\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,3}$")
 _SETTING_WORD = re.compile(r"\b(?:in|at|during|under|within)\b", re.IGNORECASE)
 _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
+_ASKS_WHO = re.compile(r"^\W*who\b", re.IGNORECASE)
 _NAMES_APART = re.compile(r"\s+and\s+the\s+")  # "the Global Compact for Refugees and the Global Compact for Migration": two
 _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
 # A pronoun that can stand for that thing; "that" and "this" only when they end the question ("examples of that").
@@ -1026,6 +1027,9 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
         # what is counted gives way, not the year: "How many refugees were there in 2016" + "internally displaced
         # persons" → "How many internally displaced persons were there in 2016"; a place takes the year's slot
         return f"{counted.group(1)}{_LEADING_THE.sub('', new_focus)}{counted.group(3)}"
+    if _ASKS_WHO.match(previous_query) and preposition is None and not named:  # "Who is involved in SSR" +
+        # "non-state actors": who is asked for, and the thing they are involved in stays; the focus joins
+        return f"{previous_query}{THEN}{new_focus}"
     slot = previous_query[focus.end() :].strip()
     if _name_only(slot) and not named:  # "… have in Sweden" + "asylum seekers": Sweden stays, the focus joins
         return f"{previous_query}{THEN}{new_focus}"

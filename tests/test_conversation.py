@@ -675,6 +675,14 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
     assert resolve("And in Zembla?", turns).query == "What rights do pilots have in Zembla"
 
 
+def test_a_continuation_after_a_who_question_asks_it_of_the_same_thing():
+    """"What about tug crews?" after "Who is involved in harbour reform?" asks about tug crews in harbour reform, not
+    who is involved in tug crews; another setting asked with the same preposition still takes the setting's place."""
+    turns = history("Who is involved in harbour reform?")
+    assert resolve("What about tug crews?", turns).query == "Who is involved in harbour reform — tug crews"
+    assert resolve("And in dredging?", turns).query == "Who is involved in dredging"
+
+
 def test_continuations_after_a_focus_joined_to_a_place_keep_the_place():
     """After "Tell me about Ruritania." and "What about pensions?" (Ruritania stays, pensions join), "And for tug
     crews?" narrows the pensions, "And schooling?" takes their place, a place named takes Ruritania's: none loses
