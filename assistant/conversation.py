@@ -193,6 +193,13 @@ _PLACE_AFTER = re.compile(r"\s+(?:in|within|across|throughout|from)\s+(?P<name>(
 _SETTING_AFTER = re.compile(r"\s+(?:in|at|during|under|within)\s+(?:the\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,3}$")
 _SETTING_WORD = re.compile(r"\b(?:in|at|during|under|within)\b", re.IGNORECASE)
 _NAME_JOINS = ("of", "and", "the", "for")  # small words inside a name: "Bosnia and Herzegovina", "Alliance for Sahel"
+# things a question asks about, pointed at with a word of its own as its subject: "What do these partnerships aim
+# at?", "Are those programmes funded?"; not "How many minors left those countries?" (the minors are asked about)
+_POINTED_PLURAL = re.compile(
+    r"^\W*(?:(?:what|how|why|when|where|who|which)\s+)?(?:do|did|are|were|have|had|can|could|should|would|will|must)\s+"
+    r"(?:these|those)\s+(?P<noun>[a-z][\w-]*[^s\W]s)\b",
+    re.IGNORECASE,
+)
 _ASKS_WHO = re.compile(r"^\W*who\b", re.IGNORECASE)
 _NAMES_APART = re.compile(r"\s+and\s+the\s+")  # "the Global Compact for Refugees and the Global Compact for Migration": two
 _NAME = re.compile(rf"\b[A-Z][\w-]*(?:\s+(?:(?:{'|'.join(_NAME_JOINS)})\s+)*[A-Z][\w-]*)*")  # "Sweden", "the Northern Triangle"
@@ -719,6 +726,14 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
         named = None if many else _named(text, previous.topic, previous.beside)
+        pointed = _POINTED_PLURAL.search(previous.text) if previous.followup else None
+        pronoun = _PRONOUN.search(text)
+        if pointed is not None and pronoun is not None and _PLURAL_PRONOUN.fullmatch(pronoun.group(0)):
+            # "they" after a follow-up that pointed at things of its own ("What do these partnerships aim at?"):
+            # those things, in the topic ("Did they work?" asks whether the partnerships worked)
+            thing = f"the {pointed.group('noun')}"
+            possessive = "'s" if pronoun.group(0).lower() == "their" else ""
+            named = (f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}", thing)
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"

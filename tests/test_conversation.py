@@ -675,6 +675,15 @@ def test_a_continuation_does_not_put_a_common_noun_in_the_place_of_a_name():
     assert resolve("And in Zembla?", turns).query == "What rights do pilots have in Zembla"
 
 
+def test_they_after_a_follow_up_pointing_at_things_of_its_own_are_those_things():
+    """"Did they work?" after "What do these agreements aim at?" asks whether the agreements worked (in the topic);
+    after "How many pilots left those ports?" "they" are not the ports (the question asked about the pilots)."""
+    turns = history("What does the harbour note say about Zembla?", "What do these agreements aim at?")
+    assert resolve("Did they work?", turns).query == "Did the agreements work — What does the harbour note say about Zembla"
+    other = history("What does the harbour note say about Zembla?", "How many pilots left those ports?")
+    assert "the ports" not in resolve("Why did they leave?", other).query
+
+
 def test_a_continuation_after_a_who_question_asks_it_of_the_same_thing():
     """"What about tug crews?" after "Who is involved in harbour reform?" asks about tug crews in harbour reform, not
     who is involved in tug crews; another setting asked with the same preposition still takes the setting's place."""
