@@ -709,14 +709,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         if picked is not None and pronoun is not None:  # "What does the report recommend about that?" after "Which of
             # these concern leadership?": that is the one statement the last answer gave ("Lack of awareness … by mission
             # leadership"), else what the last question picked by, in the topic it picked among
-            given = statements(answer)
-            # the thing picked by name, else the one name of the one statement answering the pick that holds what it
-            # picked by ("the Global Compact for Refugees" for "Which one concerns refugees?"), else that statement,
-            # else what it picked by
-            wanted = set(terms(picked[0]))
-            names = [name for m in _NAME.finditer(given[0]) for name in _NAMES_APART.split(m.group(0))
-                     if wanted <= set(terms(name))] if len(given) == 1 else []
-            what = previous.picked or (names[0] if len(set(names)) == 1 else given[0].rstrip(".") if len(given) == 1 else picked[0])  # statements() drops the markers
+            what = _thing_picked(previous, picked[0], statements(answer))
             possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
             query = f"{text[: pronoun.start()]}{what}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}"
             return ResolvedQuestion(
@@ -725,15 +718,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
             )
         anchored = anchors(text, answer)
         many = _one_of_many(text, previous.topic)  # "it" for one of the topic's many things is no thing it names
-        named = None if many else _named(text, previous.topic, previous.beside)
-        pointed = _POINTED_PLURAL.search(previous.text) if previous.followup else None
-        pronoun = _PRONOUN.search(text)
-        if pointed is not None and pronoun is not None and _PLURAL_PRONOUN.fullmatch(pronoun.group(0)):
-            # "they" after a follow-up that pointed at things of its own ("What do these partnerships aim at?"):
-            # those things, in the topic ("Did they work?" asks whether the partnerships worked)
-            thing = f"the {pointed.group('noun')}"
-            possessive = "'s" if pronoun.group(0).lower() == "their" else ""
-            named = (f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}", thing)
+        named = _pointed_things(text, previous) or (None if many else _named(text, previous.topic, previous.beside))
         reason = f"refers back with '{reference.group(0)}'"
         if named is not None:
             reason += f", read as '{named[1]}'"
@@ -866,6 +851,33 @@ def _named(text: str, topic: str, beside: str = "") -> tuple[str, str] | None:
         thing = f"{beside} and {_LEADING_THE.sub('', thing) if _LEADING_THE.match(beside) else thing}"
     possessive = "'s" if pronoun.group(0).lower() in ("its", "their") else ""
     return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}", thing
+
+
+def _thing_picked(previous: ResolvedQuestion, picked_by: str, given: list[str]) -> str:
+    """What "it" after a question picking one thing is: the thing picked by name ("rule of law" for "Which one is about
+    laws?"), else the one name of the one statement answering the pick that holds the words it picked by ("the Global
+    Compact for Refugees" for "Which one concerns refugees?"), else that statement ("Night patrols lack leaders"), else
+    the words it picked by. `given`: the last answer's statements."""
+    if previous.picked:
+        return previous.picked
+    if len(given) != 1:
+        return picked_by
+    wanted = set(terms(picked_by))
+    names = {name for m in _NAME.finditer(given[0]) for name in _NAMES_APART.split(m.group(0)) if wanted <= set(terms(name))}
+    return next(iter(names)) if len(names) == 1 else given[0].rstrip(".")  # statements() drops the markers
+
+
+def _pointed_things(text: str, previous: ResolvedQuestion) -> tuple[str, str] | None:
+    """The question with "they" (them, their) put as the things the previous follow-up pointed at as its subject
+    ("Did they work?" after "What do these partnerships aim at?": "Did the partnerships work", in the topic), and
+    those things; None when it pointed at none or the question says no such pronoun."""
+    pointed = _POINTED_PLURAL.search(previous.text) if previous.followup else None
+    pronoun = _PRONOUN.search(text)
+    if pointed is None or pronoun is None or not _PLURAL_PRONOUN.fullmatch(pronoun.group(0)):
+        return None
+    thing = f"the {pointed.group('noun')}"
+    possessive = "'s" if pronoun.group(0).lower() == "their" else ""
+    return f"{text[: pronoun.start()]}{thing}{possessive}{text[pronoun.end() :]}{THEN}{previous.topic}", thing
 
 
 def _one_of_them(text: str, topic: str) -> tuple[str, str, str] | None:
