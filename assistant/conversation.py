@@ -1000,7 +1000,7 @@ def _replace_focus(previous_query: str, new_focus: str, continuation: str = "") 
         # the question's place ("And in Norway?"); a phrase opening with a preposition narrows the focus ("And for
         # undocumented migrants?": health care for them); another focus takes the joined one's place ("And
         # schooling?"), the place staying
-        if _name_only(_LEADING_PREPOSITION.sub("", new_focus)):
+        if _name_only(new_focus):
             return f"{_replace_focus(head, new_focus, continuation)}{THEN}{tail}"
         if _ANY_PREPOSITION.match(continuation):
             return f"{head}{THEN}{tail} {continuation}"
