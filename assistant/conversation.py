@@ -70,6 +70,9 @@ _MENTIONED = rf"mentioned(?!\s+(?:anywhere|at\s+all|(?:in|by)\s+(?:(?:the|any|a|
 _REFERENCE = re.compile(
     rf"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|{_MENTIONED}|former|latter|"
     r"afterwards?|beforehand|since then|at the time)\b"
+    # a likeness with nothing said to be like: "Are there other countries with similar problems?" (similar to what was
+    # just spoken of); not "similar to the Khartoum Process"
+    r"|\b(?:similar|comparable|alike)\b(?!\s+(?:to|with)\b)"
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
     r"|\b(?:next|then|later)\s*$"
     # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
@@ -91,7 +94,9 @@ _UNSAID_COMPLEMENT = re.compile(
     r"leav(?:e|es|ing)|left|fle(?:e|es|eing|d)|"
     # what one can or should do, about what was just spoken of: "What can SSR do?", "How could donors help?", "What
     # should be done?"; not "What does DCAF do?" (what it does at all)
-    r"(?:can|could|should|would|must|might|may)\s+(?:[\w-]+\s+){0,3}?(?:do|be\s+done|help))\s*$",
+    r"(?:can|could|should|would|must|might|may)\s+(?:[\w-]+\s+){0,3}?(?:do|be\s+done|help)|"
+    # what is advised or wanted, for what was just spoken of: "What entry points are suggested?", "What is needed?"
+    r"(?:is|are|was|were|being|been)\s+(?:suggested|recommended|proposed|advised|advocated|needed|required))\s*$",
     re.IGNORECASE,
 )
 _MAX_OWN_TERMS_FOR_UNSAID = 4  # "Are private patrol boats included?" points back; five words of its own name the thing
@@ -440,6 +445,17 @@ _ANCHORLESS = frozenset(terms(
 ))
 
 
+# The verb of what was pointed back to, whose object the question asks for ("Who does it involve?", "What do they
+# cover?"): the object the last answer gave it is not what is asked, so its phrase is no anchor ("… because it involves
+# changing expectations" answers no "who"). A verb asked when or how of keeps its phrase: "When did they start?" after
+# "Starting from 2011, …"
+_VERB_OF_POINTED = re.compile(
+    r"^\W*(?:who|whom|what|which)\b(?:\s+[\w-]+){0,2}?\s+(?:do|does|did|can|could|will|would|should|must|may|might)\s+"
+    r"(?:it|they|this|that|these|those)\s+(?P<verb>[a-z]+)\W*$",
+    re.IGNORECASE,
+)
+
+
 def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     """Phrases of the previous answer around the follow-up's own words: "Which principles are those?"
     after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
@@ -450,7 +466,9 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
     names = _name_terms(question)
-    for term in dict.fromkeys(t for t in own_terms(_without_references(question)) if t not in _ANCHORLESS and t not in names):
+    verbs = {t for m in _VERB_OF_POINTED.finditer(question) for t in terms(m.group("verb"))}
+    for term in dict.fromkeys(t for t in own_terms(_without_references(question))
+                              if t not in _ANCHORLESS and t not in names and t not in verbs):
         found = next(((words, stems.index(term)) for words, stems in zip(pieces, stemmed) if term in stems), None)
         if found is not None and len(phrases) < most:
             words, at = found

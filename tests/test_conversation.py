@@ -881,6 +881,32 @@ def test_what_one_can_or_should_do_with_nothing_after_it_asks_about_what_was_jus
     assert not resolve("What can the coast guard do for fishermen in storms?", turns).followup
 
 
+def test_what_is_advised_or_wanted_with_nothing_after_it_asks_about_what_was_just_spoken_of():
+    turns = history("Tell me about storm damage to the quays.")
+    for question in ("What measures are suggested?", "What is needed?", "Which steps are recommended?"):
+        resolved = resolve(question, turns)
+        assert resolved.followup and resolved.query.endswith("— storm damage to the quays"), question
+    # what is advised for a thing it names asks anew
+    assert not resolve("What measures are suggested for pilot training in winter?", turns).followup
+
+
+def test_a_likeness_with_nothing_said_to_be_like_points_back():
+    turns = history("Why do fishermen leave Zembla?")
+    resolved = resolve("Are there other countries with similar problems?", turns)
+    assert resolved.followup and resolved.query.endswith("— Why do fishermen leave Zembla"), resolved.query
+    # a likeness to a thing it names asks anew
+    assert not resolve("Are there harbour codes similar to the Tarn Accord in other countries?", turns).followup
+
+
+def test_the_verb_asked_of_what_was_pointed_back_to_is_no_phrase_of_the_last_answer():
+    from assistant.conversation import anchors
+
+    said = "HPS is slow to change because it involves changing habits of the crews. [1]"
+    assert anchors("Who does it involve?", said) == ""
+    assert anchors("Which crews does it involve?", said) == "crews"
+    assert resolve("Who does it involve?", [Turn("user", "What is HPS?"), Turn("assistant", said)]).query == "Who does HPS involve"
+
+
 def test_a_pick_after_a_pick_picks_among_the_answer_both_follow():
     from assistant.conversation import picked_among
 
