@@ -465,6 +465,7 @@ _ASKED_OF_A_THING = re.compile(
     r"rationale|reasons?|origins?|point)",
     re.IGNORECASE,
 )
+_INDEFINITE = re.compile(r"(?:any|some|every|no)(?:thing|one|body|where)|none", re.IGNORECASE)
 BRIEF_OPENING, BRIEF_ABOUT, BRIEF_OVERVIEW_MAX = 2, 3, 5  # sentences quoted for a brief asked about as a whole
 BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes
 FOCUS_ANSWERS = 2  # the last answers looked through, latest first, for the factor a follow-up asking what to do is about
@@ -1093,8 +1094,9 @@ class Answerer:
         # is for, which "aims to promote …" says without the word)
         # (nor is a word of the thing a question asks whether the briefs speak of, or what they say of it: "What do the
         # briefs say about conscription?")
+        # (nor an indefinite pronoun: "Is anything similar to the Khartoum Process mentioned?" names no thing "anything")
         asked = [w for w in self._unknown_words(f"{asked_term(question) or ''} {asked_if_mentioned(question) or ''}")
-                 if not _ASKED_OF_A_THING.fullmatch(w)]
+                 if not _ASKED_OF_A_THING.fullmatch(w) and not _INDEFINITE.fullmatch(w)]
         asked = list(dict.fromkeys(asked))
         quoted = " ".join(unknown).lower()  # a word of an unknown phrase is not named again on its own
         typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w.lower() not in quoted]
