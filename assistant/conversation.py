@@ -461,8 +461,10 @@ def anchors(question: str, answer: str, width: int = 4, most: int = 2) -> str:
     after "…apply the principles of good governance…" gives "principles of good governance". A phrase stays within
     its statement: "… from the region. [1] The programme supports …" gives "region", not "region The programme";
     and none starts at a word as common as "from" ("Where did most of them come from?") nor at a name the question
-    itself says ("What could SSR do about it?" asks of SSR, not of the answer's "SSR initiatives might help")."""
-    pieces = [_WORDS.findall(piece) for piece in re.split(r"\[\d+\]|\n\s*\n", answer)]
+    itself says ("What could SSR do about it?" asks of SSR, not of the answer's "SSR initiatives might help"). Only
+    the quoted statements are read: a note the answer opens with ("The briefs may not answer this directly: …") is no
+    phrase of the briefs."""
+    pieces = [_WORDS.findall(piece) for piece in statements(answer)]
     stemmed = [[terms(w)[0] if terms(w) else "" for w in words] for words in pieces]
     phrases: list[str] = []
     names = _name_terms(question)

@@ -385,7 +385,7 @@ def test_what_a_follow_up_asks_is_read_without_the_phrases_the_last_answer_gave_
     from assistant.answerability import holds_answer_type
     from assistant.querying import ReadQuestion
 
-    said = "Starting from 2011, the harbour board signed ferry agreements with 4 towns: Lisk, Oran, Vell and Tam."
+    said = "Starting from 2011, the harbour board signed ferry agreements with 4 towns: Lisk, Oran, Vell and Tam. [1]"
     turns = [Turn("user", "Which towns have ferry agreements?"), Turn("assistant", said)]
     resolved = resolve("When did they start?", turns)
     assert resolved.anchors and "2011" in resolved.query  # the answer's phrases help the search find it again …
@@ -786,6 +786,10 @@ def test_a_phrase_of_the_last_answer_stays_within_its_statement():
     # a name the question says is what it asks of, not a phrase of the answer it points at
     assert anchors("What could HPS do about it?", "HPS initiatives might help the pilots. [1]") == ""
     assert anchors("What could HPS do about the initiatives?", "HPS initiatives might help the pilots. [1]") == "initiatives might help the"
+    # a note the answer opens with is no phrase of the briefs
+    noted = "The briefs may not answer this directly: these are the closest statements.\n\nBuy radios for the pilots. [1]"
+    assert anchors("What do the briefs recommend?", noted) == ""
+    assert anchors("Which radios?", noted) == "radios for the pilots"
 
 
 def test_an_ellipsis_keeps_the_place_the_focus_it_replaces_was_about():
