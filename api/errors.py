@@ -116,7 +116,18 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     return error_response(status, "invalid_request" if status == 422 else "invalid_json", message, param)
 
 
+# FastAPI's own words when a JSON body cannot be decoded at all (not UTF-8, or nested past the parser's depth), before
+# any field is read: said as what is wrong and how to send it
+_UNPARSED_BODY = "There was an error parsing the body"
+
+
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 400 and error.detail == _UNPARSED_BODY:
+        return error_response(
+            400, "invalid_json",
+            "The request body could not be read as JSON: it is not UTF-8 text, or it nests arrays or objects too deeply. "
+            'Send a JSON object in UTF-8 with Content-Type: application/json, e.g. {"question": "What is SSR?"}.',
+        )
     message = {404: "No such endpoint. See /docs for the API.", 405: "Method not allowed on this endpoint. See /docs."}
     return error_response(error.status_code, "http_error", message.get(error.status_code, str(error.detail)))
 

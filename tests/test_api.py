@@ -110,6 +110,11 @@ def test_malformed_json_is_a_400_with_a_hint(client):
     response = client.post("/ask", content=b'{"question": "What is SSR?"', headers={"content-type": "application/json"})
     assert "not valid JSON" in error_of(response, 400)
     assert "not valid JSON" in error_of(client.post("/v1/chat/completions", content=b"[", headers={"content-type": "application/json"}), 400)
+    # a body that cannot be decoded at all: not UTF-8, or nested past the parser's depth
+    for body in (b'{"question": "\xff\xfe"}', b"[" * 100_000 + b"]" * 100_000):
+        for path in ("/ask", "/v1/chat/completions"):
+            message = error_of(client.post(path, content=body, headers={"content-type": "application/json"}), 400)
+            assert "could not be read as JSON" in message and "UTF-8" in message, (path, message)
 
 
 def test_a_word_the_briefs_never_use_is_searched_with_theirs_over_http(client):
