@@ -197,6 +197,7 @@ class _PdfLine:
     family: str
     columns: tuple[float, ...] = ()  # where text starts after a gap wider than COLUMN_GAP ems: a table's cells
     row: bool = False  # a row of a table: its columns line up with a neighbour's; kept as a line of its own
+    starts: tuple[float, ...] = ()  # where each piece of text after the first starts (a header row's cells)
 
 
 # No stream of a brief decompresses to more than this; a bomb stops at it (LimitReachedError, a 422) instead of
@@ -369,6 +370,20 @@ def _font_family(font: str) -> str:
     return font.split("+")[-1].split("-")[0].split(",")[0]
 
 
+# A footnote mark set above the line it follows ("… forty ports.²"): a few digits, letters or signs, in type this much
+# smaller than the line's, raised by less than the line's size
+SUPERSCRIPT_SHARE = 0.8
+_MARK = re.compile(r"\s*(?:\d{1,3}|[ivxIVX]{1,5}|[a-z]|[*†‡§¶]{1,3})\s*")
+
+
+def _raised_mark(piece: str, size: float, y: float, line: tuple[float, list[tuple[str, float, str, float]]]) -> bool:
+    """Whether a piece is a mark set above the open line (a footnote number): it belongs to that line, so that the
+    text after it on the same baseline goes on in the same line and the same paragraph, not in a new one."""
+    line_y, pieces = line
+    line_size = max(piece_size for _, piece_size, _, _ in pieces)
+    return _MARK.fullmatch(piece) is not None and size <= line_size * SUPERSCRIPT_SHARE and 0 < y - line_y < line_size
+
+
 def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:  # type: ignore[no-untyped-def]
     """The page's text lines, each with its height on the page and its type (size, weight, family).
 
@@ -394,7 +409,10 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
                 line_open = False
             if not piece:
                 continue
-            if line_open and raw_lines and abs(raw_lines[-1][0] - y) <= max(2.5, effective_size * 0.3):
+            if line_open and raw_lines and (
+                abs(raw_lines[-1][0] - y) <= max(2.5, effective_size * 0.3)
+                or _raised_mark(piece, effective_size, y, raw_lines[-1])
+            ):
                 raw_lines[-1][1].append((piece, effective_size, font_name, x))
             else:
                 raw_lines.append((y, [(piece, effective_size, font_name, x)]))
@@ -410,7 +428,8 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
         size = Counter(round(piece[1], 1) for piece in words).most_common(1)[0][0]
         longest_font = max(words, key=lambda item: len(item[0]))[2]
         bold = all(_BOLD.search(piece[2]) for piece in words)
-        lines.append(_PdfLine(number, y, text, size, bold, _font_family(longest_font), _columns(pieces)))
+        starts = tuple(round(x, 1) for piece, _, _, x in pieces[1:] if piece.strip())
+        lines.append(_PdfLine(number, y, text, size, bold, _font_family(longest_font), _columns(pieces), starts=starts))
     return lines
 
 
@@ -439,7 +458,16 @@ def _mark_table_rows(lines: list[_PdfLine]) -> list[_PdfLine]:
     for previous, line in zip(lines, lines[1:]):
         if previous.columns and line.columns and aligned(previous, line):
             previous.row = line.row = True
+    # the line right above a table's first row whose cells start where that row's do, at two places or more: its header
+    # row ("Port | Inspections 2019 | Accidents"), whose short labels leave gaps too narrow to tell as columns
+    for previous, line in zip(lines, lines[1:]):
+        if line.row and not previous.row and previous.page == line.page and 0 < previous.y - line.y < HEADER_ROW_GAP * line.size:
+            shared = sum(any(abs(x - y) <= 1 for y in line.starts) for x in previous.starts)
+            previous.row = shared >= 2
     return lines
+
+
+HEADER_ROW_GAP = 2.5  # lines of the table's type between a header row's baseline and its first row's
 
 
 # pdfminer.six's layout analysis starts a new word where the gap between two letters is wider than this share of
@@ -649,7 +677,7 @@ def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
             text = f"{BULLET} {text}"
         bullet_pending = False
         is_note = line.size < body_size * 0.9
-        kind = "note" if is_note else ("item" if text.startswith(BULLET) else "paragraph")
+        kind = "note" if is_note else ("row" if line.row else "item" if text.startswith(BULLET) else "paragraph")
         if previous is None or _starts_new_block(previous, line, text):
             blocks.append(
                 Block(lines=[], pages=[], kind=kind, size=round(line.size, 1), bold=line.bold, family=line.family)

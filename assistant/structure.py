@@ -53,7 +53,7 @@ class Block:
 
     lines: list[str]
     pages: list[int | None] = field(default_factory=list)
-    kind: str = "paragraph"  # paragraph | item | note
+    kind: str = "paragraph"  # paragraph | item | note | row (a row of a table: never a heading)
     heading_level: int | None = None
     size: float | None = None
     bold: bool = False
@@ -268,7 +268,7 @@ def classify_headings(blocks: list[Block], marked_only: bool = False) -> list[He
 
 
 def _is_typographic_heading(block: Block, body_size: float, body_family: str | None) -> bool:
-    if block.kind == "note" or block.size is None or len(_words(block.joined())) > 25:
+    if block.kind in ("note", "row") or block.size is None or len(_words(block.joined())) > 25:
         return False
     if not re.search(r"[A-Za-z]{3}", block.joined()):
         return False
@@ -286,7 +286,7 @@ def _classify(
     typographic_sizes: list[float],
     guess_from_wording: bool,
 ) -> Heading | None:
-    if block.kind == "note" or not text:
+    if block.kind in ("note", "row") or not text:
         return None
     if block.heading_level is not None:
         return Heading("markdown", block.heading_level, _short_title(text))
@@ -386,6 +386,20 @@ def _split_block(block: Block, position: int) -> tuple[Block, Block]:
     return head, tail
 
 
+# A PDF's metadata title that names no document: the file it was made from ("brief.html", "Microsoft Word - note.docx"),
+# or what an editor or browser writes when none was given ("Untitled", "about:blank")
+_PLACEHOLDER_TITLE = re.compile(
+    r"(?:microsoft\s+(?:word|powerpoint)\s+-\s+)?.*\.(?:html?|docx?|odt|rtf|txt|md|pdf|pptx?|indd|tex|xml)"
+    r"|untitled(?:\s*(?:document|\d+))?|about:blank|document\d*|title",
+    re.IGNORECASE,
+)
+
+
+def placeholder_title(title: str) -> bool:
+    """Whether a metadata title is a file's name or an editor's placeholder rather than the document's title."""
+    return _PLACEHOLDER_TITLE.fullmatch(title.strip()) is not None
+
+
 def build_document(
     doc_id: str,
     source_path: str,
@@ -409,7 +423,7 @@ def build_document(
     notes = [block for block in blocks if block.kind == "note"]
     headings = classify_headings(body, marked_only=headings_marked)
 
-    title = (metadata_title or "").strip()
+    title = "" if placeholder_title(metadata_title or "") else (metadata_title or "").strip()
     skip_first = False
     if body and headings[0] is not None:
         skip_first = True

@@ -161,8 +161,8 @@ def test_printed_page_numbers_are_kept_and_shown_beside_the_pdf_page():
     assert cited["pages"] == [5] and cited["printed_pages"] == ["2"]
 
 
-def chromium_printed_pdf(path: Path) -> None:
-    """A brief printed by Chromium (Skia/PDF), with a running header and "Page N of M" footers, and an outline."""
+def print_with_chromium(path: Path, html: str, header: str, outline: bool = True) -> None:
+    """Print a page with Chromium (Skia/PDF), with `header` as a running header and "Page N of M" footers."""
     import shutil
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -170,24 +170,29 @@ def chromium_printed_pdf(path: Path) -> None:
         pytest.fail("Chromium is not installed: `make test` installs it (Debian package 'chromium').")
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+        page = browser.new_page()
+        page.set_content(html)
+        page.pdf(
+            path=str(path), format="A4", display_header_footer=True, outline=outline,
+            header_template=f'<div style="font-size:8px;width:100%;text-align:center">{header}</div>',
+            footer_template='<div style="font-size:8px;width:100%;text-align:center">Page <span class="pageNumber"></span> of '
+            '<span class="totalPages"></span></div>',
+            margin={"top": "60px", "bottom": "60px", "left": "50px", "right": "50px"},
+        )
+        browser.close()
+
+
+def chromium_printed_pdf(path: Path) -> None:
+    """A brief printed by Chromium, with a running header and "Page N of M" footers, and an outline."""
     parts = ["<html><head><title>Border Policing Manual</title></head><body><h1>Border Policing Manual</h1>"]
     for section in range(1, 6):
         parts.append(f"<h2>{section}. Training of unit {section}</h2>")
         parts += [f"<p>Paragraph {p} of section {section} explains how the border police unit trains with communities, "
                   "keeps records, and reports to the oversight body every month.</p>" for p in range(10)]
     parts.append("</body></html>")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
-        page = browser.new_page()
-        page.set_content("".join(parts))
-        page.pdf(
-            path=str(path), format="A4", display_header_footer=True, outline=True,
-            header_template='<div style="font-size:8px;width:100%;text-align:center">Border Policing Manual — SSR field series</div>',
-            footer_template='<div style="font-size:8px;width:100%;text-align:center">Page <span class="pageNumber"></span> of '
-            '<span class="totalPages"></span></div>',
-            margin={"top": "60px", "bottom": "60px", "left": "50px", "right": "50px"},
-        )
-        browser.close()
+    print_with_chromium(path, "".join(parts), "Border Policing Manual — SSR field series")
 
 
 def test_a_brief_printed_by_chromium_keeps_its_sections_and_loses_its_header_and_footer(tmp_path):
@@ -199,6 +204,50 @@ def test_a_brief_printed_by_chromium_keeps_its_sections_and_loses_its_header_and
     assert not [line for line in lines if "SSR field series" in line or re.fullmatch(r"Page \d+ of \d+", line)]
     assert [s.path[-1] for s in document.sections if s.path] == [f"{n}. Training of unit {n}" for n in range(1, 6)]
     assert document.title == "Border Policing Manual" and document.text.count("Paragraph 9 of section") == 5
+
+
+HARBOUR_BRIEF = """<html><head><title>harbour-brief.html</title><style>
+body { font-family: serif; font-size: 11pt; } h1 { font-size: 20pt; } h2 { font-size: 15pt; } sup { font-size: 7pt; }
+</style></head><body>
+<h1>Harbour Safety and Port Governance</h1>
+<p>This brief examines how port authorities manage the safety of ferries and fishing fleets.<sup>1</sup></p>
+<h2>1. Why harbour safety matters</h2>
+<p>In 2019 alone, 312 deaths were recorded across the region's forty ports.<sup>2</sup> Most accidents happen at night,
+when pilot boats are short of crew and radar coverage is patchy.</p>
+<h2>2. Inspections by port</h2>
+<p>The review counted inspections and accidents in each port.</p>
+<table border=1 style="font-size: 12pt"><tr><th>Port</th><th>Inspections 2019</th><th>Accidents</th></tr>
+<tr><td>North Quay</td><td>120</td><td>14</td></tr><tr><td>Salt Bay</td><td>45</td><td>31</td></tr></table>
+<p style="font-size: 8pt">1 Interviews were held in 2020. 2 Regional Maritime Safety Observatory, 2020.</p>
+</body></html>"""
+
+
+def test_a_printed_brief_keeps_paragraphs_past_footnote_marks_tables_out_of_its_headings_and_its_own_title(tmp_path):
+    path = tmp_path / "harbour.pdf"
+    print_with_chromium(path, HARBOUR_BRIEF, "Harbour Safety Brief — Regional Maritime Series", outline=False)
+    assert PdfReader(path).metadata.get("/Title") == "harbour-brief.html"
+    document = load_document(path)
+    # the metadata title names the file it was printed from: the brief's first heading is its title
+    assert document.title == "Harbour Safety and Port Governance"
+    # a footnote mark set above the line goes with it: the paragraph goes on after it, and no mark stands alone
+    assert "forty ports.2 Most accidents happen at night" in document.text
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    assert not [line for line in lines if re.fullmatch(r"\d{1,2}", line)]
+    # a table's rows, in larger type than the text and its header row in bold, are rows, not headings
+    assert [s.path for s in document.sections if s.path] == [
+        ("1. Why harbour safety matters",), ("2. Inspections by port",), ("Notes",)
+    ]
+    for row in ("Port Inspections 2019 Accidents", "North Quay 120 14", "Salt Bay 45 31"):
+        assert row in lines
+
+
+def test_a_metadata_title_naming_a_file_or_left_by_an_editor_is_no_title():
+    from assistant.structure import placeholder_title
+
+    for title in ("harbour-brief.html", "Microsoft Word - note v3.docx", "Untitled", "untitled document", "about:blank"):
+        assert placeholder_title(title), title
+    for title in ("Security Sector Reform", "Harbour Safety and Port Governance", "The .NET Migration Guide 2.0"):
+        assert not placeholder_title(title), title
 
 
 # ---------------------------------------------------------------- a manual made with fpdf2 (PyFPDF)
