@@ -267,10 +267,22 @@ def classify_headings(blocks: list[Block], marked_only: bool = False) -> list[He
     return _drop_titles_without_body(headings, texts, blocks)
 
 
+# Set large but no heading: a pull quote ("“When the accounts are read aloud, people pay.”"), a quotation in its marks,
+# or a sentence of PULL_QUOTE_WORDS words or more ending in a full stop or an exclamation mark (a heading asks or names)
+_QUOTATION = re.compile(r"^\W*[\"“”«„‘'].*[\"“”»’']\W*$", re.DOTALL)
+PULL_QUOTE_WORDS = 5
+
+
+def _pull_quote(text: str) -> bool:
+    return bool(_QUOTATION.match(text)) or (
+        text.rstrip("\"”»’' ").endswith((".", "!")) and len(_words(text)) >= PULL_QUOTE_WORDS
+    )
+
+
 def _is_typographic_heading(block: Block, body_size: float, body_family: str | None) -> bool:
     if block.kind in ("note", "row") or block.size is None or len(_words(block.joined())) > 25:
         return False
-    if not re.search(r"[A-Za-z]{3}", block.joined()):
+    if not re.search(r"[A-Za-z]{3}", block.joined()) or _pull_quote(block.joined()):
         return False
     if block.size >= body_size * 1.08:
         return True

@@ -214,6 +214,9 @@ body { font-family: serif; font-size: 11pt; } h1 { font-size: 20pt; } h2 { font-
 <h2>1. Why harbour safety matters</h2>
 <p>In 2019 alone, 312 deaths were recorded across the region's forty ports.<sup>2</sup> Most accidents happen at night,
 when pilot boats are short of crew and radar coverage is patchy.</p>
+<p style="font-size: 16pt; font-style: italic">“Most of the dead were crews of pilot boats.”</p>
+<p style="font-size: 16pt">Night pilotage is where the money should go first.</p>
+<p>Harbour masters agree that the night shift needs two pilots.</p>
 <h2>2. Inspections by port</h2>
 <p>The review counted inspections and accidents in each port.</p>
 <table border=1 style="font-size: 12pt"><tr><th>Port</th><th>Inspections 2019</th><th>Accidents</th></tr>
@@ -222,7 +225,7 @@ when pilot boats are short of crew and radar coverage is patchy.</p>
 </body></html>"""
 
 
-def test_a_printed_brief_keeps_paragraphs_past_footnote_marks_tables_out_of_its_headings_and_its_own_title(tmp_path):
+def test_a_printed_brief_keeps_paragraphs_past_footnote_marks_tables_and_pull_quotes_out_of_its_headings_and_its_own_title(tmp_path):
     path = tmp_path / "harbour.pdf"
     print_with_chromium(path, HARBOUR_BRIEF, "Harbour Safety Brief — Regional Maritime Series", outline=False)
     assert PdfReader(path).metadata.get("/Title") == "harbour-brief.html"
@@ -233,7 +236,8 @@ def test_a_printed_brief_keeps_paragraphs_past_footnote_marks_tables_out_of_its_
     assert "forty ports.2 Most accidents happen at night" in document.text
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
     assert not [line for line in lines if re.fullmatch(r"\d{1,2}", line)]
-    # a table's rows, in larger type than the text and its header row in bold, are rows, not headings
+    # a table's rows, in larger type than the text and its header row in bold, are rows, not headings; nor is a pull
+    # quote set large, in its quotation marks or as a sentence
     assert [s.path for s in document.sections if s.path] == [
         ("1. Why harbour safety matters",), ("2. Inspections by port",), ("Notes",)
     ]
