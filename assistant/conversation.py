@@ -66,13 +66,22 @@ _DESCRIBED_NOUN = re.compile(r"\bthe\s+(?P<kind>[a-z][\w-]*)\s+[a-z][\w-]*\b")
 _ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
 # "mentioned" as the verb of a question asking whether the briefs speak of a thing, not as "the one mentioned": "Are
 # returnees mentioned in the briefs?", "Is Libya mentioned anywhere?"
+# A likeness with nothing said to be like: "Are there other countries with similar problems?" (similar to what was just
+# spoken of); not "similar to the Khartoum Process", nor two things named alike ("Are refugees and migrants alike?")
+_LIKENESS = re.compile(r"\b(?:similar|comparable|alike)\b(?!\s+(?:to|with)\b)", re.IGNORECASE)
+_PAIRED = re.compile(r"\b(?:and|or|between|both)\b", re.IGNORECASE)
+
+
+def _likeness(text: str) -> re.Match[str] | None:
+    """The likeness word of a question that points back with it (_LIKENESS), or None."""
+    match = _LIKENESS.search(text)
+    return match if match is not None and not _PAIRED.search(text[: match.start()]) else None
+
+
 _MENTIONED = rf"mentioned(?!\s+(?:anywhere|at\s+all|(?:in|by)\s+(?:(?:the|any|a|all)\s+)?(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS}|review)))"
 _REFERENCE = re.compile(
     rf"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|{_MENTIONED}|former|latter|"
     r"afterwards?|beforehand|since then|at the time)\b"
-    # a likeness with nothing said to be like: "Are there other countries with similar problems?" (similar to what was
-    # just spoken of); not "similar to the Khartoum Process"
-    r"|\b(?:similar|comparable|alike)\b(?!\s+(?:to|with)\b)"
     # a time that points back only at the end: "What happened next?", "And then?"; not "the next steps for SSR"
     r"|\b(?:next|then|later)\s*$"
     # a quantifier standing for the people or things just spoken of, its verb right after it: "Where did most come
@@ -681,7 +690,7 @@ def _read_one(question: str, previous: ResolvedQuestion | None, answer: str = ""
         # message itself is what its pronouns point back to, not the conversation
         return ResolvedQuestion(question, text, False, "sets its own scene", text)
     without_that = _CONJUNCTION_THAT.sub(" ", text)
-    reference = (_REFERENCE.search(without_that) or _NARROWING.search(text)
+    reference = (_REFERENCE.search(without_that) or _likeness(text) or _NARROWING.search(text)
                  or (_UNSAID_COMPLEMENT.search(text) if len(own) <= _MAX_OWN_TERMS_FOR_UNSAID else None))
     # (a correction names what it corrects in as many words as it takes)
     if continuation and (len(own) <= _MAX_OWN_TERMS_FOR_ELLIPSIS or _CORRECTION.match(text)) and not reference:

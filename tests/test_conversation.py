@@ -898,8 +898,9 @@ def test_a_likeness_with_nothing_said_to_be_like_points_back():
     turns = history("Why do fishermen leave Zembla?")
     resolved = resolve("Are there other countries with similar problems?", turns)
     assert resolved.followup and resolved.query.endswith("— Why do fishermen leave Zembla"), resolved.query
-    # a likeness to a thing it names asks anew
+    # a likeness to a thing it names asks anew, and so does one of two things it names
     assert not resolve("Are there harbour codes similar to the Tarn Accord in other countries?", turns).followup
+    assert not resolve("Are pilot licences and ferry permits alike?", turns).followup
 
 
 def test_the_verb_asked_of_what_was_pointed_back_to_is_no_phrase_of_the_last_answer():
