@@ -274,10 +274,24 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
             "text or Markdown, or print it to PDF again."
         )
     title = str(metadata_title).strip() if isinstance(metadata_title, str) and metadata_title.strip() else None
-    if title and title.lower() in {"untitled", "(unspecified)", "unknown"}:
+    if title and placeholder_title(title):
         title = None
     blocks = _group_pdf_lines(lines)
     return blocks, title, mark_outline_headings(blocks, outline), labels
+
+
+# A PDF's metadata title that names no document: the file it was made from ("brief.html", "Microsoft Word - note.docx"),
+# or what a writer puts when none was given ("Untitled", "about:blank", "(unspecified)")
+_PLACEHOLDER_TITLE = re.compile(
+    r"(?:microsoft\s+(?:word|powerpoint)\s+-\s+)?.*\.(?:html?|docx?|odt|rtf|txt|md|pdf|pptx?|indd|tex|xml)"
+    r"|untitled(?:\s*(?:document|\d+))?|about:blank|\(unspecified\)|unknown|document\d*|title",
+    re.IGNORECASE,
+)
+
+
+def placeholder_title(title: str) -> bool:
+    """Whether a PDF's metadata title is a file's name or a writer's placeholder rather than the document's title."""
+    return _PLACEHOLDER_TITLE.fullmatch(title.strip()) is not None
 
 
 def _page_labels(reader: PdfReader) -> list[str]:

@@ -398,20 +398,6 @@ def _split_block(block: Block, position: int) -> tuple[Block, Block]:
     return head, tail
 
 
-# A PDF's metadata title that names no document: the file it was made from ("brief.html", "Microsoft Word - note.docx"),
-# or what an editor or browser writes when none was given ("Untitled", "about:blank")
-_PLACEHOLDER_TITLE = re.compile(
-    r"(?:microsoft\s+(?:word|powerpoint)\s+-\s+)?.*\.(?:html?|docx?|odt|rtf|txt|md|pdf|pptx?|indd|tex|xml)"
-    r"|untitled(?:\s*(?:document|\d+))?|about:blank|document\d*|title",
-    re.IGNORECASE,
-)
-
-
-def placeholder_title(title: str) -> bool:
-    """Whether a metadata title is a file's name or an editor's placeholder rather than the document's title."""
-    return _PLACEHOLDER_TITLE.fullmatch(title.strip()) is not None
-
-
 def build_document(
     doc_id: str,
     source_path: str,
@@ -435,7 +421,7 @@ def build_document(
     notes = [block for block in blocks if block.kind == "note"]
     headings = classify_headings(body, marked_only=headings_marked)
 
-    title = "" if placeholder_title(metadata_title or "") else (metadata_title or "").strip()
+    title = (metadata_title or "").strip()
     skip_first = False
     if body and headings[0] is not None:
         skip_first = True

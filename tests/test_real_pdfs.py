@@ -246,9 +246,10 @@ def test_a_printed_brief_keeps_paragraphs_past_footnote_marks_tables_and_pull_qu
 
 
 def test_a_metadata_title_naming_a_file_or_left_by_an_editor_is_no_title():
-    from assistant.structure import placeholder_title
+    from assistant.ingest import placeholder_title
 
-    for title in ("harbour-brief.html", "Microsoft Word - note v3.docx", "Untitled", "untitled document", "about:blank"):
+    for title in ("harbour-brief.html", "Microsoft Word - note v3.docx", "Untitled", "untitled document", "about:blank",
+                  "(unspecified)"):
         assert placeholder_title(title), title
     for title in ("Security Sector Reform", "Harbour Safety and Port Governance", "The .NET Migration Guide 2.0"):
         assert not placeholder_title(title), title
