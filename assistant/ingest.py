@@ -14,7 +14,7 @@ import logging
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -198,6 +198,7 @@ class _PdfLine:
     columns: tuple[float, ...] = ()  # where text starts after a gap wider than COLUMN_GAP ems: a table's cells
     row: bool = False  # a row of a table: its columns line up with a neighbour's; kept as a line of its own
     starts: tuple[float, ...] = ()  # where each piece of text after the first starts (a header row's cells)
+    x: float = 0.0  # where the line's first piece starts
 
 
 # No stream of a brief decompresses to more than this; a bomb stops at it (LimitReachedError, a 422) instead of
@@ -262,7 +263,7 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
     if glued_share(" ".join(line.text for line in lines)) > MAX_GLUED_SHARE:
         lines = _layout_lines(data, len(pages)) or lines  # words placed by kerning gaps: measure the gaps instead
     lines = _drop_outline_echoes(_drop_page_furniture(_drop_running_lines(lines, len(pages)), len(pages)), outline, labels)
-    lines = _mark_table_rows(_drop_navigation_pages(lines))
+    lines = _mark_table_rows(_drop_navigation_pages(_join_drop_caps(lines)))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(f"{name}: the PDF has no extractable text (scanned images?); OCR it first.")
     glued = glued_share(" ".join(line.text for line in lines))
@@ -443,7 +444,9 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
         longest_font = max(words, key=lambda item: len(item[0]))[2]
         bold = all(_BOLD.search(piece[2]) for piece in words)
         starts = tuple(round(x, 1) for piece, _, _, x in pieces[1:] if piece.strip())
-        lines.append(_PdfLine(number, y, text, size, bold, _font_family(longest_font), _columns(pieces), starts=starts))
+        lines.append(_PdfLine(
+            number, y, text, size, bold, _font_family(longest_font), _columns(pieces), starts=starts, x=round(pieces[0][3], 1)
+        ))
     return lines
 
 
@@ -521,6 +524,33 @@ def _layout_lines(data: bytes, page_count: int) -> list[_PdfLine]:
 
 def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+# A drop cap: a paragraph's first letter set this many times the body's size, beside the lines it opens
+DROP_CAP_SHARE = 1.8
+DROP_CAP_LOOKAHEAD = 12  # lines drawn after it among which the line it opens is looked for (a sidebar may come between)
+_DROP_CAP = re.compile(r"[\"“‘'(]?[A-Z]")
+
+
+def _join_drop_caps(lines: list[_PdfLine]) -> list[_PdfLine]:
+    """Each drop cap put back at the start of the line it opens ("C" + "ommunity policing asks …"): a line of one
+    capital, at DROP_CAP_SHARE times the body's size or more, and the first line drawn after it on its page that starts
+    in lower case to its right, no lower than its baseline and no higher than its size above it. Left alone, the letter
+    was a paragraph (or a heading) of its own and the word it opens was cut."""
+    body = _body_size(lines)
+    joined: list[_PdfLine] = []
+    for at, line in enumerate(lines):
+        if _DROP_CAP.fullmatch(line.text.strip()) and body and line.size >= DROP_CAP_SHARE * body:
+            opened = next((
+                i for i in range(at + 1, min(len(lines), at + 1 + DROP_CAP_LOOKAHEAD))
+                if lines[i].page == line.page and lines[i].text[:1].islower() and lines[i].x > line.x
+                and 0 <= lines[i].y - line.y <= line.size
+            ), None)
+            if opened is not None:
+                lines[opened] = replace(lines[opened], text=line.text.strip() + lines[opened].text)
+                continue
+        joined.append(line)
+    return joined
 
 
 def _body_size(lines: list[_PdfLine]) -> float:

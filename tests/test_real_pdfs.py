@@ -208,9 +208,11 @@ def test_a_brief_printed_by_chromium_keeps_its_sections_and_loses_its_header_and
 
 HARBOUR_BRIEF = """<html><head><title>harbour-brief.html</title><style>
 body { font-family: serif; font-size: 11pt; } h1 { font-size: 20pt; } h2 { font-size: 15pt; } sup { font-size: 7pt; }
+.drop::first-letter { font-size: 30pt; float: left; line-height: 0.9; margin-right: 3px; }
 </style></head><body>
 <h1>Harbour Safety and Port Governance</h1>
-<p>This brief examines how port authorities manage the safety of ferries and fishing fleets.<sup>1</sup></p>
+<p class="drop">This brief examines how port authorities manage the safety of ferries and fishing fleets, and how the
+harbour board oversees them.<sup>1</sup></p>
 <h2>1. Why harbour safety matters</h2>
 <p>In 2019 alone, 312 deaths were recorded across the region's forty ports.<sup>2</sup> Most accidents happen at night,
 when pilot boats are short of crew and radar coverage is patchy.</p>
@@ -225,13 +227,15 @@ when pilot boats are short of crew and radar coverage is patchy.</p>
 </body></html>"""
 
 
-def test_a_printed_brief_keeps_paragraphs_past_footnote_marks_tables_and_pull_quotes_out_of_its_headings_and_its_own_title(tmp_path):
+def test_a_printed_brief_keeps_drop_caps_in_their_word_paragraphs_past_footnote_marks_tables_and_pull_quotes_out_of_its_headings(tmp_path):
     path = tmp_path / "harbour.pdf"
     print_with_chromium(path, HARBOUR_BRIEF, "Harbour Safety Brief — Regional Maritime Series", outline=False)
     assert PdfReader(path).metadata.get("/Title") == "harbour-brief.html"
     document = load_document(path)
     # the metadata title names the file it was printed from: the brief's first heading is its title
     assert document.title == "Harbour Safety and Port Governance"
+    # a drop cap opens its word again
+    assert "This brief examines how port authorities" in document.text
     # a footnote mark set above the line goes with it: the paragraph goes on after it, and no mark stands alone
     assert "forty ports.2 Most accidents happen at night" in document.text
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
