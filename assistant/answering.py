@@ -465,6 +465,7 @@ _ASKED_OF_A_THING = re.compile(
     r"rationale|reasons?|origins?|point)",
     re.IGNORECASE,
 )
+# an indefinite pronoun ("anything", "someone"): names no thing a brief could mention (_never_mentioned)
 _INDEFINITE = re.compile(r"(?:any|some|every|no)(?:thing|one|body|where)|none", re.IGNORECASE)
 BRIEF_OPENING, BRIEF_ABOUT, BRIEF_OVERVIEW_MAX = 2, 3, 5  # sentences quoted for a brief asked about as a whole
 BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes

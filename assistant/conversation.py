@@ -64,8 +64,6 @@ _KIND_ONE = re.compile(rf"^(?:the\s+|that\s+)?{_ONE_OF_A_KIND}$")
 _KIND_OF_THEM = re.compile(rf"\b[Tt]he\s+{_ONE_OF_A_KIND}\b(?!\s+(?:of|for|on|about|in|with)\b)")
 _DESCRIBED_NOUN = re.compile(r"\bthe\s+(?P<kind>[a-z][\w-]*)\s+[a-z][\w-]*\b")
 _ANY_PREPOSITION = re.compile(rf"^({_PREPOSITIONS})\s+\S", re.IGNORECASE)
-# "mentioned" as the verb of a question asking whether the briefs speak of a thing, not as "the one mentioned": "Are
-# returnees mentioned in the briefs?", "Is Libya mentioned anywhere?"
 # A likeness with nothing said to be like: "Are there other countries with similar problems?" (similar to what was just
 # spoken of); not "similar to the Khartoum Process", nor two things named alike ("Are refugees and migrants alike?")
 _LIKENESS = re.compile(r"\b(?:similar|comparable|alike)\b(?!\s+(?:to|with)\b)", re.IGNORECASE)
@@ -78,6 +76,8 @@ def _likeness(text: str) -> re.Match[str] | None:
     return match if match is not None and not _PAIRED.search(text[: match.start()]) else None
 
 
+# "mentioned" as the verb of a question asking whether the briefs speak of a thing, not as "the one mentioned": "Are
+# returnees mentioned in the briefs?", "Is Libya mentioned anywhere?"
 _MENTIONED = rf"mentioned(?!\s+(?:anywhere|at\s+all|(?:in|by)\s+(?:(?:the|any|a|all)\s+)?(?:[\w-]+\s+){{0,3}}?(?:{TEXT_WORDS}|review)))"
 _REFERENCE = re.compile(
     rf"\b(?:that|this|these|those|it|its|they|them|their|there|such|the same|the above|{_MENTIONED}|former|latter|"

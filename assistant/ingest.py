@@ -465,6 +465,9 @@ def _columns(pieces: list[tuple[str, float, str, float]]) -> tuple[float, ...]:
     return tuple(columns)
 
 
+HEADER_ROW_GAP = 2.5  # lines of the table's type between a header row's baseline and its first row's
+
+
 def _mark_table_rows(lines: list[_PdfLine]) -> list[_PdfLine]:
     """Lines whose cells start where a neighbouring line's cells start (within 3 pt) are rows of a table; each is
     kept as a line of its own rather than run into one paragraph with the rows around it. A single line with a
@@ -483,8 +486,6 @@ def _mark_table_rows(lines: list[_PdfLine]) -> list[_PdfLine]:
             previous.row = shared >= 2
     return lines
 
-
-HEADER_ROW_GAP = 2.5  # lines of the table's type between a header row's baseline and its first row's
 
 
 # pdfminer.six's layout analysis starts a new word where the gap between two letters is wider than this share of
