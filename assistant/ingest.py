@@ -487,7 +487,6 @@ def _mark_table_rows(lines: list[_PdfLine]) -> list[_PdfLine]:
     return lines
 
 
-
 # pdfminer.six's layout analysis starts a new word where the gap between two letters is wider than this share of
 # the letters' size. Its default (0.1) misses the narrow kerning gaps some writers use instead of spaces; 0.05 reads
 # them and splits 0.1% of ordinary words on other PDFs (README, "PDF text extractors"), so it is only a fallback.
