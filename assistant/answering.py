@@ -465,7 +465,7 @@ _ASKED_OF_A_THING = re.compile(
     r"rationale|reasons?|origins?|point)",
     re.IGNORECASE,
 )
-# an indefinite pronoun ("anything", "someone"): names no thing a brief could mention (_never_mentioned)
+# an indefinite pronoun ("anything", "someone"): names no thing a brief could mention (_unknown_words)
 _INDEFINITE = re.compile(r"(?:any|some|every|no)(?:thing|one|body|where)|none", re.IGNORECASE)
 BRIEF_OPENING, BRIEF_ABOUT, BRIEF_OVERVIEW_MAX = 2, 3, 5  # sentences quoted for a brief asked about as a whole
 BRIEF_COMPARED = 3  # … for each of several briefs compared as wholes
@@ -1095,9 +1095,8 @@ class Answerer:
         # is for, which "aims to promote …" says without the word)
         # (nor is a word of the thing a question asks whether the briefs speak of, or what they say of it: "What do the
         # briefs say about conscription?")
-        # (nor an indefinite pronoun: "Is anything similar to the Khartoum Process mentioned?" names no thing "anything")
         asked = [w for w in self._unknown_words(f"{asked_term(question) or ''} {asked_if_mentioned(question) or ''}")
-                 if not _ASKED_OF_A_THING.fullmatch(w) and not _INDEFINITE.fullmatch(w)]
+                 if not _ASKED_OF_A_THING.fullmatch(w)]
         asked = list(dict.fromkeys(asked))
         quoted = " ".join(unknown).lower()  # a word of an unknown phrase is not named again on its own
         typed = [w for w in self.unknown_keywords(question) + asked if w not in corrected and w.lower() not in quoted]
@@ -1164,11 +1163,12 @@ class Answerer:
         return self._unknown_words(question) if typed_as_keywords(question) else []
 
     def _unknown_words(self, text: str) -> list[str]:
-        """The words of a text no brief mentions (looked up as unknown_names does) that read as English or as a name."""
+        """The words of a text no brief mentions (looked up as unknown_names does) that read as English or as a name;
+        never an indefinite pronoun, which names no thing ("Is anything similar to … mentioned?", "drones anything")."""
         english = english_words()
         return [
             w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
-            if terms(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
+            if terms(w) and not _INDEFINITE.fullmatch(w) and (w.lower() in english or (w[0].isupper() and w.isascii()))
             and not self._word_mentioned(w, terms(w), name=w[:1].isupper())
         ]
 

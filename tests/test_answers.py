@@ -185,6 +185,7 @@ def test_a_question_about_something_else_is_not_answered(answerer):
     # an indefinite pronoun names no thing the briefs could mention
     assert answerer._never_mentioned("Is anything similar to drones mentioned?", [], set()) == "The briefs never mention drones."
     assert answerer._never_mentioned("Is something like the Khartoum Process mentioned?", [], set()) is None
+    assert answerer._never_mentioned("drones anything", [], set()) == "The briefs never mention drones."
     assert answerer._never_mentioned("What do the briefs say about Turkey?", [], set()) is None
     # a long word's irregular form is the word: "misunderstood" is written, so "misunderstandings" are mentioned
     assert answerer._mentioned("misunderstand") and not answerer._mentioned("misanthrop")
