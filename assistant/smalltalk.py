@@ -41,6 +41,7 @@ _ACTS = (
     )),
 )
 
+_FIGURE = r"(?:figures?|numbers?|claims?|estimates?|data|statistics?)"  # what an answer states, asked where it is from
 
 _ABOUT_THE_ANSWER = (
     (SOURCES, re.compile(
@@ -53,7 +54,14 @@ _ABOUT_THE_ANSWER = (
         rf"which\s+(?:{TEXT_WORDS}|review|source)s?\s+(?:is|was|are|were)\s+(?:that|this|it|these|those|they)\s+(?:from|in)|"
         r"(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:give|show|cite|quote)\s+(?:me\s+)?(?:the|your)\s+"
         r"(?:sources?|references?|citations?)|"
-        r"(?:what\s+(?:is|are)\s+)?(?:the\s+|your\s+)?(?:sources?|references?|citations?))\W*$", re.I,
+        # who a figure or claim is from: "According to which source?", "Says who?", "Where does that figure come from?"
+        rf"according\s+to\s+(?:whom|who|which\s+(?:[\w'’-]+\s+)?(?:sources?|organi[sz]ations?|bod(?:y|ies)|{TEXT_WORDS}|review)s?|"
+        rf"what\s+(?:sources?|{TEXT_WORDS}s?))|says\s+who|who\s+(?:says|said|claims|estimates)\s+(?:so|that|this)|"
+        # ("Where does it come from?" asks where the thing spoken of comes from, unless it names a figure)
+        rf"(?:where|who)\s+(?:does|do|did)\s+(?:(?:that|this)(?:\s+{_FIGURE})?|(?:it|these|those)\s+{_FIGURE})\s+come\s+from|"
+        r"(?:what\s+(?:is|are)\s+|what'?s\s+)?(?:the\s+|your\s+)?(?:sources?|references?|citations?)"
+        rf"(?:\s+(?:of|for)\s+(?:that|this|it|these|those)(?:\s+{_FIGURE})?)?)\W*$",
+        re.I,
     )),
     (SHORTER, re.compile(
         r"^\W*(?:(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:summari[sz]e|sum\s+(?:it|that)\s+up|shorten\s+(?:it|that))"

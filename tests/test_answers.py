@@ -1701,6 +1701,14 @@ def test_asked_where_the_last_answer_stands_or_for_it_shorter_the_last_question_
         assert about_the_answer(message) == "sources", message
     assert about_the_answer("Is that from the harbour board?") is None  # no text: asked of what was quoted
     assert about_the_answer("Are pilots in the report?") is None
+    # whom a figure or claim is from
+    for message in ("According to which source?", "According to whom?", "Says who?", "Who says so?",
+                    "Where does that figure come from?", "What's the source of these numbers?", "according to which report?"):
+        assert about_the_answer(message) == "sources", message
+    # … not a question of its own, nor where the thing spoken of comes from
+    for message in ("According to the harbour board, who licenses pilots?", "Who says pilots are needed?",
+                    "Where does it come from?", "Where do they come from?", "Where do pilots come from?"):
+        assert about_the_answer(message) is None, message
     answerer = answerer_over(tmp_path, {"harbour.md": (
         "# Harbour Guide\n\n## Pilots\n\nPilots guide large ships into the harbour after dark. The harbour board "
         "licenses them every spring. Each licence names the berths a pilot may serve.\n\n## Dues\n\nShipping "
@@ -1711,6 +1719,8 @@ def test_asked_where_the_last_answer_stands_or_for_it_shorter_the_last_question_
     where = answerer.ask("Which page is that on?", turns)
     assert [s.text for s in where.sentences] == [s.text for s in first.sentences] and where.resolved.followup
     assert where.message.startswith("Where the last answer's quotes stand: [1] “Harbour Guide” — Pilots")
+    whom = answerer.ask("According to whom?", turns)
+    assert [s.text for s in whom.sentences] == [s.text for s in first.sentences] and whom.message == where.message
     short = answerer.ask("Summarise.", turns)
     assert [s.text for s in short.sentences] == [first.sentences[0].text] and short.sentences[0].markers == [1]
     assert [c.marker for c in short.citations] == [1] and short.citations[0].source.text == first.sentences[0].text
