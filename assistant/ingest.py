@@ -250,7 +250,7 @@ def _pdf_blocks(name: str, data: bytes, max_chars: int | None) -> tuple[list[Blo
                     f"{name}: the PDF holds more than {max_chars:,} characters of text (by page {number} of {len(pages)}); "
                     "split it into several briefs."
                 ) from None
-            lines.extend(page_lines)
+            lines.extend(_floats_in_place(page_lines))
             extracted += sum(len(line.text) for line in page_lines)
     except DocumentError:
         raise
@@ -450,6 +450,32 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
     return lines
 
 
+FLOAT_APART = 5.0  # ems between where a float's lines start and where the text beside it starts
+
+
+def _floats_in_place(lines: list[_PdfLine]) -> list[_PdfLine]:
+    """A page's lines in reading order when a box floated beside the text was drawn first: a browser paints floats
+    before the text around them, so "Box 1: Key terms" and its lines came before the page's title. The lines drawn
+    before the page's text jumps back up above them, when text drawn after them sits beside them (starting at least
+    FLOAT_APART ems to their side), follow the paragraph beside their last line. Columns are not moved: the second
+    starts no higher than the first, and a running header drawn last above the text has nothing beside it."""
+    for cut in range(1, len(lines)):
+        drawn, rest = lines[:cut], lines[cut:]
+        if rest[0].y <= drawn[-1].y + max(rest[0].size, drawn[-1].size):  # not a jump back up the page
+            continue
+        top, bottom = max(line.y for line in drawn), min(line.y for line in drawn)
+        size = max(line.size for line in drawn)
+        left = min(line.x for line in drawn)
+        beside = [i for i, line in enumerate(rest) if bottom - size <= line.y <= top + size and abs(line.x - left) >= FLOAT_APART * size]
+        if rest[0].y <= top + size or not beside:
+            return lines  # a column, or text set below: as drawn
+        end = beside[-1]
+        while end + 1 < len(rest) and not _starts_new_block(rest[end], rest[end + 1], rest[end + 1].text):
+            end += 1  # to the end of the paragraph beside its last line
+        return rest[: end + 1] + drawn + _floats_in_place(rest[end + 1 :])
+    return lines
+
+
 COLUMN_GAP = 2.0  # ems of blank beyond a piece's widest likely end: a new cell, not the next word
 WIDEST_LETTER = 0.6  # ems per character: wider than the average letter of any text face, so a gap is never guessed
 
@@ -625,6 +651,7 @@ def extraction_quality(text: str) -> float:
 
 
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s+of\s+\d{1,4})?", re.IGNORECASE)
+_FIGURE_PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s+(?:of|/)\s+\d{1,4})?", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$")  # "Introduction . . . . . 12"
 FURNITURE_SHARE = 0.25  # a top or bottom line whose shape recurs on this share of pages is a running header or footer
 
@@ -645,10 +672,16 @@ def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLin
     page when its shape (numbers masked, page numbers cut) or its first two tokens ("Chapter #:") open or close a
     quarter of the pages, and lone page numbers. Lines of body text (long, or ending a sentence) and lines set
     larger than the body (a chapter's own heading) are kept."""
-    if page_count < 4 or not lines:
+    if not lines:
         return lines
     body_size = _body_size(lines)
     by_page = _lines_by_page(lines)
+    if page_count < 4:  # too few pages to tell furniture by its recurring: only a page's top or bottom line that is a
+        # page number alone, in figures ("Page 1 of 2", "3"; not a word that reads as a roman numeral, "civil")
+        numbers = {id(line) for page_lines in by_page.values()
+                   for line in (max(page_lines, key=lambda line: line.y), min(page_lines, key=lambda line: line.y))
+                   if _FIGURE_PAGE_NUMBER.fullmatch(line.text.strip()) and line.size <= body_size * 1.05}
+        return [line for line in lines if id(line) not in numbers]
     edges = [edge for page_lines in by_page.values()
              for edge in (("top", max(page_lines, key=lambda line: line.y)), ("bottom", min(page_lines, key=lambda line: line.y)))]
     counts: Counter[tuple[str, str]] = Counter()
@@ -708,7 +741,14 @@ def _drop_navigation_pages(lines: list[_PdfLine]) -> list[_PdfLine]:
 
 
 def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
+    """Lines as blocks: paragraphs, list items, table rows and notes. Type smaller than the body's is a note
+    (a footnote, moved to "Notes") only below the page's text: with text of the body's size below it on its page it
+    is a box or a caption, read where it stands."""
     body_size = _body_size(lines)
+    by_page = _lines_by_page(lines)
+    lowest_text = {page: min(line.y for line in page_lines if line.size >= body_size * 0.9)
+                   for page, page_lines in by_page.items() if any(line.size >= body_size * 0.9 for line in page_lines)}
+    highest = {page: max(line.y for line in page_lines) for page, page_lines in by_page.items()}
     blocks: list[Block] = []
     previous: _PdfLine | None = None
     bullet_pending = False
@@ -720,7 +760,8 @@ def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
         if bullet_pending and not text.startswith(BULLET):
             text = f"{BULLET} {text}"
         bullet_pending = False
-        is_note = line.size < body_size * 0.9
+        # (a line above all others on its page, in small type, is a header a page too few to repeat it left: a note)
+        is_note = line.size < body_size * 0.9 and (line.y <= lowest_text.get(line.page, line.y) or line.y >= highest[line.page])
         kind = "note" if is_note else ("row" if line.row else "item" if text.startswith(BULLET) else "paragraph")
         if previous is None or _starts_new_block(previous, line, text):
             blocks.append(

@@ -249,6 +249,71 @@ def test_a_printed_brief_keeps_drop_caps_in_their_word_paragraphs_past_footnote_
         assert row in lines
 
 
+COAST_GUARD_BRIEF = """<html><head><title>Coast Guard Reform</title><style>
+body { font-family: serif; font-size: 11pt; } h1 { font-size: 20pt; } h2 { font-size: 15pt; } sup { font-size: 7pt; }
+.box { float: %s; width: 35%%; margin: 0 12px; padding: 6px; background: #eee; font-size: 9pt; } .small { font-size: 8pt; }
+</style></head><body>
+<h1>Coast Guard Reform in Small Island States</h1>
+<h2>1. Why coast guards matter</h2>
+<div class="box"><b>Box 1: Key terms</b><p>A coast guard is a maritime security service. Search and rescue means finding
+and saving people in distress at sea.</p></div>
+<p>Small island states depend on the sea for food, trade and tourism. Their coast guards patrol vast waters with few
+boats, and most of them were built for fisheries control rather than for rescue. When a ferry sinks, the coast guard is
+often the only service able to reach it in time.<sup>1</sup> This section explains how reform can give coast guards the
+crews, the boats and the oversight they need.</p>
+<div style="width: 200px; height: 60px; background: #99c"></div>
+<p class="small">Figure 1: Patrol boats per 1,000 km of coast, 2020.</p>
+<p>Reform begins with a clear mandate written into law. Parliament should decide what the coast guard does.</p>
+<h2>2. Oversight and budgets</h2>
+<p>An audit office should review the coast guard's spending.</p>
+<p class="small">1 Regional Coast Guard Survey, 2021.</p>
+</body></html>"""
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_a_box_floated_beside_the_text_and_a_caption_in_small_type_are_read_where_they_stand(tmp_path, side):
+    path = tmp_path / "coast-guard.pdf"
+    print_with_chromium(path, COAST_GUARD_BRIEF % side, "Coast Guard Reform — Island Security Series", outline=False)
+    document = load_document(path)
+    text = document.text
+    # Chromium paints a float before the text around it: the box had come first, before the brief's title, and its
+    # small type had gone to "Notes"; it follows the paragraph beside it, in its section
+    order = [text.index(part) for part in (
+        "Coast Guard Reform in Small Island States", "the crews, the boats and the oversight they need.",
+        "Box 1: Key terms", "A coast guard is a maritime security service.", "Figure 1: Patrol boats",
+        "Reform begins with a clear mandate",
+    )]
+    assert order == sorted(order), text
+    section = next(s for s in document.sections if s.path == ("1. Why coast guards matter",))
+    assert section.start < text.index("A coast guard is") < text.index("Figure 1: Patrol boats") < section.end
+    # small type below the page's text is a footnote still; a page number alone on a one-page brief is gone
+    notes = next(s for s in document.sections if s.path == ("Notes",))
+    assert text.index("1 Regional Coast Guard Survey, 2021.") >= notes.start
+    assert "Page 1 of 1" not in text
+
+
+def test_examples_in_small_type_in_a_texinfo_manual_stand_in_their_section():
+    document = load_document(REAL / "libtasn1.pdf")
+    # the licence's sample notices, set small between the paragraphs that introduce them, had gone to "Notes"
+    example = document.text.index("Copyright (C) year your name.")
+    assert document.text.index("put the following copyright and license notices just after the title page") < example
+    assert [s.path for s in document.sections if s.start <= example < s.end] == [
+        ("Appendix A Copying Information", "A.1 GNU Free Documentation License")
+    ]
+    assert not [s for s in document.sections if s.path == ("Notes",)]
+
+
+def test_two_columns_are_read_one_after_the_other(tmp_path):
+    path = tmp_path / "columns.pdf"
+    paragraphs = "".join(
+        f"<p>Paragraph {i} tells how patrol boat crew {i} trains at night and reports to the harbour master.</p>" for i in range(12)
+    )
+    print_with_chromium(path, f"<html><body><h1>Patrol Boat Crews</h1><div style='column-count: 2'>{paragraphs}</div></body></html>",
+                        "Patrol Boat Crews", outline=False)
+    text = load_document(path).text
+    assert [text.index(f"Paragraph {i} tells") for i in range(12)] == sorted(text.index(f"Paragraph {i} tells") for i in range(12))
+
+
 def test_a_metadata_title_naming_a_file_or_left_by_an_editor_is_no_title():
     from assistant.ingest import placeholder_title
 
