@@ -1415,7 +1415,11 @@ class Answerer:
         return found
 
     def _find_spelt_out(self, short: str, doc_ids: Sequence[str]) -> int | None:
+        """Of the sentences writing the short form out, one that also defines it ("In such contexts, security sector
+        reform (SSR) is the process of …"), else one that stands on its own (not "Furthermore, it suggests how …,
+        through Security Sector Reform (SSR) initiatives, …", which needs the sentence before it), else the first."""
         table, documents = self.index.sentences, self.index.documents
+        spelt: list[int] = []
         for doc_id, document in documents.items():
             if doc_ids and doc_id not in doc_ids:
                 continue
@@ -1424,9 +1428,11 @@ class Answerer:
                 sentence = next(
                     (i for i in range(len(table)) if table.doc_ids[i] == doc_id and table.starts[i] <= at < table.ends[i]), None
                 )
-                if sentence is not None and spells_out(table.text(sentence, documents), short):
-                    return sentence
-        return None
+                if sentence is not None and sentence not in spelt and spells_out(table.text(sentence, documents), short):
+                    spelt.append(sentence)
+        return min(spelt, key=lambda s: (
+            -definition_strength(table.text(s, documents), short), self.composer.antecedent(s) != s, spelt.index(s)
+        ), default=None)
 
     def _sentences_on(self, term: str, doc_ids: Sequence[str] = ()) -> list[Candidate]:
         """The sentences of the LOOKUP_PASSAGES passages found for "What is <term>" (in `doc_ids`' briefs, when

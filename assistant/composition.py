@@ -231,10 +231,12 @@ class Composer:
         chosen: list[list[Candidate]] = []  # each: the sentence shown, then the same statement elsewhere
         disagreements: list[list[str]] = []  # figures that differ between near-identical statements
         words = 0
+        leading = set(lead)
         for candidate in candidates:
-            if candidate.score < floor and (len(chosen) >= 2 or self._read_with_another(chosen)):
+            below = candidate.score < floor and candidate.sentence not in leading  # a lead is chosen whatever its score
+            if below and (len(chosen) >= 2 or self._read_with_another(chosen)):
                 break
-            if candidate.score < floor and self.antecedent(candidate.sentence) != candidate.sentence:
+            if below and self.antecedent(candidate.sentence) != candidate.sentence:
                 continue  # a sentence taken only to make two is not one that needs those before it to be read
             text = table.text(candidate.sentence, documents)
             if (chosen and said and shown_in(text, said) and not self._first_answer_of_its_kind(candidate, chosen)

@@ -276,6 +276,30 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     assert not spells_out("Ports joined the scheme for pilots (HPS) in 2019.", "HPS")
 
 
+def test_of_the_sentences_spelling_a_short_form_out_one_defining_it_or_standing_alone_leads(tmp_path):
+    """The first sentence to write the letters out points back ("Furthermore, it suggests how …"); a brief further on
+    writes them out in a sentence defining the rota. Looked for beyond the passages found, the definition is the one
+    spelling the letters out; a lead found there is quoted first however low the ranker scored it (it had been
+    passed over when it pointed back: "What does SSR stand for?" quoted no sentence writing SSR out)."""
+    from assistant.composition import Candidate
+    from tests.test_answers import answerer_over, sentence_starting
+
+    answerer = answerer_over(tmp_path, {"harbour-notes.md": (
+        "# Harbour Notes\n\n## Introduction\n\nThis note looks at why ships wait outside the harbour at night. "
+        "Furthermore, it suggests how the port, through Harbour Pilot Rotas (HPR) reforms, might help ships enter "
+        "after dark.\n\n## Tides\n\nTides in the bay turn every six hours, and the sand bars move with each storm.\n"
+    ), "harbour-rotas.md": (
+        "# Harbour Rotas\n\n## Rotas\n\nIn such ports, the harbour pilot rota (HPR) is the schedule that names which "
+        "pilot steers ships in on each night of the week.\n"
+    )})
+    pointing, defining, tides = (sentence_starting(answerer, start) for start in ("Furthermore, it", "In such ports", "Tides in"))
+    assert answerer._spelt_out_anywhere("HPR") == defining
+    assert answerer._spelt_out_anywhere("HPR", ("harbour-notes",)) == pointing  # the only one there
+    found = [Candidate(tides, 0.9, 0.5, 1, 0.5), Candidate(pointing, 0.0, 0.0, 1, 0.0)]  # the lead joins unscored, as in ask
+    sentences, _, _ = answerer.composer.compose(found, ranked=True, lead=[pointing])
+    assert sentences[0].text.startswith("Furthermore, it suggests how the port"), [s.text for s in sentences]
+
+
 def test_a_short_form_named_after_a_dash_is_spelt_out_and_one_never_written_out_is_at_best_partial(tmp_path):
     """"HBV – Port Authority of Vell" names what HBV stands for (its letters from another language); asked what PSU
     stands for, which the briefs use but never write out, the quotes about PSU are not its meaning: at most partial."""
