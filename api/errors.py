@@ -116,7 +116,8 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     return error_response(status, "invalid_request" if status == 422 else "invalid_json", message, param)
 
 
-# FastAPI's own words when a JSON body cannot be decoded at all (not UTF-8, or nested past the parser's depth), before
+# FastAPI's own words when a JSON body cannot be decoded at all (not UTF-8, nested past the parser's depth, or a number
+# past Python's 4,300 digits), before
 # any field is read: said as what is wrong and how to send it
 _UNPARSED_BODY = "There was an error parsing the body"
 
@@ -125,7 +126,8 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
     if error.status_code == 400 and error.detail == _UNPARSED_BODY:
         return error_response(
             400, "invalid_json",
-            "The request body could not be read as JSON: it is not UTF-8 text, or it nests arrays or objects too deeply. "
+            "The request body could not be read as JSON: it is not UTF-8 text, it nests arrays or objects too deeply, "
+            "or it writes a number of thousands of digits. "
             'Send a JSON object in UTF-8 with Content-Type: application/json, e.g. {"question": "What is SSR?"}.',
         )
     message = {404: "No such endpoint. See /docs for the API.", 405: "Method not allowed on this endpoint. See /docs."}

@@ -37,10 +37,16 @@ def message_text(message: ChatMessage) -> str:
 
 def conversation(request: ChatRequest) -> tuple[str, list[Turn]]:
     """(question, earlier turns) from the messages. Raises InvalidQuestion when no user message is there."""
-    turns = [Turn(m.role, message_text(m)) for m in request.messages if m.role in ("user", "assistant")]
+    spoken = [m for m in request.messages if m.role in ("user", "assistant")]
+    turns = [Turn(m.role, message_text(m)) for m in spoken]
     last_user = max((i for i, t in enumerate(turns) if t.role == "user"), default=None)
     if last_user is None:
         raise InvalidQuestion("messages holds no user message; the last user message is the question.")
+    if isinstance(spoken[last_user].content, list) and not turns[last_user].content.strip():
+        raise InvalidQuestion(
+            "The last user message holds no text part (only images or other content); questions are read as text. "
+            'Send it as {"type": "text", "text": "…"} or as a string.'
+        )
     return turns[last_user].content, turns[:last_user]
 
 

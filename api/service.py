@@ -37,6 +37,7 @@ from assistant.errors import (
     IndexMissing,
     InvalidQuestion,
     UnknownDocument,
+    echoed,
 )
 from assistant.indexing import BuildReport, build_index
 from assistant.store import Index, current_build, load_index
@@ -180,13 +181,13 @@ class Service:
         if session_id:
             session = self.sessions.get(session_id)
             if session is None:
-                raise UnknownSession(f"No session '{session_id}'. Create one with POST /sessions.")
+                raise UnknownSession(f"No session '{echoed(session_id)}'. Create one with POST /sessions.")
             history = session.turns()
         answer = self.answerer.ask(question, history, top_k, documents)
         payload = answer_payload(answer)
         if session_id:
             if not self.sessions.append_turn(session_id, question, answer.text, payload):
-                raise UnknownSession(f"Session '{session_id}' was deleted meanwhile.")
+                raise UnknownSession(f"Session '{echoed(session_id)}' was deleted meanwhile.")
             payload["session_id"] = session_id
         return payload
 
@@ -205,7 +206,7 @@ class Service:
         factors = catalogue.matching_factors(factor or "")
         if factor and not factors:
             known = ", ".join(f.factor_id for f in catalogue.factors)
-            raise UnknownFactor(f"No push factor matches '{factor}'. Known factors: {known}.")
+            raise UnknownFactor(f"No push factor matches '{echoed(factor)}'. Known factors: {known}.")
         chosen = {f.factor_id for f in factors}
         entries = [e for e in catalogue.entry_points if factor is None or e.factor_id in chosen]
         return {
@@ -268,7 +269,7 @@ class Service:
         with self._writing():
             documents = self.answerer.index.documents
             if doc_id not in documents:
-                raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
+                raise UnknownDocument(f"No document with id '{echoed(doc_id)}'. GET /documents lists them.")
             if len(documents) == 1:
                 raise Conflict(f"'{doc_id}' is the only document; upload another before deleting it.")
             source = self.source_file(doc_id)

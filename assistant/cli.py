@@ -21,6 +21,7 @@ from .errors import (
     InvalidOption,
     InvalidQuestion,
     UnknownDocument,
+    echoed,
 )
 from .settings import Settings, load_settings
 
@@ -607,7 +608,7 @@ def entry_points(
     chosen = [e for e in catalogue.entry_points if (factor is None or e.factor_id in {f.factor_id for f in factors})]
     if factor is not None and not factors:
         known = "; ".join(f"{f.factor_id}" for f in catalogue.factors)
-        _fail(InvalidQuestion(f"No push factor matches '{factor}'. Known: {known}."))
+        _fail(InvalidQuestion(f"No push factor matches '{echoed(factor)}'. Known: {known}."))
         return
     if as_json:
         payload = [entry_point_payload(e, catalogue.factor(e.factor_id) if e.factor_id else None) for e in chosen]

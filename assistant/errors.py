@@ -1,6 +1,16 @@
 """The exceptions the core raises; the CLI and the API map them once to exit codes and 4xx bodies."""
 
 
+ECHOED_CHARS = 80  # of a value a request sent, quoted back in an error message
+
+
+def echoed(value: object) -> str:
+    """A value a request sent, as an error message quotes it: cut to ECHOED_CHARS characters (an id of 10,000
+    characters is said to be unknown, not sent back whole)."""
+    text = str(value)
+    return text if len(text) <= ECHOED_CHARS else text[: ECHOED_CHARS - 1] + "…"
+
+
 class AssistantError(Exception):
     """Base class: the message says what is wrong and how to fix it."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .embedding import Embedder
-from .errors import InvalidQuestion, UnknownDocument
+from .errors import InvalidQuestion, UnknownDocument, echoed
 from .conversation import typed_as_keywords, without_role_played
 from .definitions import IDENTITY, asked_term, definition_strength
 from .lexical import terms
@@ -187,12 +187,12 @@ class Retriever:
             raise InvalidQuestion(f"top_k must be between 1 and {self.settings.max_top_k}; got {k}.")
         mode = mode or self.settings.retrieval_mode
         if mode not in MODES:
-            raise InvalidQuestion(f"Unknown retrieval mode '{mode}'; use one of {', '.join(MODES)}.")
+            raise InvalidQuestion(f"Unknown retrieval mode '{echoed(mode)}'; use one of {', '.join(MODES)}.")
         if mode in ("hybrid", "dense") and self.embedder is None:
             raise InvalidQuestion(f"Retrieval mode '{mode}' needs the embedding model, which is not loaded.")
         unknown = sorted(set(doc_ids or ()) - set(self.index.documents))
         if unknown:
-            shown = ", ".join(repr(d[:80]) for d in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            shown = ", ".join(repr(echoed(d)) for d in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
             raise UnknownDocument(f"Unknown document id(s): {shown}. GET /documents (or `assistant documents`) lists the ids.")
         return SearchRequest(text, k, tuple(doc_ids or ()), mode)
 

@@ -115,6 +115,25 @@ def test_malformed_json_is_a_400_with_a_hint(client):
         for path in ("/ask", "/v1/chat/completions"):
             message = error_of(client.post(path, content=body, headers={"content-type": "application/json"}), 400)
             assert "could not be read as JSON" in message and "UTF-8" in message, (path, message)
+    # … or writes a number past Python's 4,300 digits
+    huge = b'{"question": "What is SSR?", "top_k": 1' + b"0" * 5000 + b"}"
+    assert "thousands of digits" in error_of(client.post("/ask", content=huge, headers={"content-type": "application/json"}), 400)
+
+
+def test_a_value_sent_is_quoted_back_cut_short_in_an_error(client):
+    long_id = "x" * 10_000
+    for response, status in (
+        (client.get(f"/sessions/{long_id}"), 404), (client.get(f"/documents/{long_id}"), 404),
+        (client.get("/entry-points", params={"factor": long_id}), 404),
+        (client.post("/ask", json={"question": "What is SSR?", "documents": [long_id]}), 404),
+    ):
+        message = error_of(response, status)
+        assert "x" * 79 + "…" in message and "x" * 81 not in message, message[:200]
+
+
+def test_a_chat_message_with_no_text_part_says_so(client):
+    image_only = {"model": "x", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:,"}}]}]}
+    assert "no text part" in error_of(client.post("/v1/chat/completions", json=image_only), 422)
 
 
 def test_a_word_the_briefs_never_use_is_searched_with_theirs_over_http(client):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 
-from assistant.errors import UnknownDocument
+from assistant.errors import UnknownDocument, echoed
 
 from ..deps import READ, WRITE, ServiceDep
 from ..schemas import DocumentDetail, DocumentOut, ErrorBody, WriteOut
@@ -29,7 +29,7 @@ def document(doc_id: DocId, service: ServiceDep) -> dict[str, object]:
     """One document's record, its section paths and its normalised text (what citation offsets index into)."""
     index = service.answerer.index
     if doc_id not in index.documents:
-        raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
+        raise UnknownDocument(f"No document with id '{echoed(doc_id)}'. GET /documents lists them.")
     record = index.manifest.documents[doc_id]
     sections = [s.label for s in index.documents[doc_id].sections if s.path]
     text = index.documents[doc_id].text

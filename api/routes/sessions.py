@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
+from assistant.errors import echoed
+
 from ..deps import READ, ServiceDep
 from ..errors import ApiError
 from ..schemas import AskResponse, SessionOut, TurnRequest
@@ -48,7 +50,7 @@ def get_session(session_id: SessionId, service: ServiceDep) -> dict[str, object]
     """The session's turns, oldest first; assistant turns carry the full answer."""
     session = service.sessions.get(session_id)
     if session is None:
-        raise ApiError(404, "not_found", f"No session '{session_id}'. Create one with POST /sessions.")
+        raise ApiError(404, "not_found", f"No session '{echoed(session_id)}'. Create one with POST /sessions.")
     return {
         "id": session.session_id,
         "created_at": session.created_at,
@@ -60,7 +62,7 @@ def get_session(session_id: SessionId, service: ServiceDep) -> dict[str, object]
 def delete_session(session_id: SessionId, service: ServiceDep) -> Response:
     """Delete the session and its turns."""
     if not service.sessions.delete(session_id):
-        raise ApiError(404, "not_found", f"No session '{session_id}'.")
+        raise ApiError(404, "not_found", f"No session '{echoed(session_id)}'.")
     return Response(status_code=204)
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from assistant.errors import InvalidQuestion, UnknownDocument
+from assistant.errors import InvalidQuestion, UnknownDocument, echoed
 from assistant.models import Document
 
 from ..deps import READ, ServiceDep
@@ -98,5 +98,5 @@ def _printed(document: Document, page: int) -> str:
 def _document(service: ServiceDep, doc_id: str) -> Document:
     documents = service.answerer.index.documents
     if doc_id not in documents:
-        raise UnknownDocument(f"No document with id '{doc_id}'. GET /documents lists them.")
+        raise UnknownDocument(f"No document with id '{echoed(doc_id)}'. GET /documents lists them.")
     return documents[doc_id]
