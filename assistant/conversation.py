@@ -119,6 +119,13 @@ _ASKS_WHICH = re.compile(
     re.IGNORECASE,
 )
 _MAX_OWN_TERMS_FOR_WHICH = 2
+# "How many died in 2016?", "How many were sent back?": a count whose verb follows "how many" at once, so what is
+# counted is not said; it is what the conversation speaks of. Not "How many refugees arrived?" (it names them)
+_COUNT_UNSAID = re.compile(
+    r"^\W*how\s+many\s+(?:of\s+(?:them|these|those)\s+)?(?:(?:were|are|was|is|have|has|had|did|do|does|will|would|could|"
+    r"can|got|get)\b|[a-z]+ed\b|(?:left|came|went|fled|ran|fell|lost|became|made|took|stayed|died|drowned|survived)\b)",
+    re.IGNORECASE,
+)
 _YEAR_TERM = re.compile(r"(?:1[89]|20)\d\d")
 # "that" as a conjunction ("say that …", "so that") and an existential "there" ("is there …") are not references
 _CONJUNCTION_THAT = re.compile(
@@ -832,11 +839,14 @@ def _asked_of_topic(text: str) -> str:
 
 def _asks_after_the_topic(text: str, own: list[str], topic: str, answer: str) -> bool:
     """A question asking which, who, how many, when or where with at most _MAX_OWN_TERMS_FOR_WHICH words of its own,
-    at least half of them used by the topic or the last answer: "Which countries are affected?" after a question on
-    violence in countries at peace. No name (a name asks anew)."""
+    at least half of them used by the topic or the last answer ("Which countries are affected?" after a question on
+    violence in countries at peace), or counting what it does not say ("How many died in 2016?" after a question on
+    the Central Mediterranean route: the briefs say "drowned"). No name (a name asks anew)."""
     own = [t for t in own if not _YEAR_TERM.fullmatch(t)]  # a year narrows what is asked, names no new subject
     if not _ASKS_WHICH.match(text) or not 1 <= len(own) <= _MAX_OWN_TERMS_FOR_WHICH or _name_terms(text) & set(own):
         return False
+    if _COUNT_UNSAID.match(text):  # what is counted is unsaid: what the conversation speaks of
+        return True
     said = set(terms(topic)) | set(terms(re.sub(r"\[\d+\]", " ", answer)))
     return 2 * sum(t in said for t in own) >= len(own)
 

@@ -960,3 +960,16 @@ def test_the_same_thing_of_another_kind_replaces_the_kind():
         "What happens at the strategic level"
     )
     assert resolve("And the second one?", history("What are the harbour dues in Porto?")).query != "What are the second dues in Porto"
+
+
+def test_a_count_whose_subject_is_unsaid_is_asked_of_the_conversation():
+    # "died" is no word of the topic nor of the last answer (the brief says "drowned"), yet what is counted is what the
+    # conversation speaks of: the verb follows "how many" at once
+    turns = [Turn("user", "Why do ferries sink in the northern strait?"),
+             Turn("assistant", "As many as 40 passengers drowned when the night ferry capsized in 2019. [1]")]
+    for question in ("How many died in 2019?", "How many were rescued?", "How many of them survived?"):
+        resolved = resolve(question, turns)
+        assert resolved.followup and resolved.query.endswith("Why do ferries sink in the northern strait"), question
+    # … not a count naming what it counts, nor one naming a place
+    for question in ("How many pilots retired in 2019?", "How many died in Sweden?"):
+        assert not resolve(question, turns).followup, question
