@@ -148,7 +148,9 @@ _EVERY_BRIEF = re.compile(
 _ASKS_WHICH_SOURCE = re.compile(
     rf"^\W*(?:(?:which|what)\s+(?:one\s+)?(?:of\s+the\s+)?{_TEXTS}\s+(?:also\s+)?(?:{_SPEAKS}|{_SPEAK})"
     rf"|where\s+(?:do|does|did)\s+(?:the\s+)?{_TEXTS}\s+(?:also\s+)?{_SPEAK}"
-    rf"|(?:which|what)\s+(?:of\s+the\s+)?{_TEXTS}\s+(?:is|are)\s+about)"
+    rf"|(?:which|what)\s+(?:of\s+the\s+)?{_TEXTS}\s+(?:is|are)\s+about"
+    # "How many briefs mention the Sahel?": which ones, counted
+    rf"|how\s+many\s+(?:of\s+(?:the|these|your)\s+)?{_TEXTS}\s+(?:also\s+)?(?:{_SPEAKS}|{_SPEAK}))"
     rf"\s+(?:(?:about|of|on|regarding|concerning)\s+)?(?P<topic>\S.*?)\W*$",
     re.IGNORECASE,
 )
@@ -476,6 +478,7 @@ _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ive|ic|ous|ary|ful|less|able|ible)")
 # The things a question asks for, of a kind a name gives: "What ILO conventions are listed?", "Which EU programmes …"
 _NAMED_KIND = re.compile(r"^\W*(?:what|which)\s+(?P<name>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}))\s+(?-i:[a-z][\w-]*s)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+_COUNTS_BRIEFS = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)  # of a question asking which briefs speak of a thing
 _QUESTION_FRAME_WORDS = frozenset("is are was were do does did can could should would will has have had be been".split())
 
 
@@ -631,6 +634,8 @@ class Answerer:
         hits = hits + self._passages_stating(favoured, hits)  # (a long scenario finds the passages telling its story)
         passage_cosines = self._passage_cosines(hits, vector)
         asked = read.asked if read.text == request.query else request.query  # without the last answer's phrases
+        if which is not None:  # which briefs speak of a thing, or how many: the answer is briefs, not a count in them
+            asked = which
         scored = which or spoken or about_the_topic(request.query)
         candidates, features = self._score_sentences(scored, hits, passage_cosines, vector, favoured, models.ranker, asked)
         corrected = {typed for typed, _ in read.corrected}  # "Hunduras" searched as "Honduras" is not unknown
@@ -641,6 +646,10 @@ class Answerer:
         evidence = self._evidence(spoken or about_the_topic(typed), hits, candidates, passage_cosines, unknown, language, asked)
         probability, support = self._support(evidence, confidence, models.support)
         stated = self._expansion_stated(typed, request.doc_ids) if language == "en" else None
+        # "How many briefs mention the Sahel?": the briefs holding it, counted, are the answer (none: not covered)
+        counted = self._briefs_counted(which) if which is not None and _COUNTS_BRIEFS.match(typed_question) else None
+        if counted is not None:
+            support = ANSWERED if counted[0] else NOT_COVERED_LEVEL
         speaking = self._speaking_of(asked_if_mentioned(typed), candidates) if language == "en" else None
         if stated or speaking is not None or (language == "en" and restates_asked_heading(typed, hits[:3])):
             # "What does IHL stand for?" and a brief writing out "… Law (IHL)": stated, not guessed; "Is there
@@ -736,7 +745,7 @@ class Answerer:
             # national ownership?")
             elsewhere = self._spoken_of_elsewhere(sources.alone, asked_if_mentioned(typed) or about_the_topic(
                 sources.topic)) if sources is not None and sources.alone and language == "en" else None
-            message = " ".join(m for m in (never, elsewhere, NOT_COVERED) if m)
+            message = " ".join(m for m in (counted[1] if counted else None, never, elsewhere, NOT_COVERED) if m)
         else:
             form = QuestionForm.of(question, typed, bool(answers))
             said = moved_on_from(answers, resolved.followup or form.more)
@@ -763,7 +772,7 @@ class Answerer:
                 sentences, citations = sentences + more[0], citations + more[1]
             partial = PARTIAL_NOTE if support == PARTIAL and language == "en" else None  # the language note says as much
             # asked which brief speaks of a thing ("Which briefs mention Libya?"): the briefs the quotes come from
-            spoken_in = briefs_quoted(citations) if which is not None else None
+            spoken_in = counted[1] if counted is not None else briefs_quoted(citations) if which is not None else None
             message = " ".join(m for m in (spoken_in, never, partial, disagreement) if m) or None
         if language != "en":
             message = LANGUAGE_NOTE.format(language=language) + (f" {message}" if message else "")
@@ -1104,6 +1113,19 @@ class Answerer:
         # a word named within a longer phrase is not named again: "annual budget", not "annual budget, budget"
         missing = [m for m in missing if not any(m != other and m in other.split() for other in missing)]
         return f"The briefs never mention {', '.join(missing)}." if missing else None
+
+    def _briefs_counted(self, topic: str) -> tuple[list[str], str]:
+        """For "How many briefs mention <topic>?": the briefs holding every word of it (stem-aware, as
+        _spoken_of_elsewhere reads them), and the note saying how many and which: "2 of the 5 briefs mention the
+        Sahel: “A” and “B”."."""
+        wanted = set(QuestionTerms.of(topic, self.index.lexical).wanted)
+        holding = [d for d in self.index.documents if wanted and wanted <= self.composer.brief_terms(d)]
+        total = len(self.index.documents)
+        if not holding:
+            return holding, f"None of the {total} briefs mentions {topic}."
+        titles = [f"“{self.index.documents[d].title}”" for d in holding]
+        named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        return holding, f"{len(holding)} of the {total} briefs {'mentions' if len(holding) == 1 else 'mention'} {topic}: {named}."
 
     def _spoken_of_elsewhere(self, doc_id: str, topic: str) -> str | None:
         """For a question asked of one brief alone (its topic without the brief's name): the note that the brief never

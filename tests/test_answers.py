@@ -1503,6 +1503,7 @@ def test_which_source_topic_is_what_a_question_asking_which_brief_speaks_of_some
         ("Which report is about pilotage?", "pilotage"),
         ("Which brief says something about storms?", "storms"),
         ("Which briefs address dredging?", "dredging"),
+        ("How many briefs mention tugboats?", "tugboats"), ("How many of the documents discuss storm warnings?", "storm warnings"),
     ):
         assert which_source_topic(question) == topic, question
     for question in ("What does the brief say about Hobbes?", "Which pilots talk about storms?", "Where do pilots board?"):
@@ -1525,6 +1526,21 @@ def test_a_question_asking_which_brief_speaks_of_a_thing_searches_the_thing(tmp_
     assert all(c.source.doc_id == "harbour-law" for c in answer.citations)
     # the answer says which brief it quotes, not only its citations
     assert answer.message.startswith("Quoted from “Harbour Law”.") and answer.text.startswith("Quoted from “Harbour Law”.")
+
+
+def test_asked_how_many_briefs_speak_of_a_thing_the_briefs_holding_it_are_counted_and_named(tmp_path):
+    """"How many briefs mention tugboats?" had been weighed as asking for a count the briefs state, and was not
+    covered; the answer is the briefs holding the thing, counted from the index."""
+    answerer = answerer_over(tmp_path, {
+        "harbour-law.md": "# Harbour Law\n\n## Dues\n\nHarbour law sets the dues that tugboats pay at each berth.\n",
+        "pilot-talks.md": "# Pilot Talks\n\n## Meetings\n\nPilots meet the tugboat crews every Monday to plan the week.\n",
+        "fog.md": "# Fog\n\n## Nights\n\nFog closes the roads on autumn nights, and pilots steer by radar alone.\n",
+    })
+    counted = answerer.ask("How many briefs mention tugboats?")
+    assert counted.support == "answered" and counted.searched_as == "tugboats"
+    assert counted.message == "2 of the 3 briefs mention tugboats: “Harbour Law” and “Pilot Talks”."
+    none = answerer.ask("How many briefs discuss zeppelins?")
+    assert none.support == "not_covered" and none.message.startswith("None of the 3 briefs mentions zeppelins.")
 
 
 
