@@ -387,7 +387,7 @@ def _font_family(font: str) -> str:
 
 # A footnote mark set above the line it follows ("… forty ports.²"): a few digits, letters or signs, in type this much
 # smaller than the line's, raised by less than the line's size
-SUPERSCRIPT_SHARE = 0.8
+SUPERSCRIPT_SHARE = 0.86  # HTML sets <sup> at "smaller", five sixths of the line; TeX and Word smaller still
 _MARK = re.compile(r"\s*(?:\d{1,3}|[ivxIVX]{1,5}|[a-z]|[*†‡§¶]{1,3})\s*")
 
 
@@ -746,8 +746,12 @@ def _group_pdf_lines(lines: list[_PdfLine]) -> list[Block]:
     is a box or a caption, read where it stands."""
     body_size = _body_size(lines)
     by_page = _lines_by_page(lines)
-    lowest_text = {page: min(line.y for line in page_lines if line.size >= body_size * 0.9)
-                   for page, page_lines in by_page.items() if any(line.size >= body_size * 0.9 for line in page_lines)}
+    lowest_text: dict[int, float] = {}  # the page's lowest line of the body's size, its bottom line aside (a footer)
+    for page, page_lines in by_page.items():
+        bottom = min(page_lines, key=lambda line: line.y)
+        text_ys = [line.y for line in page_lines if line.size >= body_size * 0.9 and line is not bottom]
+        if text_ys:
+            lowest_text[page] = min(text_ys)
     highest = {page: max(line.y for line in page_lines) for page, page_lines in by_page.items()}
     blocks: list[Block] = []
     previous: _PdfLine | None = None

@@ -292,6 +292,24 @@ def test_a_box_floated_beside_the_text_and_a_caption_in_small_type_are_read_wher
     assert "Page 1 of 1" not in text
 
 
+def test_a_footnote_above_a_footer_in_the_body_s_type_is_a_note_and_a_default_sup_mark_joins_its_line(tmp_path):
+    path = tmp_path / "tug-crews.pdf"
+    print_with_chromium(path, (
+        "<html><head><title>Tug Crews</title><style>body { font-family: serif; font-size: 11pt; } h1 { font-size: 20pt; } "
+        "h2 { font-size: 15pt; } .small { font-size: 8pt; } .foot { position: fixed; bottom: 0; font-size: 11pt; }"
+        "</style></head><body><h1>Tug Crews in Winter</h1><h2>1. Crews</h2><p>Tug crews work in shifts of twelve hours "
+        "through the winter, and each crew trains with the harbour pilots every month.<sup>1</sup></p>"
+        "<p class='small'>1 Harbour Board staff survey, 2022.</p><div class='foot'>harbour.example.org</div></body></html>"
+    ), "Tug Crews", outline=False)
+    document = load_document(path)
+    # a <sup> at the browser's own size (five sixths of the line) is a mark of its line, not a paragraph "1"
+    assert "every month.1" in document.text
+    assert not [line for line in document.text.split("\n") if line.strip() == "1"]
+    # the footer set at the body's size below it does not make the footnote text of the page
+    notes = next(s for s in document.sections if s.path == ("Notes",))
+    assert document.text.index("1 Harbour Board staff survey, 2022.") >= notes.start
+
+
 def test_examples_in_small_type_in_a_texinfo_manual_stand_in_their_section():
     document = load_document(REAL / "libtasn1.pdf")
     # the licence's sample notices, set small between the paragraphs that introduce them, had gone to "Notes"
