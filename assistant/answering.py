@@ -366,13 +366,16 @@ def restates_asked_heading(question: str, hits: Sequence[SearchHit]) -> bool:
     )
 
 
+def titles_named(titles: Sequence[str]) -> str:
+    """Briefs' titles as a sentence names them: "“A”", "“A” and “B”", "“A”, “B” and “C”"."""
+    quoted = [f"“{title}”" for title in titles]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
+
+
 def briefs_quoted(citations: Sequence[Citation]) -> str | None:
     """The briefs an answer quotes, by title, in the order first quoted: "Quoted from “A” and “B”."."""
-    titles = list(dict.fromkeys(f"“{c.source.title}”" for c in citations))
-    if not titles:
-        return None
-    named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
-    return f"Quoted from {named}."
+    titles = list(dict.fromkeys(c.source.title for c in citations))
+    return f"Quoted from {titles_named(titles)}." if titles else None
 
 
 def which_source_topic(query: str) -> str | None:
@@ -1123,8 +1126,7 @@ class Answerer:
         total = len(self.index.documents)
         if not holding:
             return holding, f"None of the {total} briefs mentions {topic}."
-        titles = [f"“{self.index.documents[d].title}”" for d in holding]
-        named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        named = titles_named([self.index.documents[d].title for d in holding])
         return holding, f"{len(holding)} of the {total} briefs {'mentions' if len(holding) == 1 else 'mention'} {topic}: {named}."
 
     def _spoken_of_elsewhere(self, doc_id: str, topic: str) -> str | None:
@@ -1142,10 +1144,9 @@ class Answerer:
         words = list(dict.fromkeys(
             w for w in written if terms(w) and {lexical.kin(t) or t for t in terms(w)} <= set(missing)
         ))
-        titles = [f"“{self.index.documents[d].title}”" for d in others]
-        named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        named = titles_named([self.index.documents[d].title for d in others])
         return (f"“{self.index.documents[doc_id].title}” never mentions {', '.join(words)}; "
-                f"{named} {'does' if len(titles) == 1 else 'do'}.")
+                f"{named} {'does' if len(others) == 1 else 'do'}.")
 
     def _whole_name(self, question: str, name: str) -> str:
         """An unknown word with the capitalised words of its name around it that the briefs do mention: "West Africa"

@@ -451,6 +451,7 @@ def _page_lines(page, number: int, budget: int | None = None) -> list[_PdfLine]:
 
 
 FLOAT_APART = 5.0  # ems between where a float's lines start and where the text beside it starts
+MAX_FLOATS_PER_PAGE = 8  # boxes put in place on one page; a page drawn up and down past that is read as drawn
 
 
 def _floats_in_place(lines: list[_PdfLine]) -> list[_PdfLine]:
@@ -458,22 +459,28 @@ def _floats_in_place(lines: list[_PdfLine]) -> list[_PdfLine]:
     before the text around them, so "Box 1: Key terms" and its lines came before the page's title. The lines drawn
     before the page's text jumps back up above them, when text drawn after them sits beside them (starting at least
     FLOAT_APART ems to their side), follow the paragraph beside their last line. Columns are not moved: the second
-    starts no higher than the first, and a running header drawn last above the text has nothing beside it."""
-    for cut in range(1, len(lines)):
-        drawn, rest = lines[:cut], lines[cut:]
-        if rest[0].y <= drawn[-1].y + max(rest[0].size, drawn[-1].size):  # not a jump back up the page
-            continue
+    starts no higher than the first, and a running header drawn last above the text has nothing beside it. At most
+    MAX_FLOATS_PER_PAGE boxes a page, each found in one pass over its lines."""
+    placed: list[_PdfLine] = []
+    rest = lines
+    for _ in range(MAX_FLOATS_PER_PAGE):
+        cut = next((i for i in range(1, len(rest))  # where the page's text jumps back up
+                    if rest[i].y > rest[i - 1].y + max(rest[i].size, rest[i - 1].size)), None)
+        if cut is None:
+            break
+        drawn, after = rest[:cut], rest[cut:]
         top, bottom = max(line.y for line in drawn), min(line.y for line in drawn)
         size = max(line.size for line in drawn)
         left = min(line.x for line in drawn)
-        beside = [i for i, line in enumerate(rest) if bottom - size <= line.y <= top + size and abs(line.x - left) >= FLOAT_APART * size]
-        if rest[0].y <= top + size or not beside:
-            return lines  # a column, or text set below: as drawn
+        beside = [i for i, line in enumerate(after) if bottom - size <= line.y <= top + size and abs(line.x - left) >= FLOAT_APART * size]
+        if after[0].y <= top + size or not beside:
+            break  # a column, or text set below: as drawn
         end = beside[-1]
-        while end + 1 < len(rest) and not _starts_new_block(rest[end], rest[end + 1], rest[end + 1].text):
+        while end + 1 < len(after) and not _starts_new_block(after[end], after[end + 1], after[end + 1].text):
             end += 1  # to the end of the paragraph beside its last line
-        return rest[: end + 1] + drawn + _floats_in_place(rest[end + 1 :])
-    return lines
+        placed += after[: end + 1] + drawn
+        rest = after[end + 1 :]
+    return placed + rest
 
 
 COLUMN_GAP = 2.0  # ems of blank beyond a piece's widest likely end: a new cell, not the next word
