@@ -69,7 +69,9 @@ _ASKED_TERM = (
 )
 # "What does SSG stand for?", "What is IHL short for?", "What do the letters BMM mean?": the words behind a short form
 _ASKS_EXPANSION = re.compile(
-    r"\b(?:stand|stands)\s+for\b|\bshort\s+for\b|\b(?:abbreviation|acronym|initials|letters)\b", re.IGNORECASE
+    r"\b(?:stand|stands)\s+for\b|\bshort\s+for\b|\b(?:abbreviation|acronym|initials|letters)\b"
+    # what letters mean is what they stand for first: "What does IHL mean?" (not "What does SSR mean for refugees?")
+    r"|^\W*what\s+(?:does|do)\s+(?:the\s+)?(?-i:[A-Z]{2,8}s?)\s+mean\W*$", re.IGNORECASE
 )
 _BRACKETED_SHORT = re.compile(r"\(([A-Z]{2,8}s?)\)")  # "security sector governance (SSG)"
 SHORT_FORM = re.compile(r"\b[A-Z]{2,8}s?\b")  # "EMN", "IDPs"

@@ -272,6 +272,10 @@ def test_asked_what_a_short_form_stands_for_the_sentence_spelling_it_out_leads(t
     assert not answerer._expansion_stated("What does HPS stand for?", ("harbour-fees",))
     assert not answerer._expansion_stated("What does HPX stand for?")
     assert asks_expansion("What is HPS short for?") and not asks_expansion("What is HPS?")
+    # what letters mean is what they stand for first; not what a short form means for something, nor a word
+    assert asks_expansion("What does HPS mean?") and asks_expansion("What does the HPS mean?")
+    assert not asks_expansion("What does HPS mean for night pilots?") and not asks_expansion("What does pilotage mean?")
+    assert answerer.ask("What does HPS mean?").sentences[0].text.startswith("Ports joined the Harbour Pilots Scheme")
     assert not spells_out("Ports joined the Harbour Pilots Scheme (HPS) in 2019.", "HPL")
     assert not spells_out("Ports joined the scheme for pilots (HPS) in 2019.", "HPS")
 
