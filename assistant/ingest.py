@@ -658,7 +658,6 @@ def extraction_quality(text: str) -> float:
 
 
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s+of\s+\d{1,4})?", re.IGNORECASE)
-_FIGURE_PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s+(?:of|/)\s+\d{1,4})?", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$")  # "Introduction . . . . . 12"
 FURNITURE_SHARE = 0.25  # a top or bottom line whose shape recurs on this share of pages is a running header or footer
 
@@ -687,7 +686,8 @@ def _drop_page_furniture(lines: list[_PdfLine], page_count: int) -> list[_PdfLin
         # page number alone, in figures ("Page 1 of 2", "3"; not a word that reads as a roman numeral, "civil")
         numbers = {id(line) for page_lines in by_page.values()
                    for line in (max(page_lines, key=lambda line: line.y), min(page_lines, key=lambda line: line.y))
-                   if _FIGURE_PAGE_NUMBER.fullmatch(line.text.strip()) and line.size <= body_size * 1.05}
+                   if _PAGE_NUMBER.fullmatch(line.text.strip()) and any(c.isdigit() for c in line.text)
+                   and line.size <= body_size * 1.05}
         return [line for line in lines if id(line) not in numbers]
     edges = [edge for page_lines in by_page.values()
              for edge in (("top", max(page_lines, key=lambda line: line.y)), ("bottom", min(page_lines, key=lambda line: line.y)))]
